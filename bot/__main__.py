@@ -1,0 +1,75 @@
+"""Start-up: read settings, then run on Slack (Socket Mode or HTTP) or as the offline console."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+
+from dotenv import load_dotenv
+
+from bot.clock import SystemClock
+from bot.config import Settings, SettingsError, load_settings
+from bot.playbook import PlaybookError
+from bot.runtime import open_coach
+from bot.store import StoreLocked
+
+LOGGER = logging.getLogger("bot")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="interview-coach",
+        description="Interview Coach: a Slack bot for the days after an interview.",
+    )
+    parser.add_argument(
+        "mode", nargs="?", choices=("console", "serve"), help="force the offline console"
+    )
+    args = parser.parse_args(argv)
+    load_dotenv()
+    try:
+        settings = load_settings()
+    except SettingsError as problem:
+        print(f"interview-coach: {problem}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        if args.mode == "console" or settings.mode == "console":
+            from bot.console import run_console
+
+            if settings.mode == "console" and args.mode != "console":
+                print("No Slack credentials set: starting the offline console.", file=sys.stderr)
+            return run_console(settings, sys.stdin, sys.stdout)
+        return _run_on_slack(settings)
+    except (PlaybookError, StoreLocked) as problem:
+        print(f"interview-coach: {problem}", file=sys.stderr)
+        return 2
+
+
+def _run_on_slack(settings: Settings) -> int:
+    runtime = open_coach(settings, SystemClock())
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        if settings.mode == "socket":
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            handler = SocketModeHandler(runtime.app, settings.app_token)
+            handler.connect()
+            LOGGER.info("Connected to Slack in Socket Mode")
+        else:
+            runtime.serve_http()
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        runtime.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

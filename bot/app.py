@@ -1,0 +1,92 @@
+"""Building the Bolt app: the coach's services, its listeners and one error handler."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_sdk import WebClient
+
+from bot.clock import Clock
+from bot.coach import Coach
+from bot.delivery import Delivery
+from bot.listeners import actions, commands, events
+
+LOGGER = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """What listeners need, handed to them through Bolt's context."""
+
+    coach: Coach
+    delivery: Delivery
+    clock: Clock
+
+
+class EventLedger:
+    """Remembers recent event ids, because Slack re-delivers events it thinks were missed.
+
+    Retries are not simply dropped: the first delivery may never have arrived.
+    """
+
+    def __init__(self, ttl_seconds: float = 3600, limit: int = 50_000) -> None:
+        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._ttl = ttl_seconds
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def first_time(self, event_id: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            while self._seen and (
+                len(self._seen) > self._limit or next(iter(self._seen.values())) < now - self._ttl
+            ):
+                self._seen.popitem(last=False)
+            if event_id in self._seen:
+                return False
+            self._seen[event_id] = now
+            return True
+
+
+def build_app(*, client: WebClient, signing_secret: str | None, services: Services) -> App:
+    """The real Bolt app; request signatures are verified whenever a signing secret is set."""
+    app = App(
+        client=client,
+        signing_secret=signing_secret,
+        request_verification_enabled=signing_secret is not None,
+        token_verification_enabled=False,
+    )
+    ledger = EventLedger()
+
+    @app.middleware
+    def provide_services(
+        body: dict[str, Any], context: BoltContext, next: Callable[[], None]
+    ) -> BoltResponse | None:
+        event_id = body.get("event_id")
+        if isinstance(event_id, str) and not ledger.first_time(event_id):
+            LOGGER.info("Event %s was already handled; ignoring the repeat", event_id)
+            return BoltResponse(status=200, body="")
+        context["services"] = services
+        next()
+        return None
+
+    commands.register(app)
+    actions.register(app)
+    events.register(app)
+
+    @app.error
+    def report_error(error: Exception, body: dict[str, Any]) -> None:
+        LOGGER.error(
+            "Unhandled error for a %s request",
+            body.get("type") or body.get("command"),
+            exc_info=error,
+        )
+
+    return app

@@ -1,0 +1,87 @@
+"""The one place that reads the environment; bad settings stop start-up with a clear message."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_API_URL = "https://slack.com/api/"
+
+
+class SettingsError(ValueError):
+    """A setting that cannot work, explained."""
+
+
+def _default_rules() -> Path:
+    """The checkout's rules/ folder, or ./rules when installed elsewhere."""
+    beside_package = Path(__file__).resolve().parent.parent / "rules"
+    return beside_package if beside_package.is_dir() else Path("rules")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable; secrets are kept out of repr so they never reach a log."""
+
+    bot_token: str | None = field(default=None, repr=False)
+    signing_secret: str | None = field(default=None, repr=False)
+    app_token: str | None = field(default=None, repr=False)
+    api_url: str = DEFAULT_API_URL
+    port: int = 3000
+    db_path: Path = Path("data")
+    rules_path: Path = field(default_factory=_default_rules)
+    log_level: str = "INFO"
+    console_tz: str = "UTC"
+
+    @property
+    def mode(self) -> str:
+        """'socket', 'http' or 'console' (no Slack credentials at all)."""
+        if self.bot_token and self.app_token:
+            return "socket"
+        if self.bot_token and self.signing_secret:
+            return "http"
+        return "console"
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+
+    def get(name: str) -> str | None:
+        value = env.get(name, "").strip()
+        return value or None
+
+    bot_token, signing_secret, app_token = (
+        get("SLACK_BOT_TOKEN"),
+        get("SLACK_SIGNING_SECRET"),
+        get("SLACK_APP_TOKEN"),
+    )
+    if (signing_secret or app_token) and not bot_token:
+        raise SettingsError("SLACK_BOT_TOKEN is missing: the bot cannot post without it.")
+    if bot_token and not (signing_secret or app_token):
+        raise SettingsError(
+            "SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor "
+            "SLACK_APP_TOKEN (Socket Mode) is: set one of them."
+        )
+    if bot_token and not bot_token.startswith("xoxb-"):
+        raise SettingsError("SLACK_BOT_TOKEN should be a bot token starting with xoxb-.")
+    if app_token and not app_token.startswith("xapp-"):
+        raise SettingsError("SLACK_APP_TOKEN should be an app-level token starting with xapp-.")
+    port_text = get("PORT") or "3000"
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise SettingsError(f"PORT must be a port number, not {port_text!r}.")
+    api_url = get("SLACK_API_URL") or DEFAULT_API_URL
+    if not api_url.startswith(("http://", "https://")):
+        raise SettingsError(f"SLACK_API_URL must be an http(s) address, not {api_url!r}.")
+    rules = get("COACH_RULES_PATH")
+    return Settings(
+        bot_token=bot_token,
+        signing_secret=signing_secret,
+        app_token=app_token,
+        api_url=api_url if api_url.endswith("/") else api_url + "/",
+        port=int(port_text),
+        db_path=Path(get("COACH_DB_PATH") or "data"),
+        rules_path=Path(rules) if rules else _default_rules(),
+        log_level=(get("LOG_LEVEL") or "INFO").upper(),
+        console_tz=get("COACH_CONSOLE_TZ") or "UTC",
+    )

@@ -1,0 +1,1 @@
+"""Slack listeners, split by kind; each module registers itself on the app."""

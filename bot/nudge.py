@@ -1,0 +1,142 @@
+"""A nudge: one thing the coach reminds a person to do, and how its state may change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+
+class NudgeState(StrEnum):
+    """Every state is stored, so a restart knows exactly what was delivered.
+
+    scheduled -> sending -> sent, and from any open state to done, skipped or cancelled.
+    """
+
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    SENT = "sent"
+    DONE = "done"
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+
+
+OPEN_STATES = frozenset({NudgeState.SCHEDULED, NudgeState.SENDING, NudgeState.SENT})
+
+
+class NudgeChangeRefused(ValueError):
+    """A change that makes no sense for the nudge's state, told to the person as is."""
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """One reminder; its texts are Slack mrkdwn with the person's words already escaped."""
+
+    number: int
+    interview_id: int
+    rule: str
+    title: str
+    text: str
+    tip: str
+    due_at: datetime
+    state: NudgeState = NudgeState.SCHEDULED
+    interviewer: str | None = None
+    link: str | None = None
+    contacts_employer: bool = False
+    channel: str | None = None
+    message_ts: str | None = None
+    attempts: int = 0
+    closed_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def to_record(self) -> dict[str, Any]:
+        """A JSON-friendly dict: the shape the store keeps."""
+        return {
+            "number": self.number,
+            "interview_id": self.interview_id,
+            "rule": self.rule,
+            "title": self.title,
+            "text": self.text,
+            "tip": self.tip,
+            "due_at": self.due_at.timestamp(),
+            "state": self.state.value,
+            "interviewer": self.interviewer,
+            "link": self.link,
+            "contacts_employer": self.contacts_employer,
+            "channel": self.channel,
+            "message_ts": self.message_ts,
+            "attempts": self.attempts,
+            "closed_at": None if self.closed_at is None else self.closed_at.timestamp(),
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Nudge:
+        closed = record.get("closed_at")
+        return cls(
+            number=int(record["number"]),
+            interview_id=int(record["interview_id"]),
+            rule=record["rule"],
+            title=record["title"],
+            text=record["text"],
+            tip=record["tip"],
+            due_at=datetime.fromtimestamp(record["due_at"], UTC),
+            state=NudgeState(record["state"]),
+            interviewer=record.get("interviewer"),
+            link=record.get("link"),
+            contacts_employer=bool(record.get("contacts_employer", False)),
+            channel=record.get("channel"),
+            message_ts=record.get("message_ts"),
+            attempts=int(record.get("attempts", 0)),
+            closed_at=None if closed is None else datetime.fromtimestamp(closed, UTC),
+        )
+
+
+def mark_done(nudge: Nudge, now: datetime) -> Nudge:
+    """Done is final; doing it twice is harmless and says so."""
+    _require_open(nudge, "done")
+    return replace(nudge, state=NudgeState.DONE, closed_at=now)
+
+
+def mark_skipped(nudge: Nudge, now: datetime) -> Nudge:
+    _require_open(nudge, "skip")
+    return replace(nudge, state=NudgeState.SKIPPED, closed_at=now)
+
+
+def cancel(nudge: Nudge, now: datetime) -> Nudge:
+    """The coach withdraws a nudge itself (e.g. no more contact after a rejection)."""
+    return replace(nudge, state=NudgeState.CANCELLED, closed_at=now)
+
+
+def snooze(nudge: Nudge, until: datetime, now: datetime) -> Nudge:
+    """Back to scheduled at a later time; a sent message is re-sent then as a fresh DM."""
+    _require_open(nudge, "snooze")
+    if until <= now:
+        raise NudgeChangeRefused("A snooze has to end in the future.")
+    return replace(nudge, state=NudgeState.SCHEDULED, due_at=until, attempts=0)
+
+
+def start_sending(nudge: Nudge) -> Nudge:
+    """Recorded before the Slack call, so a crash mid-send is known after a restart."""
+    return replace(nudge, state=NudgeState.SENDING)
+
+
+def mark_sent(nudge: Nudge, channel: str, message_ts: str) -> Nudge:
+    return replace(nudge, state=NudgeState.SENT, channel=channel, message_ts=message_ts)
+
+
+def retry_later(nudge: Nudge, now: datetime) -> Nudge:
+    """A failed send stays due: back off (30 s, 1, 2, 4 ... up to 30 min) and try again."""
+    attempts = nudge.attempts + 1
+    delay = timedelta(seconds=min(30 * 2 ** (attempts - 1), 1800))
+    return replace(nudge, state=NudgeState.SCHEDULED, due_at=now + delay, attempts=attempts)
+
+
+def _require_open(nudge: Nudge, verb: str) -> None:
+    if not nudge.is_open:
+        raise NudgeChangeRefused(
+            f"#{nudge.number} is already {nudge.state.value}, so there is nothing to {verb}."
+        )

@@ -1,0 +1,512 @@
+"""Turn what people type into interviews and nudge replies, without Slack, storage or the clock."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+from bot.interview import Interviewer
+
+__all__ = [
+    "ADD_EXAMPLE",
+    "REPLY_VERBS",
+    "AddInputError",
+    "InterviewRequest",
+    "Interviewer",
+    "Reply",
+    "parse_add",
+    "parse_duration",
+    "parse_reply",
+    "warm_up",
+]
+
+ADD_EXAMPLE = "/interview add Acme, Staff Engineer, tomorrow 2pm, with Jane Doe and Bob Smith"
+
+DEFAULT_DURATION = timedelta(hours=1)
+MIN_DURATION = timedelta(minutes=5)
+MAX_DURATION = timedelta(hours=12)
+MAX_SNOOZE = timedelta(days=60)
+MAX_TEXT_LENGTH = 2000
+MAX_COMPANY_LENGTH = 100
+MAX_ROLE_LENGTH = 100
+MAX_INTERVIEWER_NAME_LENGTH = 80
+MAX_INTERVIEWERS = 20
+MAX_WHEN_LENGTH = 100
+FLIP_TO_PAST_AFTER = timedelta(days=180)
+MAX_DISTANCE = timedelta(days=365)
+_WARM_UP_NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
+REPLY_VERBS = ("done", "skip", "snooze", "list", "help", "unknown")
+
+
+@dataclass(frozen=True)
+class InterviewRequest:
+    """Everything `/interview add` needs to schedule the follow-up nudges."""
+
+    company: str
+    role: str
+    starts_at: datetime
+    duration: timedelta
+    interviewers: tuple[Interviewer, ...]
+
+
+class AddInputError(ValueError):
+    """What was wrong with the text, in words a person understands."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a person meant by a DM to the bot; `number` None means their latest nudge."""
+
+    verb: str
+    number: int | None = None
+    snooze_for: timedelta | None = None
+    snooze_until_morning: bool = False
+    text: str = ""
+
+
+_MENTION = re.compile(r"<@([A-Za-z0-9]+)(?:\|([^<>]*))?>")
+_SLACK_LINK = re.compile(r"<(?!@)([^<>|]*)(?:\|([^<>]*))?>")
+_FIELD_SEPARATOR = re.compile(r"[,|]")
+_INTERVIEWER_SEPARATOR = re.compile(r"[,&|]|\band\b", re.IGNORECASE)
+_WITH = re.compile(r"\bwith\b", re.IGNORECASE)
+_FOR_CLAUSE = re.compile(r"\bfor\s+([^,|]*?)\s*(?=$|[,|]|\bwith\b)", re.IGNORECASE)
+_STRAY_PUNCTUATION = " \t\r\n.,;:!?\"'`()[]{}*_~"
+
+_AM_PM_TIME = re.compile(
+    r"(?<![0-9:])([0-9]{1,2})(?::([0-9]{2}))?\s*([ap])\.?\s?m(?![a-z])\.?", re.IGNORECASE
+)
+_CLOCK_TIME = re.compile(r"(?<![0-9:])([0-9]{1,2}):([0-9]{2})(?![0-9])")
+_NAMED_TIME = re.compile(r"\b(noon|midday|midnight)\b", re.IGNORECASE)
+_IMPOSSIBLE_TIME = (-1, -1)
+_EXPLICIT_YEAR = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
+_WEEKDAY_PREFIXES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_BARE_WEEKDAY = re.compile(
+    r"(?:on\s+)?(mon(?:day)?|tue(?:s|sday)?|wed(?:s|nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?"
+    r"|sat(?:urday)?|sun(?:day)?)(?:\s+at|\s*@)?",
+    re.IGNORECASE,
+)
+
+_DURATION_PART = re.compile(
+    r"(?:(?P<number>[0-9]{1,6}(?:\.[0-9]{1,4})?)\s*|(?P<word>half\s+an?|half|an?|one)\s+)"
+    r"(?P<unit>weeks?|wks?|w|days?|d|hours?|hrs?|h|minutes?|mins?|m)(?![a-z])"
+    r"(?P<half>\s+and\s+a\s+half)?"
+)
+_DURATION_JOINER = re.compile(r"\s*(?:,\s*)?(?:and\s+)?")
+_TRAILING_MINUTES = re.compile(r"\s*([0-9]{1,2})")
+_UNIT_SIZES = {
+    "w": timedelta(weeks=1),
+    "d": timedelta(days=1),
+    "h": timedelta(hours=1),
+    "m": timedelta(minutes=1),
+}
+
+_NUMBER = re.compile(r"#?\s*([0-9]{1,6})")
+_REPLY_EDGE_PUNCTUATION = " \t\r\n.!?,;:*_~\"'`()[]{}"
+_DONE_WORDS = frozenset({"done", "finished", "complete", "completed", "did it"})
+_SKIP_WORDS = frozenset({"skip", "skipped", "pass"})
+_LIST_PHRASES = frozenset(
+    {"list", "ls", "what's open", "whats open", "what is open", "open", "show open", "status"}
+)
+_HELP_PHRASES = frozenset(
+    {"help", "?", "commands", "help me", "what can you do", "how does this work"}
+)
+_MORNING_WORDS = re.compile(
+    r"(?:(?:until|till|til|to)\s+)?(?:tomorrow(?:\s+morning)?|(?:the\s+)?morning|tmrw|tmr)"
+)
+
+
+def parse_add(text: str, *, now: datetime, tz: str) -> InterviewRequest:
+    """Read `/interview add` text so a person can type naturally instead of filling a form."""
+    text = _unwrap_slack_markup(text).strip()
+    if not text:
+        raise AddInputError("Tell me the company, the role and when the interview is.")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise AddInputError(
+            f"That's more than I can read in one go; keep it under {MAX_TEXT_LENGTH} characters."
+        )
+
+    company, role, rest = _split_company_role_rest(text)
+    duration, rest = _take_duration(rest)
+    when_part, interviewer_part = _split_when_and_interviewers(rest)
+    when_text = " ".join(" ".join(_split_outside_mentions(when_part, _FIELD_SEPARATOR)).split())
+    if not when_text:
+        raise AddInputError("When is the interview? Put the date and time after the role.")
+
+    zone = _zone(tz)
+    starts_at = _parse_when(when_text, now=now, zone=zone)
+    interviewers = _parse_interviewers(interviewer_part)
+    return InterviewRequest(
+        company=company,
+        role=role,
+        starts_at=starts_at,
+        duration=duration,
+        interviewers=interviewers,
+    )
+
+
+def warm_up() -> None:
+    """Pay dateparser's slow first parse at start-up instead of on someone's first command."""
+    parse_add(ADD_EXAMPLE.removeprefix("/interview add "), now=_WARM_UP_NOW, tz="UTC")
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """Read "2d", "1h30", "90 minutes" or "an hour"; None means it isn't a length of time."""
+    cleaned = " ".join(text.lower().split())
+    if not cleaned:
+        return None
+    total = timedelta()
+    position = 0
+    last_unit = ""
+    while position < len(cleaned):
+        if position:
+            joiner = _DURATION_JOINER.match(cleaned, position)
+            if joiner is not None:
+                position = joiner.end()
+        part = _DURATION_PART.match(cleaned, position)
+        if part is None:
+            break
+        total += _duration_of(part)
+        last_unit = part.group("unit")[0]
+        position = part.end()
+    else:
+        return total if last_unit else None
+    if last_unit == "h":
+        minutes = _TRAILING_MINUTES.fullmatch(cleaned, position)
+        if minutes is not None and int(minutes.group(1)) < 60:
+            return total + timedelta(minutes=int(minutes.group(1)))
+    return None
+
+
+def parse_reply(text: str) -> Reply:
+    """Read a DM reply to a nudge; anything unclear is "unknown" so the caller can show help."""
+    unknown = Reply(verb="unknown", text=text)
+    cleaned = text.replace("\u2019", "'").strip().lower()
+    if cleaned and set(cleaned) <= {"?"}:
+        return Reply(verb="help")
+    cleaned = " ".join(cleaned.strip(_REPLY_EDGE_PUNCTUATION).split())
+    if cleaned in _LIST_PHRASES:
+        return Reply(verb="list")
+    if cleaned in _HELP_PHRASES:
+        return Reply(verb="help")
+
+    for words, verb in ((_DONE_WORDS, "done"), (_SKIP_WORDS, "skip")):
+        for word in words:
+            if cleaned == word or cleaned.startswith(word + " ") or cleaned.startswith(word + "#"):
+                tail = cleaned[len(word) :].strip()
+                if not tail:
+                    return Reply(verb=verb)
+                number = _nudge_number(tail)
+                return unknown if number is None else Reply(verb=verb, number=number)
+
+    if cleaned == "snooze" or cleaned.startswith(("snooze ", "snooze#")):
+        return _parse_snooze(cleaned.removeprefix("snooze").strip()) or unknown
+    return unknown
+
+
+def _parse_snooze(tail: str) -> Reply | None:
+    """Snooze takes an optional nudge number, then a duration or "tomorrow" (the default)."""
+    number: int | None = None
+    whole_tail_is_a_duration = _snooze_length(tail) is not None
+    leading = _NUMBER.match(tail)
+    if leading is not None and (tail.startswith("#") or not whole_tail_is_a_duration):
+        number = _nudge_number(leading.group(0))
+        if number is None:
+            return None
+        tail = tail[leading.end() :].strip()
+
+    if not tail or _MORNING_WORDS.fullmatch(tail):
+        return Reply(verb="snooze", number=number, snooze_until_morning=True)
+    length = _snooze_length(tail)
+    if length is None:
+        return None
+    return Reply(verb="snooze", number=number, snooze_for=length)
+
+
+def _snooze_length(text: str) -> timedelta | None:
+    """A snooze must be a real, positive wait of at most 60 days; longer reads as a typo."""
+    length = parse_duration(text.removeprefix("for ").strip())
+    if length is None or length <= timedelta() or length > MAX_SNOOZE:
+        return None
+    return length
+
+
+def _nudge_number(text: str) -> int | None:
+    """Nudges are numbered from 1, as the bot shows them (#3)."""
+    match = _NUMBER.fullmatch(text.strip())
+    if match is None:
+        return None
+    number = int(match.group(1))
+    return number if number >= 1 else None
+
+
+def _duration_of(part: re.Match[str]) -> timedelta:
+    """One "90 minutes" or "an hour and a half" piece of a duration."""
+    word = part.group("word")
+    if word is None:
+        amount = float(part.group("number"))
+    elif word.startswith("half"):
+        amount = 0.5
+    else:
+        amount = 1.0
+    if part.group("half"):
+        amount += 0.5
+    return _UNIT_SIZES[part.group("unit")[0]] * amount
+
+
+def _unwrap_slack_markup(text: str) -> str:
+    """Slack wraps links as <url|label> and escapes &, < and >; people typed the plain text."""
+    text = _SLACK_LINK.sub(lambda m: m.group(2) or m.group(1), text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _mask_mentions(text: str) -> str:
+    """Hide mentions so separators inside <@U123|label> don't split fields (same length)."""
+    return _MENTION.sub(lambda m: "#" * len(m.group(0)), text)
+
+
+def _split_outside_mentions(text: str, separator: re.Pattern[str]) -> list[str]:
+    """Split on separators, but never inside a Slack mention."""
+    pieces: list[str] = []
+    start = 0
+    for match in separator.finditer(_mask_mentions(text)):
+        pieces.append(text[start : match.start()])
+        start = match.end()
+    pieces.append(text[start:])
+    return pieces
+
+
+def _split_company_role_rest(text: str) -> tuple[str, str, str]:
+    """Company and role are the first two fields; everything after belongs to when and who."""
+    separators = list(_FIELD_SEPARATOR.finditer(_mask_mentions(text)))
+    company_text, role_text, rest = text, "", ""
+    if separators:
+        company_text, role_text = text[: separators[0].start()], text[separators[0].end() :]
+    if len(separators) >= 2:
+        role_text = text[separators[0].end() : separators[1].start()]
+        rest = text[separators[1].end() :]
+    company, role = _clean_field(company_text), _clean_field(role_text)
+
+    if not company:
+        raise AddInputError("The company is missing; put it first, before a comma.")
+    if len(company) > MAX_COMPANY_LENGTH:
+        raise AddInputError(
+            f"The company name is too long; keep it to {MAX_COMPANY_LENGTH} characters."
+        )
+    if not rest and _find_time_of_day(role) is not None:
+        raise AddInputError("The role is missing; put it between the company and the time.")
+    if not role:
+        raise AddInputError("The role is missing; put it after the company, with a comma.")
+    if len(role) > MAX_ROLE_LENGTH:
+        raise AddInputError(f"The role is too long; keep it to {MAX_ROLE_LENGTH} characters.")
+    return company, role, rest
+
+
+def _clean_field(text: str) -> str:
+    """Collapse spacing; a field with no letters or digits counts as missing."""
+    cleaned = " ".join(text.split())
+    return cleaned if any(ch.isalnum() for ch in cleaned) else ""
+
+
+def _take_duration(rest: str) -> tuple[timedelta, str]:
+    """Pull "for 45m" out of wherever it was written; the default interview lasts an hour."""
+    for match in _FOR_CLAUSE.finditer(_mask_mentions(rest)):
+        written = rest[match.start(1) : match.end(1)]
+        duration = parse_duration(written)
+        if duration is None:
+            if written[:1].isdigit():
+                raise AddInputError(
+                    f"I couldn't tell how long the interview is: {_quote(written)}."
+                )
+            continue
+        if not MIN_DURATION <= duration <= MAX_DURATION:
+            raise AddInputError(
+                "An interview should last between 5 minutes and 12 hours; "
+                f"I read {_quote(written)} as {_describe(duration)}."
+            )
+        return duration, rest[: match.start()] + " " + rest[match.end() :]
+    return DEFAULT_DURATION, rest
+
+
+def _split_when_and_interviewers(rest: str) -> tuple[str, str]:
+    """Interviewers follow the first "with"; before it is the date and time."""
+    match = _WITH.search(_mask_mentions(rest))
+    if match is None:
+        return rest, ""
+    return rest[: match.start()], rest[match.end() :]
+
+
+def _parse_interviewers(text: str) -> tuple[Interviewer, ...]:
+    """Names and mentions after "with", in the order given, each person once."""
+    found: list[Interviewer] = []
+    seen: set[str] = set()
+    for piece in _split_outside_mentions(text, _INTERVIEWER_SEPARATOR):
+        mentions = list(_MENTION.finditer(piece))
+        if mentions:
+            candidates = [
+                Interviewer(name=_clean_name(m.group(2) or "") or m.group(1), slack_id=m.group(1))
+                for m in mentions
+            ]
+        else:
+            name = _clean_name(piece)
+            candidates = [Interviewer(name=name)] if name else []
+        for person in candidates:
+            if len(person.name) > MAX_INTERVIEWER_NAME_LENGTH:
+                raise AddInputError(
+                    f"An interviewer's name is too long: {_quote(person.name)}. "
+                    f"Keep each to {MAX_INTERVIEWER_NAME_LENGTH} characters."
+                )
+            key = (person.slack_id or person.name).casefold()
+            if key not in seen:
+                seen.add(key)
+                found.append(person)
+    if len(found) > MAX_INTERVIEWERS:
+        raise AddInputError(
+            f"That's {len(found)} interviewers; I can keep track of at most {MAX_INTERVIEWERS}."
+        )
+    return tuple(found)
+
+
+def _clean_name(text: str) -> str:
+    """Trim stray punctuation people leave around names ("Bob Smith." or "(Jane)")."""
+    return _clean_field(text).strip(_STRAY_PUNCTUATION)
+
+
+def _zone(tz: str) -> ZoneInfo:
+    """An unknown or malformed zone name falls back to UTC rather than failing the command."""
+    try:
+        return ZoneInfo(tz)
+    except (KeyError, ValueError, TypeError, OSError):
+        return ZoneInfo("UTC")
+
+
+def _find_time_of_day(text: str) -> tuple[int, int] | None:
+    """The (hour, minute) written in the text, or _IMPOSSIBLE_TIME for "13pm" or "25:00".
+
+    dateparser quietly fills in the current time when none is written, so the time has to be
+    found here first.
+    """
+    am_pm = _AM_PM_TIME.search(text)
+    if am_pm is not None:
+        hour, minute = int(am_pm.group(1)), int(am_pm.group(2) or 0)
+        if not 1 <= hour <= 12 or minute > 59:
+            return _IMPOSSIBLE_TIME
+        return (hour % 12 + (12 if am_pm.group(3).lower() == "p" else 0), minute)
+    clock = _CLOCK_TIME.search(text)
+    if clock is not None:
+        hour, minute = int(clock.group(1)), int(clock.group(2))
+        if hour > 23 or minute > 59:
+            return _IMPOSSIBLE_TIME
+        return (hour, minute)
+    named = _NAMED_TIME.search(text)
+    if named is not None:
+        return (0, 0) if named.group(1).lower() == "midnight" else (12, 0)
+    return None
+
+
+def _parse_when(when_text: str, *, now: datetime, zone: ZoneInfo) -> datetime:
+    """Resolve the date and time in the person's zone, insisting on an explicit time of day."""
+    unclear = AddInputError(f"I couldn't tell when the interview is: {_quote(when_text)}.")
+    if len(when_text) > MAX_WHEN_LENGTH:
+        raise unclear
+    local_now = now.astimezone(zone)
+    time_of_day = _find_time_of_day(when_text)
+    if time_of_day == _IMPOSSIBLE_TIME:
+        raise unclear
+    if time_of_day is None:
+        if _dateparser(when_text, local_now, zone, "future") is None:
+            raise unclear
+        raise AddInputError(
+            f"I need the time of day too, like 2pm or 14:00: {_quote(when_text)} has no time."
+        )
+
+    candidate = _checked(_dateparser(when_text, local_now, zone, "future"), time_of_day)
+    if candidate is None:
+        raise unclear
+    if not _EXPLICIT_YEAR.search(when_text) and candidate - local_now > FLIP_TO_PAST_AFTER:
+        past = _checked(_dateparser(when_text, local_now, zone, "past"), time_of_day)
+        if past is not None and abs(past - local_now) < abs(candidate - local_now):
+            candidate = past
+
+    starts_at = _today_if_todays_weekday(when_text, candidate.astimezone(zone), local_now)
+    if abs(starts_at - local_now) > MAX_DISTANCE:
+        raise AddInputError(
+            f"{_quote(when_text)} is more than a year away; "
+            "I can only keep track of interviews within a year of today."
+        )
+    return starts_at
+
+
+def _dateparser(text: str, local_now: datetime, zone: ZoneInfo, prefer: str) -> datetime | None:
+    """Call dateparser; any failure inside it means we couldn't read the date."""
+    settings: dict[str, Any] = {
+        "RELATIVE_BASE": local_now.replace(tzinfo=None),
+        "TIMEZONE": zone.key,
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "PREFER_DATES_FROM": prefer,
+    }
+    try:
+        parsed = dateparser.parse(text, languages=["en"], settings=settings)
+    except Exception:
+        # dateparser's own zone table can lag the system's; parse the wall time and attach ours.
+        settings.pop("TIMEZONE")
+        settings["RETURN_AS_TIMEZONE_AWARE"] = False
+        try:
+            parsed = dateparser.parse(text, languages=["en"], settings=settings)
+        except Exception:
+            return None
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        return parsed.replace(tzinfo=zone)
+    return parsed
+
+
+def _checked(parsed: datetime | None, time_of_day: tuple[int, int]) -> datetime | None:
+    """Reject parses whose clock time isn't the one written ("13pm" silently becomes now)."""
+    if parsed is None or (parsed.hour, parsed.minute) != time_of_day:
+        return None
+    return parsed
+
+
+def _today_if_todays_weekday(when_text: str, starts_at: datetime, local_now: datetime) -> datetime:
+    """On a Thursday, "thursday 3pm" means today; dateparser would jump to next week."""
+    remainder = _AM_PM_TIME.sub(" ", when_text)
+    remainder = _NAMED_TIME.sub(" ", _CLOCK_TIME.sub(" ", remainder))
+    weekday = _BARE_WEEKDAY.fullmatch(" ".join(remainder.split()))
+    if weekday is None:
+        return starts_at
+    named_day = _WEEKDAY_PREFIXES.index(weekday.group(1)[:3].lower())
+    today = local_now.date()
+    if named_day == today.weekday() and starts_at.date() == today + timedelta(days=7):
+        return starts_at - timedelta(days=7)
+    return starts_at
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    """Echo the person's words back, short enough to read in a Slack message."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"'{text}'"
+
+
+def _describe(length: timedelta) -> str:
+    """A duration as a person would say it, for error messages."""
+    minutes = int(length.total_seconds() // 60)
+    if minutes % (24 * 60) == 0 and minutes:
+        days = minutes // (24 * 60)
+        return f"{days} day{'s' if days != 1 else ''}"
+    if minutes % 60 == 0 and minutes:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

@@ -1,0 +1,90 @@
+"""Putting the coach together from settings, and taking it apart again cleanly."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from slack_bolt import App
+
+from bot.app import Services, build_app
+from bot.clock import Clock
+from bot.coach import Coach
+from bot.config import Settings
+from bot.delivery import Delivery
+from bot.http_server import CoachServer
+from bot.messenger import SlackMessenger, make_client
+from bot.parsing import warm_up
+from bot.playbook import load_playbook
+from bot.scheduler import NudgeScheduler
+from bot.store import Store
+
+LOGGER = logging.getLogger(__name__)
+
+
+@dataclass
+class CoachRuntime:
+    """A running coach: its store, app, scheduler and (in HTTP mode) its server."""
+
+    settings: Settings
+    store: Store
+    services: Services
+    app: App
+    scheduler: NudgeScheduler
+    server: CoachServer | None = None
+    _serving: threading.Thread | None = field(default=None, repr=False)
+    _closed: bool = field(default=False, repr=False)
+
+    @property
+    def url(self) -> str:
+        if self.server is None:
+            raise RuntimeError("this coach serves no HTTP")
+        return self.server.url
+
+    def serve_http(self, host: str = "0.0.0.0") -> CoachServer:
+        """Start the threaded HTTP server in the background; /healthz answers once ready."""
+        self.server = CoachServer((host, self.settings.port), self.app)
+        self._serving = threading.Thread(
+            target=self.server.serve_forever, name="coach-http", daemon=True
+        )
+        self._serving.start()
+        self.server.ready.set()
+        LOGGER.info("Listening on %s/slack/events", self.server.url)
+        return self.server
+
+    def close(self) -> None:
+        """Stop taking requests, let the scheduler finish its pass, release the store."""
+        if self._closed:
+            return
+        self._closed = True
+        if self.server is not None:
+            self.server.ready.clear()
+            self.server.shutdown()
+            self.server.server_close()
+        self.scheduler.stop()
+        self.store.close()
+
+
+def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = None) -> CoachRuntime:
+    """Check the playbook and open the store before anything talks to Slack.
+
+    A broken playbook or a store in use by another process stops start-up right here.
+    """
+    playbook = load_playbook(settings.rules_path)
+    store = Store(settings.db_path)
+    try:
+        warm_up()
+        client = make_client(settings.bot_token or "", settings.api_url)
+        coach = Coach(store, playbook, clock)
+        delivery = Delivery(coach, SlackMessenger(client))
+        services = Services(coach=coach, delivery=delivery, clock=clock)
+        signing = settings.signing_secret if settings.mode != "socket" else None
+        app = build_app(client=client, signing_secret=signing, services=services)
+        scheduler = NudgeScheduler(delivery, store, clock, sweep=sweep or timedelta(seconds=30))
+        scheduler.start()
+    except BaseException:
+        store.close()
+        raise
+    return CoachRuntime(settings, store, services, app, scheduler)

@@ -1,0 +1,84 @@
+"""Timing with APScheduler: one wake-up at the next due nudge, plus a sweep as a safety net.
+
+The scheduler holds nothing of its own: the store's due index says what is due, so a restart
+rebuilds everything. Jobs have stable ids with replace_existing, and no misfire grace limit,
+so a late wake-up still runs instead of being dropped as "missed".
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.clock import Clock
+from bot.delivery import Delivery
+from bot.store import Store
+
+LOGGER = logging.getLogger(__name__)
+
+WAKE_JOB = "deliver-next-due"
+SWEEP_JOB = "deliver-sweep"
+
+
+class NudgeScheduler:
+    """Wakes delivery when the earliest nudge comes due, in the clock's time."""
+
+    def __init__(self, delivery: Delivery, store: Store, clock: Clock, *, sweep: timedelta) -> None:
+        self.delivery = delivery
+        self.store = store
+        self.clock = clock
+        self._sweep = sweep
+        self._arming = threading.Lock()
+        self._scheduler = BackgroundScheduler(
+            timezone=UTC,
+            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+        )
+
+    def start(self) -> None:
+        self._scheduler.start()
+        self._scheduler.add_job(
+            self._run,
+            "interval",
+            seconds=self._sweep.total_seconds(),
+            id=SWEEP_JOB,
+            replace_existing=True,
+        )
+        self.store.watch_due(self.wake_at)
+        self.wake_at(self.store.next_due_at() or self.clock.now())
+
+    def stop(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=True)
+
+    def wake_at(self, due: datetime) -> None:
+        """Run delivery when `due` comes, unless a wake-up is already planned earlier.
+
+        The clock may be a test's or the console's, so the delay is measured on it and then
+        applied to real time.
+        """
+        if not self._scheduler.running:
+            return
+        delay = max((due - self.clock.now()).total_seconds(), 0.0)
+        run_at = datetime.now(UTC) + timedelta(seconds=delay)
+        with self._arming:
+            job = self._scheduler.get_job(WAKE_JOB)
+            if job is not None and job.next_run_time is not None and job.next_run_time <= run_at:
+                return
+            self._scheduler.add_job(
+                self._run, "date", run_date=run_at, id=WAKE_JOB, replace_existing=True
+            )
+
+    def _run(self) -> None:
+        try:
+            delivered = self.delivery.deliver_due()
+        except Exception:
+            LOGGER.exception("Delivering due nudges failed; the sweep will try again")
+            return
+        if delivered:
+            LOGGER.info("Delivered %d nudge(s)", delivered)
+        following = self.store.next_due_at()
+        if following is not None:
+            self.wake_at(following)

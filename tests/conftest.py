@@ -1,0 +1,155 @@
+"""Factory fixtures: a local Slack stand-in, a clock that only moves when told, and the real bot."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.interview import Person
+from bot.runtime import CoachRuntime, open_coach
+from bot.slack_requests import BotEndpoint
+from bot.slack_standin import Message, SlackStandIn
+
+RULES = Path(__file__).resolve().parent.parent / "rules"
+#: Thursday 26 Nov 2026, 09:00 in Los Angeles: a fixed "now", never today's date.
+START = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
+TEAM = "T1"
+SECRET = "test-signing-secret"
+
+
+@pytest.fixture
+def standin() -> Iterator[SlackStandIn]:
+    with SlackStandIn() as server:
+        yield server
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@dataclass
+class Bot:
+    """The real coach over real HTTP, with helpers that act like a person in Slack."""
+
+    runtime: CoachRuntime
+    standin: SlackStandIn
+    clock: ManualClock
+    endpoint: BotEndpoint
+    _events: int = field(default=0)
+
+    @property
+    def store(self) -> Any:
+        return self.runtime.store
+
+    @property
+    def coach(self) -> Any:
+        return self.runtime.services.coach
+
+    def command(self, text: str, *, user: str = "U1", team: str = TEAM) -> dict[str, Any]:
+        """Send `/interview <text>`; the ephemeral reply, from the ack or the response URL."""
+        key = secrets.token_hex(6)
+        status, body = self.endpoint.command(
+            text=text,
+            user_id=user,
+            team_id=team,
+            channel_id="C1",
+            response_url=self.standin.response_url(key),
+        )
+        assert status == 200, body
+        if body.strip():
+            return json.loads(body)
+        assert self.standin.wait_for(lambda s: bool(s.responses(key))), "no reply came"
+        return self.standin.responses(key)[-1]
+
+    def dm(self, text: str, *, user: str = "U1", team: str = TEAM) -> Message:
+        """Write in the bot's DM and return the bot's answer there."""
+        before = len(self.standin.messages(f"D{user}"))
+        self._events += 1
+        status, _ = self.endpoint.message(
+            user_id=user,
+            team_id=team,
+            channel_id=f"D{user}",
+            text=text,
+            event_id=f"Ev{self._events:06d}{user}",
+            ts=f"{self.clock.now().timestamp():.6f}",
+            event_time=int(self.clock.now().timestamp()),
+        )
+        assert status == 200
+        assert self.standin.wait_for(lambda s: len(s.messages(f"D{user}")) > before)
+        return self.standin.messages(f"D{user}")[before]
+
+    def click(
+        self, message: Message, action_id: str, value: str, *, user: str = "U1", team: str = TEAM
+    ) -> tuple[int, bytes]:
+        return self.endpoint.action(
+            user_id=user,
+            team_id=team,
+            channel_id=message.channel,
+            message_ts=message.ts,
+            action_id=action_id,
+            value=value,
+            response_url=self.standin.response_url(f"click-{secrets.token_hex(4)}"),
+        )
+
+    def advance(self, delta: timedelta) -> int:
+        """Move time and deliver what came due, as the scheduler would."""
+        self.clock.advance(delta)
+        return self.runtime.services.delivery.deliver_due()
+
+    def nudges(self, user: str = "U1", team: str = TEAM) -> list[Any]:
+        with self.store.transaction(Person(team, user)) as book:
+            return sorted(book.nudges(), key=lambda n: n.number)
+
+    def dms(self, user: str = "U1") -> list[Message]:
+        return self.standin.messages(f"D{user}")
+
+
+BotFactory = Callable[..., Bot]
+
+
+@pytest.fixture
+def bot_factory(tmp_path: Path, standin: SlackStandIn, clock: ManualClock) -> Iterator[BotFactory]:
+    """Start (and restart) the real coach on a temp store; everything is closed afterwards."""
+    running: list[CoachRuntime] = []
+
+    def start(*, rules: Path = RULES, db: Path | None = None) -> Bot:
+        settings = Settings(
+            bot_token="xoxb-test",
+            signing_secret=SECRET,
+            api_url=standin.base_url,
+            port=0,
+            db_path=db or tmp_path / "store",
+            rules_path=rules,
+        )
+        runtime = open_coach(settings, clock)
+        running.append(runtime)
+        server = runtime.serve_http(host="127.0.0.1")
+        endpoint = BotEndpoint(
+            url=f"{server.url}/slack/events",
+            signing_secret=SECRET,
+        )
+        return Bot(runtime, standin, clock, endpoint)
+
+    yield start
+    for runtime in running:
+        runtime.close()
+
+
+@pytest.fixture
+def bot(bot_factory: BotFactory) -> Bot:
+    return bot_factory()
+
+
+def stop(bot: Bot) -> None:
+    """Stop a bot as a restart would, so another can open the same store."""
+    bot.runtime.close()
