@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -34,11 +35,14 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as problem:
         print(f"interview-coach: {problem}", file=sys.stderr)
         return 2
+    console = args.mode == "console" or settings.mode == "console"
+    quiet = console and "LOG_LEVEL" not in os.environ
     logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level="WARNING" if quiet else settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
-        if args.mode == "console" or settings.mode == "console":
+        if console:
             from bot.console import run_console
 
             if settings.mode == "console" and args.mode != "console":

@@ -183,7 +183,8 @@ class Coach:
         """Due nudges, marked `sending` durably before any Slack call.
 
         A nudge that would contact an employer after the process closed is cancelled here:
-        the guard holds even for nudges planned before the outcome was known.
+        the guard holds even for nudges planned before the outcome was known. One that comes
+        due at night (the bot was down, or time jumped) waits for the person's morning.
         """
         now = self.clock.now()
         claimed: dict[Person, list[Nudge]] = {}
@@ -192,8 +193,10 @@ class Coach:
             due.setdefault(person, []).append(number)
         for person, numbers in due.items():
             with self.store.transaction(person) as book:
+                local_now = now.astimezone(zone(book.profile.tz))
+                morning = settle_in_day(local_now, self.playbook.day)
                 ready: list[Nudge] = []
-                withdrawn: list[Nudge] = []
+                held: list[Nudge] = []
                 for number in numbers:
                     nudge = book.nudge(number)
                     if nudge is None or nudge.state not in (
@@ -205,10 +208,12 @@ class Coach:
                         continue
                     interview = book.interview(nudge.interview_id)
                     if nudge.contacts_employer and (interview is None or interview.closed):
-                        withdrawn.append(cancel(nudge, now))
-                        continue
-                    ready.append(start_sending(nudge))
-                book.save_nudges(ready + withdrawn)
+                        held.append(cancel(nudge, now))
+                    elif morning != local_now:
+                        held.append(replace(nudge, due_at=morning))
+                    else:
+                        ready.append(start_sending(nudge))
+                book.save_nudges(ready + held)
             if ready:
                 claimed[person] = sorted(ready, key=lambda n: (n.due_at, n.number))
         return claimed

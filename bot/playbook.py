@@ -297,8 +297,8 @@ def plan_nudges(
 ) -> list[Nudge]:
     """Every nudge the playbook asks for this interview, numbered from `first_number`.
 
-    Moments already past are due now: people often register an interview after it happened,
-    and a late thank-you still beats none. Nothing that contacts the employer is planned once
+    Moments already past are due now (or the next morning, at night): people often register
+    an interview after it happened, and a late thank-you still beats none. Nothing that contacts the employer is planned once
     the process is closed.
     """
     nudges: list[Nudge] = []
@@ -307,7 +307,9 @@ def plan_nudges(
             continue
         if rule.only_without_interviewers and interview.interviewers:
             continue
-        due = max(_due_at(playbook.day, rule, interview), now)
+        due = _due_at(playbook.day, rule, interview)
+        if due < now:
+            due = settle_in_day(now.astimezone(zone(interview.tz)), playbook.day)
         people: tuple[Interviewer | None, ...] = (None,)
         if rule.audience == "each interviewer":
             people = interview.interviewers
