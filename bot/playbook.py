@@ -298,8 +298,8 @@ def plan_nudges(
     """Every nudge the playbook asks for this interview, numbered from `first_number`.
 
     Moments already past are due now (or the next morning, at night): people often register
-    an interview after it happened, and a late thank-you still beats none. Nothing that contacts the employer is planned once
-    the process is closed.
+    an interview after it happened, and a late thank-you still beats none. Nothing that
+    contacts the employer is planned once the process is closed.
     """
     nudges: list[Nudge] = []
     for rule in playbook.rules:
