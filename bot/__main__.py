@@ -11,7 +11,7 @@ import threading
 
 from dotenv import load_dotenv
 
-from bot.clock import SystemClock
+from bot.clock import ShiftedClock, SystemClock
 from bot.config import Settings, SettingsError, load_settings
 from bot.playbook import PlaybookError
 from bot.runtime import open_coach
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
             if settings.mode == "console" and args.mode != "console":
                 print("No Slack credentials set: starting the offline console.", file=sys.stderr)
-            return run_console(settings, sys.stdin, sys.stdout)
+            return run_console(settings, sys.stdin, sys.stdout, start=settings.clock_start)
         return _run_on_slack(settings)
     except (PlaybookError, StoreLocked) as problem:
         print(f"interview-coach: {problem}", file=sys.stderr)
@@ -55,7 +55,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run_on_slack(settings: Settings) -> int:
-    runtime = open_coach(settings, SystemClock())
+    clock = ShiftedClock(settings.clock_start) if settings.clock_start else SystemClock()
+    runtime = open_coach(settings, clock)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:

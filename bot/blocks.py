@@ -27,6 +27,8 @@ DONE_ACTION = "nudge_done"
 SNOOZE_ACTION = "nudge_snooze"
 SKIP_ACTION = "nudge_skip"
 NUDGE_ACTIONS = (DONE_ACTION, SNOOZE_ACTION, SKIP_ACTION)
+#: Message metadata type that marks the coach's nudge messages.
+NUDGE_EVENT = "interview_coach_nudges"
 
 _STATE_LINES = {
     NudgeState.DONE: ":white_check_mark: Done. Nice work.",
@@ -69,7 +71,19 @@ def build_nudge_message(person: Person, nudges: list[Nudge], tz: str) -> Message
             blocks.append({"type": "divider"})
         blocks.extend(_nudge_blocks(person, nudge, tz))
     fallback = nudges[0].title if len(nudges) == 1 else f"{len(nudges)} interview follow-ups"
-    return {"text": fallback, "blocks": blocks[:MESSAGE_BLOCK_LIMIT]}
+    return {
+        "text": fallback,
+        "blocks": blocks[:MESSAGE_BLOCK_LIMIT],
+        "metadata": {"event_type": NUDGE_EVENT, "event_payload": {"nudges": nudge_marks(nudges)}},
+    }
+
+
+def nudge_marks(nudges: list[Nudge]) -> list[str]:
+    """What a message's metadata says it carries: each nudge's number and due time.
+
+    The due time tells a re-send after a snooze from the first send of the same nudge.
+    """
+    return [f"{n.number}@{int(n.due_at.timestamp())}" for n in nudges]
 
 
 def _nudge_blocks(person: Person, nudge: Nudge, tz: str) -> Blocks:

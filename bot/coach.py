@@ -31,6 +31,8 @@ from bot.timing import next_morning, settle_in_day, zone
 
 LOGGER = logging.getLogger(__name__)
 
+WAITING_STATES = frozenset({NudgeState.SCHEDULED, NudgeState.SENDING})
+
 #: Slack may change a person's zone (travel, DST rules); ask again after this long.
 TIMEZONE_FRESHNESS = timedelta(days=1)
 
@@ -49,6 +51,21 @@ class NudgeChange:
 
     nudge: Nudge
     message_nudges: list[Nudge]
+
+
+@dataclass(frozen=True)
+class DueBatch:
+    """One person's nudges to send now.
+
+    `unsure` holds the numbers whose last send may have reached Slack unrecorded (a crash or
+    a lost answer): delivery looks for them in the DM before sending them again.
+    """
+
+    person: Person
+    nudges: list[Nudge]
+    unsure: frozenset[int]
+    tz: str
+    dm_channel: str | None
 
 
 @dataclass(frozen=True)
@@ -179,32 +196,29 @@ class Coach:
             found = [n for n in book.nudges() if n.message_ts == message_ts]
         return sorted(found, key=lambda n: n.number)
 
-    def claim_due(self) -> dict[Person, list[Nudge]]:
-        """Due nudges, marked `sending` durably before any Slack call.
+    def claim_due(self) -> list[DueBatch]:
+        """Due nudges by person, marked `sending` durably before any Slack call.
 
         A nudge that would contact an employer after the process closed is cancelled here:
         the guard holds even for nudges planned before the outcome was known. One that comes
         due at night (the bot was down, or time jumped) waits for the person's morning.
         """
         now = self.clock.now()
-        claimed: dict[Person, list[Nudge]] = {}
         due: dict[Person, list[int]] = {}
         for person, number in self.store.take_due(now):
             due.setdefault(person, []).append(number)
+        batches = []
         for person, numbers in due.items():
             with self.store.transaction(person) as book:
-                local_now = now.astimezone(zone(book.profile.tz))
+                profile = book.profile
+                local_now = now.astimezone(zone(profile.tz))
                 morning = settle_in_day(local_now, self.playbook.day)
                 ready: list[Nudge] = []
                 held: list[Nudge] = []
+                unsure: set[int] = set()
                 for number in numbers:
                     nudge = book.nudge(number)
-                    if nudge is None or nudge.state not in (
-                        NudgeState.SCHEDULED,
-                        NudgeState.SENDING,
-                    ):
-                        continue
-                    if nudge.due_at > now:
+                    if nudge is None or nudge.state not in WAITING_STATES or nudge.due_at > now:
                         continue
                     interview = book.interview(nudge.interview_id)
                     if nudge.contacts_employer and (interview is None or interview.closed):
@@ -212,11 +226,18 @@ class Coach:
                     elif morning != local_now:
                         held.append(replace(nudge, due_at=morning))
                     else:
+                        if nudge.state == NudgeState.SENDING or nudge.attempts:
+                            unsure.add(nudge.number)
                         ready.append(start_sending(nudge))
                 book.save_nudges(ready + held)
             if ready:
-                claimed[person] = sorted(ready, key=lambda n: (n.due_at, n.number))
-        return claimed
+                ordered = sorted(ready, key=lambda n: (n.due_at, n.number))
+                batches.append(
+                    DueBatch(
+                        person, ordered, frozenset(unsure), profile.tz or "UTC", profile.dm_channel
+                    )
+                )
+        return batches
 
     def record_sent(self, person: Person, nudges: list[Nudge], channel: str, ts: str) -> None:
         with self.store.transaction(person) as book:

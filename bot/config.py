@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -33,6 +34,7 @@ class Settings:
     rules_path: Path = field(default_factory=_default_rules)
     log_level: str = "INFO"
     console_tz: str = "UTC"
+    clock_start: datetime | None = None
 
     @property
     def mode(self) -> str:
@@ -74,6 +76,17 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if not api_url.startswith(("http://", "https://")):
         raise SettingsError(f"SLACK_API_URL must be an http(s) address, not {api_url!r}.")
     rules = get("COACH_RULES_PATH")
+    clock_start = None
+    if start_text := get("COACH_CLOCK_START"):
+        try:
+            clock_start = datetime.fromisoformat(start_text)
+        except ValueError:
+            clock_start = None
+        if clock_start is None or clock_start.tzinfo is None:
+            raise SettingsError(
+                "COACH_CLOCK_START must be an ISO date and time with a zone, "
+                f"like 2026-11-26T09:00:00-08:00, not {start_text!r}."
+            )
     return Settings(
         bot_token=bot_token,
         signing_secret=signing_secret,
@@ -84,4 +97,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         rules_path=Path(rules) if rules else _default_rules(),
         log_level=(get("LOG_LEVEL") or "INFO").upper(),
         console_tz=get("COACH_CONSOLE_TZ") or "UTC",
+        clock_start=clock_start,
     )

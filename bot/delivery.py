@@ -1,4 +1,11 @@
-"""Sending due nudges as direct messages, and keeping sent messages in step with the store."""
+"""Sending due nudges as direct messages, and keeping sent messages in step with the store.
+
+Exactly once: a nudge is recorded as `sending` before the Slack call and `sent` after it.
+Each message carries metadata naming its nudges, so when a send may have reached Slack without
+being recorded (the process died, or the answer was lost), delivery first looks in the DM for
+that message and records it instead of sending it again. A duplicate is then only possible
+when Slack cannot be asked either (conversations.history fails at that moment).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +14,15 @@ import threading
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.blocks import DIGEST_SIZE, build_nudge_message
-from bot.coach import Coach
+from bot.blocks import DIGEST_SIZE, build_nudge_message, nudge_marks
+from bot.coach import Coach, DueBatch
 from bot.interview import Person
 from bot.messenger import Messenger
 from bot.nudge import Nudge
 
 LOGGER = logging.getLogger(__name__)
+
+_SLACK_FAILURES = (SlackApiError, SlackClientError, OSError)
 
 
 class Delivery:
@@ -31,30 +40,60 @@ class Delivery:
         """
         delivered = 0
         with self._pass:
-            for person, nudges in self.coach.claim_due().items():
-                for start in range(0, len(nudges), DIGEST_SIZE):
-                    delivered += self._send(person, nudges[start : start + DIGEST_SIZE])
+            for batch in self.coach.claim_due():
+                delivered += self._deliver(batch)
         return delivered
 
-    def _send(self, person: Person, nudges: list[Nudge]) -> int:
+    def _deliver(self, batch: DueBatch) -> int:
+        person = batch.person
         try:
-            channel = self._dm_channel(person)
-            message = build_nudge_message(person, nudges, self.coach.timezone(person))
-            ts = self.messenger.post(channel, message)
-        except (SlackApiError, SlackClientError, OSError) as error:
-            LOGGER.warning(
-                "Sending %d nudge(s) to %s failed, will retry: %s", len(nudges), person, error
-            )
-            self.coach.record_failed(person, nudges)
+            channel = batch.dm_channel or self._open_dm(person)
+            pending = self._already_delivered(batch, channel)
+        except _SLACK_FAILURES as error:
+            LOGGER.warning("Cannot reach %s's DM, will retry: %s", person.user_id, error)
+            self.coach.record_failed(person, batch.nudges)
             return 0
-        self.coach.record_sent(person, nudges, channel, ts)
-        return len(nudges)
+        delivered = len(batch.nudges) - len(pending)
+        for start in range(0, len(pending), DIGEST_SIZE):
+            chunk = pending[start : start + DIGEST_SIZE]
+            try:
+                ts = self.messenger.post(channel, build_nudge_message(person, chunk, batch.tz))
+            except _SLACK_FAILURES as error:
+                LOGGER.warning(
+                    "Sending %d nudge(s) to %s failed, will retry: %s",
+                    len(chunk),
+                    person.user_id,
+                    error,
+                )
+                self.coach.record_failed(person, pending[start:])
+                break
+            self.coach.record_sent(person, chunk, channel, ts)
+            delivered += len(chunk)
+        return delivered
 
-    def _dm_channel(self, person: Person) -> str:
-        channel = self.coach.profile(person).dm_channel
-        if channel is None:
-            channel = self.messenger.open_dm(person.user_id)
-            self.coach.remember_dm_channel(person, channel)
+    def _already_delivered(self, batch: DueBatch, channel: str) -> list[Nudge]:
+        """Record unsure nudges found in the DM as sent; return the ones still to send."""
+        if not batch.unsure:
+            return batch.nudges
+        wanted = {
+            mark: nudge
+            for nudge in batch.nudges
+            for mark in nudge_marks([nudge])
+            if nudge.number in batch.unsure
+        }
+        found = self.messenger.find_marked(channel, set(wanted))
+        by_message: dict[str, list[Nudge]] = {}
+        for mark, ts in found.items():
+            by_message.setdefault(ts, []).append(wanted[mark])
+        for ts, nudges in by_message.items():
+            LOGGER.info("%d nudge(s) were already in the DM; recorded, not re-sent", len(nudges))
+            self.coach.record_sent(batch.person, nudges, channel, ts)
+        done = {n.number for nudges in by_message.values() for n in nudges}
+        return [n for n in batch.nudges if n.number not in done]
+
+    def _open_dm(self, person: Person) -> str:
+        channel = self.messenger.open_dm(person.user_id)
+        self.coach.remember_dm_channel(person, channel)
         return channel
 
     def refresh_message(self, person: Person, channel: str, ts: str) -> None:

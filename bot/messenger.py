@@ -13,6 +13,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.handler import RetryHandler
 
+from bot.blocks import NUDGE_EVENT
+
 LOGGER = logging.getLogger(__name__)
 
 
@@ -27,22 +29,33 @@ class Messenger(Protocol):
 
     def timezone(self, user_id: str) -> str | None: ...
 
+    def find_marked(self, channel: str, marks: set[str]) -> dict[str, str]: ...
 
-def retry_handlers() -> list[RetryHandler]:
-    """Retry 429s (honouring Retry-After), 5xx and dropped connections, with backoff.
+
+def retry_handlers(*, on_connection_errors: bool = True) -> list[RetryHandler]:
+    """Retry 429s (honouring Retry-After) and 5xx with backoff, and dropped connections.
 
     These sleep in the calling thread, so they are only used after a request was acknowledged.
+    Delivery does not retry a dropped connection blindly: the message may have arrived, so it
+    checks the DM first (see bot.delivery).
     """
-    return [
-        RateLimitErrorRetryHandler(max_retry_count=3),
+    handlers: list[RetryHandler] = [
+        RateLimitErrorRetryHandler(max_retry_count=5),
         ServerErrorRetryHandler(max_retry_count=3),
-        ConnectionErrorRetryHandler(max_retry_count=3),
     ]
+    if on_connection_errors:
+        handlers.append(ConnectionErrorRetryHandler(max_retry_count=3))
+    return handlers
 
 
-def make_client(token: str, base_url: str, *, timeout: int = 10) -> WebClient:
+def make_client(
+    token: str, base_url: str, *, timeout: int = 10, on_connection_errors: bool = True
+) -> WebClient:
     return WebClient(
-        token=token, base_url=base_url, timeout=timeout, retry_handlers=retry_handlers()
+        token=token,
+        base_url=base_url,
+        timeout=timeout,
+        retry_handlers=retry_handlers(on_connection_errors=on_connection_errors),
     )
 
 
@@ -58,7 +71,10 @@ class SlackMessenger:
 
     def post(self, channel: str, message: dict[str, Any]) -> str:
         response = self.client.chat_postMessage(
-            channel=channel, text=message["text"], blocks=message["blocks"]
+            channel=channel,
+            text=message["text"],
+            blocks=message["blocks"],
+            metadata=message.get("metadata"),
         )
         return str(response["ts"])
 
@@ -71,3 +87,18 @@ class SlackMessenger:
         response = self.client.users_info(user=user_id)
         tz = response["user"].get("tz")
         return str(tz) if tz else None
+
+    def find_marked(self, channel: str, marks: set[str]) -> dict[str, str]:
+        """Which of `marks` recent coach messages in the DM carry: mark -> message ts."""
+        response = self.client.conversations_history(
+            channel=channel, limit=100, include_all_metadata=True
+        )
+        found: dict[str, str] = {}
+        for message in response.get("messages", []):
+            metadata = message.get("metadata") or {}
+            if metadata.get("event_type") != NUDGE_EVENT:
+                continue
+            for mark in metadata.get("event_payload", {}).get("nudges", []):
+                if mark in marks and mark not in found:
+                    found[mark] = str(message["ts"])
+        return found

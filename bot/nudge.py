@@ -129,9 +129,9 @@ def mark_sent(nudge: Nudge, channel: str, message_ts: str) -> Nudge:
 
 
 def retry_later(nudge: Nudge, now: datetime) -> Nudge:
-    """A failed send stays due: back off (30 s, 1, 2, 4 ... up to 30 min) and try again."""
+    """A failed send stays due: back off (5 s, 10 s, 20 s ... up to 30 min) and try again."""
     attempts = nudge.attempts + 1
-    delay = timedelta(seconds=min(30 * 2 ** (attempts - 1), 1800))
+    delay = timedelta(seconds=min(5 * 2 ** min(attempts - 1, 10), 1800))
     return replace(nudge, state=NudgeState.SCHEDULED, due_at=now + delay, attempts=attempts)
 
 

@@ -78,7 +78,8 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
         warm_up()
         client = make_client(settings.bot_token or "", settings.api_url)
         coach = Coach(store, playbook, clock)
-        delivery = Delivery(coach, SlackMessenger(client))
+        sender = make_client(settings.bot_token or "", settings.api_url, on_connection_errors=False)
+        delivery = Delivery(coach, SlackMessenger(sender))
         services = Services(coach=coach, delivery=delivery, clock=clock)
         signing = settings.signing_secret if settings.mode != "socket" else None
         app = build_app(client=client, signing_secret=signing, services=services)

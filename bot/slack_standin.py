@@ -54,6 +54,7 @@ class Message:
     thread_ts: str | None = None
     updated: bool = False
     history: list[Message] = field(default_factory=list)
+    metadata: dict[str, Any] | None = None
 
 
 @dataclass
@@ -618,6 +619,7 @@ class SlackStandIn:
             "auth.test": self._auth_test,
             "users.info": self._users_info,
             "conversations.open": self._conversations_open,
+            "conversations.history": self._conversations_history,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
             "chat.postEphemeral": self._chat_post_ephemeral,
@@ -673,6 +675,23 @@ class SlackStandIn:
         self._opened.add(channel_id)
         return {"channel": {"id": channel_id}, "already_open": already_open, "no_op": already_open}
 
+    def _conversations_history(
+        self, params: dict[str, Any], notify: list[Message]
+    ) -> dict[str, Any]:
+        """Newest first, like Slack; metadata only when asked with include_all_metadata."""
+        channel = self._dm_channel(str(params.get("channel") or ""))
+        if channel not in self._messages and channel not in self._opened:
+            raise _SlackApiError("channel_not_found")
+        limit = int(params.get("limit") or 100)
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = []
+        for message in reversed(self._messages.get(channel, [])[-limit:]):
+            data = self._message_json(message)
+            if with_metadata and message.metadata:
+                data["metadata"] = message.metadata
+            found.append(data)
+        return {"messages": found, "has_more": False}
+
     def _check_channel_rate(self, channel: str) -> None:
         """Enforce one message per second per channel when the plan asks for it."""
         if not self._faults.per_channel_limit:
@@ -699,6 +718,7 @@ class SlackStandIn:
             text=text,
             blocks=list(blocks or []),
             thread_ts=params.get("thread_ts") or None,
+            metadata=params.get("metadata") if isinstance(params.get("metadata"), dict) else None,
         )
         self._messages.setdefault(channel, []).append(message)
         notify.append(copy.deepcopy(message))
