@@ -74,16 +74,11 @@ def build_nudge_message(person: Person, nudges: list[Nudge], tz: str) -> Message
     return {
         "text": fallback,
         "blocks": blocks[:MESSAGE_BLOCK_LIMIT],
-        "metadata": {"event_type": NUDGE_EVENT, "event_payload": {"nudges": nudge_marks(nudges)}},
+        "metadata": {
+            "event_type": NUDGE_EVENT,
+            "event_payload": {"nudges": [n.mark for n in nudges]},
+        },
     }
-
-
-def nudge_marks(nudges: list[Nudge]) -> list[str]:
-    """What a message's metadata says it carries: each nudge's number and due time.
-
-    The due time tells a re-send after a snooze from the first send of the same nudge.
-    """
-    return [f"{n.number}@{int(n.due_at.timestamp())}" for n in nudges]
 
 
 def _nudge_blocks(person: Person, nudge: Nudge, tz: str) -> Blocks:

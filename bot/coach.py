@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.interview import Interview, Person, Profile
@@ -213,18 +213,25 @@ class Coach:
                 profile = book.profile
                 local_now = now.astimezone(zone(profile.tz))
                 morning = settle_in_day(local_now, self.playbook.day)
+                retry_pending = _retry_pending(book.nudges(), now)
                 ready: list[Nudge] = []
                 held: list[Nudge] = []
                 unsure: set[int] = set()
                 for number in numbers:
                     nudge = book.nudge(number)
-                    if nudge is None or nudge.state not in WAITING_STATES or nudge.due_at > now:
+                    if (
+                        nudge is None
+                        or nudge.state not in WAITING_STATES
+                        or nudge.next_attempt_at > now
+                    ):
                         continue
                     interview = book.interview(nudge.interview_id)
                     if nudge.contacts_employer and (interview is None or interview.closed):
                         held.append(cancel(nudge, now))
                     elif morning != local_now:
-                        held.append(replace(nudge, due_at=morning))
+                        held.append(replace(nudge, due_at=morning, retry_at=None))
+                    elif retry_pending is not None:
+                        held.append(replace(nudge, retry_at=retry_pending))
                     else:
                         if nudge.state == NudgeState.SENDING or nudge.attempts:
                             unsure.add(nudge.number)
@@ -254,6 +261,16 @@ class Coach:
             book.save_nudges(
                 [retry_later(n, now) for n in current if n and n.state == NudgeState.SENDING]
             )
+
+
+def _retry_pending(nudges: list[Nudge], now: datetime) -> datetime | None:
+    """When a failed send will be retried; later nudges wait for it, so order is kept."""
+    waiting = [
+        n.retry_at
+        for n in nudges
+        if n.state == NudgeState.SCHEDULED and n.retry_at is not None and n.retry_at > now
+    ]
+    return min(waiting) if waiting else None
 
 
 def _latest_sent(nudges: list[Nudge]) -> Nudge | None:

@@ -14,7 +14,7 @@ import threading
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.blocks import DIGEST_SIZE, build_nudge_message, nudge_marks
+from bot.blocks import DIGEST_SIZE, build_nudge_message
 from bot.coach import Coach, DueBatch
 from bot.interview import Person
 from bot.messenger import Messenger
@@ -75,12 +75,7 @@ class Delivery:
         """Record unsure nudges found in the DM as sent; return the ones still to send."""
         if not batch.unsure:
             return batch.nudges
-        wanted = {
-            mark: nudge
-            for nudge in batch.nudges
-            for mark in nudge_marks([nudge])
-            if nudge.number in batch.unsure
-        }
+        wanted = {n.mark: n for n in batch.nudges if n.number in batch.unsure}
         found = self.messenger.find_marked(channel, set(wanted))
         by_message: dict[str, list[Nudge]] = {}
         for mark, ts in found.items():

@@ -48,10 +48,22 @@ class Nudge:
     message_ts: str | None = None
     attempts: int = 0
     closed_at: datetime | None = None
+    retry_at: datetime | None = None
+    edition: int = 0
 
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def next_attempt_at(self) -> datetime:
+        """When delivery should next try: the due time, or later after a failed send."""
+        return self.retry_at or self.due_at
+
+    @property
+    def mark(self) -> str:
+        """Names this nudge in one scheduling: a snooze starts a new edition, a retry does not."""
+        return f"{self.number}.{self.edition}"
 
     def to_record(self) -> dict[str, Any]:
         """A JSON-friendly dict: the shape the store keeps."""
@@ -70,12 +82,13 @@ class Nudge:
             "channel": self.channel,
             "message_ts": self.message_ts,
             "attempts": self.attempts,
-            "closed_at": None if self.closed_at is None else self.closed_at.timestamp(),
+            "closed_at": _stamp(self.closed_at),
+            "retry_at": _stamp(self.retry_at),
+            "edition": self.edition,
         }
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Nudge:
-        closed = record.get("closed_at")
         return cls(
             number=int(record["number"]),
             interview_id=int(record["interview_id"]),
@@ -91,7 +104,9 @@ class Nudge:
             channel=record.get("channel"),
             message_ts=record.get("message_ts"),
             attempts=int(record.get("attempts", 0)),
-            closed_at=None if closed is None else datetime.fromtimestamp(closed, UTC),
+            closed_at=_moment(record.get("closed_at")),
+            retry_at=_moment(record.get("retry_at")),
+            edition=int(record.get("edition", 0)),
         )
 
 
@@ -116,7 +131,14 @@ def snooze(nudge: Nudge, until: datetime, now: datetime) -> Nudge:
     _require_open(nudge, "snooze")
     if until <= now:
         raise NudgeChangeRefused("A snooze has to end in the future.")
-    return replace(nudge, state=NudgeState.SCHEDULED, due_at=until, attempts=0)
+    return replace(
+        nudge,
+        state=NudgeState.SCHEDULED,
+        due_at=until,
+        attempts=0,
+        retry_at=None,
+        edition=nudge.edition + 1,
+    )
 
 
 def start_sending(nudge: Nudge) -> Nudge:
@@ -125,14 +147,19 @@ def start_sending(nudge: Nudge) -> Nudge:
 
 
 def mark_sent(nudge: Nudge, channel: str, message_ts: str) -> Nudge:
-    return replace(nudge, state=NudgeState.SENT, channel=channel, message_ts=message_ts)
+    return replace(
+        nudge, state=NudgeState.SENT, channel=channel, message_ts=message_ts, retry_at=None
+    )
 
 
 def retry_later(nudge: Nudge, now: datetime) -> Nudge:
-    """A failed send stays due: back off (5 s, 10 s, 20 s ... up to 30 min) and try again."""
+    """A failed send stays due: back off (5 s, 10 s, 20 s ... up to 30 min) and try again.
+
+    The due time stays as planned, so the nudge keeps its place in the person's order.
+    """
     attempts = nudge.attempts + 1
     delay = timedelta(seconds=min(5 * 2 ** min(attempts - 1, 10), 1800))
-    return replace(nudge, state=NudgeState.SCHEDULED, due_at=now + delay, attempts=attempts)
+    return replace(nudge, state=NudgeState.SCHEDULED, retry_at=now + delay, attempts=attempts)
 
 
 def _require_open(nudge: Nudge, verb: str) -> None:
@@ -140,3 +167,11 @@ def _require_open(nudge: Nudge, verb: str) -> None:
         raise NudgeChangeRefused(
             f"#{nudge.number} is already {nudge.state.value}, so there is nothing to {verb}."
         )
+
+
+def _stamp(moment: datetime | None) -> float | None:
+    return None if moment is None else moment.timestamp()
+
+
+def _moment(stamp: float | None) -> datetime | None:
+    return None if stamp is None else datetime.fromtimestamp(stamp, UTC)

@@ -27,7 +27,7 @@ BOT_ID = "BBOT"
 TEAM_ID = "T0001"
 TEAM_NAME = "Stand-in"
 
-FAULT_KINDS = frozenset({"429", "500", "drop"})
+FAULT_KINDS = frozenset({"429", "500", "drop", "lost"})
 _JSON_FIELDS = frozenset({"blocks", "attachments", "view", "files", "metadata", "user_auth_blocks"})
 _FIRST_TS = 1_700_000_000_000_100
 _TS_STEP = 100
@@ -65,6 +65,8 @@ class FaultPlan:
     retry_after: int = 1
     rate_500: float = 0.0
     rate_drop: float = 0.0
+    #: share of calls that Slack carries out but whose answer never arrives (connection lost)
+    rate_lost: float = 0.0
     per_channel_limit: bool = False
     methods: frozenset[str] = frozenset(
         {"chat.postMessage", "chat.update", "conversations.open", "users.info"}
@@ -429,7 +431,7 @@ class SlackStandIn:
         params.pop("token", None)
         fault = self._pick_fault(method)
         self._record_call(method, params, fault)
-        if fault is not None:
+        if fault is not None and fault != "lost":
             self._send_fault(request, fault)
             return
         if token is None:
@@ -456,6 +458,9 @@ class SlackStandIn:
             return
         for message in notify:
             self._notify(message)
+        if fault == "lost":
+            self._send_fault(request, "drop")
+            return
         self._send_json(request, {"ok": True, **result})
 
     def _handle_response(self, request: _Handler, key: str, body: bytes) -> None:
@@ -533,9 +538,11 @@ class SlackStandIn:
                     self._stats[kind] += 1
                     return kind
                 draw -= rate
-            if draw < plan.rate_drop:
-                self._stats["drop"] += 1
-                return "drop"
+            for kind, rate in (("drop", plan.rate_drop), ("lost", plan.rate_lost)):
+                if draw < rate:
+                    self._stats[kind] += 1
+                    return kind
+                draw -= rate
             return None
 
     def _record_call(self, method: str, params: dict[str, Any], fault: str | None) -> None:

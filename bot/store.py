@@ -208,10 +208,11 @@ class Store:
             with storage.held():
                 yield book
             for nudge in book.scheduled:
-                heapq.heappush(self._due, _DueEntry(nudge.due_at.timestamp(), person, nudge.number))
+                moment = nudge.next_attempt_at
+                heapq.heappush(self._due, _DueEntry(moment.timestamp(), person, nudge.number))
         for nudge in book.scheduled:
             for watcher in self._watchers:
-                watcher(nudge.due_at)
+                watcher(nudge.next_attempt_at)
 
     def take_due(self, now: datetime) -> list[tuple[Person, int]]:
         """Nudges whose time has come, by person and number; the caller checks each one.
@@ -277,6 +278,7 @@ class Store:
                 raise
             for record in data.get("nudges", {}).values():
                 if record["state"] in waiting:
-                    self._due.append(_DueEntry(record["due_at"], person, int(record["number"])))
+                    moment = record.get("retry_at") or record["due_at"]
+                    self._due.append(_DueEntry(moment, person, int(record["number"])))
         heapq.heapify(self._due)
         LOGGER.info("Store opened: %d nudges waiting to be sent", len(self._due))

@@ -1,0 +1,1 @@
+"""Benchmarks of the coach: latency, growth, durability, start-up, dispatch and timeliness."""

@@ -1,0 +1,119 @@
+"""The durable write behind a Done click, against a committed SQLite update on the same disk."""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.coach import Coach
+from bot.interview import Person
+from bot.nudge import OPEN_STATES
+
+from bench.common import START
+
+
+@dataclass
+class Durability:
+    """Milliseconds per durable write."""
+
+    mark: list[float] = field(default_factory=list)
+    sqlite: list[float] = field(default_factory=list)
+    rows: int = 0
+    people: int = 0
+
+
+def open_nudges(store_root: Path, people: list[Person], count: int, seed: int) -> list[tuple]:
+    """(person, number) of open nudges of `count` people picked at random, one each.
+
+    Read from the files, not through the store, so the store's cache of open people is left
+    as the HTTP phase left it: most of these people are not in it, as in a large population.
+    """
+    rng = random.Random(seed)
+    chosen: list[tuple[Person, int]] = []
+    for person in rng.sample(people, len(people)):
+        path = store_root / "people" / person.team_id / f"{person.user_id}.json"
+        records = json.loads(path.read_bytes()).get("nudges", {}).values()
+        numbers = [int(r["number"]) for r in records if r["state"] in OPEN_STATES]
+        if numbers:
+            chosen.append((person, rng.choice(numbers)))
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+def sqlite_table(path: Path, rows: int, seed: int) -> sqlite3.Connection:
+    """A nudges table of `rows` rows in WAL mode, every commit fsynced (synchronous=FULL)."""
+    rng = random.Random(seed)
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute(
+        "CREATE TABLE nudges (number INTEGER PRIMARY KEY, person TEXT NOT NULL, "
+        "state TEXT NOT NULL, due_at REAL NOT NULL, closed_at REAL, body TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX nudges_due ON nudges (state, due_at)")
+    filler = "x" * 500
+    db.execute("BEGIN")
+    db.executemany(
+        "INSERT INTO nudges VALUES (?, ?, 'scheduled', ?, NULL, ?)",
+        (
+            (n, f"U{n // 36:06d}", START.timestamp() + rng.randint(0, 3_000_000), filler)
+            for n in range(rows)
+        ),
+    )
+    db.execute("COMMIT")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return db
+
+
+def measure(
+    coach: Coach, store_root: Path, people: list[Person], sqlite_dir: Path, *, samples: int
+) -> Durability:
+    """Alternate one coach.mark(..., "done") and one committed SQLite update per sample."""
+    result = Durability()
+    targets = open_nudges(store_root, people, samples, seed=7)
+    result.people = len(targets)
+    rows = sum(1 for _ in people) and 0
+    rows = _stored_nudges(store_root)
+    result.rows = rows
+    db = sqlite_table(sqlite_dir / "nudges.sqlite", rows, seed=7)
+    rng = random.Random(11)
+    try:
+        for index, (person, number) in enumerate(targets):
+            if index % 2:
+                result.sqlite.append(_sqlite_update(db, rng.randrange(rows)))
+                result.mark.append(_mark(coach, person, number))
+            else:
+                result.mark.append(_mark(coach, person, number))
+                result.sqlite.append(_sqlite_update(db, rng.randrange(rows)))
+    finally:
+        db.close()
+    return result
+
+
+def _mark(coach: Coach, person: Person, number: int) -> float:
+    began = time.perf_counter()
+    coach.mark(person, number, "done")
+    return (time.perf_counter() - began) * 1000
+
+
+def _sqlite_update(db: sqlite3.Connection, number: int) -> float:
+    began = time.perf_counter()
+    db.execute("BEGIN")
+    db.execute(
+        "UPDATE nudges SET state = 'done', closed_at = ? WHERE number = ?",
+        (START.timestamp(), number),
+    )
+    db.execute("COMMIT")
+    return (time.perf_counter() - began) * 1000
+
+
+def _stored_nudges(store_root: Path) -> int:
+    total = 0
+    for path in (store_root / "people").glob("*/*.json"):
+        total += len(json.loads(path.read_bytes()).get("nudges", {}))
+    return total
