@@ -9,11 +9,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.common import START
 from bot.coach import Coach
 from bot.interview import Person
 from bot.nudge import OPEN_STATES
-
-from bench.common import START
 
 
 @dataclass
@@ -71,14 +70,18 @@ def sqlite_table(path: Path, rows: int, seed: int) -> sqlite3.Connection:
 
 
 def measure(
-    coach: Coach, store_root: Path, people: list[Person], sqlite_dir: Path, *, samples: int
+    coach: Coach,
+    store_root: Path,
+    people: list[Person],
+    sqlite_dir: Path,
+    *,
+    rows: int,
+    samples: int,
 ) -> Durability:
     """Alternate one coach.mark(..., "done") and one committed SQLite update per sample."""
     result = Durability()
     targets = open_nudges(store_root, people, samples, seed=7)
     result.people = len(targets)
-    rows = sum(1 for _ in people) and 0
-    rows = _stored_nudges(store_root)
     result.rows = rows
     db = sqlite_table(sqlite_dir / "nudges.sqlite", rows, seed=7)
     rng = random.Random(11)
@@ -110,10 +113,3 @@ def _sqlite_update(db: sqlite3.Connection, number: int) -> float:
     )
     db.execute("COMMIT")
     return (time.perf_counter() - began) * 1000
-
-
-def _stored_nudges(store_root: Path) -> int:
-    total = 0
-    for path in (store_root / "people").glob("*/*.json"):
-        total += len(json.loads(path.read_bytes()).get("nudges", {}))
-    return total

@@ -6,14 +6,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bench.common import LA, START, MessageCounter, Running
+from bench.seeding import Seeded
 from bot.blocks import DONE_ACTION
 from bot.clock import ManualClock
 from bot.interview import Person
 from bot.runtime import CoachRuntime
 from bot.slack_standin import Message, SlackStandIn
-
-from bench.common import LA, START, MessageCounter, Running
-from bench.seeding import Seeded
 
 ADD_TEXTS = (
     "Acme, Staff Engineer, tomorrow 2pm, with Jane Doe and Bob Smith",
@@ -96,7 +95,7 @@ def measure(
 
     def noop(i: int) -> float:
         began = time.perf_counter()
-        status, body = endpoint.command(
+        status, _ = endpoint.command(
             text="",
             user_id=pool[i % len(pool)].user_id,
             team_id=pool[i % len(pool)].team_id,

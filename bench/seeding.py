@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.common import LA, START
 from bot.interview import Interview, Interviewer, Outcome, Person
 from bot.nudge import (
     Nudge,
@@ -32,8 +33,6 @@ from bot.playbook import Playbook, plan_nudges
 from bot.slack_standin import TEAM_ID
 from bot.store import Store
 from bot.timing import settle_in_day, zone
-
-from bench.common import LA, START
 
 ZONES = (
     LA,
@@ -79,7 +78,9 @@ def interview_request(
     local = day.astimezone(zone(tz))
     starts = local.replace(hour=rng.randint(9, 16), minute=rng.choice((0, 15, 30, 45)))
     starts = starts.replace(second=0, microsecond=0)
-    count = rng.choices((0, 1, 2, 3), weights=(1, 3, 4, 2))[0] if interviewers is None else interviewers
+    count = (
+        rng.choices((0, 1, 2, 3), weights=(1, 3, 4, 2))[0] if interviewers is None else interviewers
+    )
     return InterviewRequest(
         company=rng.choice(COMPANIES),
         role=rng.choice(ROLES),

@@ -47,7 +47,10 @@ class CoachRuntime:
         """Start the threaded HTTP server in the background; /healthz answers once ready."""
         self.server = CoachServer((host, self.settings.port), self.app)
         self._serving = threading.Thread(
-            target=self.server.serve_forever, name="coach-http", daemon=True
+            target=self.server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="coach-http",
+            daemon=True,
         )
         self._serving.start()
         self.server.ready.set()

@@ -1,0 +1,445 @@
+"""The benchmark suite: seeds the stores, runs every phase and prints figures and targets."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import platform
+import shutil
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import slack_bolt
+
+from bench import dispatch, durability, latency, startup, timeliness
+from bench.common import (
+    RULES,
+    START,
+    WORK,
+    Report,
+    cpu_count,
+    filesystem_of,
+    fresh_dir,
+    median,
+    percentile,
+    ratio,
+    running_coach,
+)
+from bench.seeding import Seeded, seed_store, top_up_pending
+from bot.clock import ManualClock
+from bot.playbook import Playbook, load_playbook
+from bot.slack_standin import FaultPlan, SlackStandIn
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How big each phase is; --quick shrinks everything so the run stays under a minute."""
+
+    name: str
+    large: int
+    small: int
+    warmup: int
+    samples: int
+    small_warmup: int
+    small_add_people: int
+    small_click_people: int
+    marks: int
+    startup_pending: int
+    dispatch_people: int
+    light_429: int
+    heavy_429: int
+    timely_people: int
+    timely_latest: float
+
+
+FULL = Scale(
+    name="full",
+    large=100_000,
+    small=1_000,
+    warmup=20,
+    samples=400,
+    small_warmup=5,
+    small_add_people=18,
+    small_click_people=9,
+    marks=1_000,
+    startup_pending=100_000,
+    dispatch_people=600,
+    light_429=60,
+    heavy_429=6,
+    timely_people=100,
+    timely_latest=10.0,
+)
+QUICK = Scale(
+    name="quick",
+    large=10_000,
+    small=1_000,
+    warmup=10,
+    samples=150,
+    small_warmup=5,
+    small_add_people=18,
+    small_click_people=9,
+    marks=300,
+    startup_pending=10_000,
+    dispatch_people=200,
+    light_429=20,
+    heavy_429=2,
+    timely_people=40,
+    timely_latest=5.0,
+)
+#: Nudges a click person has due at START: one digest, one Done button each.
+CLICKS_PER_PERSON = 8
+LATENCY_LIMIT_X = 1.5
+P99_LIMIT_MS = 100.0
+GROWTH_LIMIT_X = 2.0
+SQLITE_LIMIT_X = 3.0
+STARTUP_LIMIT_S = 5.0
+RSS_LIMIT_MB = 300.0
+DISPATCH_MIN_PER_S = 200.0
+TIMELY_LIMIT_S = 2.0
+
+
+class Suite:
+    def __init__(self, scale: Scale, report: Report) -> None:
+        self.scale = scale
+        self.report = report
+        self.playbook: Playbook = load_playbook(RULES)
+        self.large: Seeded | None = None
+        self.small: Seeded | None = None
+        self.startup_store: Seeded | None = None
+        self.large_latency: latency.Latencies | None = None
+
+    # -- phases ----------------------------------------------------------------------------
+
+    def seed(self) -> None:
+        scale, report = self.scale, self.report
+        report.section("seeding (domain functions, one durable write per person)")
+        rounds = scale.warmup + scale.samples
+        self.large = seed_store(
+            fresh_dir("large"),
+            self.playbook,
+            nudges=scale.large,
+            add_people=math.ceil(rounds / latency.ADDS_PER_PERSON),
+            click_people=math.ceil(rounds / CLICKS_PER_PERSON) + 1,
+            seed=1,
+        )
+        self._describe("store_large", self.large)
+        report.figure("seed_large_seconds", self.large.seconds, "s")
+        startup_root = WORK / "startup"
+        if startup_root.exists():
+            shutil.rmtree(startup_root)
+        began = time.perf_counter()
+        shutil.copytree(self.large.root, startup_root)
+        copy = Seeded(startup_root, people=list(self.large.people), states=self.large.states.copy())
+        top_up_pending(copy, self.playbook, pending=scale.startup_pending, seed=3)
+        self.startup_store = copy
+        report.figure("store_startup_nudges", copy.nudges, "nudges")
+        report.figure("store_startup_pending", copy.pending, "nudges")
+        report.figure("store_startup_people", len(copy.people), "people")
+        report.figure("seed_startup_seconds", time.perf_counter() - began, "s", "copy + top-up")
+        self.small = seed_store(
+            fresh_dir("small"),
+            self.playbook,
+            nudges=scale.small,
+            add_people=scale.small_add_people,
+            click_people=scale.small_click_people,
+            seed=2,
+        )
+        self._describe("store_small", self.small)
+
+    def _describe(self, prefix: str, seeded: Seeded) -> None:
+        states = ", ".join(f"{k} {v}" for k, v in sorted(seeded.states.items()))
+        self.report.figure(f"{prefix}_nudges", seeded.nudges, "nudges", states)
+        self.report.figure(f"{prefix}_pending", seeded.pending, "nudges")
+        self.report.figure(f"{prefix}_people", len(seeded.people), "people")
+
+    def latency_large(self, standin: SlackStandIn) -> None:
+        scale, report = self.scale, self.report
+        seeded = self._need(self.large)
+        report.section(
+            f"1. /interview add and Done over HTTP at {seeded.nudges:,} stored nudges "
+            "(baseline: no-op slash command, same server, same run)"
+        )
+        standin.reset()
+        latency.prepare_people(standin, seeded)
+        with running_coach(
+            standin, seeded.root, ManualClock(START), before_serving=latency.register_noop
+        ) as running:
+            result = latency.measure(
+                standin,
+                running,
+                seeded,
+                rounds=scale.warmup + scale.samples,
+                warmup=scale.warmup,
+            )
+            self.large_latency = result
+            self._print_latency(result, "", scale.warmup)
+            noop = median(result.noop)
+            for op, samples in (("add", result.add), ("done", result.done)):
+                value = ratio(median(samples), noop)
+                report.figure(f"{op}_vs_noop_ratio", value, "x", f"target < {LATENCY_LIMIT_X}")
+                report.target(
+                    f"1 {op} median vs no-op at {seeded.nudges:,} nudges",
+                    value,
+                    "x",
+                    "<",
+                    LATENCY_LIMIT_X,
+                )
+                p99 = percentile(samples, 99)
+                report.target(
+                    f"1 {op} p99 at {seeded.nudges:,} nudges", p99, "ms", "<", P99_LIMIT_MS
+                )
+            self.durable_write(running.runtime.services.coach, seeded)
+
+    def _print_latency(self, result: latency.Latencies, suffix: str, warmup: int) -> None:
+        report = self.report
+        report.figure(f"delivered_for_clicks{suffix}", result.delivered, "nudges")
+        report.figure(
+            f"latency_samples{suffix}", len(result.add), "per operation", f"warm-up {warmup}"
+        )
+        for op, samples in (("noop", result.noop), ("add", result.add), ("done", result.done)):
+            report.figure(f"{op}{suffix}_median_ms", median(samples), "ms")
+            extra = "" if op == "noop" or suffix else f"target < {P99_LIMIT_MS:.0f} ms"
+            report.figure(f"{op}{suffix}_p99_ms", percentile(samples, 99), "ms", extra)
+        report.figure(f"latency_problems{suffix}", len(result.problems), "requests")
+        for problem in result.problems[:5]:
+            report.note(problem)
+
+    def durable_write(self, coach: object, seeded: Seeded) -> None:
+        report = self.report
+        sqlite_dir = fresh_dir("sqlite")
+        mount, kind = filesystem_of(sqlite_dir)
+        same = sqlite_dir.stat().st_dev == seeded.root.stat().st_dev
+        report.section(
+            f"3. durable write behind Done at {seeded.nudges:,} stored nudges "
+            "(baseline: SQLite WAL, synchronous=FULL, same disk)"
+        )
+        report.note(f"store and SQLite on {mount} ({kind}), same device: {same}")
+        if kind == "tmpfs" or not same:
+            report.note("WARNING: not a like-for-like disk comparison")
+        result = durability.measure(
+            coach,  # type: ignore[arg-type]
+            seeded.root,
+            seeded.people,
+            sqlite_dir,
+            rows=seeded.nudges,
+            samples=self.scale.marks,
+        )
+        report.figure("mark_samples", len(result.mark), "marks", f"{result.people} people")
+        report.figure("mark_median_ms", median(result.mark), "ms")
+        report.figure("mark_p99_ms", percentile(result.mark, 99), "ms")
+        report.figure("sqlite_rows", result.rows, "rows")
+        report.figure("sqlite_commit_median_ms", median(result.sqlite), "ms")
+        report.figure("sqlite_commit_p99_ms", percentile(result.sqlite, 99), "ms")
+        value = ratio(median(result.mark), median(result.sqlite))
+        report.figure("mark_vs_sqlite_ratio", value, "x", f"target < {SQLITE_LIMIT_X:.0f}")
+        report.target(
+            f"3 mark vs SQLite commit at {seeded.nudges:,} nudges", value, "x", "<", SQLITE_LIMIT_X
+        )
+
+    def latency_small(self, standin: SlackStandIn) -> None:
+        scale, report = self.scale, self.report
+        seeded = self._need(self.small)
+        large = self.large_latency
+        report.section(
+            f"2. cost growth: the same requests at {seeded.nudges:,} stored nudges "
+            "(baseline: the large store above)"
+        )
+        standin.reset()
+        latency.prepare_people(standin, seeded)
+        rounds = min(
+            len(seeded.add_people) * latency.ADDS_PER_PERSON,
+            len(seeded.click_people) * CLICKS_PER_PERSON,
+        )
+        with running_coach(
+            standin, seeded.root, ManualClock(START), before_serving=latency.register_noop
+        ) as running:
+            result = latency.measure(
+                standin, running, seeded, rounds=rounds, warmup=scale.small_warmup
+            )
+        self._print_latency(result, "_small", scale.small_warmup)
+        if large is None:
+            raise RuntimeError("the large-store latencies are missing")
+        for op, big, little in (
+            ("noop", large.noop, result.noop),
+            ("add", large.add, result.add),
+            ("done", large.done, result.done),
+        ):
+            value = ratio(median(big), median(little))
+            extra = "" if op == "noop" else f"target < {GROWTH_LIMIT_X:.0f}"
+            report.figure(f"{op}_growth_ratio", value, "x", extra)
+            if op != "noop":
+                label = (
+                    f"2 {op} median growth {seeded.nudges:,} -> {self._need(self.large).nudges:,}"
+                )
+                report.target(label, value, "x", "<", GROWTH_LIMIT_X)
+
+    def start_up(self, standin: SlackStandIn) -> None:
+        report = self.report
+        seeded = self._need(self.startup_store)
+        report.section(
+            f"4. start-up of `python -m bot` (HTTP mode) with {seeded.pending:,} pending nudges"
+        )
+        standin.reset()
+        result = startup.measure(standin, seeded.root, WORK / "startup.log")
+        report.figure("startup_seconds", result.seconds, "s", f"target < {STARTUP_LIMIT_S:.0f} s")
+        report.figure("startup_rss_mb", result.rss_mb, "MB", f"target < {RSS_LIMIT_MB:.0f} MB")
+        report.figure("startup_peak_rss_mb", result.peak_mb, "MB", "VmHWM")
+        report.figure("startup_messages_sent", result.posts_during_start, "messages")
+        report.figure("shutdown_seconds", result.stop_seconds, "s", "SIGTERM to exit")
+        report.figure("shutdown_exit_code", str(result.exit_code))
+        report.target("4 start-up to /healthz 200", result.seconds, "s", "<", STARTUP_LIMIT_S)
+        report.target("4 resident memory after start-up", result.rss_mb, "MB", "<", RSS_LIMIT_MB)
+
+    def dispatch(self, standin: SlackStandIn) -> None:
+        scale, report = self.scale, self.report
+        report.section("5. dispatch: throughput without limits, exactly once under 429s")
+        standin.reset()
+        standin.faults = FaultPlan()
+        clock = ManualClock(START)
+
+        def quiet(runtime: object) -> None:
+            runtime.scheduler.stop()  # type: ignore[attr-defined]
+
+        with running_coach(
+            standin, fresh_dir("dispatch"), clock, before_serving=quiet, http=False
+        ) as running:
+            fast = dispatch.throughput(
+                standin, running.runtime, clock, people=scale.dispatch_people
+            )
+            report.figure("dispatch_people", fast.people, "people")
+            report.figure("dispatch_nudges_due", fast.nudges_due, "nudges")
+            report.figure("dispatch_delivered", fast.delivered, "nudges")
+            report.figure("dispatch_sent_in_store", fast.sent_in_store, "nudges")
+            report.figure("dispatch_messages", fast.messages, "messages")
+            report.figure("dispatch_seconds", fast.seconds, "s")
+            report.figure(
+                "dispatch_nudges_per_s",
+                fast.per_second,
+                "nudges/s",
+                f"target >= {DISPATCH_MIN_PER_S:.0f}",
+            )
+            report.figure("dispatch_messages_per_s", ratio(fast.messages, fast.seconds), "msg/s")
+            counted = min(fast.delivered, fast.sent_in_store)
+            rate = counted / fast.seconds if fast.seconds > 0 else math.nan
+            report.target(
+                "5 dispatch rate, no rate limit", rate, "nudges/s", ">=", DISPATCH_MIN_PER_S
+            )
+            once = dispatch.exactly_once(
+                standin,
+                running.runtime,
+                clock,
+                light=scale.light_429,
+                heavy=scale.heavy_429,
+                seed=9,
+            )
+        faults = ", ".join(f"{k} {v}" for k, v in sorted(once.faults.items())) or "none"
+        report.figure("dispatch_429_people", once.people, "people")
+        report.figure("dispatch_429_nudges_due", once.nudges_due, "nudges")
+        report.figure("dispatch_429_messages", once.messages, "messages")
+        report.figure("dispatch_429_faults", sum(once.faults.values()), "faults", faults)
+        report.figure("dispatch_429_delivered_once", once.delivered_once, "nudges")
+        report.figure("dispatch_429_duplicates", once.duplicated, "nudges")
+        report.figure("dispatch_429_unexpected", once.unexpected, "nudges")
+        report.figure("dispatch_429_missing", once.missing, "nudges")
+        report.figure("dispatch_429_sent_in_store", once.sent_in_store, "nudges")
+        report.figure("dispatch_429_passes", once.passes, "passes")
+        report.figure("dispatch_429_seconds", once.seconds, "s")
+        verdict = "yes" if once.ok else "no"
+        report.figure("dispatch_exactly_once", verdict)
+        report.check(
+            "5 every nudge delivered exactly once under 429s",
+            once.ok,
+            f"{verdict} ({once.delivered_once}/{once.nudges_due} once)",
+        )
+
+    def timely(self, standin: SlackStandIn) -> None:
+        scale, report = self.scale, self.report
+        report.section(
+            f"6. timeliness: the real scheduler, nudges due 1-{scale.timely_latest:.0f} s ahead"
+        )
+        standin.reset()
+        result = timeliness.measure(
+            standin,
+            fresh_dir("timeliness"),
+            people=scale.timely_people,
+            earliest=1.0,
+            latest=scale.timely_latest,
+            seed=13,
+        )
+        late = result.lateness
+        report.figure("timeliness_nudges", len(late), "nudges", f"of {result.expected}")
+        report.figure("timeliness_missing", result.missing, "nudges")
+        report.figure("timeliness_p50_s", percentile(late, 50), "s")
+        report.figure(
+            "timeliness_p99_s", percentile(late, 99), "s", f"target < {TIMELY_LIMIT_S:.0f} s"
+        )
+        report.figure("timeliness_max_s", max(late) if late else math.nan, "s")
+        report.figure("timeliness_min_s", min(late) if late else math.nan, "s", "negative = early")
+        p99 = percentile(late, 99) if not result.missing else math.inf
+        report.target("6 lateness p99 after due time", p99, "s", "<", TIMELY_LIMIT_S)
+
+    @staticmethod
+    def _need(seeded: Seeded | None) -> Seeded:
+        if seeded is None:
+            raise RuntimeError("the store was not seeded")
+        return seeded
+
+
+def _guarded(report: Report, label: str, phase: Callable[[], None]) -> bool:
+    try:
+        phase()
+    except Exception as error:
+        traceback.print_exc()
+        report.fail(label, f"{type(error).__name__}: {error}")
+        return False
+    return True
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="bench/run.py", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a smaller run, under a minute")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="also write the figures here")
+    parser.add_argument("--verbose", action="store_true", help="show the coach's own logs")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.CRITICAL,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    scale = QUICK if args.quick else FULL
+    report = Report()
+    began = time.perf_counter()
+    WORK.mkdir(parents=True, exist_ok=True)
+    mount, kind = filesystem_of(WORK)
+    _, tmp_kind = filesystem_of(Path("/tmp"))
+    report.section(f"Interview Coach benchmarks ({scale.name})")
+    report.note(
+        f"python {platform.python_version()}, slack-bolt {slack_bolt.version.__version__}, "
+        f"{cpu_count()} cores, work folder {WORK} on {mount} ({kind}); /tmp is {tmp_kind}"
+    )
+    suite = Suite(scale, report)
+    seeded = _guarded(report, "seeding", suite.seed)
+    with SlackStandIn() as standin:
+        if seeded:
+            if _guarded(
+                report, "1/3 latency and durable write", lambda: suite.latency_large(standin)
+            ):
+                _guarded(report, "2 growth", lambda: suite.latency_small(standin))
+            _guarded(report, "4 start-up", lambda: suite.start_up(standin))
+        _guarded(report, "5 dispatch", lambda: suite.dispatch(standin))
+        _guarded(report, "6 timeliness", lambda: suite.timely(standin))
+    report.summary()
+    wall = time.perf_counter() - began
+    print(f"wall_seconds: {wall:.1f} s", flush=True)
+    if args.json is not None:
+        extra = {"mode": scale.name, "wall_seconds": wall, "start": START.isoformat()}
+        args.json.write_text(report.to_json(extra) + "\n", encoding="utf-8")
+    return 1 if report.errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,228 @@
+"""The real bot process killed with SIGKILL at random moments: nothing acknowledged is lost.
+
+Each round starts `python -m bot` in HTTP mode against the Slack stand-in, streams adds,
+Done clicks and DM replies at it from another thread, and kills it mid-stream. At the end the
+store must load, hold every change the bot acknowledged, and Slack must have seen no nudge
+twice. Rounds are bounded (COACH_KILL_ROUNDS, default 50) and each one lasts under a second
+of traffic.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.blocks import DONE_ACTION
+from bot.interview import Person
+from bot.nudge import NudgeState
+from bot.slack_requests import BotEndpoint
+from bot.slack_standin import SlackStandIn
+from bot.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "kill-test-secret"
+USERS = ("U1", "U2", "U3")
+ROUNDS = int(os.environ.get("COACH_KILL_ROUNDS", "50"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Acknowledged:
+    """What the bot told a person it had done, so it must survive any crash."""
+
+    companies: set[tuple[str, str]] = field(default_factory=set)
+    done: set[tuple[str, int]] = field(default_factory=set)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class BotProcess:
+    def __init__(self, store: Path, standin: SlackStandIn) -> None:
+        self.port = free_port()
+        env = {
+            **os.environ,
+            "SLACK_BOT_TOKEN": "xoxb-kill-test",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": standin.base_url,
+            "PORT": str(self.port),
+            "COACH_DB_PATH": str(store),
+            "COACH_CLOCK_START": "2026-11-26T17:00:00+00:00",
+            "LOG_LEVEL": "ERROR",
+        }
+        env.pop("SLACK_APP_TOKEN", None)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        self.endpoint = BotEndpoint(f"http://127.0.0.1:{self.port}/slack/events", SECRET)
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(self.process.stderr.read().decode())
+            try:
+                url = f"http://127.0.0.1:{self.port}/healthz"
+                with urllib.request.urlopen(url, timeout=1) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.02)
+        raise AssertionError("the bot did not become ready")
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(20)
+
+
+def open_buttons(standin: SlackStandIn, user: str) -> list[tuple[object, str, int]]:
+    found = []
+    for message in standin.messages(f"D{user}"):
+        for block in message.blocks:
+            if block.get("type") == "actions":
+                value = block["elements"][0]["value"]
+                found.append((message, value, int(value.split(":")[1])))
+    return found
+
+
+def traffic(
+    bot: BotProcess, standin: SlackStandIn, seen: Acknowledged, round_no: int, stop: threading.Event
+) -> None:
+    """Adds, clicks and DM replies, recording only what the bot acknowledged."""
+    chooser = random.Random(round_no)
+    step = 0
+    while not stop.is_set():
+        step += 1
+        user = chooser.choice(USERS)
+        kind = chooser.random()
+        try:
+            if kind < 0.5:
+                company = f"R{round_no}N{step}"
+                key = f"{round_no}-{step}"
+                status, body = bot.endpoint.command(
+                    text=f"add {company}, Engineer, today 7am, with Jane Doe",
+                    user_id=user,
+                    team_id="T1",
+                    channel_id="C1",
+                    response_url=standin.response_url(key),
+                )
+                if status == 200 and (b"Saved" in body or "Saved" in str(standin.responses(key))):
+                    with seen.lock:
+                        seen.companies.add((user, company))
+            elif kind < 0.85:
+                buttons = open_buttons(standin, user)
+                if buttons:
+                    message, value, number = chooser.choice(buttons)
+                    status, _ = bot.endpoint.action(
+                        user_id=user,
+                        team_id="T1",
+                        channel_id=message.channel,
+                        message_ts=message.ts,
+                        action_id=DONE_ACTION,
+                        value=value,
+                        response_url=standin.response_url(f"c{round_no}-{step}"),
+                    )
+                    if status == 200:
+                        with seen.lock:
+                            seen.done.add((user, number))
+            else:
+                buttons = open_buttons(standin, user)
+                if buttons:
+                    number = chooser.choice(buttons)[2]
+                    before = len(standin.messages(f"D{user}"))
+                    bot.endpoint.message(
+                        user_id=user,
+                        team_id="T1",
+                        channel_id=f"D{user}",
+                        text=f"done {number}",
+                        event_id=f"Ev{round_no}x{step}",
+                        ts=f"{time.time():.6f}",
+                        event_time=int(time.time()),
+                    )
+                    confirmed = standin.wait_for(
+                        lambda s, u=user, b=before, n=number: any(
+                            f"`#{n}`" in (m.text or "") for m in s.messages(f"D{u}")[b:]
+                        ),
+                        timeout=1.0,
+                    )
+                    if confirmed:
+                        with seen.lock:
+                            seen.done.add((user, number))
+        except OSError:
+            time.sleep(0.01)
+
+
+def test_sigkill_at_random_moments_loses_nothing_and_sends_nothing_twice(
+    tmp_path: Path,
+) -> None:
+    store_path = tmp_path / "store"
+    seen = Acknowledged()
+    killer = random.Random(2026)
+    with SlackStandIn() as standin:
+        for user in USERS:
+            standin.set_user(user, tz="America/Los_Angeles", team_id="T1")
+        for round_no in range(ROUNDS):
+            bot = BotProcess(store_path, standin)
+            bot.wait_ready()
+            stop = threading.Event()
+            worker = threading.Thread(target=traffic, args=(bot, standin, seen, round_no, stop))
+            worker.start()
+            time.sleep(killer.uniform(0.05, 0.6))
+            bot.kill()
+            stop.set()
+            worker.join(30)
+
+        final = BotProcess(store_path, standin)
+        final.wait_ready()
+        time.sleep(1.0)
+        final.stop()
+        posted = {
+            user: [
+                mark
+                for message in standin.messages(f"D{user}")
+                if message.metadata
+                for mark in message.metadata["event_payload"]["nudges"]
+            ]
+            for user in USERS
+        }
+
+    store = Store(store_path)
+    try:
+        assert seen.companies, "adds were acknowledged before the kills"
+        assert seen.done, "Done clicks and replies were acknowledged before the kills"
+        for user in USERS:
+            with store.transaction(Person("T1", user)) as book:
+                companies = {i.company for i in book.interviews()}
+                nudges = {n.number: n for n in book.nudges()}
+            for owner, company in seen.companies:
+                if owner == user:
+                    assert company in companies, f"acknowledged add {company} was lost"
+            for owner, number in seen.done:
+                if owner == user:
+                    assert nudges[number].state == NudgeState.DONE, f"done #{number} was lost"
+            twice = [mark for mark, count in Counter(posted[user]).items() if count > 1]
+            assert twice == [], f"{user} was sent {twice} twice"
+            assert not any(n.state == NudgeState.SENDING for n in nudges.values())
+    finally:
+        store.close()
