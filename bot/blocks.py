@@ -140,7 +140,7 @@ def build_plan_reply(interview: Interview, nudges: list[Nudge]) -> Message:
                 "you to thank each of them."
             )
         )
-    return {"text": f"Saved your {interview.company} interview", "blocks": blocks}
+    return {"text": f"Saved your {escape(interview.company)} interview", "blocks": blocks}
 
 
 def build_add_problem(problem: str) -> Message:
@@ -150,7 +150,7 @@ def build_add_problem(problem: str) -> Message:
         f"`{ADD_EXAMPLE}`\nDates like `next tue 10:30`, `Dec 3 at 9am` or `2026-12-03 14:00` "
         "work too, and `for 45m` sets the length."
     )
-    return {"text": problem, "blocks": [section(text)]}
+    return {"text": escape(problem), "blocks": [section(text)]}
 
 
 def build_help() -> Message:
@@ -187,14 +187,23 @@ def build_overview(upcoming: list[Interview], nudges: list[Nudge], tz: str) -> M
     if upcoming:
         lines = [
             f"• *{escape(i.company)}* · {escape(i.role)} · {format_local(i.starts_at, tz)}"
-            for i in upcoming[:20]
+            for i in upcoming
         ]
-        blocks.append(section("*Upcoming interviews*\n" + "\n".join(lines)))
+        blocks.append(section(_listing("*Upcoming interviews*", lines)))
     if nudges:
-        lines = [_open_line(n, tz) for n in nudges[:40]]
-        more = f"\n…and {len(nudges) - 40} more" if len(nudges) > 40 else ""
-        blocks.append(section("*Open items*\n" + "\n".join(lines) + more))
+        blocks.append(section(_listing("*Open items*", [_open_line(n, tz) for n in nudges])))
     return {"text": "Your interviews and open items", "blocks": blocks}
+
+
+def _listing(heading: str, lines: list[str]) -> str:
+    """As many whole lines as fit in one section, then how many more there are."""
+    text = heading
+    for shown, line in enumerate(lines):
+        more = f"\n…and {len(lines) - shown} more"
+        if len(text) + 1 + len(line) + len(more) > SECTION_LIMIT:
+            return text + more
+        text += "\n" + line
+    return text
 
 
 def _open_line(nudge: Nudge, tz: str) -> str:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import START, Bot, BotFactory, stop
+from conftest import RULES, Bot, BotFactory, eventually, stop
 
 from bot.blocks import DONE_ACTION, SKIP_ACTION, SNOOZE_ACTION
+from bot.interview import Person
 from bot.nudge import NudgeState
 from bot.playbook import PlaybookError
 from bot.timing import zone
 
 LA = "America/Los_Angeles"
+ME = Person("T1", "U1")
 
 
 def text_of(reply: dict) -> str:
@@ -27,16 +28,6 @@ def buttons(message, number: int) -> dict[str, str]:
         if block["type"] == "actions" and block["block_id"] == f"nudge-{number}":
             return {e["action_id"]: e["value"] for e in block["elements"]}
     return {}
-
-
-def eventually(condition, timeout: float = 5.0) -> bool:
-    """Poll the store: its writes follow Slack's answer, so they land just after the post."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return condition()
 
 
 def local(moment: datetime, tz: str = LA) -> datetime:
@@ -93,7 +84,7 @@ def test_date_forms_people_type_resolve_in_their_zone(
 ) -> None:
     la_bot.command(f"add Acme, Staff Engineer, {when}, with Jane Doe")
 
-    with la_bot.store.transaction(_person()) as book:
+    with la_bot.store.transaction(ME) as book:
         (interview,) = book.interviews()
     assert local(interview.starts_at).isoformat() == expected_start
     assert interview.ends_at - interview.starts_at == timedelta(hours=1)
@@ -102,7 +93,7 @@ def test_date_forms_people_type_resolve_in_their_zone(
 def test_slack_mentions_count_as_interviewers_and_duration_is_kept(la_bot: Bot) -> None:
     la_bot.command("add Acme, Staff Engineer, tomorrow 2pm, for 45m, with <@U777|jane> and Bob")
 
-    with la_bot.store.transaction(_person()) as book:
+    with la_bot.store.transaction(ME) as book:
         (interview,) = book.interviews()
     assert [(i.name, i.slack_id) for i in interview.interviewers] == [
         ("jane", "U777"),
@@ -301,12 +292,7 @@ def test_restart_loses_nothing_and_sends_missed_nudges_once(
 def test_a_broken_playbook_is_refused_at_start(bot_factory: BotFactory, tmp_path) -> None:
     broken = tmp_path / "rules"
     broken.mkdir()
-    text = (
-        START
-        and (
-            pytest.importorskip("pathlib").Path(__file__).parent.parent / "rules" / "playbook.yml"
-        ).read_text()
-    )
+    text = (RULES / "playbook.yml").read_text()
     (broken / "playbook.yml").write_text(text.replace("wait: 7d", "wait: 1 fortnight"))
 
     with pytest.raises(PlaybookError) as refused:
@@ -315,9 +301,3 @@ def test_a_broken_playbook_is_refused_at_start(bot_factory: BotFactory, tmp_path
     assert "playbook.yml" in message
     assert "rule 'follow-up'" in message
     assert "field 'wait'" in message
-
-
-def _person():
-    from bot.interview import Person
-
-    return Person("T1", "U1")

@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from conftest import Bot
+from conftest import Bot, eventually
 
 from bot.blocks import DONE_ACTION
 from bot.interview import Person
@@ -68,7 +68,7 @@ def test_a_send_whose_answer_was_lost_is_found_in_the_dm_not_sent_again(bot: Bot
     bot.standin.set_user("U1", tz="America/Los_Angeles", team_id="T1")
     bot.standin.fail_next("chat.postMessage", "lost")
     bot.command("add Acme, Engineer, today 7am, with Jane Doe")
-    bot.standin.wait_for(lambda s: bool(s.messages("DU1")), timeout=10)
+    assert eventually(lambda: any(n.attempts for n in bot.nudges()), 10)
 
     for _ in range(5):
         bot.advance(timedelta(seconds=30))
@@ -83,7 +83,7 @@ def test_a_failed_send_stays_due_and_is_retried_not_dropped(bot: Bot) -> None:
     bot.standin.set_user("U1", tz="America/Los_Angeles", team_id="T1")
     bot.standin.fail_next("chat.postMessage", "channel_not_found", count=2)
     bot.command("add Acme, Engineer, today 7am, with Jane Doe")
-    bot.standin.wait_for(lambda s: len(s.calls_to("chat.postMessage")) >= 1, timeout=10)
+    assert eventually(lambda: any(n.attempts for n in bot.nudges()), 10)
 
     for _ in range(10):
         bot.advance(timedelta(minutes=1))

@@ -1,0 +1,52 @@
+"""The app manifest: valid for Slack's "create from manifest", with the scopes the bot uses."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import yaml
+from conftest import Bot, eventually
+
+MANIFEST = yaml.safe_load((Path(__file__).resolve().parent.parent / "manifest.yml").read_text())
+
+#: The bot scope each Web API method the coach calls needs (from Slack's method docs).
+SCOPE_OF = {
+    "chat.postMessage": "chat:write",
+    "chat.update": "chat:write",
+    "conversations.open": "im:write",
+    "conversations.history": "im:history",
+    "users.info": "users:read",
+    "auth.test": None,
+    "response": None,
+}
+
+
+def test_the_manifest_has_what_slack_requires_and_people_need() -> None:
+    display = MANIFEST["display_information"]
+    assert display["name"] == "Interview Coach"
+    assert 175 <= len(display["long_description"]) <= 4000
+    (command,) = MANIFEST["features"]["slash_commands"]
+    assert command["command"] == "/interview"
+    assert "add" in command["usage_hint"]
+    assert command["should_escape"] is True, "mentions arrive as <@U123|name>"
+    home = MANIFEST["features"]["app_home"]
+    assert home["messages_tab_enabled"] is True
+    assert home["messages_tab_read_only_enabled"] is False, "people must be able to reply"
+    settings = MANIFEST["settings"]
+    assert settings["socket_mode_enabled"] is True
+    assert settings["interactivity"]["is_enabled"] is True
+    assert settings["event_subscriptions"]["bot_events"] == ["message.im"]
+
+
+def test_the_scopes_are_exactly_those_the_bot_uses(bot: Bot) -> None:
+    bot.standin.set_user("U1", tz="America/Los_Angeles", team_id="T1")
+    bot.standin.fail_next("chat.postMessage", "lost")
+    bot.command("add Acme, Engineer, today 7am, with Jane Doe")
+    assert eventually(lambda: any(n.attempts for n in bot.nudges()), 10)
+    bot.advance(timedelta(minutes=5))
+    bot.dm("done")
+
+    used = {SCOPE_OF[call.method] for call in bot.standin.calls} - {None}
+    declared = set(MANIFEST["oauth_config"]["scopes"]["bot"])
+    assert used | {"commands"} == declared

@@ -1,0 +1,207 @@
+"""The playbook: loading, the start-up checks, and the nudges it plans."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.interview import Interview, Interviewer, Outcome
+from bot.playbook import GUARDS, PlaybookError, load_playbook, plan_nudges
+from bot.timing import zone
+
+RULES = Path(__file__).resolve().parent.parent / "rules"
+SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "after-the-interview.txt"
+NOW = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
+LA = "America/Los_Angeles"
+
+
+def interview(start_local: str, *names: str, tz: str = LA, outcome=Outcome.WAITING) -> Interview:
+    starts = datetime.fromisoformat(start_local).replace(tzinfo=zone(tz)).astimezone(UTC)
+    return Interview(
+        id=1,
+        company="Acme",
+        role="Staff Engineer",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        tz=tz,
+        interviewers=tuple(Interviewer(n) for n in names),
+        outcome=outcome,
+    )
+
+
+def local_times(nudges, tz: str = LA) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for nudge in nudges:
+        stamp = nudge.due_at.astimezone(zone(tz)).strftime("%a %H:%M")
+        found.setdefault(nudge.rule, []).append(stamp)
+    return found
+
+
+@pytest.fixture(scope="module")
+def playbook():
+    return load_playbook(RULES)
+
+
+def test_every_piece_of_advice_in_the_seed_is_carried_by_a_rule_or_a_guard(playbook) -> None:
+    carried = {a for rule in playbook.rules for a in rule.advice}
+    carried |= {a for advice in GUARDS.values() for a in advice}
+    assert set(playbook.advice) <= carried
+    if SEED.exists():
+        text = SEED.read_text(encoding="utf-8")
+        items = [line for line in text.splitlines() if line.strip().startswith("•")]
+        assert len(items) == len(playbook.advice) == 12
+
+
+def test_the_default_playbook_covers_what_the_product_promises(playbook) -> None:
+    ids = {rule.id for rule in playbook.rules}
+    assert {"thank-you", "linkedin", "references", "follow-up", "keep-hunting", "proofread"} <= ids
+    assert playbook.rule("thank-you").audience == "each interviewer"
+    assert playbook.rule("linkedin").audience == "each interviewer"
+
+
+def test_thank_you_notes_come_an_hour_after_the_end_one_per_interviewer(playbook) -> None:
+    nudges = plan_nudges(
+        playbook, interview("2026-11-27T14:00", "Jane Doe", "Bob Smith"), now=NOW, first_number=1
+    )
+    times = local_times(nudges)
+    assert times["thank-you"] == ["Fri 16:00", "Fri 16:00"]
+    assert sorted(n.interviewer for n in nudges if n.rule == "thank-you") == [
+        "Bob Smith",
+        "Jane Doe",
+    ]
+    assert times["proofread"] == ["Fri 15:50"]
+    assert times["linkedin"] == ["Sat 10:00", "Sat 10:00"]
+    assert times["follow-up"] == ["Fri 10:00"]
+    assert [n.number for n in nudges] == list(range(1, len(nudges) + 1))
+    assert [n.due_at for n in nudges] == sorted(n.due_at for n in nudges)
+
+
+def test_a_late_evening_interview_is_thanked_the_next_morning_not_at_night(playbook) -> None:
+    nudges = plan_nudges(playbook, interview("2026-11-27T19:30", "Jane"), now=NOW, first_number=1)
+    assert local_times(nudges)["thank-you"] == ["Sat 09:00"]
+
+
+def test_a_past_interview_is_due_now_and_at_night_the_next_morning(playbook) -> None:
+    past = interview("2026-11-20T10:00", "Jane")
+    daytime = plan_nudges(playbook, past, now=NOW, first_number=1)
+    overdue = {n.rule for n in daytime if n.due_at == NOW}
+    assert overdue == {n.rule for n in daytime} - {"follow-up"}
+    assert local_times(daytime)["follow-up"] == ["Fri 10:00"]
+    night = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
+    at_night = local_times(plan_nudges(playbook, past, now=night, first_number=1))
+    assert at_night.pop("follow-up") == ["Fri 10:00"]
+    assert {t for times in at_night.values() for t in times} == {"Fri 09:00"}
+
+
+def test_without_named_interviewers_one_team_thank_you_is_planned(playbook) -> None:
+    nudges = plan_nudges(playbook, interview("2026-11-27T14:00"), now=NOW, first_number=5)
+    rules = [n.rule for n in nudges]
+    assert "thank-you" not in rules and "linkedin" not in rules
+    assert rules.count("thank-you-team") == 1
+    assert nudges[0].number == 5
+
+
+def test_nothing_that_contacts_the_employer_is_planned_after_a_rejection(playbook) -> None:
+    closed = interview("2026-11-27T14:00", "Jane", outcome=Outcome.REJECTED)
+    nudges = plan_nudges(playbook, closed, now=NOW, first_number=1)
+    assert nudges, "the person still gets the other items"
+    assert not any(n.contacts_employer for n in nudges)
+
+
+def test_employer_facing_nudges_always_carry_the_proofread_reminder(playbook) -> None:
+    nudges = plan_nudges(playbook, interview("2026-11-27T14:00", "Jane"), now=NOW, first_number=1)
+    for nudge in nudges:
+        assert (playbook.proofread in nudge.tip) == nudge.contacts_employer
+
+
+def test_typed_text_is_escaped_and_links_are_url_encoded(playbook) -> None:
+    hostile = Interview(
+        id=1,
+        company="<!channel> & Co",
+        role="<http://evil|Boss>",
+        starts_at=NOW,
+        ends_at=NOW + timedelta(hours=1),
+        tz=LA,
+        interviewers=(Interviewer("Jane <@U1>"),),
+    )
+    nudges = plan_nudges(playbook, hostile, now=NOW, first_number=1)
+    text = " ".join(n.title + n.text + n.tip for n in nudges)
+    assert "<!channel>" not in text and "<http" not in text and "<@U1>" not in text
+    assert "&lt;!channel&gt; &amp; Co" in text
+    link = next(n.link for n in nudges if n.rule == "linkedin")
+    assert "keywords=Jane%20%3C%40U1%3E%20%3C%21channel%3E%20%26%20Co" in link
+
+
+def broken(tmp_path: Path, change) -> Path:
+    data = yaml.safe_load((RULES / "playbook.yml").read_text())
+    change(data)
+    target = tmp_path / "playbook.yml"
+    target.write_text(yaml.safe_dump(data))
+    return target
+
+
+def rule(data: dict, rule_id: str) -> dict:
+    return next(r for r in data["rules"] if r["id"] == rule_id)
+
+
+@pytest.mark.parametrize(
+    ("change", "rule_id", "field", "problem"),
+    [
+        (lambda d: rule(d, "follow-up").update(wait="soon"), "follow-up", "wait", "duration"),
+        (lambda d: rule(d, "linkedin").update(at="25:00"), "linkedin", "at", "time"),
+        (lambda d: rule(d, "thank-you").update({"for": "everyone"}), "thank-you", "for", "one of"),
+        (lambda d: rule(d, "references").pop("title"), "references", "title", "required"),
+        (
+            lambda d: rule(d, "proofread").update(text="Hi {nobody}"),
+            "proofread",
+            "text",
+            "{nobody}",
+        ),
+        (lambda d: rule(d, "be-patient").update(advice=["made-up"]), "be-patient", "advice", "not"),
+        (lambda d: rule(d, "be-patient").update(colour="red"), "be-patient", "colour", "typo"),
+        (
+            lambda d: rule(d, "linkedin").update(link="http://x"),
+            "linkedin",
+            "link",
+            "https",
+        ),
+        (
+            lambda d: d["rules"].append(dict(rule(d, "follow-up"), id="nag", wait="8d")),
+            "nag",
+            "wait",
+            "sooner",
+        ),
+        (lambda d: rule(d, "keep-hunting").update(id="be-patient"), "be-patient", "id", "two"),
+    ],
+)
+def test_a_broken_playbook_names_the_file_the_rule_and_the_field(
+    tmp_path: Path, change, rule_id: str, field: str, problem: str
+) -> None:
+    path = broken(tmp_path, change)
+    with pytest.raises(PlaybookError) as refused:
+        load_playbook(path)
+    message = str(refused.value)
+    assert str(path) in message
+    assert f"rule '{rule_id}'" in message
+    assert f"field '{field}'" in message
+    assert problem in message
+
+
+def test_advice_no_rule_carries_is_refused(tmp_path: Path) -> None:
+    def orphan(data: dict) -> None:
+        data["advice"]["write-poems"] = "Send them a poem."
+
+    with pytest.raises(PlaybookError, match="carried by no rule or guard: write-poems"):
+        load_playbook(broken(tmp_path, orphan))
+
+
+def test_unreadable_yaml_is_refused_with_the_file_name(tmp_path: Path) -> None:
+    path = tmp_path / "playbook.yml"
+    path.write_text("rules: [unclosed")
+    with pytest.raises(PlaybookError, match="is not valid YAML"):
+        load_playbook(path)
+    with pytest.raises(PlaybookError, match="cannot be read"):
+        load_playbook(tmp_path / "missing.yml")
