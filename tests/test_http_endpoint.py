@@ -1,0 +1,106 @@
+"""The HTTP front door: health, signatures, retries, odd requests, concurrency."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+
+from conftest import Bot
+
+from bot.interview import Person
+from bot.slack_requests import FORM_CONTENT_TYPE, message_event_body, slash_command_body
+
+
+def get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def add_body(text: str, user: str = "U1") -> bytes:
+    return slash_command_body(
+        text=text, user_id=user, team_id="T1", channel_id="C1", response_url="http://127.0.0.1:9/"
+    )
+
+
+def test_healthz_answers_once_ready_and_unknown_paths_404(bot: Bot) -> None:
+    assert get(f"{bot.runtime.url}/healthz") == (200, b"ok")
+    assert get(f"{bot.runtime.url}/nothing-here")[0] == 404
+
+
+def test_a_request_with_a_bad_or_stale_signature_is_refused_and_changes_nothing(
+    bot: Bot,
+) -> None:
+    body = add_body("add Acme, Dev, tomorrow 2pm")
+    bad = bot.endpoint.post(
+        body, content_type=FORM_CONTENT_TYPE, extra_headers={"X-Slack-Signature": "v0=deadbeef"}
+    )
+    stale_endpoint = type(bot.endpoint)(
+        bot.endpoint.url, bot.endpoint.signing_secret, clock=lambda: time.time() - 600
+    )
+    stale = stale_endpoint.post(body, content_type=FORM_CONTENT_TYPE)
+    missing = urllib.request.Request(bot.endpoint.url, data=body, method="POST")
+    try:
+        urllib.request.urlopen(missing, timeout=5)
+        missing_status = 200
+    except urllib.error.HTTPError as error:
+        missing_status = error.code
+
+    assert bad[0] == stale[0] == missing_status == 401
+    assert bot.nudges() == []
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(bot: Bot) -> None:
+    status, _ = bot.endpoint.post(b"x" * 2_000_000, content_type=FORM_CONTENT_TYPE)
+    assert status == 413
+
+
+def test_a_retried_event_is_processed_once(bot: Bot) -> None:
+    body = message_event_body(
+        user_id="U1",
+        team_id="T1",
+        channel_id="DU1",
+        text="help",
+        event_id="EvSAME",
+        ts="1.0",
+        event_time=1,
+    )
+    assert bot.endpoint.event(body)[0] == 200
+    assert bot.endpoint.event(body, retry_num=1)[0] == 200
+    assert bot.standin.wait_for(lambda s: bool(s.messages("DU1")))
+    time.sleep(0.3)
+    assert len(bot.standin.messages("DU1")) == 1
+
+
+def test_concurrent_commands_are_served_in_parallel(bot: Bot) -> None:
+    bot.standin.set_user("U1", tz="UTC", team_id="T1")
+    bot.command("help")
+    results: list[int] = []
+
+    def send(index: int) -> None:
+        status, _ = bot.endpoint.post(
+            add_body(f"add Co{index}, Dev, tomorrow 2pm, with Ann", user=f"U{index % 4}"),
+            content_type=FORM_CONTENT_TYPE,
+        )
+        results.append(status)
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(24)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert results == [200] * 24
+    total = sum(len(bot.coach.overview(Person("T1", f"U{u}")).upcoming) for u in range(4))
+    assert total == 24
+
+
+def test_the_json_reply_to_help_is_ephemeral(bot: Bot) -> None:
+    reply = bot.command("help")
+    assert reply["response_type"] == "ephemeral"
+    assert json.dumps(reply).count("/interview list") == 1
