@@ -9,6 +9,7 @@ of traffic.
 
 from __future__ import annotations
 
+import http.client
 import os
 import random
 import signal
@@ -169,7 +170,7 @@ def traffic(
                     if confirmed:
                         with seen.lock:
                             seen.done.add((user, number))
-        except OSError:
+        except (OSError, http.client.HTTPException):
             time.sleep(0.01)
 
 
