@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
@@ -23,15 +24,21 @@ from bot.nudge import Nudge
 LOGGER = logging.getLogger(__name__)
 
 _SLACK_FAILURES = (SlackApiError, SlackClientError, OSError)
+#: Seconds between two messages to one DM (Slack's per-channel posting rate).
+CHANNEL_GAP = 1.0
 
 
 class Delivery:
     """Turns claimed nudges into DMs: one message per person per pass, a digest when several."""
 
-    def __init__(self, coach: Coach, messenger: Messenger) -> None:
+    def __init__(
+        self, coach: Coach, messenger: Messenger, *, channel_gap: float = CHANNEL_GAP
+    ) -> None:
         self.coach = coach
         self.messenger = messenger
         self._pass = threading.Lock()
+        self._channel_gap = channel_gap
+        self._last_post: dict[str, float] = {}
 
     def deliver_due(self) -> int:
         """Send everything due now; returns how many nudges were delivered.
@@ -56,9 +63,11 @@ class Delivery:
         delivered = len(batch.nudges) - len(pending)
         for start in range(0, len(pending), DIGEST_SIZE):
             chunk = pending[start : start + DIGEST_SIZE]
+            self._pace(channel)
             try:
                 ts = self.messenger.post(channel, build_nudge_message(person, chunk, batch.tz))
             except _SLACK_FAILURES as error:
+                self._last_post[channel] = time.monotonic()
                 LOGGER.warning(
                     "Sending %d nudge(s) to %s failed, will retry: %s",
                     len(chunk),
@@ -67,9 +76,21 @@ class Delivery:
                 )
                 self.coach.record_failed(person, pending[start:])
                 break
+            self._last_post[channel] = time.monotonic()
             self.coach.record_sent(person, chunk, channel, ts)
             delivered += len(chunk)
         return delivered
+
+    def _pace(self, channel: str) -> None:
+        """Slack allows about one message per second per channel: wait rather than be refused.
+
+        The gap is counted from the end of the previous post, when Slack surely had it.
+        """
+        last = self._last_post.get(channel)
+        if last is not None:
+            time.sleep(max(0.0, last + self._channel_gap - time.monotonic()))
+        if len(self._last_post) > 10_000:
+            self._last_post.clear()
 
     def _already_delivered(self, batch: DueBatch, channel: str) -> list[Nudge]:
         """Record unsure nudges found in the DM as sent; return the ones still to send."""

@@ -142,3 +142,20 @@ def test_parallel_clicks_and_adds_while_delivering_lose_nothing(
         assert numbers == list(range(1, len(numbers) + 1)), "numbers stay unique and dense"
         posted = marks_posted(bot.standin, user)
         assert len(posted) == len(set(posted)), "no nudge was sent twice"
+
+
+def test_a_backlog_for_one_person_is_paced_to_slacks_per_channel_rate(bot: Bot) -> None:
+    bot.standin.set_user("U1", tz="America/Los_Angeles", team_id="T1")
+    bot.standin.faults = FaultPlan(per_channel_limit=True)
+    bot.runtime.scheduler.stop()
+    for company in ("Acme", "Globex", "Initech", "Umbrella"):
+        bot.command(f"add {company}, Engineer, Nov 10 at 9am, with Jane Doe and Bob Smith")
+
+    delivered = bot.runtime.services.delivery.deliver_due()
+
+    messages = bot.standin.messages("DU1")
+    assert delivered == sum(len(m.metadata["event_payload"]["nudges"]) for m in messages) > 20
+    assert len(messages) >= 3
+    assert bot.standin.stats.get("429", 0) == 0, "paced, not refused"
+    posts = [c.at for c in bot.standin.calls_to("chat.postMessage")]
+    assert all(later - earlier >= 0.95 for earlier, later in zip(posts, posts[1:], strict=False))
