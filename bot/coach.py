@@ -8,10 +8,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.clock import Clock
-from bot.interview import Interview, Person, Profile
+from bot.interview import Interview, Outcome, Person, Process, Profile
+from bot.lifecycle import (
+    FOLLOW_UP,
+    KEEP_HUNTING,
+    SUPERSEDED_BY_NEW_ROUND,
+    follow_up_refusal,
+    matching_processes,
+    settle_plans,
+)
 from bot.nudge import (
     Nudge,
     NudgeChangeRefused,
@@ -24,14 +32,20 @@ from bot.nudge import (
     snooze,
     start_sending,
 )
-from bot.parsing import InterviewRequest
-from bot.playbook import Playbook, plan_nudges
-from bot.store import Store
+from bot.parsing import AddInputError, InterviewRequest, parse_add, parse_date
+from bot.playbook import Playbook, plan_nudges, plan_outcome_nudges
+from bot.store import PersonBook, Store
+from bot.text import escape, shorten
 from bot.timing import next_morning, settle_in_day, zone
 
 LOGGER = logging.getLogger(__name__)
 
 WAITING_STATES = frozenset({NudgeState.SCHEDULED, NudgeState.SENDING})
+
+#: How long a change can still be undone.
+UNDO_WINDOW = timedelta(minutes=10)
+#: Fields `/interview edit` can change.
+EDITABLE = ("company", "role", "when", "with", "for")
 
 #: Slack may change a person's zone (travel, DST rules); ask again after this long.
 TIMEZONE_FRESHNESS = timedelta(days=1)
@@ -39,10 +53,11 @@ TIMEZONE_FRESHNESS = timedelta(days=1)
 
 @dataclass(frozen=True)
 class Plan:
-    """A stored interview and the nudges planned for it."""
+    """A stored interview, the nudges planned for it, and earlier ones it replaced."""
 
     interview: Interview
     nudges: list[Nudge]
+    superseded: list[Nudge]
 
 
 @dataclass(frozen=True)
@@ -51,6 +66,26 @@ class NudgeChange:
 
     nudge: Nudge
     message_nudges: list[Nudge]
+    planned: list[Nudge]
+
+
+@dataclass(frozen=True)
+class OutcomeChange:
+    """A process after a change, what the change withdrew, and what it planned."""
+
+    process: Process
+    withdrawn: list[Nudge]
+    planned: list[Nudge]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One process as `/interview list` shows it."""
+
+    process: Process
+    last_round: Interview
+    next_nudge: Nudge | None
+    open_items: list[Nudge]
 
 
 @dataclass(frozen=True)
@@ -75,6 +110,7 @@ class Overview:
     upcoming: list[Interview]
     open_nudges: list[Nudge]
     tz: str
+    standings: list[Standing]
 
 
 class Coach:
@@ -109,21 +145,48 @@ class Coach:
             book.save_profile(replace(book.profile, dm_channel=channel))
 
     def add_interview(self, person: Person, request: InterviewRequest) -> Plan:
-        """Store the interview and its planned nudges in one durable write."""
+        """Store the interview and its planned nudges in one durable write.
+
+        An interview with a company that already has an open process is its next round: it
+        joins that process and replaces the earlier rounds' pending follow-ups.
+        """
         now = self.clock.now()
         with self.store.transaction(person) as book:
+            book.record_undo(f"adding the {request.company} interview", now)
             profile = book.profile
             tz = str(getattr(request.starts_at.tzinfo, "key", profile.tz or "UTC"))
+            interviews = book.interviews()
+            process = _open_process_for(book.processes(), request.company)
+            interview_id = profile.next_interview_id
+            rounds = [i for i in interviews if process and i.process_id == process.id]
             interview = Interview(
-                id=profile.next_interview_id,
+                id=interview_id,
                 company=request.company,
                 role=request.role,
-                starts_at=request.starts_at.astimezone(zone("UTC")),
-                ends_at=(request.starts_at + request.duration).astimezone(zone("UTC")),
+                starts_at=request.starts_at.astimezone(UTC),
+                ends_at=(request.starts_at + request.duration).astimezone(UTC),
                 tz=tz,
                 interviewers=request.interviewers,
+                process_id=process.id if process else interview_id,
+                round=max((i.round for i in rounds), default=0) + 1,
                 created_at=now,
             )
+            if process is None:
+                process = Process(interview_id, request.company, request.role)
+                book.save_process(process)
+            else:
+                book.save_process(replace(process, outcome=Outcome.WAITING, outcome_at=now))
+            round_ids = {i.id for i in rounds}
+            superseded = [
+                cancel(n, now)
+                for n in book.nudges()
+                if n.state == NudgeState.SCHEDULED
+                and (
+                    (n.interview_id in round_ids and n.rule in SUPERSEDED_BY_NEW_ROUND)
+                    or n.rule == KEEP_HUNTING
+                )
+            ]
+            book.save_nudges(superseded)
             nudges = plan_nudges(
                 self.playbook, interview, now=now, first_number=profile.next_nudge_number
             )
@@ -136,24 +199,65 @@ class Coach:
                     next_nudge_number=profile.next_nudge_number + len(nudges),
                 )
             )
+            planned, _ = self._settle(book, now)
         LOGGER.info("Interview %s added with %d nudges", interview.id, len(nudges))
-        return Plan(interview, nudges)
+        everything = sorted(nudges + planned, key=lambda n: (n.due_at, n.number))
+        return Plan(interview, everything, superseded)
+
+    def _settle(self, book: PersonBook, now: datetime) -> tuple[list[Nudge], list[Nudge]]:
+        """Re-derive follow-ups and keep-applying nudges after a change; save them."""
+        profile = book.profile
+        new, changed = settle_plans(
+            self.playbook,
+            book.processes(),
+            book.interviews(),
+            book.nudges(),
+            now=now,
+            tz=profile.tz or "UTC",
+            next_number=profile.next_nudge_number,
+        )
+        book.save_nudges(changed + new)
+        if new:
+            book.save_profile(
+                replace(profile, next_nudge_number=profile.next_nudge_number + len(new))
+            )
+        return new, changed
 
     def overview(self, person: Person) -> Overview:
         now = self.clock.now()
         with self.store.transaction(person) as book:
             interviews = book.interviews()
+            processes = book.processes()
             nudges = book.nudges()
             tz = book.profile.tz or "UTC"
         upcoming = sorted((i for i in interviews if i.ends_at >= now), key=lambda i: i.starts_at)
         open_nudges = sorted((n for n in nudges if n.is_open), key=lambda n: (n.due_at, n.number))
-        return Overview(upcoming, open_nudges, tz)
+        standings = []
+        for process in sorted(processes, key=lambda p: (p.closed, -p.id)):
+            rounds = [i for i in interviews if i.process_id == process.id]
+            if not rounds:
+                continue
+            ids = {i.id for i in rounds}
+            waiting = [n for n in open_nudges if n.interview_id in ids]
+            standings.append(
+                Standing(
+                    process=process,
+                    last_round=max(rounds, key=lambda i: i.round),
+                    next_nudge=next((n for n in waiting if n.state == NudgeState.SCHEDULED), None),
+                    open_items=[n for n in waiting if n.state != NudgeState.SCHEDULED],
+                )
+            )
+        return Overview(upcoming, open_nudges, tz, standings)
 
     def mark(self, person: Person, number: int | None, verb: str) -> NudgeChange:
-        """Done or skip, by number or (None) the latest nudge the person was sent."""
+        """Done or skip, by number or (None) the latest nudge the person was sent.
+
+        Done on a follow-up means "I followed up": it is logged, and the next follow-up is
+        spaced from now.
+        """
         now = self.clock.now()
         change = mark_done if verb == "done" else mark_skipped
-        return self._change(person, number, lambda nudge: change(nudge, now))
+        return self._change(person, number, lambda nudge: change(nudge, now), f"{verb} #")
 
     def snooze(
         self, person: Person, number: int | None, *, delay: timedelta | None = None
@@ -166,11 +270,16 @@ class Coach:
             until = next_morning(local_now, self.playbook.day)
         else:
             until = settle_in_day(local_now + delay, self.playbook.day)
-        return self._change(person, number, lambda nudge: snooze(nudge, until, now))
+        return self._change(person, number, lambda nudge: snooze(nudge, until, now), "snooze #")
 
     def _change(
-        self, person: Person, number: int | None, change: Callable[[Nudge], Nudge]
+        self,
+        person: Person,
+        number: int | None,
+        change: Callable[[Nudge], Nudge],
+        description: str,
     ) -> NudgeChange:
+        now = self.clock.now()
         with self.store.transaction(person) as book:
             nudge = book.nudge(number) if number is not None else _latest_sent(book.nudges())
             if nudge is None:
@@ -180,16 +289,189 @@ class Coach:
                         "`list` shows the numbers."
                     )
                 raise NudgeChangeRefused(f"You have no item #{number}. `list` shows your items.")
+            book.record_undo(f"{description}{nudge.number}", now)
             changed = change(nudge)
             book.save_nudges([changed])
+            if changed.rule == FOLLOW_UP and changed.state == NudgeState.DONE:
+                interview = book.interview(changed.interview_id)
+                process = book.process(interview.process_id) if interview else None
+                if process is not None:
+                    book.save_process(replace(process, followed_up=(*process.followed_up, now)))
+            planned, _ = self._settle(book, now)
             siblings = []
             if nudge.message_ts:
-                siblings = [
-                    changed if n.number == changed.number else n
-                    for n in book.nudges()
-                    if n.message_ts == nudge.message_ts
-                ]
-        return NudgeChange(changed, sorted(siblings, key=lambda n: n.number) or [changed])
+                siblings = [n for n in book.nudges() if n.message_ts == nudge.message_ts]
+        return NudgeChange(changed, sorted(siblings, key=lambda n: n.number) or [changed], planned)
+
+    def find_process(self, person: Person, target: str) -> Process:
+        """The one process `target` names; refuses with the choices when it is not clear."""
+        with self.store.transaction(person) as book:
+            return _one_process(book.processes(), book.interviews(), target)
+
+    def set_outcome(self, person: Person, target: str, outcome: Outcome) -> OutcomeChange:
+        """Record where a process stands, and change the plans to fit at once."""
+        now = self.clock.now()
+        with self.store.transaction(person) as book:
+            interviews = book.interviews()
+            process = _one_process(book.processes(), interviews, target)
+            if process.outcome == outcome:
+                raise NudgeChangeRefused(
+                    f"{escape(process.company)} is already marked {outcome.value}."
+                )
+            book.record_undo(f"marking {process.company} {outcome.value}", now)
+            updated = replace(process, outcome=outcome, outcome_at=now)
+            book.save_process(updated)
+            ids = {i.id for i in interviews if i.process_id == process.id}
+            stale = [
+                cancel(n, now)
+                for n in book.nudges()
+                if n.interview_id in ids and n.rule == FOLLOW_UP and n.state == NudgeState.SCHEDULED
+            ]
+            stale += [
+                cancel(n, now)
+                for n in book.nudges()
+                if n.rule == KEEP_HUNTING and n.state == NudgeState.SCHEDULED
+            ]
+            book.save_nudges(stale)
+            profile = book.profile
+            last_round = max(
+                (i for i in interviews if i.id in ids), key=lambda i: (i.round, i.starts_at)
+            )
+            closing = plan_outcome_nudges(
+                self.playbook,
+                last_round,
+                outcome,
+                now=now,
+                first_number=profile.next_nudge_number,
+            )
+            book.save_nudges(closing)
+            book.save_profile(
+                replace(profile, next_nudge_number=profile.next_nudge_number + len(closing))
+            )
+            planned, cancelled = self._settle(book, now)
+        withdrawn = [n for n in stale + cancelled if n.interview_id in ids]
+        return OutcomeChange(updated, withdrawn, closing + planned)
+
+    def expect_decision(self, person: Person, target: str, when_text: str) -> OutcomeChange:
+        """Record the date they said they would decide by; the follow-up keys off it."""
+        now = self.clock.now()
+        tz = self.timezone(person)
+        with self.store.transaction(person) as book:
+            interviews = book.interviews()
+            processes = book.processes()
+            process, decided = _process_and_date(processes, interviews, target, when_text, now, tz)
+            if process.closed:
+                raise NudgeChangeRefused(
+                    f"{escape(process.company)} is marked {process.outcome.value}; "
+                    "no decision to wait for."
+                )
+            book.record_undo(f"expecting {process.company} by {decided:%b %d}", now)
+            updated = replace(process, expected_on=decided)
+            book.save_process(updated)
+            ids = {i.id for i in interviews if i.process_id == process.id}
+            stale = [
+                cancel(n, now)
+                for n in book.nudges()
+                if n.interview_id in ids and n.rule == FOLLOW_UP and n.state == NudgeState.SCHEDULED
+            ]
+            book.save_nudges(stale)
+            planned, _ = self._settle(book, now)
+        return OutcomeChange(updated, stale, planned)
+
+    def log_follow_up(self, person: Person, target: str) -> OutcomeChange:
+        """The person says they followed up: logged, unless it is too soon after the last."""
+        now = self.clock.now()
+        tz = self.timezone(person)
+        with self.store.transaction(person) as book:
+            interviews = book.interviews()
+            process = _one_process(book.processes(), interviews, target)
+            refusal = follow_up_refusal(self.playbook.follow_ups, process, now, tz)
+            if refusal:
+                raise NudgeChangeRefused(refusal)
+            book.record_undo(f"logging a follow-up with {process.company}", now)
+            updated = replace(process, followed_up=(*process.followed_up, now))
+            book.save_process(updated)
+            ids = {i.id for i in interviews if i.process_id == process.id}
+            answered = [
+                (mark_done(n, now) if n.state == NudgeState.SENT else cancel(n, now))
+                for n in book.nudges()
+                if n.interview_id in ids and n.rule == FOLLOW_UP and n.is_open
+            ]
+            book.save_nudges(answered)
+            planned, _ = self._settle(book, now)
+        return OutcomeChange(updated, answered, planned)
+
+    def remove_interview(self, person: Person, interview_id: int) -> Interview:
+        """Delete an interview and its nudges (and its process, when it was the only round)."""
+        now = self.clock.now()
+        with self.store.transaction(person) as book:
+            interview = book.interview(interview_id)
+            if interview is None:
+                raise NudgeChangeRefused(f"You have no interview #{interview_id}.")
+            book.record_undo(f"removing the {interview.company} interview", now)
+            book.remove(
+                "nudges", [n.number for n in book.nudges() if n.interview_id == interview.id]
+            )
+            book.remove("interviews", [interview.id])
+            others = [i for i in book.interviews() if i.process_id == interview.process_id]
+            if not others:
+                book.remove("processes", [interview.process_id])
+            self._settle(book, now)
+        return interview
+
+    def edit_interview(self, person: Person, interview_id: int, field: str, value: str) -> Plan:
+        """Change one field; the interview's nudges not yet sent are planned again."""
+        now = self.clock.now()
+        tz = self.timezone(person)
+        with self.store.transaction(person) as book:
+            interview = book.interview(interview_id)
+            if interview is None:
+                raise NudgeChangeRefused(f"You have no interview #{interview_id}.")
+            edited = _edited(interview, field, value, now=now, tz=tz)
+            book.record_undo(f"editing the {interview.company} interview", now)
+            book.save_interview(edited)
+            process = book.process(edited.process_id)
+            if process is not None and field in ("company", "role"):
+                book.save_process(replace(process, company=edited.company, role=edited.role))
+            mine = [n for n in book.nudges() if n.interview_id == edited.id]
+            kept = {(n.rule, n.interviewer) for n in mine if n.state != NudgeState.SCHEDULED}
+            book.save_nudges([cancel(n, now) for n in mine if n.state == NudgeState.SCHEDULED])
+            profile = book.profile
+            fresh = [
+                n
+                for n in plan_nudges(
+                    self.playbook,
+                    edited,
+                    now=now,
+                    first_number=0,
+                    closed=process is not None and process.closed,
+                )
+                if (n.rule, n.interviewer) not in kept
+            ]
+            fresh = [replace(n, number=profile.next_nudge_number + k) for k, n in enumerate(fresh)]
+            book.save_nudges(fresh)
+            book.save_profile(
+                replace(profile, next_nudge_number=profile.next_nudge_number + len(fresh))
+            )
+            planned, _ = self._settle(book, now)
+        return Plan(edited, sorted(fresh + planned, key=lambda n: (n.due_at, n.number)), [])
+
+    def undo(self, person: Person) -> str:
+        """Revert the person's last change, if it was made within the last few minutes."""
+        now = self.clock.now()
+        with self.store.transaction(person) as book:
+            last = book.last_change()
+            if last is None:
+                raise NudgeChangeRefused("There is nothing to undo.")
+            description, at = last
+            if now - at > UNDO_WINDOW:
+                minutes = int(UNDO_WINDOW.total_seconds() // 60)
+                raise NudgeChangeRefused(
+                    f"Your last change ({escape(description)}) is more than {minutes} minutes "
+                    "old, so I can't undo it any more."
+                )
+            book.undo_last_change()
+        return description
 
     def message_nudges(self, person: Person, message_ts: str) -> list[Nudge]:
         with self.store.transaction(person) as book:
@@ -225,8 +507,7 @@ class Coach:
                         or nudge.next_attempt_at > now
                     ):
                         continue
-                    interview = book.interview(nudge.interview_id)
-                    if nudge.contacts_employer and (interview is None or interview.closed):
+                    if nudge.contacts_employer and not nudge.closing and _closed(book, nudge):
                         held.append(cancel(nudge, now))
                     elif morning != local_now:
                         held.append(replace(nudge, due_at=morning, retry_at=None))
@@ -263,6 +544,13 @@ class Coach:
             )
 
 
+def _closed(book: PersonBook, nudge: Nudge) -> bool:
+    """The guard at send time: is the employer this nudge would contact out of the picture?"""
+    interview = book.interview(nudge.interview_id)
+    process = book.process(interview.process_id) if interview else None
+    return process is None or process.closed
+
+
 def _retry_pending(nudges: list[Nudge], now: datetime) -> datetime | None:
     """When a failed send will be retried; later nudges wait for it, so order is kept."""
     waiting = [
@@ -278,3 +566,108 @@ def _latest_sent(nudges: list[Nudge]) -> Nudge | None:
     if sent:
         return max(sent, key=lambda n: (float(n.message_ts or 0), n.number))
     return None
+
+
+def _open_process_for(processes: list[Process], company: str) -> Process | None:
+    name = company.casefold().strip()
+    found = [p for p in processes if not p.closed and p.company.casefold().strip() == name]
+    return max(found, key=lambda p: p.id) if found else None
+
+
+def _one_process(processes: list[Process], interviews: list[Interview], target: str) -> Process:
+    """Resolve "acme", "#3" (any round's id) or nothing (when there is only one open)."""
+    wanted = target.strip().lstrip("#").strip()
+    if wanted.isdigit():
+        owner = next((i.process_id for i in interviews if i.id == int(wanted)), None)
+        found = [p for p in processes if p.id == owner]
+    elif wanted:
+        found = matching_processes(processes, wanted)
+    else:
+        found = [p for p in processes if not p.closed]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        if not wanted:
+            raise NudgeChangeRefused("Which company? For example: `acme rejected`.")
+        raise NudgeChangeRefused(
+            f"I can't find an interview with {escape(shorten(wanted, 60))}. "
+            "`/interview list` shows them with their numbers."
+        )
+    choices = ", ".join(f"`#{p.id}` {escape(p.company)} ({escape(p.role)})" for p in found[:10])
+    raise NudgeChangeRefused(
+        f"Which one do you mean? {choices}. Use the number, like `#{found[0].id}`."
+    )
+
+
+def _process_and_date(
+    processes: list[Process],
+    interviews: list[Interview],
+    target: str,
+    when_text: str,
+    now: datetime,
+    tz: str,
+) -> tuple[Process, date]:
+    """Split "acme corp dec 12" into a process and a date when no split was given."""
+    if target:
+        process = _one_process(processes, interviews, target)
+        decided = parse_date(when_text, now=now, tz=tz)
+        if decided is None:
+            raise NudgeChangeRefused(
+                f"I couldn't read the date '{escape(shorten(when_text, 40))}'."
+            )
+        return process, decided
+    words = when_text.split()
+    for cut in range(len(words) - 1, 0, -1):
+        name, rest = " ".join(words[:cut]), " ".join(words[cut:])
+        if matching_processes(processes, name) or name.lstrip("#").isdigit():
+            decided = parse_date(rest, now=now, tz=tz)
+            if decided is not None:
+                return _one_process(processes, interviews, name), decided
+    raise NudgeChangeRefused(
+        "Tell me the company and the date, like `/interview expect acme dec 12`."
+    )
+
+
+def _edited(interview: Interview, field: str, value: str, *, now: datetime, tz: str) -> Interview:
+    """The interview with one field changed, checked like `/interview add` checks it."""
+    field = field.lower().strip()
+    value = value.strip()
+    if field not in EDITABLE:
+        raise NudgeChangeRefused(
+            f"I can change {', '.join(EDITABLE)}. For example: `/interview edit {interview.id} "
+            "when tomorrow 3pm` or `/interview edit {interview.id} with Jane Doe and Bob`.".replace(
+                "{interview.id}", str(interview.id)
+            )
+        )
+    duration = interview.ends_at - interview.starts_at
+    base = (
+        f"{interview.company}, {interview.role}, "
+        f"{interview.starts_at.astimezone(zone(interview.tz)):%Y-%m-%d %H:%M}, "
+        f"for {int(duration.total_seconds() // 60)}m"
+    )
+    replaced = {
+        "company": f"{value}, {interview.role}, " + base.split(", ", 2)[2],
+        "role": f"{interview.company}, {value}, " + base.split(", ", 2)[2],
+        "when": f"{interview.company}, {interview.role}, {value}, "
+        f"for {int(duration.total_seconds() // 60)}m",
+        "for": f"{interview.company}, {interview.role}, "
+        f"{interview.starts_at.astimezone(zone(interview.tz)):%Y-%m-%d %H:%M}, for {value}",
+        "with": base,
+    }[field]
+    try:
+        request = parse_add(
+            replaced + (f", with {value}" if field == "with" else ""),
+            now=now,
+            tz=interview.tz if field != "when" else tz,
+        )
+    except AddInputError as problem:
+        raise NudgeChangeRefused(problem.problem) from None
+    interviewers = request.interviewers if field == "with" else interview.interviewers
+    return replace(
+        interview,
+        company=request.company,
+        role=request.role,
+        starts_at=request.starts_at.astimezone(UTC),
+        ends_at=(request.starts_at + request.duration).astimezone(UTC),
+        interviewers=interviewers,
+    )

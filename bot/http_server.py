@@ -19,6 +19,8 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 #: Slack's own payloads are far smaller; anything bigger is refused before it is read.
 MAX_BODY = 1_000_000
+#: How much of a refused body is read and thrown away before the connection is closed.
+MAX_DRAIN = 16_000_000
 
 
 class CoachServer(ThreadingHTTPServer):
@@ -59,6 +61,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         length = int(length_text)
         if length > MAX_BODY:
+            self._discard(length)
             self.close_connection = True
             self._reply(413, b"too large")
             return
@@ -75,6 +78,15 @@ class _Handler(BaseHTTPRequestHandler):
         payload = (response.body or "").encode("utf-8")
         extra = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
         self._reply(response.status, payload, extra)
+
+    def _discard(self, length: int) -> None:
+        """Drain a refused body (up to a bound) so the client hears the 413, not a reset."""
+        left = min(length, MAX_DRAIN)
+        while left > 0:
+            chunk = self.rfile.read(min(left, 65536))
+            if not chunk:
+                return
+            left -= len(chunk)
 
     def _reply(self, status: int, body: bytes, headers: dict | None = None) -> None:
         self.send_response(status)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -40,7 +40,7 @@ class Interviewer:
 
 @dataclass(frozen=True)
 class Interview:
-    """One interview (a round of a hiring process) with its times in UTC."""
+    """One interview, a round of a hiring process, with its times in UTC."""
 
     id: int
     company: str
@@ -49,16 +49,9 @@ class Interview:
     ends_at: datetime
     tz: str
     interviewers: tuple[Interviewer, ...] = ()
-    outcome: Outcome = Outcome.WAITING
+    process_id: int = 0
+    round: int = 1
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-
-    @property
-    def closed(self) -> bool:
-        """True once the employer said no, made an offer, or the person withdrew."""
-        return self.outcome in CLOSED_OUTCOMES
-
-    def with_outcome(self, outcome: Outcome) -> Interview:
-        return replace(self, outcome=outcome)
 
     def to_record(self) -> dict[str, Any]:
         """A JSON-friendly dict: the shape the store keeps."""
@@ -70,7 +63,8 @@ class Interview:
             "ends_at": self.ends_at.timestamp(),
             "tz": self.tz,
             "interviewers": [[i.name, i.slack_id] for i in self.interviewers],
-            "outcome": self.outcome.value,
+            "process_id": self.process_id or self.id,
+            "round": self.round,
             "created_at": self.created_at.timestamp(),
         }
 
@@ -84,8 +78,55 @@ class Interview:
             ends_at=_utc(record["ends_at"]),
             tz=record["tz"],
             interviewers=tuple(Interviewer(name, sid) for name, sid in record["interviewers"]),
-            outcome=Outcome(record["outcome"]),
+            process_id=int(record.get("process_id") or record["id"]),
+            round=int(record.get("round", 1)),
             created_at=_utc(record["created_at"]),
+        )
+
+
+@dataclass(frozen=True)
+class Process:
+    """A hiring process with one employer: its rounds, where it stands, and follow-ups made.
+
+    Its id is the id of its first interview, so people only ever see one kind of number.
+    """
+
+    id: int
+    company: str
+    role: str
+    outcome: Outcome = Outcome.WAITING
+    outcome_at: datetime | None = None
+    expected_on: date | None = None
+    followed_up: tuple[datetime, ...] = ()
+
+    @property
+    def closed(self) -> bool:
+        """True once the employer said no, made an offer, or the person withdrew."""
+        return self.outcome in CLOSED_OUTCOMES
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "company": self.company,
+            "role": self.role,
+            "outcome": self.outcome.value,
+            "outcome_at": None if self.outcome_at is None else self.outcome_at.timestamp(),
+            "expected_on": None if self.expected_on is None else self.expected_on.isoformat(),
+            "followed_up": [moment.timestamp() for moment in self.followed_up],
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Process:
+        outcome_at = record.get("outcome_at")
+        expected = record.get("expected_on")
+        return cls(
+            id=int(record["id"]),
+            company=record["company"],
+            role=record["role"],
+            outcome=Outcome(record["outcome"]),
+            outcome_at=None if outcome_at is None else _utc(outcome_at),
+            expected_on=None if expected is None else date.fromisoformat(expected),
+            followed_up=tuple(_utc(stamp) for stamp in record.get("followed_up", [])),
         )
 
 

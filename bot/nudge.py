@@ -50,6 +50,7 @@ class Nudge:
     closed_at: datetime | None = None
     retry_at: datetime | None = None
     edition: int = 0
+    closing: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -85,6 +86,7 @@ class Nudge:
             "closed_at": _stamp(self.closed_at),
             "retry_at": _stamp(self.retry_at),
             "edition": self.edition,
+            "closing": self.closing,
         }
 
     @classmethod
@@ -107,6 +109,7 @@ class Nudge:
             closed_at=_moment(record.get("closed_at")),
             retry_at=_moment(record.get("retry_at")),
             edition=int(record.get("edition", 0)),
+            closing=bool(record.get("closing", False)),
         )
 
 

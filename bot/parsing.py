@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import dateparser
 
-from bot.interview import Interviewer
+from bot.interview import Interviewer, Outcome
 
 __all__ = [
     "ADD_EXAMPLE",
@@ -41,7 +41,18 @@ FLIP_TO_PAST_AFTER = timedelta(days=180)
 MAX_DISTANCE = timedelta(days=365)
 _WARM_UP_NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 
-REPLY_VERBS = ("done", "skip", "snooze", "list", "help", "unknown")
+REPLY_VERBS = (
+    "done",
+    "skip",
+    "snooze",
+    "list",
+    "help",
+    "outcome",
+    "followed-up",
+    "expect",
+    "undo",
+    "unknown",
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,9 @@ class Reply:
     snooze_for: timedelta | None = None
     snooze_until_morning: bool = False
     text: str = ""
+    outcome: Outcome | None = None
+    target: str = ""
+    when_text: str = ""
 
 
 _MENTION = re.compile(r"<@([A-Za-z0-9]+)(?:\|([^<>]*))?>")
@@ -210,7 +224,68 @@ def parse_reply(text: str) -> Reply:
 
     if cleaned == "snooze" or cleaned.startswith(("snooze ", "snooze#")):
         return _parse_snooze(cleaned.removeprefix("snooze").strip()) or unknown
-    return unknown
+    return _parse_process_words(cleaned) or unknown
+
+
+_UNDO = re.compile(r"^(undo|undo that|revert|oops)$")
+_FOLLOWED_UP = re.compile(
+    r"^(?:i\s+)?(?:just\s+)?(?:have\s+)?followed[ -]?up(?:\s+(?:with|at|on))?\s+(?P<target>.+)$"
+)
+_EXPECT = re.compile(r"^expect(?:ing)?\s+(?P<rest>.+)$")
+_DECIDES_BY = re.compile(
+    r"^(?P<target>.+?)\s+(?:said\s+they(?:'d|\s+would)\s+|will\s+|should\s+|would\s+)?"
+    r"(?:decide|get back to me|get back|answer|respond|let me know)\s+(?:by|on|before)\s+"
+    r"(?P<date>.+)$"
+)
+
+
+def _parse_process_words(cleaned: str) -> Reply | None:
+    """Words about a hiring process: "acme rejected", "followed up with acme", "undo"."""
+    if _UNDO.match(cleaned):
+        return Reply(verb="undo")
+    if match := _FOLLOWED_UP.match(cleaned):
+        return Reply(verb="followed-up", target=match.group("target"))
+    if match := _EXPECT.match(cleaned):
+        return Reply(verb="expect", text=match.group("rest"))
+    if match := _DECIDES_BY.match(cleaned):
+        return Reply(verb="expect", target=match.group("target"), when_text=match.group("date"))
+    outcome = read_outcome(cleaned)
+    if outcome is not None and len(cleaned.split()) <= 10:
+        return Reply(verb="outcome", outcome=outcome, target=outcome_target(cleaned))
+    return None
+
+
+_OUTCOME_WORDS: tuple[tuple[re.Pattern[str], Outcome], ...] = (
+    (re.compile(r"\b(still in (the )?process|in process|next round|moving forward)\b"),
+     Outcome.IN_PROCESS),
+    (re.compile(r"\b(rejected|rejection|not selected|turned (me )?down|no longer considered|"
+                r"didn'?t get it|did not get it)\b"), Outcome.REJECTED),
+    (re.compile(r"\b(offer|offered)\b"), Outcome.OFFER),
+    (re.compile(r"\b(withdrawn|withdrew|withdraw|pulled out)\b"), Outcome.WITHDRAWN),
+    (re.compile(r"\b(waiting|no news|heard nothing)\b"), Outcome.WAITING),
+)  # fmt: skip
+_FILLER = re.compile(
+    r"\b(i|i'm|im|am|was|got|an|a|the|at|from|by|with|for|they|said|me|my|status|still|"
+    r"process|in|of|as|to|been|have|has|is|are|we|our|job|from)\b",
+    re.IGNORECASE,
+)
+
+
+def read_outcome(text: str) -> Outcome | None:
+    """The outcome a person names in words ("not selected", "still in process", "offer")."""
+    lowered = text.lower()
+    for pattern, outcome in _OUTCOME_WORDS:
+        if pattern.search(lowered):
+            return outcome
+    return None
+
+
+def outcome_target(text: str) -> str:
+    """What is left of "acme rejected" once the outcome words are gone: the company."""
+    lowered = text.lower()
+    for pattern, _ in _OUTCOME_WORDS:
+        lowered = pattern.sub(" ", lowered)
+    return " ".join(_FILLER.sub(" ", lowered).replace(",", " ").split())
 
 
 def _parse_snooze(tail: str) -> Reply | None:
@@ -510,3 +585,21 @@ def _describe(length: timedelta) -> str:
         hours = minutes // 60
         return f"{hours} hour{'s' if hours != 1 else ''}"
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def parse_date(text: str, *, now: datetime, tz: str) -> date | None:
+    """A calendar date from words ("dec 12", "next friday", "2026-12-12") in the person's zone.
+
+    Used for the date an employer said they would decide by; the future is preferred.
+    """
+    if not text.strip() or len(text) > MAX_WHEN_LENGTH:
+        return None
+    settings: dict[str, Any] = {
+        "RELATIVE_BASE": now.astimezone(_zone(tz)).replace(tzinfo=None),
+        "PREFER_DATES_FROM": "future",
+    }
+    try:
+        parsed = dateparser.parse(text.strip(), languages=["en"], settings=settings)
+    except Exception:  # dateparser raises many kinds of error on odd input
+        return None
+    return None if parsed is None else parsed.date()

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
-from itertools import pairwise
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import yaml
@@ -17,19 +15,24 @@ import yaml
 from bot.interview import Interview, Interviewer, Outcome
 from bot.nudge import Nudge
 from bot.text import escape
-from bot.timing import Day, settle_in_day, wall_clock, zone
+from bot.timing import Day, at_time, settle_in_day, wall_clock, zone
 
 #: What the coach enforces itself, whatever the rules say. Each carries seed advice.
 GUARDS: Mapping[str, tuple[str, ...]] = {
     "no contact once the process is closed": ("no-contact-after-no",),
     "a proofread reminder on every nudge that writes to the employer": ("no-typos",),
-    "follow-ups capped and spaced": ("not-aggressive", "keep-following-up"),
+    "follow-ups only from the capped, spaced cadence": ("not-aggressive", "keep-following-up"),
 }
+
+#: Rules may only contact the employer early on; later contact is the cadence's job.
+EARLY_CONTACT = timedelta(days=2)
 
 TEXT_FIELDS = ("title", "text", "tip")
 TEXT_PLACEHOLDERS = frozenset(
     {"company", "role", "interviewer", "first_name", "interviewers", "when"}
 )
+#: The keep-applying nudge is about all of a person's processes, not one interview.
+HUNTING_PLACEHOLDERS = frozenset({"waiting_on"})
 LINK_PLACEHOLDERS = TEXT_PLACEHOLDERS | {"interviewer_q", "company_q", "role_q"}
 ANCHORS = ("start", "end", "outcome")
 AUDIENCES = ("interview", "each interviewer")
@@ -69,16 +72,47 @@ class Rule:
     outcome: Outcome | None = None
     link: str | None = None
     contacts_employer: bool = False
-    follow_up: bool = False
     only_without_interviewers: bool = False
 
 
 @dataclass(frozen=True)
-class FollowUpLimits:
-    """The "don't overdo it" limits every follow-up obeys."""
+class Wording:
+    """A nudge's title, text and tip (mrkdwn templates)."""
 
-    max: int = 3
-    min_gap: timedelta = timedelta(days=5)
+    title: str
+    text: str
+    tip: str
+
+
+@dataclass(frozen=True)
+class FollowUpCadence:
+    """When follow-ups are suggested, and the "don't overdo it" limits they obey.
+
+    Gaps are in working days: after the last interview (or each follow-up made) while
+    waiting, and between check-ins while still in process.
+    """
+
+    max: int
+    min_gap: int
+    at: time
+    waiting: tuple[int, ...]
+    in_process: tuple[int, ...]
+    after_expected: int
+    advice: tuple[str, ...]
+    texts: tuple[Wording, ...]
+    in_process_text: Wording
+
+
+@dataclass(frozen=True)
+class KeepHunting:
+    """The keep-applying nudge: when everything hangs on one or two employers, at most weekly."""
+
+    waiting_on_at_most: int
+    after: timedelta
+    after_rejection: timedelta
+    min_gap: timedelta
+    advice: tuple[str, ...]
+    wording: Wording
 
 
 @dataclass(frozen=True)
@@ -87,7 +121,8 @@ class Playbook:
     advice: Mapping[str, str]
     day: Day
     proofread: str
-    follow_ups: FollowUpLimits
+    follow_ups: FollowUpCadence
+    keep_hunting: KeepHunting
     source: Path
 
     def rule(self, rule_id: str) -> Rule | None:
@@ -127,24 +162,28 @@ def _check_playbook(file: Path, raw: object) -> Playbook:
     if not isinstance(proofread, str) or not proofread.strip():
         raise PlaybookError(file, None, "proofread", "must be the proofread reminder text")
     day = _check_day(file, raw.get("day", {}))
-    follow_ups = _check_follow_up_limits(file, raw.get("follow_ups", {}))
+    advice_ids = set(advice)
+    follow_ups = _check_cadence(file, raw.get("follow_ups"), advice_ids)
+    keep_hunting = _check_keep_hunting(file, raw.get("keep_hunting"), advice_ids)
     raw_rules = raw.get("rules")
     if not isinstance(raw_rules, list) or not raw_rules:
         raise PlaybookError(file, None, "rules", "must be a non-empty list of rules")
     rules: list[Rule] = []
     for index, raw_rule in enumerate(raw_rules, start=1):
-        rule = _check_rule(file, index, raw_rule, set(advice))
+        rule = _check_rule(file, index, raw_rule, advice_ids)
         if any(r.id == rule.id for r in rules):
             raise PlaybookError(file, rule.id, "id", "is used by two rules")
         rules.append(rule)
-    _check_follow_up_spacing(file, rules, follow_ups)
     carried = {a for r in rules for a in r.advice} | {a for g in GUARDS.values() for a in g}
+    carried |= set(follow_ups.advice) | set(keep_hunting.advice)
     missing = sorted(set(advice) - carried)
     if missing:
         raise PlaybookError(
             file, None, "advice", f"carried by no rule or guard: {', '.join(missing)}"
         )
-    return Playbook(tuple(rules), dict(advice), day, proofread.strip(), follow_ups, file)
+    return Playbook(
+        tuple(rules), dict(advice), day, proofread.strip(), follow_ups, keep_hunting, file
+    )
 
 
 def _check_day(file: Path, raw: object) -> Day:
@@ -164,16 +203,109 @@ def _check_day(file: Path, raw: object) -> Day:
     return day
 
 
-def _check_follow_up_limits(file: Path, raw: object) -> FollowUpLimits:
+def _check_cadence(file: Path, raw: object, advice_ids: set[str]) -> FollowUpCadence:
+    section = "follow_ups"
     if not isinstance(raw, dict):
-        raise PlaybookError(file, None, "follow_ups", "must be a mapping with max and min_gap")
-    limit = raw.get("max", 3)
-    if not isinstance(limit, int) or isinstance(limit, bool) or not 0 <= limit <= 10:
-        raise PlaybookError(file, None, "follow_ups.max", "must be a whole number from 0 to 10")
-    gap = parse_wait(str(raw.get("min_gap", "5d")))
-    if gap is None or gap < timedelta(days=1):
-        raise PlaybookError(file, None, "follow_ups.min_gap", "must be a duration of 1d or more")
-    return FollowUpLimits(limit, gap)
+        raise PlaybookError(file, None, section, "must describe the follow-up cadence")
+
+    def fail(field: str, problem: str) -> PlaybookError:
+        return PlaybookError(file, None, f"{section}.{field}", problem)
+
+    def whole(field: str, low: int, high: int) -> int:
+        value = raw.get(field)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise fail(field, f"must be a whole number from {low} to {high}")
+        return value
+
+    def gaps(field: str, min_gap: int) -> tuple[int, ...]:
+        value = raw.get(field)
+        if not isinstance(value, list) or not value:
+            raise fail(field, "must list gaps in working days, like [5, 7, 10]")
+        for gap in value:
+            if not isinstance(gap, int) or isinstance(gap, bool) or not min_gap <= gap <= 60:
+                raise fail(field, f"gaps must be whole working days from {min_gap} to 60")
+        return tuple(value)
+
+    limit = whole("max", 0, 10)
+    min_gap = whole("min_gap", 1, 30)
+    at = _clock_time(raw.get("at", "10:00"))
+    if at is None:
+        raise fail("at", "must be a time like 10:00")
+    texts = raw.get("texts")
+    if not isinstance(texts, list) or not texts:
+        raise fail("texts", "must list the follow-up wordings, first one first")
+    return FollowUpCadence(
+        max=limit,
+        min_gap=min_gap,
+        at=at,
+        waiting=gaps("waiting", 1),
+        in_process=gaps("in_process", min_gap),
+        after_expected=whole("after_expected", 0, 10),
+        advice=_check_advice(fail, raw.get("advice"), advice_ids),
+        texts=tuple(
+            _check_wording(fail, f"texts[{n}]", t, TEXT_PLACEHOLDERS) for n, t in enumerate(texts)
+        ),
+        in_process_text=_check_wording(
+            fail, "in_process_text", raw.get("in_process_text"), TEXT_PLACEHOLDERS
+        ),
+    )
+
+
+def _check_keep_hunting(file: Path, raw: object, advice_ids: set[str]) -> KeepHunting:
+    section = "keep_hunting"
+    if not isinstance(raw, dict):
+        raise PlaybookError(file, None, section, "must describe the keep-applying nudge")
+
+    def fail(field: str, problem: str) -> PlaybookError:
+        return PlaybookError(file, None, f"{section}.{field}" if field else section, problem)
+
+    def duration(field: str) -> timedelta:
+        value = parse_wait(str(raw.get(field, "")))
+        if value is None:
+            raise fail(field, f"'{raw.get(field)}' is not a duration like 2h, 5d or 1w")
+        return value
+
+    limit = raw.get("waiting_on_at_most")
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= 10:
+        raise fail("waiting_on_at_most", "must be a whole number from 1 to 10")
+    min_gap = duration("min_gap")
+    if min_gap < timedelta(days=1):
+        raise fail("min_gap", "must be 1d or more")
+    return KeepHunting(
+        waiting_on_at_most=limit,
+        after=duration("after"),
+        after_rejection=duration("after_rejection"),
+        min_gap=min_gap,
+        advice=_check_advice(fail, raw.get("advice"), advice_ids),
+        wording=_check_wording(fail, "", raw, HUNTING_PLACEHOLDERS),
+    )
+
+
+def _check_wording(
+    fail: Callable[[str, str], PlaybookError], where: str, raw: object, allowed: frozenset[str]
+) -> Wording:
+    if not isinstance(raw, dict):
+        raise fail(where, "needs title, text and tip")
+    texts = {}
+    for field in TEXT_FIELDS:
+        value = raw.get(field)
+        name = f"{where}.{field}" if where else field
+        if not isinstance(value, str) or not value.strip():
+            raise fail(name, "is required and must be text")
+        texts[field] = " ".join(value.split())
+        _check_placeholders(fail, name, texts[field], allowed)
+    return Wording(**texts)
+
+
+def _check_advice(
+    fail: Callable[[str, str], PlaybookError], raw: object, advice_ids: set[str]
+) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise fail("advice", "must list the advice ids this carries")
+    for item in raw:
+        if item not in advice_ids:
+            raise fail("advice", f"'{item}' is not in the playbook's advice list")
+    return tuple(raw)
 
 
 def _check_rule(file: Path, index: int, raw: object, advice_ids: set[str]) -> Rule:
@@ -190,7 +322,7 @@ def _check_rule(file: Path, index: int, raw: object, advice_ids: set[str]) -> Ru
 
     known = {
         "id", "for", "after", "wait", "at", "outcome", "title", "text", "tip", "link",
-        "advice", "contacts_employer", "follow_up", "only_without_interviewers",
+        "advice", "contacts_employer", "only_without_interviewers",
     }  # fmt: skip
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -218,34 +350,27 @@ def _check_rule(file: Path, index: int, raw: object, advice_ids: set[str]) -> Ru
         at = _clock_time(raw["at"])
         if at is None:
             raise fail("at", f"'{raw['at']}' is not a time like 10:00")
-    texts = {}
-    for field in TEXT_FIELDS:
-        value = raw.get(field)
-        if not isinstance(value, str) or not value.strip():
-            raise fail(field, "is required and must be text")
-        texts[field] = " ".join(value.split())
-        _check_placeholders(fail, field, texts[field], TEXT_PLACEHOLDERS)
+    wording = _check_wording(fail, "", raw, TEXT_PLACEHOLDERS)
     link = raw.get("link")
     if link is not None:
         if not isinstance(link, str) or not link.startswith("https://"):
             raise fail("link", "must be an https:// address")
         _check_placeholders(fail, "link", link, LINK_PLACEHOLDERS)
-    advice = raw.get("advice", [])
-    if not isinstance(advice, list) or not advice:
-        raise fail("advice", "must list the advice ids this rule carries")
-    for item in advice:
-        if item not in advice_ids:
-            raise fail("advice", f"'{item}' is not in the playbook's advice list")
+    advice = _check_advice(fail, raw.get("advice"), advice_ids)
     flags = {}
-    for field in ("contacts_employer", "follow_up", "only_without_interviewers"):
+    for field in ("contacts_employer", "only_without_interviewers"):
         value = raw.get(field, False)
         if not isinstance(value, bool):
             raise fail(field, "must be true or false")
         flags[field] = value
     if audience == "each interviewer" and flags["only_without_interviewers"]:
         raise fail("only_without_interviewers", "makes no sense for each interviewer")
-    if flags["follow_up"]:
-        flags["contacts_employer"] = True
+    if flags["contacts_employer"] and anchor != "outcome" and wait > EARLY_CONTACT:
+        raise fail(
+            "wait",
+            "contacts the employer more than 2d after the interview: later contact is the "
+            "follow-up cadence's job, which keeps it capped and spaced",
+        )
     return Rule(
         id=rule_id,
         audience=audience,
@@ -254,13 +379,17 @@ def _check_rule(file: Path, index: int, raw: object, advice_ids: set[str]) -> Ru
         at=at,
         outcome=outcome,
         link=link,
-        advice=tuple(advice),
-        **texts,
+        advice=advice,
+        title=wording.title,
+        text=wording.text,
+        tip=wording.tip,
         **flags,
     )
 
 
-def _check_placeholders(fail: Any, field: str, value: str, allowed: frozenset[str]) -> None:
+def _check_placeholders(
+    fail: Callable[[str, str], PlaybookError], field: str, value: str, allowed: frozenset[str]
+) -> None:
     try:
         names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
     except ValueError as error:
@@ -270,40 +399,28 @@ def _check_placeholders(fail: Any, field: str, value: str, allowed: frozenset[st
         raise fail(field, f"uses unknown placeholder {{{unknown[0]}}}")
 
 
-def _check_follow_up_spacing(file: Path, rules: list[Rule], limits: FollowUpLimits) -> None:
-    follow_ups = sorted((r for r in rules if r.follow_up and r.anchor != "outcome"), key=_offset)
-    if len(follow_ups) > limits.max:
-        raise PlaybookError(
-            file, follow_ups[limits.max].id, "follow_up", f"more than {limits.max} follow-ups"
-        )
-    for earlier, later in pairwise(follow_ups):
-        if _offset(later) - _offset(earlier) < limits.min_gap:
-            raise PlaybookError(
-                file, later.id, "wait", f"comes sooner than {limits.min_gap.days}d after the last"
-            )
-
-
-def _offset(rule: Rule) -> timedelta:
-    return rule.wait + (timedelta(hours=1) if rule.anchor == "end" else timedelta(0))
-
-
 def _clock_time(value: object) -> time | None:
     match = _CLOCK.match(str(value).strip())
     return time(int(match.group(1)), int(match.group(2))) if match else None
 
 
 def plan_nudges(
-    playbook: Playbook, interview: Interview, *, now: datetime, first_number: int
+    playbook: Playbook,
+    interview: Interview,
+    *,
+    now: datetime,
+    first_number: int,
+    closed: bool = False,
 ) -> list[Nudge]:
-    """Every nudge the playbook asks for this interview, numbered from `first_number`.
+    """Every nudge the playbook's timed rules ask for this interview, from `first_number`.
 
     Moments already past are due now (or the next morning, at night): people often register
     an interview after it happened, and a late thank-you still beats none. Nothing that
-    contacts the employer is planned once the process is closed.
+    contacts the employer is planned once the process is `closed`.
     """
     nudges: list[Nudge] = []
     for rule in playbook.rules:
-        if rule.anchor == "outcome" or (rule.contacts_employer and interview.closed):
+        if rule.anchor == "outcome" or (rule.contacts_employer and closed):
             continue
         if rule.only_without_interviewers and interview.interviewers:
             continue
@@ -320,20 +437,28 @@ def plan_nudges(
 
 
 def plan_outcome_nudges(
-    playbook: Playbook, interview: Interview, *, now: datetime, first_number: int
+    playbook: Playbook,
+    interview: Interview,
+    outcome: Outcome,
+    *,
+    now: datetime,
+    first_number: int,
 ) -> list[Nudge]:
-    """The nudges a newly recorded outcome asks for (e.g. closing items after a rejection)."""
+    """The closing items a newly recorded outcome asks for, e.g. one gracious reply.
+
+    These are the last nudges that may mention the employer: they are marked `closing`,
+    which lets them pass the no-contact guard that stops everything else.
+    """
     nudges: list[Nudge] = []
     for rule in playbook.rules:
-        if rule.anchor != "outcome" or rule.outcome != interview.outcome:
-            continue
-        if rule.contacts_employer and interview.outcome == Outcome.REJECTED:
+        if rule.anchor != "outcome" or rule.outcome != outcome:
             continue
         local = wall_clock(now.astimezone(zone(interview.tz)) + rule.wait)
         if rule.at is not None:
-            local = wall_clock(local.replace(hour=rule.at.hour, minute=rule.at.minute, second=0))
+            local = at_time(local, rule.at)
         due = max(settle_in_day(local, playbook.day), now)
-        nudges.append(_nudge(playbook, rule, interview, None, due, first_number + len(nudges)))
+        nudge = _nudge(playbook, rule, interview, None, due, first_number + len(nudges))
+        nudges.append(replace(nudge, closing=True))
     return nudges
 
 
@@ -341,9 +466,7 @@ def _due_at(day: Day, rule: Rule, interview: Interview) -> datetime:
     anchor = interview.starts_at if rule.anchor == "start" else interview.ends_at
     local = wall_clock(anchor.astimezone(zone(interview.tz)) + rule.wait)
     if rule.at is not None:
-        local = wall_clock(
-            local.replace(hour=rule.at.hour, minute=rule.at.minute, second=0, microsecond=0)
-        )
+        local = at_time(local, rule.at)
     return settle_in_day(local, day)
 
 
@@ -355,7 +478,7 @@ def _nudge(
     due: datetime,
     number: int,
 ) -> Nudge:
-    values = _placeholders(interview, interviewer)
+    values = placeholders(interview, interviewer)
     tip = rule.tip.format_map(values)
     if rule.contacts_employer:
         tip = f"{tip} {playbook.proofread}"
@@ -376,7 +499,7 @@ def _nudge(
     )
 
 
-def _placeholders(interview: Interview, interviewer: Interviewer | None) -> dict[str, str]:
+def placeholders(interview: Interview, interviewer: Interviewer | None) -> dict[str, str]:
     """Placeholder values, escaped: they are the person's own words going into mrkdwn."""
     names = [i.name for i in interview.interviewers]
     who = interviewer.name if interviewer else (", ".join(names) or "the team")
@@ -392,7 +515,7 @@ def _placeholders(interview: Interview, interviewer: Interviewer | None) -> dict
 
 
 def _link_values(interview: Interview, interviewer: Interviewer | None) -> dict[str, str]:
-    values = _placeholders(interview, interviewer)
+    values = placeholders(interview, interviewer)
     values["interviewer_q"] = quote(interviewer.name if interviewer else "", safe="")
     values["company_q"] = quote(interview.company, safe="")
     values["role_q"] = quote(interview.role, safe="")

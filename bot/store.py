@@ -32,7 +32,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from bot.interview import Interview, Person, Profile
+from bot.interview import Interview, Person, Process, Profile
 from bot.nudge import Nudge, NudgeState
 
 LOGGER = logging.getLogger(__name__)
@@ -120,12 +120,13 @@ class _DueEntry:
 
 
 class PersonBook:
-    """One person's interviews, nudges and profile, seen inside a transaction."""
+    """One person's interviews, processes, nudges and profile, seen inside a transaction."""
 
     def __init__(self, person: Person, db: TinyDB) -> None:
         self.person = person
         self._db = db
         self.scheduled: list[Nudge] = []
+        self._undo: dict[str, Any] | None = None
 
     @property
     def profile(self) -> Profile:
@@ -143,8 +144,17 @@ class PersonBook:
         return Interview.from_record(dict(record)) if record else None
 
     def save_interview(self, interview: Interview) -> None:
-        table = self._db.table("interviews")
-        table.upsert(Document(interview.to_record(), doc_id=interview.id))
+        self._write("interviews", interview.id, interview.to_record())
+
+    def processes(self) -> list[Process]:
+        return [Process.from_record(dict(r)) for r in self._db.table("processes").all()]
+
+    def process(self, process_id: int) -> Process | None:
+        record = self._db.table("processes").get(doc_id=process_id)
+        return Process.from_record(dict(record)) if record else None
+
+    def save_process(self, process: Process) -> None:
+        self._write("processes", process.id, process.to_record())
 
     def nudges(self) -> list[Nudge]:
         return [Nudge.from_record(dict(r)) for r in self._db.table("nudges").all()]
@@ -154,15 +164,84 @@ class PersonBook:
         return Nudge.from_record(dict(record)) if record else None
 
     def save_nudges(self, nudges: list[Nudge]) -> None:
-        if not nudges:
-            return
-        table = self._db.table("nudges")
         for nudge in nudges:
-            table.upsert(Document(nudge.to_record(), doc_id=nudge.number))
+            self._write("nudges", nudge.number, nudge.to_record())
         self.scheduled.extend(n for n in nudges if n.state == NudgeState.SCHEDULED)
+
+    def remove(self, table: str, doc_ids: list[int]) -> None:
+        """Delete records ("interviews", "processes" or "nudges") by id."""
+        present = [i for i in doc_ids if self._db.table(table).contains(doc_id=i)]
+        for doc_id in present:
+            self._remember(table, doc_id)
+        if present:
+            self._db.table(table).remove(doc_ids=present)
 
     def forget_everything(self) -> None:
         self._db.drop_tables()
+
+    def record_undo(self, description: str, now: datetime) -> None:
+        """From here on, keep what each record looked like before, so the change can be undone.
+
+        Delivery's own writes are never recorded: undo is for what the person did.
+        """
+        self._undo = {"description": description, "at": now.timestamp(), "before": {}}
+
+    def last_change(self) -> tuple[str, datetime] | None:
+        record = self._db.table("undo").get(doc_id=1)
+        if not record:
+            return None
+        return record["description"], datetime.fromtimestamp(record["at"], UTC)
+
+    def undo_last_change(self) -> str | None:
+        """Put back what the last recorded change replaced; its description, or None."""
+        record = self._db.table("undo").get(doc_id=1)
+        if not record:
+            return None
+        restored: list[Nudge] = []
+        for table, before in record["before"].items():
+            for key, old in before.items():
+                current = self._db.table(table).get(doc_id=int(key))
+                if table == "nudges" and _delivered_since(old, current):
+                    continue
+                if old is None:
+                    if current is not None:
+                        self._db.table(table).remove(doc_ids=[int(key)])
+                else:
+                    self._db.table(table).upsert(Document(old, doc_id=int(key)))
+                    if table == "nudges":
+                        restored.append(Nudge.from_record(old))
+        self.scheduled.extend(n for n in restored if n.state == NudgeState.SCHEDULED)
+        self._db.table("undo").truncate()
+        return str(record["description"])
+
+    def finish(self) -> None:
+        """Store the before-images of a recorded change, replacing the previous ones."""
+        if self._undo is not None and self._undo["before"]:
+            self._db.table("undo").upsert(Document(self._undo, doc_id=1))
+
+    def _write(self, table: str, doc_id: int, record: dict[str, Any]) -> None:
+        self._remember(table, doc_id)
+        self._db.table(table).upsert(Document(record, doc_id=doc_id))
+
+    def _remember(self, table: str, doc_id: int) -> None:
+        if self._undo is None:
+            return
+        before = self._undo["before"].setdefault(table, {})
+        key = str(doc_id)
+        if key not in before:
+            old = self._db.table(table).get(doc_id=doc_id)
+            before[key] = dict(old) if old else None
+
+
+def _delivered_since(old: dict[str, Any] | None, current: Any) -> bool:
+    """Delivery sent this nudge after the change: putting it back would send it twice."""
+    delivered = {NudgeState.SENDING.value, NudgeState.SENT.value}
+    return (
+        old is not None
+        and current is not None
+        and old["state"] == NudgeState.SCHEDULED.value
+        and current["state"] in delivered
+    )
 
 
 class Store:
@@ -207,6 +286,7 @@ class Store:
             book = PersonBook(person, db)
             with storage.held():
                 yield book
+                book.finish()
             for nudge in book.scheduled:
                 moment = nudge.next_attempt_at
                 heapq.heappush(self._due, _DueEntry(moment.timestamp(), person, nudge.number))

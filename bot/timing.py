@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -62,3 +62,35 @@ def format_local(moment: datetime, tz: str) -> str:
     """How the coach writes a time to a person: 'Fri 27 Nov, 15:00'."""
     local = moment.astimezone(zone(tz))
     return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+
+
+def add_working_days(local: datetime, days: int) -> datetime:
+    """`days` Monday-to-Friday days later, same wall-clock time (public holidays not known)."""
+    moved = local
+    while days > 0:
+        moved += timedelta(days=1)
+        if moved.weekday() < 5:
+            days -= 1
+    return wall_clock(moved)
+
+
+def on_working_day(local: datetime) -> datetime:
+    """The same moment, pushed past a weekend: nobody wants a follow-up drafted on Sunday."""
+    while local.weekday() >= 5:
+        local += timedelta(days=1)
+    return wall_clock(local)
+
+
+def working_days_between(earlier: date, later: date) -> int:
+    """How many working days after `earlier` `later` is (0 for the same day or before)."""
+    count, day = 0, earlier
+    while day < later:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            count += 1
+    return count
+
+
+def at_time(local: datetime, clock: time) -> datetime:
+    """The same local day at `clock`."""
+    return wall_clock(local.replace(hour=clock.hour, minute=clock.minute, second=0, microsecond=0))

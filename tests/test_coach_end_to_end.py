@@ -293,11 +293,11 @@ def test_a_broken_playbook_is_refused_at_start(bot_factory: BotFactory, tmp_path
     broken = tmp_path / "rules"
     broken.mkdir()
     text = (RULES / "playbook.yml").read_text()
-    (broken / "playbook.yml").write_text(text.replace("wait: 7d", "wait: 1 fortnight"))
+    (broken / "playbook.yml").write_text(text.replace("wait: 4d", "wait: 1 fortnight"))
 
     with pytest.raises(PlaybookError) as refused:
         bot_factory(rules=broken)
     message = str(refused.value)
     assert "playbook.yml" in message
-    assert "rule 'follow-up'" in message
+    assert "rule 'be-patient'" in message
     assert "field 'wait'" in message

@@ -474,6 +474,10 @@ def _check_reply(text: str) -> None:
         assert timedelta() < reply.snooze_for <= MAX_SNOOZE
     if reply.verb == "unknown":
         assert reply.text == text
+    if reply.verb == "outcome":
+        assert reply.outcome is not None
+    if reply.verb == "followed-up":
+        assert reply.target.strip()
 
 
 @FAST

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.interview import Interview, Interviewer, Outcome
+from bot.interview import Interview, Interviewer
 from bot.playbook import GUARDS, PlaybookError, load_playbook, plan_nudges
 from bot.timing import zone
 
@@ -18,7 +18,7 @@ NOW = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
 LA = "America/Los_Angeles"
 
 
-def interview(start_local: str, *names: str, tz: str = LA, outcome=Outcome.WAITING) -> Interview:
+def interview(start_local: str, *names: str, tz: str = LA) -> Interview:
     starts = datetime.fromisoformat(start_local).replace(tzinfo=zone(tz)).astimezone(UTC)
     return Interview(
         id=1,
@@ -28,7 +28,6 @@ def interview(start_local: str, *names: str, tz: str = LA, outcome=Outcome.WAITI
         ends_at=starts + timedelta(hours=1),
         tz=tz,
         interviewers=tuple(Interviewer(n) for n in names),
-        outcome=outcome,
     )
 
 
@@ -48,6 +47,7 @@ def playbook():
 def test_every_piece_of_advice_in_the_seed_is_carried_by_a_rule_or_a_guard(playbook) -> None:
     carried = {a for rule in playbook.rules for a in rule.advice}
     carried |= {a for advice in GUARDS.values() for a in advice}
+    carried |= set(playbook.follow_ups.advice) | set(playbook.keep_hunting.advice)
     assert set(playbook.advice) <= carried
     if SEED.exists():
         text = SEED.read_text(encoding="utf-8")
@@ -57,7 +57,9 @@ def test_every_piece_of_advice_in_the_seed_is_carried_by_a_rule_or_a_guard(playb
 
 def test_the_default_playbook_covers_what_the_product_promises(playbook) -> None:
     ids = {rule.id for rule in playbook.rules}
-    assert {"thank-you", "linkedin", "references", "follow-up", "keep-hunting", "proofread"} <= ids
+    assert {"thank-you", "linkedin", "references", "proofread", "gracious-reply"} <= ids
+    assert playbook.follow_ups.max == 3 and playbook.follow_ups.min_gap == 5
+    assert playbook.keep_hunting.min_gap == timedelta(days=7)
     assert playbook.rule("thank-you").audience == "each interviewer"
     assert playbook.rule("linkedin").audience == "each interviewer"
 
@@ -74,7 +76,7 @@ def test_thank_you_notes_come_an_hour_after_the_end_one_per_interviewer(playbook
     ]
     assert times["proofread"] == ["Fri 15:50"]
     assert times["linkedin"] == ["Sat 10:00", "Sat 10:00"]
-    assert times["follow-up"] == ["Fri 10:00"]
+    assert "follow-up" not in times, "follow-ups come from the cadence"
     assert [n.number for n in nudges] == list(range(1, len(nudges) + 1))
     assert [n.due_at for n in nudges] == sorted(n.due_at for n in nudges)
 
@@ -87,12 +89,9 @@ def test_a_late_evening_interview_is_thanked_the_next_morning_not_at_night(playb
 def test_a_past_interview_is_due_now_and_at_night_the_next_morning(playbook) -> None:
     past = interview("2026-11-20T10:00", "Jane")
     daytime = plan_nudges(playbook, past, now=NOW, first_number=1)
-    overdue = {n.rule for n in daytime if n.due_at == NOW}
-    assert overdue == {n.rule for n in daytime} - {"follow-up"}
-    assert local_times(daytime)["follow-up"] == ["Fri 10:00"]
+    assert daytime and all(n.due_at == NOW for n in daytime)
     night = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
     at_night = local_times(plan_nudges(playbook, past, now=night, first_number=1))
-    assert at_night.pop("follow-up") == ["Fri 10:00"]
     assert {t for times in at_night.values() for t in times} == {"Fri 09:00"}
 
 
@@ -105,8 +104,8 @@ def test_without_named_interviewers_one_team_thank_you_is_planned(playbook) -> N
 
 
 def test_nothing_that_contacts_the_employer_is_planned_after_a_rejection(playbook) -> None:
-    closed = interview("2026-11-27T14:00", "Jane", outcome=Outcome.REJECTED)
-    nudges = plan_nudges(playbook, closed, now=NOW, first_number=1)
+    closed = interview("2026-11-27T14:00", "Jane")
+    nudges = plan_nudges(playbook, closed, now=NOW, first_number=1, closed=True)
     assert nudges, "the person still gets the other items"
     assert not any(n.contacts_employer for n in nudges)
 
@@ -150,7 +149,7 @@ def rule(data: dict, rule_id: str) -> dict:
 @pytest.mark.parametrize(
     ("change", "rule_id", "field", "problem"),
     [
-        (lambda d: rule(d, "follow-up").update(wait="soon"), "follow-up", "wait", "duration"),
+        (lambda d: rule(d, "be-patient").update(wait="soon"), "be-patient", "wait", "duration"),
         (lambda d: rule(d, "linkedin").update(at="25:00"), "linkedin", "at", "time"),
         (lambda d: rule(d, "thank-you").update({"for": "everyone"}), "thank-you", "for", "one of"),
         (lambda d: rule(d, "references").pop("title"), "references", "title", "required"),
@@ -169,12 +168,18 @@ def rule(data: dict, rule_id: str) -> dict:
             "https",
         ),
         (
-            lambda d: d["rules"].append(dict(rule(d, "follow-up"), id="nag", wait="8d")),
+            lambda d: d["rules"].append(dict(rule(d, "thank-you"), id="nag", wait="8d")),
             "nag",
             "wait",
-            "sooner",
+            "follow-up cadence",
         ),
-        (lambda d: rule(d, "keep-hunting").update(id="be-patient"), "be-patient", "id", "two"),
+        (lambda d: rule(d, "linkedin").update(id="be-patient"), "be-patient", "id", "two"),
+        (
+            lambda d: rule(d, "gracious-reply").update(outcome="ghosted"),
+            "gracious-reply",
+            "outcome",
+            "one of",
+        ),
     ],
 )
 def test_a_broken_playbook_names_the_file_the_rule_and_the_field(
@@ -188,6 +193,27 @@ def test_a_broken_playbook_names_the_file_the_rule_and_the_field(
     assert f"rule '{rule_id}'" in message
     assert f"field '{field}'" in message
     assert problem in message
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "problem"),
+    [
+        (lambda d: d["follow_ups"].update(max=11), "follow_ups.max", "0 to 10"),
+        (lambda d: d["follow_ups"].update(in_process=[2]), "follow_ups.in_process", "5 to 60"),
+        (lambda d: d["follow_ups"].update(texts=[]), "follow_ups.texts", "wordings"),
+        (lambda d: d["follow_ups"]["texts"][1].pop("tip"), "follow_ups.texts[1].tip", "required"),
+        (lambda d: d["keep_hunting"].update(min_gap="3h"), "keep_hunting.min_gap", "1d"),
+        (lambda d: d["keep_hunting"].update(text="{company}"), "keep_hunting.text", "{company}"),
+    ],
+)
+def test_a_broken_cadence_names_the_file_and_the_field(
+    tmp_path: Path, change, field: str, problem: str
+) -> None:
+    path = broken(tmp_path, change)
+    with pytest.raises(PlaybookError) as refused:
+        load_playbook(path)
+    assert f"{path}: field '{field}'" in str(refused.value)
+    assert problem in str(refused.value)
 
 
 def test_advice_no_rule_carries_is_refused(tmp_path: Path) -> None:
