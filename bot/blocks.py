@@ -6,13 +6,17 @@ anything else a person typed is escaped here before it is shown.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.interview import Interview, Person
+from bot.interview import Interview, Outcome, Person
+from bot.lifecycle import FOLLOW_UP
 from bot.nudge import Nudge, NudgeState
 from bot.parsing import ADD_EXAMPLE
 from bot.text import escape, shorten
 from bot.timing import format_local, zone
+
+if TYPE_CHECKING:
+    from bot.coach import OutcomeChange, Overview, Standing
 
 Blocks = list[dict[str, Any]]
 Message = dict[str, Any]
@@ -27,6 +31,16 @@ DONE_ACTION = "nudge_done"
 SNOOZE_ACTION = "nudge_snooze"
 SKIP_ACTION = "nudge_skip"
 NUDGE_ACTIONS = (DONE_ACTION, SNOOZE_ACTION, SKIP_ACTION)
+OUTCOME_ACTION = "process_outcome"
+REMOVE_ACTION = "interview_remove"
+KEEP_ACTION = "interview_keep"
+#: Outcomes offered on a follow-up nudge ("Heard back?").
+OUTCOME_CHOICES = (
+    (Outcome.IN_PROCESS, "Still in process"),
+    (Outcome.REJECTED, "Not selected"),
+    (Outcome.OFFER, "Got an offer"),
+    (Outcome.WITHDRAWN, "I withdrew"),
+)
 #: Message metadata type that marks the coach's nudge messages.
 NUDGE_EVENT = "interview_coach_nudges"
 
@@ -54,11 +68,20 @@ def button_value(person: Person, nudge: Nudge) -> str:
 
 
 def read_button_value(value: str) -> tuple[str, int] | None:
-    """(user id, nudge number) from a button value, or None when it is not one of ours."""
+    """(user id, number) from a button value, or None when it is not one of ours."""
     user_id, _, number = value.partition(":")
     if not user_id or not number.isdigit() or len(number) > 9:
         return None
     return user_id, int(number)
+
+
+def read_outcome_value(value: str) -> tuple[str, int, Outcome] | None:
+    """(user id, interview id, outcome) from a "Heard back?" choice, or None."""
+    head, _, outcome = value.rpartition(":")
+    owner = read_button_value(head)
+    if owner is None or outcome not in {o.value for o in Outcome}:
+        return None
+    return owner[0], owner[1], Outcome(outcome)
 
 
 def build_nudge_message(person: Person, nudges: list[Nudge], tz: str) -> Message:
@@ -98,13 +121,29 @@ def _nudge_blocks(person: Person, nudge: Nudge, tz: str) -> Blocks:
 
 def _buttons(person: Person, nudge: Nudge) -> dict[str, Any]:
     value = button_value(person, nudge)
+    done = "I followed up" if nudge.rule == FOLLOW_UP else "Done"
+    elements = [
+        _button(done, DONE_ACTION, value, style="primary"),
+        _button("Snooze", SNOOZE_ACTION, value),
+        _button("Skip", SKIP_ACTION, value),
+    ]
+    if nudge.rule == FOLLOW_UP:
+        elements.append(_heard_back(person, nudge.interview_id))
+    return {"type": "actions", "block_id": f"nudge-{nudge.number}", "elements": elements}
+
+
+def _heard_back(person: Person, interview_id: int) -> dict[str, Any]:
+    """A menu on follow-ups: telling the coach the news changes what it suggests next."""
     return {
-        "type": "actions",
-        "block_id": f"nudge-{nudge.number}",
-        "elements": [
-            _button("Done", DONE_ACTION, value, style="primary"),
-            _button("Snooze", SNOOZE_ACTION, value),
-            _button("Skip", SKIP_ACTION, value),
+        "type": "static_select",
+        "action_id": OUTCOME_ACTION,
+        "placeholder": {"type": "plain_text", "text": "Heard back?"},
+        "options": [
+            {
+                "text": {"type": "plain_text", "text": label},
+                "value": f"{person.user_id}:{interview_id}:{outcome.value}",
+            }
+            for outcome, label in OUTCOME_CHOICES
         ],
     }
 
@@ -121,18 +160,31 @@ def _button(label: str, action_id: str, value: str, style: str | None = None) ->
     return button
 
 
-def build_plan_reply(interview: Interview, nudges: list[Nudge]) -> Message:
+def build_plan_reply(
+    interview: Interview, nudges: list[Nudge], superseded: list[Nudge] | None = None
+) -> Message:
     """The confirmation after `/interview add`: what was understood and what will follow."""
     tz = interview.tz
     names = ", ".join(escape(i.name) for i in interview.interviewers) or "no interviewers named"
+    label = f"round {interview.round} of " if interview.round > 1 else ""
     summary = (
-        f":memo: Saved *{escape(interview.company)}* · {escape(interview.role)}\n"
+        f":memo: Saved {label}*{escape(interview.company)}* · {escape(interview.role)} "
+        f"(`#{interview.id}`)\n"
         f"{format_local(interview.starts_at, tz)}–{interview.ends_at.astimezone(zone(tz)):%H:%M}"
         f" ({escape(tz)}) with {names}"
     )
     lines = [f"`#{n.number}` {format_local(n.due_at, tz)} · {n.title}" for n in nudges]
     plan = "*Your plan* (I'll send each one as a direct message):\n" + "\n".join(lines)
-    blocks = [section(summary), section(plan)]
+    blocks = [section(summary), section(_listing(plan.split("\n")[0], plan.split("\n")[1:]))]
+    replaced = [n for n in superseded or [] if n.interview_id != 0]
+    if replaced:
+        blocks.append(
+            context(
+                f"This round replaces {len(replaced)} earlier reminder(s) "
+                f"({', '.join(f'#{n.number}' for n in replaced)}): the cadence starts again "
+                "from this interview."
+            )
+        )
     if not interview.interviewers:
         blocks.append(
             context(
@@ -156,11 +208,17 @@ def build_add_problem(problem: str) -> Message:
 def build_help() -> Message:
     text = (
         "*Interview Coach* reminds you of the right things to do after an interview.\n"
-        f"• `{ADD_EXAMPLE}` registers an interview and plans your reminders\n"
-        "• `/interview list` shows upcoming interviews and open items\n"
-        "• `/interview help` shows this\n"
+        f"• `{ADD_EXAMPLE}` registers an interview (a second one with the same company is "
+        "its next round)\n"
+        "• `/interview list` shows your processes, upcoming interviews and open items\n"
+        "• `/interview status acme rejected` (or `in process`, `offer`, `withdrawn`, "
+        "`waiting`) tells me how it went\n"
+        "• `/interview expect acme dec 12` records when they said they would decide\n"
+        "• `/interview followed-up acme` logs a follow-up you sent\n"
+        "• `/interview edit 3 when tomorrow 3pm` (or `company`, `role`, `with`, `for`), "
+        "`/interview remove 3`, `/interview undo`\n"
         "In our direct messages you can also write `done 2`, `skip 3`, `snooze 1 2d`, "
-        "`list` or `help`."
+        "`list`, `acme rejected`, `followed up with acme` or `undo`."
     )
     return {"text": "How to use Interview Coach", "blocks": [section(text)]}
 
@@ -172,27 +230,137 @@ def build_reply_help() -> Message:
         "• `skip 3`: skip an item\n"
         "• `snooze 1 2d`, `snooze 1 3h` or `snooze 1`: remind me later (default: tomorrow "
         "morning)\n"
-        "• `list`: your open items\n"
+        "• `list`: your processes and open items\n"
+        "• `acme rejected`, `still in process at acme`, `offer from acme`: how it went\n"
+        "• `followed up with acme`, `acme will decide by dec 12`, `undo`\n"
         "To add an interview, use `/interview add` anywhere."
     )
     return {"text": "What you can reply", "blocks": [section(text)]}
 
 
-def build_overview(upcoming: list[Interview], nudges: list[Nudge], tz: str) -> Message:
-    """Upcoming interviews and open items, numbered as the DMs number them."""
-    if not upcoming and not nudges:
+def build_overview(overview: Overview) -> Message:
+    """Each process with its state, round and next nudge; then the open items."""
+    tz = overview.tz
+    if not overview.standings and not overview.open_nudges:
         text = f"Nothing on your list yet. Add an interview with `{ADD_EXAMPLE}`."
         return {"text": "Nothing on your list yet", "blocks": [section(text)]}
     blocks: Blocks = []
-    if upcoming:
+    if overview.upcoming:
         lines = [
             f"• *{escape(i.company)}* · {escape(i.role)} · {format_local(i.starts_at, tz)}"
-            for i in upcoming
+            for i in overview.upcoming
         ]
         blocks.append(section(_listing("*Upcoming interviews*", lines)))
-    if nudges:
-        blocks.append(section(_listing("*Open items*", [_open_line(n, tz) for n in nudges])))
+    if overview.standings:
+        lines = [_standing_line(standing, tz) for standing in overview.standings]
+        blocks.append(section(_listing("*Your processes*", lines)))
+    if overview.open_nudges:
+        lines = [_open_line(n, tz) for n in overview.open_nudges]
+        blocks.append(section(_listing("*Open items*", lines)))
+    blocks.append(
+        context(
+            "Tell me how it goes: `/interview status acme rejected`, `/interview expect acme "
+            "dec 12`, `/interview followed-up acme`, or in words here."
+        )
+    )
     return {"text": "Your interviews and open items", "blocks": blocks}
+
+
+def _standing_line(standing: Standing, tz: str) -> str:
+    process = standing.process
+    last = standing.last_round
+    state = process.outcome.value
+    if process.expected_on and not process.closed:
+        state += f", decision expected {process.expected_on:%a} {process.expected_on.day} "
+        state += f"{process.expected_on:%b}"
+    line = (
+        f"• `#{last.id}` *{escape(process.company)}* · {escape(process.role)} · "
+        f"round {last.round} · {state}"
+    )
+    if standing.next_nudge is not None:
+        nudge = standing.next_nudge
+        line += f" · next: {nudge.title} ({format_local(nudge.due_at, tz)})"
+    if standing.open_items:
+        line += f" · {len(standing.open_items)} open item(s)"
+    return line
+
+
+def build_outcome_reply(change: OutcomeChange, tz: str) -> Message:
+    """What the coach says when a process's state changes, and what it did about it."""
+    process = change.process
+    company = escape(process.company)
+    opening = {
+        Outcome.REJECTED: f"I'm sorry about {company}. That is hard news, and it says nothing "
+        "final about you: many good candidates hear no before the right yes.",
+        Outcome.OFFER: f":tada: Congratulations on the offer from {company}!",
+        Outcome.WITHDRAWN: f"Noted: you withdrew from {company}.",
+        Outcome.IN_PROCESS: f"Good news: you are still in the running at {company}.",
+        Outcome.WAITING: f"Noted: you are waiting to hear from {company}.",
+    }[process.outcome]
+    lines = [opening]
+    withdrawn = [n for n in change.withdrawn if n.state == NudgeState.CANCELLED]
+    if withdrawn and process.closed:
+        lines.append(
+            f"I cancelled {len(withdrawn)} reminder(s) that would have had you contact them: "
+            + ", ".join(f"`#{n.number}` {n.title}" for n in withdrawn[:8])
+        )
+    if process.outcome == Outcome.REJECTED:
+        lines.append("I won't suggest contacting them again.")
+    lines.extend(_planned_lines(change.planned, tz))
+    return _reply(lines)
+
+
+def build_expect_reply(change: OutcomeChange, tz: str) -> Message:
+    process = change.process
+    expected = process.expected_on
+    when = f"{expected:%a} {expected.day} {expected:%b}" if expected else "the date they named"
+    lines = [
+        f"Noted: {escape(process.company)} said they would decide by {when}. "
+        "I'll hold off until then."
+    ]
+    lines.extend(_planned_lines(change.planned, tz))
+    return _reply(lines)
+
+
+def build_follow_up_logged(change: OutcomeChange, tz: str) -> Message:
+    process = change.process
+    lines = [f"Logged your follow-up with {escape(process.company)}. Well done."]
+    if not any(n.rule == FOLLOW_UP for n in change.planned):
+        lines.append("That was the last follow-up I'll suggest; now let them come back to you.")
+    lines.extend(_planned_lines(change.planned, tz))
+    return _reply(lines)
+
+
+def _planned_lines(planned: list[Nudge], tz: str) -> list[str]:
+    return [f"Next: `#{n.number}` {n.title} ({format_local(n.due_at, tz)})" for n in planned]
+
+
+def _reply(lines: list[str]) -> Message:
+    text = "\n".join(lines)
+    return {"text": lines[0], "blocks": [section(text)]}
+
+
+def build_remove_confirm(person: Person, interview: Interview) -> Message:
+    """Removing loses the interview's reminders, so it asks first."""
+    value = f"{person.user_id}:{interview.id}"
+    text = (
+        f"Remove `#{interview.id}` *{escape(interview.company)}* · {escape(interview.role)} "
+        f"({format_local(interview.starts_at, interview.tz)}) and all its reminders?"
+    )
+    return {
+        "text": f"Remove the {escape(interview.company)} interview?",
+        "blocks": [
+            section(text),
+            {
+                "type": "actions",
+                "block_id": f"remove-{interview.id}",
+                "elements": [
+                    _button("Remove", REMOVE_ACTION, value, style="danger"),
+                    _button("Keep it", KEEP_ACTION, value),
+                ],
+            },
+        ],
+    }
 
 
 def _listing(heading: str, lines: list[str]) -> str:

@@ -303,6 +303,10 @@ class Coach:
                 siblings = [n for n in book.nudges() if n.message_ts == nudge.message_ts]
         return NudgeChange(changed, sorted(siblings, key=lambda n: n.number) or [changed], planned)
 
+    def interview(self, person: Person, interview_id: int) -> Interview | None:
+        with self.store.transaction(person) as book:
+            return book.interview(interview_id)
+
     def find_process(self, person: Person, target: str) -> Process:
         """The one process `target` names; refuses with the choices when it is not clear."""
         with self.store.transaction(person) as book:

@@ -118,3 +118,12 @@ class Delivery:
         if nudges:
             message = build_nudge_message(person, nudges, self.coach.timezone(person))
             self.messenger.update(channel, ts, message)
+
+    def refresh_messages(self, person: Person, nudges: list[Nudge]) -> None:
+        """Redraw every DM message holding one of `nudges`; a failure only costs freshness."""
+        places = {(n.channel, n.message_ts) for n in nudges if n.channel and n.message_ts}
+        for channel, ts in sorted(places):  # type: ignore[type-var]
+            try:
+                self.refresh_message(person, channel, ts)
+            except _SLACK_FAILURES as error:
+                LOGGER.warning("Could not redraw a message for %s: %s", person.user_id, error)

@@ -17,7 +17,8 @@ from bot.blocks import (
     build_plan_reply,
     read_button_value,
 )
-from bot.interview import Interview, Interviewer, Person
+from bot.coach import Overview, Standing
+from bot.interview import Interview, Interviewer, Person, Process
 from bot.nudge import Nudge, NudgeState
 
 NOW = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
@@ -102,10 +103,20 @@ def test_the_add_problem_escapes_the_echoed_text_and_shows_an_example() -> None:
 
 def test_the_overview_of_a_heavy_user_is_summarised_within_limits() -> None:
     interviews = [
-        Interview(i, "C" * 100, "R" * 100, NOW, NOW + timedelta(hours=1), "UTC")
+        Interview(i, "C" * 100, "R" * 100, NOW, NOW + timedelta(hours=1), "UTC", process_id=i)
         for i in range(1, 201)
     ]
     nudges = [nudge(n, title="T" * 200) for n in range(1, 500)]
-    message = build_overview(interviews, nudges, "UTC")
-    assert all(len(t) <= SECTION_LIMIT for t in section_texts(message))
-    assert "more" in section_texts(message)[-1]
+    standings = [
+        Standing(Process(i.id, i.company, i.role), i, nudges[0], nudges[:3]) for i in interviews
+    ]
+    message = build_overview(Overview(interviews, nudges, "UTC", standings))
+    sections = section_texts(message)
+    assert len(message["blocks"]) <= MESSAGE_BLOCK_LIMIT
+    assert all(len(t) <= SECTION_LIMIT for t in sections)
+    assert [t.split("\n")[0] for t in sections] == [
+        "*Upcoming interviews*",
+        "*Your processes*",
+        "*Open items*",
+    ]
+    assert all("more" in t.split("\n")[-1] for t in sections)

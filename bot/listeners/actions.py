@@ -7,16 +7,22 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
+from bot import conversation
 from bot.blocks import (
     DONE_ACTION,
+    KEEP_ACTION,
     NUDGE_ACTIONS,
+    OUTCOME_ACTION,
+    REMOVE_ACTION,
     SNOOZE_ACTION,
     build_notice,
     read_button_value,
+    read_outcome_value,
 )
 from bot.coach import NudgeChange
 from bot.interview import Person
 from bot.nudge import NudgeChangeRefused
+from bot.text import escape
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -27,6 +33,70 @@ LOGGER = logging.getLogger(__name__)
 def register(app: App) -> None:
     for action_id in NUDGE_ACTIONS:
         app.action(action_id)(nudge_button)
+    app.action(OUTCOME_ACTION)(heard_back)
+    app.action(REMOVE_ACTION)(remove_interview)
+    app.action(KEEP_ACTION)(keep_interview)
+
+
+def _refuse_foreign(ack: Ack, respond: Respond, person: Person) -> None:
+    LOGGER.warning("Refused a click by %s on an item that is not theirs", person.user_id)
+    ack()
+    respond(
+        response_type="ephemeral",
+        replace_original=False,
+        **build_notice("That item isn't one of yours, so I left it alone."),
+    )
+
+
+def heard_back(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+) -> None:
+    """The "Heard back?" menu on a follow-up: record the news, then say what changed."""
+    services: Services = context["services"]
+    person = _clicker(body)
+    choice = read_outcome_value(str((action.get("selected_option") or {}).get("value", "")))
+    if choice is None or choice[0] != person.user_id:
+        _refuse_foreign(ack, respond, person)
+        return
+    answer = conversation.set_outcome(services.coach, person, f"#{choice[1]}", choice[2])
+    ack()
+    respond(response_type="ephemeral", replace_original=False, **answer.message)
+    services.delivery.refresh_messages(person, answer.refresh)
+
+
+def remove_interview(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+) -> None:
+    """The confirm button of `/interview remove`."""
+    services: Services = context["services"]
+    person = _clicker(body)
+    target = read_button_value(str(action.get("value", "")))
+    if target is None or target[0] != person.user_id:
+        _refuse_foreign(ack, respond, person)
+        return
+    try:
+        interview = services.coach.remove_interview(person, target[1])
+    except NudgeChangeRefused as refusal:
+        ack()
+        respond(replace_original=True, **build_notice(str(refusal)))
+        return
+    ack()
+    respond(
+        replace_original=True,
+        **build_notice(
+            f"Removed `#{interview.id}` {escape(interview.company)} and its reminders. "
+            "`/interview undo` brings it back within a few minutes."
+        ),
+    )
+
+
+def keep_interview(ack: Ack, respond: Respond) -> None:
+    ack()
+    respond(replace_original=True, **build_notice("Kept it. Nothing was removed."))
+
+
+def _clicker(body: dict[str, Any]) -> Person:
+    return Person(body["user"].get("team_id") or body["team"]["id"], body["user"]["id"])
 
 
 def nudge_button(
@@ -34,16 +104,10 @@ def nudge_button(
 ) -> None:
     """Change the stored item first, then acknowledge, then redraw the message in place."""
     services: Services = context["services"]
-    person = Person(body["user"].get("team_id") or body["team"]["id"], body["user"]["id"])
+    person = _clicker(body)
     target = read_button_value(str(action.get("value", "")))
     if target is None or target[0] != person.user_id:
-        LOGGER.warning("Refused a click by %s on an item that is not theirs", person.user_id)
-        ack()
-        respond(
-            response_type="ephemeral",
-            replace_original=False,
-            **build_notice("That item isn't one of yours, so I left it alone."),
-        )
+        _refuse_foreign(ack, respond, person)
         return
     try:
         change = _apply(services, person, action["action_id"], target[1])

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.blocks import build_add_problem, build_help, build_notice, build_overview, build_plan_reply
+from bot import conversation
+from bot.blocks import (
+    build_add_problem,
+    build_help,
+    build_notice,
+    build_plan_reply,
+    build_remove_confirm,
+)
+from bot.coach import Coach
 from bot.interview import Person
 from bot.messenger import SlackMessenger
-from bot.parsing import AddInputError, parse_add
+from bot.parsing import AddInputError, outcome_target, parse_add, read_outcome
 from bot.text import escape, shorten
 
 if TYPE_CHECKING:
@@ -28,24 +37,30 @@ def register(app: App) -> None:
 def interview_command(
     ack: Ack, command: dict[str, Any], context: BoltContext, respond: Respond, client: WebClient
 ) -> None:
-    """Answers in the acknowledgement when it can; fetching a time zone waits until after."""
+    """Answers in the acknowledgement when it can; fetching a time zone waits until after.
+
+    Every change is stored before the acknowledgement, so what Slack shows as done is done.
+    """
     services: Services = context["services"]
     person = Person(command["team_id"], command["user_id"])
     verb, _, rest = str(command.get("text", "")).strip().partition(" ")
-    verb = verb.lower()
+    verb, rest = verb.lower(), rest.strip()
+    coach = services.coach
     if verb in ("", "help"):
         ack(response_type="ephemeral", **build_help())
-    elif verb in ("list", "ls"):
-        overview = services.coach.overview(person)
-        message = build_overview(overview.upcoming, overview.open_nudges, overview.tz)
-        ack(response_type="ephemeral", **message)
     elif verb == "add":
-        if services.coach.knows_timezone(person):
+        if coach.knows_timezone(person):
             ack(response_type="ephemeral", **_add(services, person, rest))
         else:
             ack()
             _learn_timezone(services, person, client)
             respond(response_type="ephemeral", **_add(services, person, rest))
+    elif verb == "remove" or verb == "delete":
+        ack(response_type="ephemeral", **_confirm_removal(services, person, rest))
+    elif verb in PROCESS_VERBS:
+        answer = PROCESS_VERBS[verb](coach, person, rest)
+        ack(response_type="ephemeral", **answer.message)
+        services.delivery.refresh_messages(person, answer.refresh)
     else:
         text = f"I don't know `{escape(shorten(verb, 40))}`. Here is what I can do:"
         help_message = build_help()
@@ -56,6 +71,38 @@ def interview_command(
         )
 
 
+def _status(coach: Coach, person: Person, text: str) -> conversation.Answer:
+    outcome = read_outcome(text)
+    return conversation.set_outcome(coach, person, outcome_target(text), outcome)
+
+
+PROCESS_VERBS: dict[str, Callable[[Coach, Person, str], conversation.Answer]] = {
+    "list": lambda coach, person, _: conversation.overview(coach, person),
+    "ls": lambda coach, person, _: conversation.overview(coach, person),
+    "status": _status,
+    "expect": lambda coach, person, text: conversation.expect_decision(coach, person, "", text),
+    "followed-up": conversation.log_follow_up,
+    "followedup": conversation.log_follow_up,
+    "followed": lambda coach, person, text: conversation.log_follow_up(
+        coach, person, text.removeprefix("up").strip()
+    ),
+    "edit": conversation.edit_interview,
+    "undo": lambda coach, person, _: conversation.undo(coach, person),
+}
+
+
+def _confirm_removal(services: Services, person: Person, text: str) -> dict[str, Any]:
+    number = text.strip().lstrip("#")
+    interview = None
+    if number.isdigit() and len(number) < 10:
+        interview = services.coach.interview(person, int(number))
+    if interview is None:
+        return build_notice(
+            "Which interview? Use its number from `/interview list`, like `/interview remove 3`."
+        )
+    return build_remove_confirm(person, interview)
+
+
 def _add(services: Services, person: Person, text: str) -> dict[str, Any]:
     coach = services.coach
     try:
@@ -63,7 +110,7 @@ def _add(services: Services, person: Person, text: str) -> dict[str, Any]:
     except AddInputError as problem:
         return build_add_problem(problem.problem)
     plan = coach.add_interview(person, request)
-    return build_plan_reply(plan.interview, plan.nudges)
+    return build_plan_reply(plan.interview, plan.nudges, plan.superseded)
 
 
 def _learn_timezone(services: Services, person: Person, client: WebClient) -> None:

@@ -1,4 +1,4 @@
-"""Replies in the bot's DM (`done 2`, `snooze 1 2d`, `list`...), and events the coach ignores."""
+"""Replies in the bot's DM (`done 2`, `acme rejected`, `list`...), and events the coach ignores."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltContext, Say
 
-from bot.blocks import build_change_confirmation, build_notice, build_overview, build_reply_help
-from bot.coach import NudgeChange
+from bot import conversation
+from bot.blocks import build_reply_help
 from bot.interview import Person
-from bot.nudge import NudgeChangeRefused
 from bot.parsing import parse_reply
 
 if TYPE_CHECKING:
@@ -24,7 +23,10 @@ def register(app: App) -> None:
 
 
 def direct_message(event: dict[str, Any], context: BoltContext, say: Say) -> None:
-    """Only a person's own new DM text counts; edits, deletions and bot posts are ignored."""
+    """Only a person's own new DM text counts; edits, deletions and bot posts are ignored.
+
+    The change is stored before the confirmation is posted, so a confirmed reply is durable.
+    """
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
         return
     user_id = event.get("user")
@@ -36,24 +38,12 @@ def direct_message(event: dict[str, Any], context: BoltContext, say: Say) -> Non
     reply = parse_reply(str(event.get("text", "")))
     coach = services.coach
     if reply.verb == "list":
-        overview = coach.overview(person)
-        say(**build_overview(overview.upcoming, overview.open_nudges, overview.tz))
-        return
-    if reply.verb not in ("done", "skip", "snooze"):
-        say(**build_reply_help())
-        return
-    try:
-        change = _apply(coach, person, reply)
-    except NudgeChangeRefused as refusal:
-        say(**build_notice(str(refusal)))
-        return
-    say(**build_change_confirmation(change.nudge, coach.timezone(person)))
-    if change.nudge.channel and change.nudge.message_ts:
-        services.delivery.refresh_message(person, change.nudge.channel, change.nudge.message_ts)
-
-
-def _apply(coach: Any, person: Person, reply: Any) -> NudgeChange:
-    if reply.verb == "snooze":
-        delay = None if reply.snooze_until_morning else reply.snooze_for
-        return coach.snooze(person, reply.number, delay=delay)
-    return coach.mark(person, reply.number, reply.verb)
+        answer = conversation.overview(coach, person)
+    elif reply.verb in ("done", "skip", "snooze"):
+        answer = conversation.change_nudge(coach, person, reply)
+    else:
+        answer = conversation.from_words(coach, person, reply) or conversation.Answer(
+            build_reply_help()
+        )
+    say(**answer.message)
+    services.delivery.refresh_messages(person, answer.refresh)

@@ -1,0 +1,118 @@
+"""What the coach answers when a person tells it something, by command or in the DM.
+
+Both ways in (slash commands and DM words) share these answers, so they behave the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.blocks import (
+    Message,
+    build_change_confirmation,
+    build_expect_reply,
+    build_follow_up_logged,
+    build_notice,
+    build_outcome_reply,
+    build_overview,
+    build_plan_reply,
+)
+from bot.coach import Coach
+from bot.interview import Outcome, Person
+from bot.nudge import Nudge, NudgeChangeRefused
+from bot.parsing import Reply
+from bot.text import escape
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reply to show, and nudges whose Slack messages should be redrawn."""
+
+    message: Message
+    refresh: list[Nudge] = field(default_factory=list)
+
+
+def overview(coach: Coach, person: Person) -> Answer:
+    return Answer(build_overview(coach.overview(person)))
+
+
+def change_nudge(coach: Coach, person: Person, reply: Reply) -> Answer:
+    """done / skip / snooze, by number or for the latest item."""
+    try:
+        if reply.verb == "snooze":
+            delay = None if reply.snooze_until_morning else reply.snooze_for
+            change = coach.snooze(person, reply.number, delay=delay)
+        else:
+            change = coach.mark(person, reply.number, reply.verb)
+    except NudgeChangeRefused as refusal:
+        return Answer(build_notice(str(refusal)))
+    return Answer(build_change_confirmation(change.nudge, coach.timezone(person)), [change.nudge])
+
+
+def set_outcome(coach: Coach, person: Person, target: str, outcome: Outcome | None) -> Answer:
+    if outcome is None:
+        return Answer(
+            build_notice(
+                "Tell me how it went: `rejected`, `in process`, `offer`, `withdrawn` or "
+                "`waiting`, for example `/interview status acme rejected`."
+            )
+        )
+    try:
+        change = coach.set_outcome(person, target, outcome)
+    except NudgeChangeRefused as refusal:
+        return Answer(build_notice(str(refusal)))
+    return Answer(build_outcome_reply(change, coach.timezone(person)), change.withdrawn)
+
+
+def expect_decision(coach: Coach, person: Person, target: str, when_text: str) -> Answer:
+    try:
+        change = coach.expect_decision(person, target, when_text)
+    except NudgeChangeRefused as refusal:
+        return Answer(build_notice(str(refusal)))
+    return Answer(build_expect_reply(change, coach.timezone(person)), change.withdrawn)
+
+
+def log_follow_up(coach: Coach, person: Person, target: str) -> Answer:
+    try:
+        change = coach.log_follow_up(person, target)
+    except NudgeChangeRefused as refusal:
+        return Answer(build_notice(f":hourglass_flowing_sand: {refusal}"))
+    return Answer(build_follow_up_logged(change, coach.timezone(person)), change.withdrawn)
+
+
+def edit_interview(coach: Coach, person: Person, text: str) -> Answer:
+    """`edit 3 when tomorrow 3pm`: an id, a field, then the new value."""
+    parts = text.split(maxsplit=2)
+    if len(parts) < 3 or not parts[0].lstrip("#").isdigit():
+        return Answer(
+            build_notice(
+                "Say which interview and what to change, like `/interview edit 3 when "
+                "tomorrow 3pm` or `/interview edit 3 with Jane Doe and Bob Smith`."
+            )
+        )
+    try:
+        plan = coach.edit_interview(person, int(parts[0].lstrip("#")), parts[1], parts[2])
+    except NudgeChangeRefused as refusal:
+        return Answer(build_notice(str(refusal)))
+    return Answer(build_plan_reply(plan.interview, plan.nudges))
+
+
+def undo(coach: Coach, person: Person) -> Answer:
+    try:
+        description = coach.undo(person)
+    except NudgeChangeRefused as refusal:
+        return Answer(build_notice(str(refusal)))
+    return Answer(build_notice(f":leftwards_arrow_with_hook: Undone: {escape(description)}."))
+
+
+def from_words(coach: Coach, person: Person, reply: Reply) -> Answer | None:
+    """The answer to DM words about a process, or None when the words are not about one."""
+    if reply.verb == "outcome":
+        return set_outcome(coach, person, reply.target, reply.outcome)
+    if reply.verb == "followed-up":
+        return log_follow_up(coach, person, reply.target)
+    if reply.verb == "expect":
+        return expect_decision(coach, person, reply.target, reply.when_text or reply.text)
+    if reply.verb == "undo":
+        return undo(coach, person)
+    return None
