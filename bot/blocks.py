@@ -299,10 +299,15 @@ def build_outcome_reply(change: OutcomeChange, tz: str) -> Message:
     }[process.outcome]
     lines = [opening]
     withdrawn = [n for n in change.withdrawn if n.state == NudgeState.CANCELLED]
-    if withdrawn and process.closed:
+    contact = [n for n in withdrawn if n.contacts_employer]
+    if contact and process.closed:
         lines.append(
-            f"I cancelled {len(withdrawn)} reminder(s) that would have had you contact them: "
-            + ", ".join(f"`#{n.number}` {n.title}" for n in withdrawn[:8])
+            f"I cancelled {len(contact)} reminder(s) that would have had you contact them: "
+            + ", ".join(f"`#{n.number}` {n.title}" for n in contact[:8])
+        )
+    if len(withdrawn) > len(contact):
+        lines.append(
+            f"I also dropped {len(withdrawn) - len(contact)} reminder(s) that no longer fit."
         )
     if process.outcome == Outcome.REJECTED:
         lines.append("I won't suggest contacting them again.")

@@ -14,7 +14,6 @@ from bot.clock import Clock
 from bot.interview import Interview, Outcome, Person, Process, Profile
 from bot.lifecycle import (
     FOLLOW_UP,
-    KEEP_HUNTING,
     SUPERSEDED_BY_NEW_ROUND,
     follow_up_refusal,
     matching_processes,
@@ -181,10 +180,8 @@ class Coach:
                 cancel(n, now)
                 for n in book.nudges()
                 if n.state == NudgeState.SCHEDULED
-                and (
-                    (n.interview_id in round_ids and n.rule in SUPERSEDED_BY_NEW_ROUND)
-                    or n.rule == KEEP_HUNTING
-                )
+                and n.interview_id in round_ids
+                and n.rule in SUPERSEDED_BY_NEW_ROUND
             ]
             book.save_nudges(superseded)
             nudges = plan_nudges(
@@ -330,11 +327,6 @@ class Coach:
                 cancel(n, now)
                 for n in book.nudges()
                 if n.interview_id in ids and n.rule == FOLLOW_UP and n.state == NudgeState.SCHEDULED
-            ]
-            stale += [
-                cancel(n, now)
-                for n in book.nudges()
-                if n.rule == KEEP_HUNTING and n.state == NudgeState.SCHEDULED
             ]
             book.save_nudges(stale)
             profile = book.profile
@@ -621,7 +613,7 @@ def _process_and_date(
             )
         return process, decided
     words = when_text.split()
-    for cut in range(len(words) - 1, 0, -1):
+    for cut in range(1, len(words)):
         name, rest = " ".join(words[:cut]), " ".join(words[cut:])
         if matching_processes(processes, name) or name.lstrip("#").isdigit():
             decided = parse_date(rest, now=now, tz=tz)

@@ -39,7 +39,7 @@ def matching_processes(processes: list[Process], target: str) -> list[Process]:
     exact = [p for p in processes if p.company.casefold() == name]
     if exact:
         return exact
-    return [p for p in processes if name in p.company.casefold() or p.company.casefold() in name]
+    return [p for p in processes if name in p.company.casefold()]
 
 
 def next_follow_up_at(
@@ -211,7 +211,7 @@ def settle_plans(
 
     Closed processes lose every open nudge that would contact the employer (closing items
     excepted). Each open process without an open follow-up gets its next one, if the cadence
-    allows; the person gets a keep-applying nudge if none is open and one is called for.
+    allows. A keep-applying nudge not yet sent is replaced when the situation changed.
     """
     new: list[Nudge] = []
     changed: list[Nudge] = []
@@ -236,10 +236,17 @@ def settle_plans(
         )
         if follow_up is not None:
             new.append(follow_up)
-    if not any(n.rule == KEEP_HUNTING and n.is_open for n in nudges):
-        hunting = plan_keep_hunting(
-            playbook, processes, interviews, nudges, now=now, tz=tz, number=next_number + len(new)
-        )
-        if hunting is not None:
-            new.append(hunting)
+    pending = [n for n in nudges if n.rule == KEEP_HUNTING and n.state == NudgeState.SCHEDULED]
+    others = [n for n in nudges if n not in pending]
+    wanted = plan_keep_hunting(
+        playbook, processes, interviews, others, now=now, tz=tz, number=next_number + len(new)
+    )
+    still_right = [
+        n
+        for n in pending
+        if wanted is not None and (n.due_at, n.text) == (wanted.due_at, wanted.text)
+    ]
+    changed.extend(cancel(n, now) for n in pending if n not in still_right)
+    if wanted is not None and not still_right:
+        new.append(wanted)
     return new, changed

@@ -104,8 +104,12 @@ def block_action_body(
     api_app_id: str = DEFAULT_API_APP_ID,
     action_ts: str | None = None,
     state_values: dict[str, Any] | None = None,
+    selected: bool = False,
 ) -> bytes:
-    """A button click on a bot message, as the block_actions payload Slack posts."""
+    """A button click on a bot message, as the block_actions payload Slack posts.
+
+    With `selected`, a choice from a static_select menu whose option value is `value`.
+    """
     shown = dict(message) if message is not None else {}
     shown.setdefault("type", "message")
     shown.setdefault("user", DEFAULT_BOT_USER_ID)
@@ -132,20 +136,30 @@ def block_action_body(
         "channel": {"id": channel_id, "name": "directmessage"},
         "message": shown,
         "state": {"values": state_values or {}},
-        "actions": [
-            {
-                "action_id": action_id,
-                "block_id": block_id,
-                "text": {"type": "plain_text", "text": value, "emoji": True},
-                "value": value,
-                "type": "button",
-                "action_ts": action_ts or f"{time.time():.6f}",
-            }
-        ],
+        "actions": [_action(action_id, block_id, value, action_ts, selected=selected)],
     }
     if response_url is not None:
         payload["response_url"] = response_url
     return _form_payload(payload)
+
+
+def _action(
+    action_id: str, block_id: str, value: str, action_ts: str | None, *, selected: bool
+) -> dict[str, Any]:
+    common = {
+        "action_id": action_id,
+        "block_id": block_id,
+        "action_ts": action_ts or f"{time.time():.6f}",
+    }
+    if selected:
+        option = {"text": {"type": "plain_text", "text": value, "emoji": True}, "value": value}
+        return {**common, "type": "static_select", "selected_option": option}
+    return {
+        **common,
+        "text": {"type": "plain_text", "text": value, "emoji": True},
+        "value": value,
+        "type": "button",
+    }
 
 
 def view_submission_body(
