@@ -14,6 +14,7 @@ from bot.clock import Clock
 from bot.interview import Interview, Outcome, Person, Process, Profile
 from bot.lifecycle import (
     FOLLOW_UP,
+    KEEP_HUNTING,
     SUPERSEDED_BY_NEW_ROUND,
     follow_up_refusal,
     matching_processes,
@@ -61,10 +62,9 @@ class Plan:
 
 @dataclass(frozen=True)
 class NudgeChange:
-    """A nudge after a person acted on it, with the others sharing its Slack message."""
+    """A nudge after a person acted on it, and what the change planned next."""
 
     nudge: Nudge
-    message_nudges: list[Nudge]
     planned: list[Nudge]
 
 
@@ -289,16 +289,16 @@ class Coach:
             book.record_undo(f"{description}{nudge.number}", now)
             changed = change(nudge)
             book.save_nudges([changed])
-            if changed.rule == FOLLOW_UP and changed.state == NudgeState.DONE:
-                interview = book.interview(changed.interview_id)
-                process = book.process(interview.process_id) if interview else None
-                if process is not None:
-                    book.save_process(replace(process, followed_up=(*process.followed_up, now)))
-            planned, _ = self._settle(book, now)
-            siblings = []
-            if nudge.message_ts:
-                siblings = [n for n in book.nudges() if n.message_ts == nudge.message_ts]
-        return NudgeChange(changed, sorted(siblings, key=lambda n: n.number) or [changed], planned)
+            planned: list[Nudge] = []
+            if changed.rule in (FOLLOW_UP, KEEP_HUNTING):
+                if changed.rule == FOLLOW_UP and changed.state == NudgeState.DONE:
+                    interview = book.interview(changed.interview_id)
+                    process = book.process(interview.process_id) if interview else None
+                    if process is not None:
+                        followed_up = (*process.followed_up, now)
+                        book.save_process(replace(process, followed_up=followed_up))
+                planned, _ = self._settle(book, now)
+        return NudgeChange(changed, planned)
 
     def interview(self, person: Person, interview_id: int) -> Interview | None:
         with self.store.transaction(person) as book:

@@ -1,14 +1,20 @@
-"""The TinyDB store: the source of truth, one small file per person, written atomically.
+"""The TinyDB store: the source of truth, one small TinyDB per person, crash-safe.
 
 TinyDB's own JSON storage rewrites one big file in place on every write, which is slow at scale
-and leaves a broken file after a crash. Here each person has a TinyDB of their own whose storage
-writes a temporary file, fsyncs it, renames it over the old one and fsyncs the folder: a crash
-leaves either the old or the new file, never half of one. A change to one person costs a write
-of that person's few kilobytes, however many people there are.
+and leaves a broken file after a crash. Here each person has a TinyDB of their own, kept as a
+snapshot (`U1.json`) plus an append-only journal (`U1.log`):
 
-A transaction holds the store's lock and turns all its TinyDB writes into one durable write.
-Nudges waiting to be sent are indexed by due time in memory; the index is rebuilt from the
-files at start-up, so nothing the scheduler needs lives anywhere else.
+- A transaction holds the store's lock and ends in one journal line naming every record it
+  changed, appended and fsynced before the transaction returns (and before Slack is answered).
+  A crash mid-append leaves a torn last line, which is ignored on reading: the transaction is
+  then all lost or all kept, never half.
+- Every few dozen lines the snapshot is rewritten atomically (temp file, fsync, rename, fsync
+  the folder) and the journal emptied. Journal lines hold whole records, so replaying one over
+  a snapshot that already has it changes nothing.
+
+A change costs one small append, however many people there are. Nudges waiting to be sent are
+indexed by due time in memory, rebuilt from the files at start-up, so nothing the scheduler
+needs lives anywhere else.
 """
 
 from __future__ import annotations
@@ -45,53 +51,127 @@ class StoreLocked(RuntimeError):
     """Another process already uses this store; two writers would corrupt it."""
 
 
-class AtomicJSONStorage(Storage):
-    """A TinyDB storage that keeps the data in memory and replaces the file atomically."""
+#: Journal lines after which a person's snapshot is rewritten and the journal emptied.
+COMPACT_AFTER = 64
+
+
+class JournalStorage(Storage):
+    """A TinyDB storage: a snapshot plus an append-only journal, kept in memory once read.
+
+    TinyDB hands `write` the whole database; the person's book says which records it changed
+    (`touch`), so only those go to the journal.
+    """
 
     def __init__(self, path: Path) -> None:
         self._path = path
+        self._journal = path.with_suffix(".log")
         self._cache: dict[str, Any] | None = None
+        self._lines = 0
         self._holding = False
-        self._dirty = False
+        self._touched: dict[tuple[str, str | None], None] = {}
 
     def read(self) -> dict[str, Any] | None:
         if self._cache is None:
-            try:
-                self._cache = json.loads(self._path.read_bytes())
-            except FileNotFoundError:
+            data, self._lines = load_person_file(self._path)
+            if data is None:
                 return None
+            self._cache = data
         return self._cache
 
     def write(self, data: dict[str, Any]) -> None:
         self._cache = data
-        if self._holding:
-            self._dirty = True
-        else:
-            self._flush()
+        if not self._holding:
+            self._compact()
+
+    def touch(self, table: str, doc_id: int | None) -> None:
+        """A record (or, with None, a whole table) this transaction changed."""
+        self._touched[(table, None if doc_id is None else str(doc_id))] = None
 
     @contextmanager
     def held(self) -> Iterator[None]:
-        """Collect every write made inside into one durable write at the end."""
-        self._holding, self._dirty = True, False
+        """Collect every write made inside into one durable journal line at the end."""
+        self._holding, self._touched = True, {}
         try:
             yield
+            if self._touched:
+                self._append()
         except BaseException:
             self._cache = None
             raise
         finally:
             self._holding = False
-        if self._dirty:
-            self._flush()
 
-    def _flush(self) -> None:
+    def _append(self) -> None:
+        tables = self._cache or {}
+        changes = []
+        for table, doc_id in self._touched:
+            rows = tables.get(table, {})
+            changes.append([table, doc_id, rows if doc_id is None else rows.get(doc_id)])
+        line = json.dumps(changes, separators=(",", ":")).encode() + b"\n"
+        created = not self._journal.exists()
+        self._journal.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self._journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
-            write_atomically(self._path, json.dumps(self._cache, separators=(",", ":")).encode())
-        except BaseException:
-            self._cache = None
-            raise
+            os.write(fd, line)
+            os.fdatasync(fd)
+        finally:
+            os.close(fd)
+        if created:
+            _fsync_folder(self._journal.parent)
+        self._lines += 1
+        if self._lines >= COMPACT_AFTER:
+            try:
+                self._compact()
+            except OSError as error:
+                LOGGER.warning("Compacting %s failed, will retry later: %s", self._path, error)
+
+    def _compact(self) -> None:
+        """Rewrite the snapshot from memory, then empty the journal."""
+        write_atomically(self._path, json.dumps(self._cache, separators=(",", ":")).encode())
+        if self._journal.exists():
+            os.truncate(self._journal, 0)
+            fd = os.open(self._journal, os.O_WRONLY)
+            try:
+                os.fdatasync(fd)
+            finally:
+                os.close(fd)
+        self._lines = 0
 
     def close(self) -> None:
         self._cache = None
+
+
+def load_person_file(path: Path) -> tuple[dict[str, Any] | None, int]:
+    """A person's data (snapshot with the journal replayed) and the journal's line count.
+
+    A torn last line (a crash mid-append) is not valid JSON and is skipped: that
+    transaction never returned, so nobody was told it happened.
+    """
+    try:
+        data: dict[str, Any] | None = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        data = None
+    try:
+        lines = path.with_suffix(".log").read_bytes().splitlines()
+    except FileNotFoundError:
+        lines = []
+    replayed = 0
+    for raw in lines:
+        try:
+            changes = json.loads(raw)
+        except ValueError:
+            LOGGER.warning("Skipping a torn journal line in %s", path.with_suffix(".log"))
+            continue
+        data = data if data is not None else {}
+        for table, doc_id, value in changes:
+            if doc_id is None:
+                data[table] = value
+            elif value is None:
+                data.get(table, {}).pop(doc_id, None)
+            else:
+                data.setdefault(table, {})[doc_id] = value
+        replayed += 1
+    return data, replayed
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -105,11 +185,16 @@ def write_atomically(path: Path, data: bytes) -> None:
     finally:
         os.close(fd)
     os.replace(temp, path)
-    folder = os.open(path.parent, os.O_RDONLY)
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a new or renamed file's name itself durable."""
+    fd = os.open(folder, os.O_RDONLY)
     try:
-        os.fsync(folder)
+        os.fsync(fd)
     finally:
-        os.close(folder)
+        os.close(fd)
 
 
 @dataclass(order=True)
@@ -122,9 +207,10 @@ class _DueEntry:
 class PersonBook:
     """One person's interviews, processes, nudges and profile, seen inside a transaction."""
 
-    def __init__(self, person: Person, db: TinyDB) -> None:
+    def __init__(self, person: Person, db: TinyDB, storage: JournalStorage) -> None:
         self.person = person
         self._db = db
+        self._storage = storage
         self.scheduled: list[Nudge] = []
         self._undo: dict[str, Any] | None = None
 
@@ -134,7 +220,9 @@ class PersonBook:
         return Profile.from_record(dict(record)) if record else Profile()
 
     def save_profile(self, profile: Profile) -> None:
+        """Counters and settings: not part of undo, so numbers are never handed out twice."""
         self._db.table("profile").upsert(Document(profile.to_record(), doc_id=_PROFILE_ID))
+        self._storage.touch("profile", _PROFILE_ID)
 
     def interviews(self) -> list[Interview]:
         return [Interview.from_record(dict(r)) for r in self._db.table("interviews").all()]
@@ -173,10 +261,13 @@ class PersonBook:
         present = [i for i in doc_ids if self._db.table(table).contains(doc_id=i)]
         for doc_id in present:
             self._remember(table, doc_id)
+            self._storage.touch(table, doc_id)
         if present:
             self._db.table(table).remove(doc_ids=present)
 
     def forget_everything(self) -> None:
+        for table in self._db.tables():
+            self._storage.touch(table, None)
         self._db.drop_tables()
 
     def record_undo(self, description: str, now: datetime) -> None:
@@ -210,18 +301,22 @@ class PersonBook:
                     self._db.table(table).upsert(Document(old, doc_id=int(key)))
                     if table == "nudges":
                         restored.append(Nudge.from_record(old))
+                self._storage.touch(table, int(key))
         self.scheduled.extend(n for n in restored if n.state == NudgeState.SCHEDULED)
-        self._db.table("undo").truncate()
+        self._db.table("undo").remove(doc_ids=[1])
+        self._storage.touch("undo", 1)
         return str(record["description"])
 
     def finish(self) -> None:
         """Store the before-images of a recorded change, replacing the previous ones."""
         if self._undo is not None and self._undo["before"]:
             self._db.table("undo").upsert(Document(self._undo, doc_id=1))
+            self._storage.touch("undo", 1)
 
     def _write(self, table: str, doc_id: int, record: dict[str, Any]) -> None:
         self._remember(table, doc_id)
         self._db.table(table).upsert(Document(record, doc_id=doc_id))
+        self._storage.touch(table, doc_id)
 
     def _remember(self, table: str, doc_id: int) -> None:
         if self._undo is None:
@@ -260,7 +355,7 @@ class Store:
                 "Stop it first, or set COACH_DB_PATH to another folder."
             ) from None
         self._lock = threading.RLock()
-        self._open: OrderedDict[Person, tuple[TinyDB, AtomicJSONStorage]] = OrderedDict()
+        self._open: OrderedDict[Person, tuple[TinyDB, JournalStorage]] = OrderedDict()
         self._open_limit = open_people
         self._due: list[_DueEntry] = []
         self._watchers: list[Callable[[datetime], None]] = []
@@ -283,7 +378,7 @@ class Store:
         """One person's data, changed as a unit: all of it is durable at the end, or none."""
         with self._lock:
             db, storage = self._person_db(person)
-            book = PersonBook(person, db)
+            book = PersonBook(person, db, storage)
             with storage.held():
                 yield book
                 book.finish()
@@ -319,18 +414,19 @@ class Store:
         """Everyone with a file, for sweeps across people (listing is rare, so no index)."""
         found = []
         for team in sorted((self.root / "people").iterdir()):
-            found.extend(Person(team.name, f.stem) for f in sorted(team.glob("*.json")))
+            names = {f.stem for f in team.iterdir() if f.suffix in (".json", ".log")}
+            found.extend(Person(team.name, name) for name in sorted(names) if _SLACK_ID.match(name))
         return found
 
-    def _person_db(self, person: Person) -> tuple[TinyDB, AtomicJSONStorage]:
+    def _person_db(self, person: Person) -> tuple[TinyDB, JournalStorage]:
         cached = self._open.get(person)
         if cached is not None:
             self._open.move_to_end(person)
             return cached
-        storage_holder: list[AtomicJSONStorage] = []
+        storage_holder: list[JournalStorage] = []
 
-        def make_storage(path: Path) -> AtomicJSONStorage:
-            storage = AtomicJSONStorage(path)
+        def make_storage(path: Path) -> JournalStorage:
+            storage = JournalStorage(path)
             storage_holder.append(storage)
             return storage
 
@@ -352,11 +448,11 @@ class Store:
         waiting = {NudgeState.SCHEDULED.value, NudgeState.SENDING.value}
         for person in self.people():
             try:
-                data = json.loads(self._path(person).read_bytes())
+                data, _ = load_person_file(self._path(person))
             except (OSError, ValueError) as error:
                 LOGGER.error("Cannot read the store file of %s/%s: %s", *person, error)
                 raise
-            for record in data.get("nudges", {}).values():
+            for record in (data or {}).get("nudges", {}).values():
                 if record["state"] in waiting:
                     moment = record.get("retry_at") or record["due_at"]
                     self._due.append(_DueEntry(moment, person, int(record["number"])))

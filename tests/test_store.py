@@ -13,7 +13,7 @@ import pytest
 
 from bot.interview import Interview, Person, Profile
 from bot.nudge import Nudge, NudgeState, mark_done, retry_later
-from bot.store import Store, StoreLocked
+from bot.store import COMPACT_AFTER, Store, StoreLocked, load_person_file
 
 NOW = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
 ALICE = Person("T1", "U1")
@@ -102,15 +102,71 @@ def test_watchers_hear_of_new_due_times_after_the_write(store: Store) -> None:
     assert heard == [NOW]
 
 
-def test_files_are_replaced_whole_and_leave_no_temp_files(store: Store, tmp_path: Path) -> None:
-    for number in range(1, 20):
+def test_each_change_is_one_journal_line_and_the_snapshot_is_compacted(
+    store: Store, tmp_path: Path
+) -> None:
+    folder = tmp_path / "store" / "people" / "T1"
+    for number in range(1, 11):
         with store.transaction(ALICE) as book:
             book.save_nudges([nudge(number, NOW)])
-    folder = tmp_path / "store" / "people" / "T1"
-    assert sorted(p.name for p in folder.iterdir()) == ["U1.json"]
-    data = json.loads((folder / "U1.json").read_text())
-    assert len(data["nudges"]) == 19
+    assert sorted(p.name for p in folder.iterdir()) == ["U1.log"]
+    assert len((folder / "U1.log").read_bytes().splitlines()) == 10
+
+    for number in range(11, COMPACT_AFTER + 5):
+        with store.transaction(ALICE) as book:
+            book.save_nudges([nudge(number, NOW)])
+
+    assert sorted(p.name for p in folder.iterdir()) == ["U1.json", "U1.log"], "no temp files"
+    assert len((folder / "U1.log").read_bytes().splitlines()) == 4
+    assert len(json.loads((folder / "U1.json").read_text())["nudges"]) == COMPACT_AFTER
     assert oct(os.stat(folder / "U1.json").st_mode & 0o777) == "0o600"
+    data, lines = load_person_file(folder / "U1.json")
+    assert lines == 4 and len(data["nudges"]) == COMPACT_AFTER + 4
+
+
+def test_a_torn_last_journal_line_loses_only_that_transaction(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    for number in (1, 2):
+        with store.transaction(ALICE) as book:
+            book.save_nudges([nudge(number, NOW)])
+    store.close()
+    journal = tmp_path / "store" / "people" / "T1" / "U1.log"
+    whole = journal.read_bytes()
+    with journal.open("ab") as torn:
+        torn.write(whole.splitlines()[0][:25])
+
+    reopened = Store(tmp_path / "store")
+    with reopened.transaction(ALICE) as book:
+        assert [n.number for n in book.nudges()] == [1, 2]
+    reopened.close()
+
+
+def test_a_crash_between_snapshot_and_emptying_the_journal_loses_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Replaying the whole old journal over the new snapshot ends in the same data."""
+    store = Store(tmp_path / "store")
+    for number in range(1, COMPACT_AFTER):
+        with store.transaction(ALICE) as book:
+            book.save_nudges([nudge(number, NOW)])
+            if number > 1:
+                book.save_nudges([mark_done(nudge(number - 1, NOW), NOW)])
+
+    def crash(*_: object) -> None:
+        raise OSError("power cut")
+
+    monkeypatch.setattr("bot.store.os.truncate", crash)
+    with store.transaction(ALICE) as book:
+        book.save_nudges([mark_done(nudge(COMPACT_AFTER - 1, NOW), NOW)])
+    monkeypatch.undo()
+    store.close()
+    folder = tmp_path / "store" / "people" / "T1"
+    assert len((folder / "U1.log").read_bytes().splitlines()) == COMPACT_AFTER
+
+    snapshot = json.loads((folder / "U1.json").read_text())
+    replayed, _ = load_person_file(folder / "U1.json")
+    assert replayed == snapshot
+    assert all(n["state"] == "done" for n in replayed["nudges"].values())
 
 
 def test_a_second_process_on_the_same_store_is_refused(store: Store, tmp_path: Path) -> None:
