@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import os
@@ -16,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import bot
 from bot.clock import Clock
 from bot.config import Settings
 from bot.runtime import CoachRuntime, open_coach
@@ -23,7 +25,8 @@ from bot.slack_requests import BotEndpoint
 from bot.slack_standin import SlackStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
-RULES = ROOT / "rules"
+#: The playbook beside the bot package, as the bot's own default finds it.
+RULES = Path(bot.__file__).resolve().parent.parent / "rules"
 WORK = ROOT / "bench" / ".work"
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"
@@ -81,14 +84,9 @@ def nudge_markers(blocks: list[dict[str, Any]]) -> list[int]:
 def fresh_dir(name: str) -> Path:
     """An empty folder under the bench's work folder (same disk as the stores)."""
     path = WORK / name
-    if path.exists():
-        remove_tree(path)
+    shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
     return path
-
-
-def remove_tree(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def filesystem_of(path: Path) -> tuple[str, str]:
@@ -173,6 +171,7 @@ class MessageCounter:
 class Target:
     label: str
     value: float | str
+    unit: str
     limit: str
     passed: bool
 
@@ -203,23 +202,22 @@ class Report:
         passed = (value < limit) if op == "<" else (value >= limit)
         if isinstance(value, float) and math.isnan(value):
             passed = False
-        bound = f"{op} {_format(limit)}" + (f" {unit}" if unit else "")
-        self.targets.append(Target(label, value, bound, passed))
+        self.targets.append(Target(label, value, unit, f"{op} {limit:g}", passed))
         return passed
 
     def check(self, label: str, ok: bool, value: str) -> bool:
-        self.targets.append(Target(label, value, "yes", ok))
+        self.targets.append(Target(label, value, "", "yes", ok))
         return ok
 
     def fail(self, label: str, reason: str) -> None:
         self.errors.append(f"{label}: {reason}")
-        self.targets.append(Target(label, "error", reason, False))
+        self.targets.append(Target(label, "error", "", reason, False))
 
     def summary(self) -> None:
         self.section("summary")
-        for target in self.targets:
+        for target in sorted(self.targets, key=lambda t: t.label.split(" ", 1)[0]):
             verdict = "PASS" if target.passed else "FAIL"
-            shown = _format(target.value) if not isinstance(target.value, str) else target.value
+            shown = _format(target.value) + (f" {target.unit}" if target.unit else "")
             print(f"{verdict} {target.label}: {shown} (target {target.limit})", flush=True)
         failed = sum(not t.passed for t in self.targets)
         print(f"targets: {len(self.targets) - failed} passed, {failed} failed", flush=True)
@@ -229,7 +227,13 @@ class Report:
             **extra,
             "figures": self.figures,
             "targets": [
-                {"target": t.label, "value": t.value, "limit": t.limit, "passed": t.passed}
+                {
+                    "target": t.label,
+                    "value": t.value,
+                    "unit": t.unit,
+                    "limit": t.limit,
+                    "passed": t.passed,
+                }
                 for t in self.targets
             ],
             "errors": self.errors,
@@ -251,6 +255,41 @@ def _format(value: float | str) -> str:
     return f"{value:.3f}"
 
 
+class FullCollections:
+    """Times the cyclic GC's full (generation 2) collections while it is entered."""
+
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+        self._began = 0.0
+
+    def _watch(self, phase: str, info: dict[str, int]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            self.pauses.append((time.perf_counter() - self._began) * 1000)
+
+    def __enter__(self) -> FullCollections:
+        gc.callbacks.append(self._watch)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        gc.callbacks.remove(self._watch)
+
+
+def settle() -> None:
+    """Flush dirty pages and collect garbage, so one phase's leftovers don't slow the next.
+
+    Seeding leaves hundreds of MB for the kernel to write back; fsync-bound phases would pay
+    for it. The bench's own long-lived objects are frozen out of later full collections: the
+    coach's objects, created after this, are not.
+    """
+    os.sync()
+    gc.collect()
+    gc.freeze()
+
+
 def rss_of(pid: int) -> dict[str, float]:
     """VmRSS and VmHWM of a process, in MB."""
     found: dict[str, float] = {}
@@ -259,6 +298,14 @@ def rss_of(pid: int) -> dict[str, float]:
         if key in ("VmRSS", "VmHWM"):
             found[key] = int(rest.split()[0]) / 1024
     return found
+
+
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages: other work on the machine skews every figure."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
 
 
 def cpu_count() -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import random
 import time
 from collections import Counter
@@ -96,6 +97,7 @@ def throughput(
         coach.add_interview(person, _request(rng, starts_local_hour=11))
     clock.advance(timedelta(hours=6))
     due = {p: _due_numbers(runtime, p) for p in crowd}
+    gc.collect()
     began = time.perf_counter()
     delivered = runtime.services.delivery.deliver_due()
     seconds = time.perf_counter() - began

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import os
 import random
 import sqlite3
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import bot.store as store_module
 from bench.common import START
 from bot.coach import Coach
 from bot.interview import Person
@@ -20,12 +26,16 @@ class Durability:
     """Milliseconds per durable write."""
 
     mark: list[float] = field(default_factory=list)
+    syncing: list[float] = field(default_factory=list)
+    syncs: list[int] = field(default_factory=list)
     sqlite: list[float] = field(default_factory=list)
     rows: int = 0
     people: int = 0
 
 
-def open_nudges(store_root: Path, people: list[Person], count: int, seed: int) -> list[tuple]:
+def open_nudges(
+    store_root: Path, people: list[Person], count: int, seed: int
+) -> list[tuple[Person, int]]:
     """(person, number) of open nudges of `count` people picked at random, one each.
 
     Read from the files, not through the store, so the store's cache of open people is left
@@ -35,13 +45,22 @@ def open_nudges(store_root: Path, people: list[Person], count: int, seed: int) -
     chosen: list[tuple[Person, int]] = []
     for person in rng.sample(people, len(people)):
         path = store_root / "people" / person.team_id / f"{person.user_id}.json"
-        records = json.loads(path.read_bytes()).get("nudges", {}).values()
+        records = person_data(path).get("nudges", {}).values()
         numbers = [int(r["number"]) for r in records if r["state"] in OPEN_STATES]
         if numbers:
             chosen.append((person, rng.choice(numbers)))
         if len(chosen) == count:
             break
     return chosen
+
+
+def person_data(path: Path) -> dict[str, Any]:
+    """A person's records as the store reads them (with its journal, when it keeps one)."""
+    loader = getattr(store_module, "load_person_file", None)
+    if loader is not None:
+        data, _ = loader(path)
+        return data or {}
+    return dict(json.loads(path.read_bytes()))
 
 
 def sqlite_table(path: Path, rows: int, seed: int) -> sqlite3.Connection:
@@ -85,23 +104,44 @@ def measure(
     result.rows = rows
     db = sqlite_table(sqlite_dir / "nudges.sqlite", rows, seed=7)
     rng = random.Random(11)
+    gc.collect()
     try:
-        for index, (person, number) in enumerate(targets):
-            if index % 2:
-                result.sqlite.append(_sqlite_update(db, rng.randrange(rows)))
-                result.mark.append(_mark(coach, person, number))
-            else:
-                result.mark.append(_mark(coach, person, number))
-                result.sqlite.append(_sqlite_update(db, rng.randrange(rows)))
+        with timed_syncs() as synced:
+            for index, (person, number) in enumerate(targets):
+                if index % 2:
+                    result.sqlite.append(_sqlite_update(db, rng.randrange(rows)))
+                synced.clear()
+                began = time.perf_counter()
+                coach.mark(person, number, "done")
+                result.mark.append((time.perf_counter() - began) * 1000)
+                result.syncing.append(sum(synced))
+                result.syncs.append(len(synced))
+                if not index % 2:
+                    result.sqlite.append(_sqlite_update(db, rng.randrange(rows)))
     finally:
         db.close()
     return result
 
 
-def _mark(coach: Coach, person: Person, number: int) -> float:
-    began = time.perf_counter()
-    coach.mark(person, number, "done")
-    return (time.perf_counter() - began) * 1000
+@contextmanager
+def timed_syncs() -> Iterator[list[float]]:
+    """Milliseconds of each os.fsync / os.fdatasync call made while inside (SQLite's are C)."""
+    spent: list[float] = []
+    fsync, fdatasync = os.fsync, os.fdatasync
+
+    def timing(sync: Callable[[int], None]) -> Callable[[int], None]:
+        def timed(fd: int) -> None:
+            began = time.perf_counter()
+            sync(fd)
+            spent.append((time.perf_counter() - began) * 1000)
+
+        return timed
+
+    os.fsync, os.fdatasync = timing(fsync), timing(fdatasync)
+    try:
+        yield spent
+    finally:
+        os.fsync, os.fdatasync = fsync, fdatasync
 
 
 def _sqlite_update(db: sqlite3.Connection, number: int) -> float:

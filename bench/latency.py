@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bench.common import LA, START, MessageCounter, Running
+from bench.common import LA, FullCollections, MessageCounter, Running
 from bench.seeding import Seeded
 from bot.blocks import DONE_ACTION
-from bot.clock import ManualClock
 from bot.interview import Person
 from bot.runtime import CoachRuntime
 from bot.slack_standin import Message, SlackStandIn
@@ -38,7 +38,8 @@ class Latencies:
     add: list[float] = field(default_factory=list)
     done: list[float] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    delivered: int = 0
+    clicks: int = 0
+    full_collections: list[float] = field(default_factory=list)
 
 
 def register_noop(runtime: CoachRuntime) -> None:
@@ -82,8 +83,9 @@ def measure(
     """Interleaved rounds of (no-op, add, Done), the order turning each round."""
     runtime, endpoint = running.runtime, running.endpoint
     result = Latencies()
-    result.delivered = runtime.services.delivery.deliver_due()
+    runtime.services.delivery.deliver_due()
     clicks = clickable(standin, seeded.click_people)
+    result.clicks = len(clicks)
     coach = runtime.services.coach
     stale = [p for p in seeded.add_people if not coach.knows_timezone(p)]
     if stale:
@@ -150,17 +152,16 @@ def measure(
         (result.add, add),
         (result.done, done),
     ]
+    gc.collect()
     try:
-        for i in range(rounds):
-            turn = i % len(operations)
-            for samples, operation in operations[turn:] + operations[:turn]:
-                elapsed = operation(i)
-                if i >= warmup:
-                    samples.append(elapsed)
+        with FullCollections() as collections:
+            for i in range(rounds):
+                turn = i % len(operations)
+                for samples, operation in operations[turn:] + operations[:turn]:
+                    elapsed = operation(i)
+                    if i >= warmup:
+                        samples.append(elapsed)
+        result.full_collections = collections.pauses
     finally:
         standin.on_message = None
     return result
-
-
-def fixed_clock() -> ManualClock:
-    return ManualClock(START)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import math
+import os
 import platform
 import shutil
 import sys
@@ -25,14 +26,18 @@ from bench.common import (
     cpu_count,
     filesystem_of,
     fresh_dir,
+    load_average,
     median,
     percentile,
     ratio,
     running_coach,
+    settle,
 )
 from bench.seeding import Seeded, seed_store, top_up_pending
 from bot.clock import ManualClock
+from bot.coach import Coach
 from bot.playbook import Playbook, load_playbook
+from bot.runtime import CoachRuntime
 from bot.slack_standin import FaultPlan, SlackStandIn
 
 
@@ -47,7 +52,6 @@ class Scale:
     samples: int
     small_warmup: int
     small_add_people: int
-    small_click_people: int
     marks: int
     startup_pending: int
     dispatch_people: int
@@ -65,7 +69,6 @@ FULL = Scale(
     samples=400,
     small_warmup=5,
     small_add_people=18,
-    small_click_people=9,
     marks=1_000,
     startup_pending=100_000,
     dispatch_people=600,
@@ -82,7 +85,6 @@ QUICK = Scale(
     samples=150,
     small_warmup=5,
     small_add_people=18,
-    small_click_people=9,
     marks=300,
     startup_pending=10_000,
     dispatch_people=200,
@@ -91,8 +93,6 @@ QUICK = Scale(
     timely_people=40,
     timely_latest=5.0,
 )
-#: Nudges a click person has due at START: one digest, one Done button each.
-CLICKS_PER_PERSON = 8
 LATENCY_LIMIT_X = 1.5
 P99_LIMIT_MS = 100.0
 GROWTH_LIMIT_X = 2.0
@@ -117,14 +117,14 @@ class Suite:
 
     def seed(self) -> None:
         scale, report = self.scale, self.report
-        report.section("seeding (domain functions, one durable write per person)")
+        report.section("seeding through the coach's own operations (fsync skipped while seeding)")
         rounds = scale.warmup + scale.samples
         self.large = seed_store(
             fresh_dir("large"),
             self.playbook,
             nudges=scale.large,
             add_people=math.ceil(rounds / latency.ADDS_PER_PERSON),
-            click_people=math.ceil(rounds / CLICKS_PER_PERSON) + 1,
+            clicks=rounds,
             seed=1,
         )
         self._describe("store_large", self.large)
@@ -146,16 +146,24 @@ class Suite:
             self.playbook,
             nudges=scale.small,
             add_people=scale.small_add_people,
-            click_people=scale.small_click_people,
+            clicks=scale.small_add_people * latency.ADDS_PER_PERSON,
             seed=2,
         )
         self._describe("store_small", self.small)
+        settle()
 
     def _describe(self, prefix: str, seeded: Seeded) -> None:
         states = ", ".join(f"{k} {v}" for k, v in sorted(seeded.states.items()))
         self.report.figure(f"{prefix}_nudges", seeded.nudges, "nudges", states)
         self.report.figure(f"{prefix}_pending", seeded.pending, "nudges")
         self.report.figure(f"{prefix}_people", len(seeded.people), "people")
+        if seeded.click_people:
+            self.report.figure(
+                f"{prefix}_due_at_start",
+                seeded.due_now,
+                "nudges",
+                f"{len(seeded.click_people)} click people",
+            )
 
     def latency_large(self, standin: SlackStandIn) -> None:
         scale, report = self.scale, self.report
@@ -197,7 +205,7 @@ class Suite:
 
     def _print_latency(self, result: latency.Latencies, suffix: str, warmup: int) -> None:
         report = self.report
-        report.figure(f"delivered_for_clicks{suffix}", result.delivered, "nudges")
+        report.figure(f"done_buttons{suffix}", result.clicks, "buttons", "delivered at START")
         report.figure(
             f"latency_samples{suffix}", len(result.add), "per operation", f"warm-up {warmup}"
         )
@@ -205,11 +213,18 @@ class Suite:
             report.figure(f"{op}{suffix}_median_ms", median(samples), "ms")
             extra = "" if op == "noop" or suffix else f"target < {P99_LIMIT_MS:.0f} ms"
             report.figure(f"{op}{suffix}_p99_ms", percentile(samples, 99), "ms", extra)
+        pauses = result.full_collections
+        report.figure(
+            f"gc_full_collections{suffix}",
+            len(pauses),
+            "pauses",
+            f"longest {max(pauses):.1f} ms" if pauses else "",
+        )
         report.figure(f"latency_problems{suffix}", len(result.problems), "requests")
         for problem in result.problems[:5]:
             report.note(problem)
 
-    def durable_write(self, coach: object, seeded: Seeded) -> None:
+    def durable_write(self, coach: Coach, seeded: Seeded) -> None:
         report = self.report
         sqlite_dir = fresh_dir("sqlite")
         mount, kind = filesystem_of(sqlite_dir)
@@ -221,8 +236,10 @@ class Suite:
         report.note(f"store and SQLite on {mount} ({kind}), same device: {same}")
         if kind == "tmpfs" or not same:
             report.note("WARNING: not a like-for-like disk comparison")
+        report.note("marks go to open nudges of people picked at random, mostly not cached")
+        os.sync()
         result = durability.measure(
-            coach,  # type: ignore[arg-type]
+            coach,
             seeded.root,
             seeded.people,
             sqlite_dir,
@@ -232,6 +249,15 @@ class Suite:
         report.figure("mark_samples", len(result.mark), "marks", f"{result.people} people")
         report.figure("mark_median_ms", median(result.mark), "ms")
         report.figure("mark_p99_ms", percentile(result.mark, 99), "ms")
+        report.figure(
+            "mark_syncs_median",
+            median(result.syncs),
+            "calls",
+            "os.fsync/os.fdatasync per mark",
+        )
+        report.figure("mark_sync_median_ms", median(result.syncing), "ms", "time in those calls")
+        rest = [m - s for m, s in zip(result.mark, result.syncing, strict=True)]
+        report.figure("mark_other_median_ms", median(rest), "ms", "everything else in mark")
         report.figure("sqlite_rows", result.rows, "rows")
         report.figure("sqlite_commit_median_ms", median(result.sqlite), "ms")
         report.figure("sqlite_commit_p99_ms", percentile(result.sqlite, 99), "ms")
@@ -251,10 +277,7 @@ class Suite:
         )
         standin.reset()
         latency.prepare_people(standin, seeded)
-        rounds = min(
-            len(seeded.add_people) * latency.ADDS_PER_PERSON,
-            len(seeded.click_people) * CLICKS_PER_PERSON,
-        )
+        rounds = min(len(seeded.add_people) * latency.ADDS_PER_PERSON, seeded.due_now)
         with running_coach(
             standin, seeded.root, ManualClock(START), before_serving=latency.register_noop
         ) as running:
@@ -302,8 +325,8 @@ class Suite:
         standin.faults = FaultPlan()
         clock = ManualClock(START)
 
-        def quiet(runtime: object) -> None:
-            runtime.scheduler.stop()  # type: ignore[attr-defined]
+        def quiet(runtime: CoachRuntime) -> None:
+            runtime.scheduler.stop()
 
         with running_coach(
             standin, fresh_dir("dispatch"), clock, before_serving=quiet, http=False
@@ -421,6 +444,7 @@ def main(argv: list[str]) -> int:
         f"python {platform.python_version()}, slack-bolt {slack_bolt.version.__version__}, "
         f"{cpu_count()} cores, work folder {WORK} on {mount} ({kind}); /tmp is {tmp_kind}"
     )
+    report.note(f"load average at start: {load_average()}")
     suite = Suite(scale, report)
     seeded = _guarded(report, "seeding", suite.seed)
     with SlackStandIn() as standin:
@@ -433,6 +457,7 @@ def main(argv: list[str]) -> int:
         _guarded(report, "5 dispatch", lambda: suite.dispatch(standin))
         _guarded(report, "6 timeliness", lambda: suite.timely(standin))
     report.summary()
+    report.note(f"load average at end: {load_average()}")
     wall = time.perf_counter() - began
     print(f"wall_seconds: {wall:.1f} s", flush=True)
     if args.json is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import random
 import time
 from dataclasses import dataclass, field
@@ -59,6 +60,7 @@ def measure(
             )
             first = plan.nudges[0].number
             due[(person.user_id, first)] = plan.nudges[0].due_at
+        gc.collect()
         began = time.monotonic()
         for person in crowd:
             (number,) = [n for user, n in due if user == person.user_id]
