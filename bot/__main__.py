@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import signal
@@ -57,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
 def _run_on_slack(settings: Settings) -> int:
     clock = ShiftedClock(settings.clock_start) if settings.clock_start else SystemClock()
     runtime = open_coach(settings, clock)
+    gc.collect()
+    gc.freeze()  # what start-up built lives for good: keep it out of every later collection
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:

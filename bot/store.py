@@ -29,7 +29,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -53,6 +52,8 @@ class StoreLocked(RuntimeError):
 
 #: Journal lines after which a person's snapshot is rewritten and the journal emptied.
 COMPACT_AFTER = 64
+#: ...or journal bytes, once the journal outgrows the snapshot: reading replays it all.
+COMPACT_BYTES = 16_384
 
 
 class JournalStorage(Storage):
@@ -67,6 +68,8 @@ class JournalStorage(Storage):
         self._journal = path.with_suffix(".log")
         self._cache: dict[str, Any] | None = None
         self._lines = 0
+        self._journal_bytes = 0
+        self._snapshot_bytes = 0
         self._holding = False
         self._touched: dict[tuple[str, str | None], None] = {}
 
@@ -76,6 +79,8 @@ class JournalStorage(Storage):
             if data is None:
                 return None
             self._cache = data
+            self._journal_bytes = _size(self._journal)
+            self._snapshot_bytes = _size(self._path)
         return self._cache
 
     def write(self, data: dict[str, Any]) -> None:
@@ -119,7 +124,10 @@ class JournalStorage(Storage):
         if created:
             _fsync_folder(self._journal.parent)
         self._lines += 1
-        if self._lines >= COMPACT_AFTER:
+        self._journal_bytes += len(line)
+        if self._lines >= COMPACT_AFTER or self._journal_bytes > max(
+            self._snapshot_bytes, COMPACT_BYTES
+        ):
             try:
                 self._compact()
             except OSError as error:
@@ -127,7 +135,9 @@ class JournalStorage(Storage):
 
     def _compact(self) -> None:
         """Rewrite the snapshot from memory, then empty the journal."""
-        write_atomically(self._path, json.dumps(self._cache, separators=(",", ":")).encode())
+        snapshot = json.dumps(self._cache, separators=(",", ":")).encode()
+        write_atomically(self._path, snapshot)
+        self._snapshot_bytes = len(snapshot)
         if self._journal.exists():
             os.truncate(self._journal, 0)
             fd = os.open(self._journal, os.O_WRONLY)
@@ -136,9 +146,17 @@ class JournalStorage(Storage):
             finally:
                 os.close(fd)
         self._lines = 0
+        self._journal_bytes = 0
 
     def close(self) -> None:
         self._cache = None
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
 
 
 def load_person_file(path: Path) -> tuple[dict[str, Any] | None, int]:
@@ -197,11 +215,9 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-@dataclass(order=True)
-class _DueEntry:
-    due: float
-    person: Person = field(compare=False)
-    number: int = field(compare=False)
+#: A due-index entry: (due timestamp, team id, user id, nudge number). Plain tuples of
+#: atomic values are not tracked by the garbage collector, which matters at 100,000 entries.
+DueEntry = tuple[float, str, str, int]
 
 
 class PersonBook:
@@ -357,7 +373,7 @@ class Store:
         self._lock = threading.RLock()
         self._open: OrderedDict[Person, tuple[TinyDB, JournalStorage]] = OrderedDict()
         self._open_limit = open_people
-        self._due: list[_DueEntry] = []
+        self._due: list[DueEntry] = []
         self._watchers: list[Callable[[datetime], None]] = []
         self._index_pending_nudges()
 
@@ -384,7 +400,9 @@ class Store:
                 book.finish()
             for nudge in book.scheduled:
                 moment = nudge.next_attempt_at
-                heapq.heappush(self._due, _DueEntry(moment.timestamp(), person, nudge.number))
+                heapq.heappush(
+                    self._due, (moment.timestamp(), person.team_id, person.user_id, nudge.number)
+                )
         for nudge in book.scheduled:
             for watcher in self._watchers:
                 watcher(nudge.next_attempt_at)
@@ -397,14 +415,14 @@ class Store:
         found: list[tuple[Person, int]] = []
         limit = now.timestamp()
         with self._lock:
-            while self._due and self._due[0].due <= limit:
-                entry = heapq.heappop(self._due)
-                found.append((entry.person, entry.number))
+            while self._due and self._due[0][0] <= limit:
+                _, team_id, user_id, number = heapq.heappop(self._due)
+                found.append((Person(team_id, user_id), number))
         return list(dict.fromkeys(found))
 
     def next_due_at(self) -> datetime | None:
         with self._lock:
-            return datetime.fromtimestamp(self._due[0].due, UTC) if self._due else None
+            return datetime.fromtimestamp(self._due[0][0], UTC) if self._due else None
 
     def pending_count(self) -> int:
         with self._lock:
@@ -455,6 +473,8 @@ class Store:
             for record in (data or {}).get("nudges", {}).values():
                 if record["state"] in waiting:
                     moment = record.get("retry_at") or record["due_at"]
-                    self._due.append(_DueEntry(moment, person, int(record["number"])))
+                    self._due.append(
+                        (moment, person.team_id, person.user_id, int(record["number"]))
+                    )
         heapq.heapify(self._due)
         LOGGER.info("Store opened: %d nudges waiting to be sent", len(self._due))

@@ -13,7 +13,7 @@ import pytest
 
 from bot.interview import Interview, Person, Profile
 from bot.nudge import Nudge, NudgeState, mark_done, retry_later
-from bot.store import COMPACT_AFTER, Store, StoreLocked, load_person_file
+from bot.store import COMPACT_AFTER, COMPACT_BYTES, Store, StoreLocked, load_person_file
 
 NOW = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
 ALICE = Person("T1", "U1")
@@ -112,16 +112,18 @@ def test_each_change_is_one_journal_line_and_the_snapshot_is_compacted(
     assert sorted(p.name for p in folder.iterdir()) == ["U1.log"]
     assert len((folder / "U1.log").read_bytes().splitlines()) == 10
 
-    for number in range(11, COMPACT_AFTER + 5):
+    for number in range(11, 3 * COMPACT_AFTER):
         with store.transaction(ALICE) as book:
             book.save_nudges([nudge(number, NOW)])
 
     assert sorted(p.name for p in folder.iterdir()) == ["U1.json", "U1.log"], "no temp files"
-    assert len((folder / "U1.log").read_bytes().splitlines()) == 4
-    assert len(json.loads((folder / "U1.json").read_text())["nudges"]) == COMPACT_AFTER
+    journal = (folder / "U1.log").read_bytes()
+    assert len(journal.splitlines()) < COMPACT_AFTER
+    assert len(journal) <= max((folder / "U1.json").stat().st_size, COMPACT_BYTES)
     assert oct(os.stat(folder / "U1.json").st_mode & 0o777) == "0o600"
     data, lines = load_person_file(folder / "U1.json")
-    assert lines == 4 and len(data["nudges"]) == COMPACT_AFTER + 4
+    assert lines == len(journal.splitlines())
+    assert sorted(map(int, data["nudges"])) == list(range(1, 3 * COMPACT_AFTER))
 
 
 def test_a_torn_last_journal_line_loses_only_that_transaction(tmp_path: Path) -> None:
@@ -145,28 +147,27 @@ def test_a_crash_between_snapshot_and_emptying_the_journal_loses_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Replaying the whole old journal over the new snapshot ends in the same data."""
-    store = Store(tmp_path / "store")
-    for number in range(1, COMPACT_AFTER):
-        with store.transaction(ALICE) as book:
-            book.save_nudges([nudge(number, NOW)])
-            if number > 1:
-                book.save_nudges([mark_done(nudge(number - 1, NOW), NOW)])
 
     def crash(*_: object) -> None:
         raise OSError("power cut")
 
     monkeypatch.setattr("bot.store.os.truncate", crash)
-    with store.transaction(ALICE) as book:
-        book.save_nudges([mark_done(nudge(COMPACT_AFTER - 1, NOW), NOW)])
-    monkeypatch.undo()
+    store = Store(tmp_path / "store")
+    for number in range(1, 2 * COMPACT_AFTER):
+        with store.transaction(ALICE) as book:
+            book.save_nudges([nudge(number, NOW)])
+            if number > 1:
+                book.save_nudges([mark_done(nudge(number - 1, NOW), NOW)])
     store.close()
     folder = tmp_path / "store" / "people" / "T1"
-    assert len((folder / "U1.log").read_bytes().splitlines()) == COMPACT_AFTER
-
+    assert len((folder / "U1.log").read_bytes().splitlines()) == 2 * COMPACT_AFTER - 1
     snapshot = json.loads((folder / "U1.json").read_text())
+
     replayed, _ = load_person_file(folder / "U1.json")
     assert replayed == snapshot
-    assert all(n["state"] == "done" for n in replayed["nudges"].values())
+    assert len(replayed["nudges"]) == 2 * COMPACT_AFTER - 1
+    states = [replayed["nudges"][str(n)]["state"] for n in range(1, 2 * COMPACT_AFTER)]
+    assert states == ["done"] * (2 * COMPACT_AFTER - 2) + ["scheduled"]
 
 
 def test_a_second_process_on_the_same_store_is_refused(store: Store, tmp_path: Path) -> None:
