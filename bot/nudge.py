@@ -67,8 +67,12 @@ class Nudge:
         return f"{self.number}.{self.edition}"
 
     def to_record(self) -> dict[str, Any]:
-        """A JSON-friendly dict: the shape the store keeps."""
-        return {
+        """A JSON-friendly dict: the shape the store keeps.
+
+        Optional fields are left out while they hold their defaults: every person's file is
+        read whole, so smaller records make every cold read and every journal line cheaper.
+        """
+        record: dict[str, Any] = {
             "number": self.number,
             "interview_id": self.interview_id,
             "rule": self.rule,
@@ -77,6 +81,8 @@ class Nudge:
             "tip": self.tip,
             "due_at": self.due_at.timestamp(),
             "state": self.state.value,
+        }
+        optional = {
             "interviewer": self.interviewer,
             "link": self.link,
             "contacts_employer": self.contacts_employer,
@@ -88,6 +94,8 @@ class Nudge:
             "edition": self.edition,
             "closing": self.closing,
         }
+        record.update((key, value) for key, value in optional.items() if value)
+        return record
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Nudge:

@@ -86,8 +86,13 @@ class Bot:
             event_time=int(self.clock.now().timestamp()),
         )
         assert status == 200
-        assert self.standin.wait_for(lambda s: len(s.messages(f"D{user}")) > before)
-        return self.standin.messages(f"D{user}")[before]
+
+        def replies(standin: SlackStandIn) -> list[Message]:
+            """New messages that answer the person, not nudges delivered meanwhile."""
+            return [m for m in standin.messages(f"D{user}")[before:] if not m.metadata]
+
+        assert self.standin.wait_for(lambda s: bool(replies(s)))
+        return replies(self.standin)[0]
 
     def click(
         self, message: Message, action_id: str, value: str, *, user: str = "U1", team: str = TEAM
