@@ -323,11 +323,7 @@ class Coach:
             updated = replace(process, outcome=outcome, outcome_at=now)
             book.save_process(updated)
             ids = {i.id for i in interviews if i.process_id == process.id}
-            stale = [
-                cancel(n, now)
-                for n in book.nudges()
-                if n.interview_id in ids and n.rule == FOLLOW_UP and n.state == NudgeState.SCHEDULED
-            ]
+            stale = _pending_follow_ups(book, ids, now)
             book.save_nudges(stale)
             profile = book.profile
             last_round = max(
@@ -365,11 +361,7 @@ class Coach:
             updated = replace(process, expected_on=decided)
             book.save_process(updated)
             ids = {i.id for i in interviews if i.process_id == process.id}
-            stale = [
-                cancel(n, now)
-                for n in book.nudges()
-                if n.interview_id in ids and n.rule == FOLLOW_UP and n.state == NudgeState.SCHEDULED
-            ]
+            stale = _pending_follow_ups(book, ids, now)
             book.save_nudges(stale)
             planned, _ = self._settle(book, now)
         return OutcomeChange(updated, stale, planned)
@@ -538,6 +530,15 @@ class Coach:
             book.save_nudges(
                 [retry_later(n, now) for n in current if n and n.state == NudgeState.SENDING]
             )
+
+
+def _pending_follow_ups(book: PersonBook, round_ids: set[int], now: datetime) -> list[Nudge]:
+    """A process's follow-ups not yet sent, cancelled: a change of plans replaces them."""
+    return [
+        cancel(n, now)
+        for n in book.nudges()
+        if n.interview_id in round_ids and n.rule == FOLLOW_UP and n.state == NudgeState.SCHEDULED
+    ]
 
 
 def _closed(book: PersonBook, nudge: Nudge) -> bool:

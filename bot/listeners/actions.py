@@ -70,12 +70,11 @@ def remove_interview(
     """The confirm button of `/interview remove`."""
     services: Services = context["services"]
     person = _clicker(body)
-    target = read_button_value(str(action.get("value", "")))
-    if target is None or target[0] != person.user_id:
-        _refuse_foreign(ack, respond, person)
+    number = _own_number(ack, respond, person, action)
+    if number is None:
         return
     try:
-        interview = services.coach.remove_interview(person, target[1])
+        interview = services.coach.remove_interview(person, number)
     except NudgeChangeRefused as refusal:
         ack()
         respond(replace_original=True, **build_notice(str(refusal)))
@@ -95,6 +94,15 @@ def keep_interview(ack: Ack, respond: Respond) -> None:
     respond(replace_original=True, **build_notice("Kept it. Nothing was removed."))
 
 
+def _own_number(ack: Ack, respond: Respond, person: Person, action: dict[str, Any]) -> int | None:
+    """The number a button names, if the button is the clicker's own; else refuse (and ack)."""
+    target = read_button_value(str(action.get("value", "")))
+    if target is None or target[0] != person.user_id:
+        _refuse_foreign(ack, respond, person)
+        return None
+    return target[1]
+
+
 def _clicker(body: dict[str, Any]) -> Person:
     return Person(body["user"].get("team_id") or body["team"]["id"], body["user"]["id"])
 
@@ -105,12 +113,11 @@ def nudge_button(
     """Change the stored item first, then acknowledge, then redraw the message in place."""
     services: Services = context["services"]
     person = _clicker(body)
-    target = read_button_value(str(action.get("value", "")))
-    if target is None or target[0] != person.user_id:
-        _refuse_foreign(ack, respond, person)
+    number = _own_number(ack, respond, person, action)
+    if number is None:
         return
     try:
-        change = _apply(services, person, action["action_id"], target[1])
+        change = _apply(services, person, action["action_id"], number)
     except NudgeChangeRefused as refusal:
         ack()
         respond(response_type="ephemeral", replace_original=False, **build_notice(str(refusal)))
