@@ -36,7 +36,7 @@ from bot.parsing import AddInputError, InterviewRequest, parse_add, parse_date
 from bot.playbook import Playbook, plan_nudges, plan_outcome_nudges
 from bot.store import PersonBook, Store
 from bot.text import escape, shorten
-from bot.timing import next_morning, settle_in_day, zone
+from bot.timing import Day, next_morning, settle_in_day, zone
 
 LOGGER = logging.getLogger(__name__)
 
@@ -136,6 +136,10 @@ class Coach:
             book.save_profile(replace(profile, tz=zone_name, tz_checked_at=self.clock.now()))
         return zone_name
 
+    def window(self, person: Person) -> Day:
+        """The person's working window: their own, or the playbook's default."""
+        return self.profile(person).window or self.playbook.day
+
     def timezone(self, person: Person) -> str:
         return self.profile(person).tz or "UTC"
 
@@ -185,7 +189,11 @@ class Coach:
             ]
             book.save_nudges(superseded)
             nudges = plan_nudges(
-                self.playbook, interview, now=now, first_number=profile.next_nudge_number
+                self.playbook,
+                interview,
+                now=now,
+                first_number=profile.next_nudge_number,
+                day=profile.window,
             )
             book.save_interview(interview)
             book.save_nudges(nudges)
@@ -212,6 +220,7 @@ class Coach:
             now=now,
             tz=profile.tz or "UTC",
             next_number=profile.next_nudge_number,
+            day=profile.window,
         )
         book.save_nudges(changed + new)
         if new:
@@ -263,10 +272,11 @@ class Coach:
         now = self.clock.now()
         tz = self.timezone(person)
         local_now = now.astimezone(zone(tz))
+        window = self.window(person)
         if delay is None:
-            until = next_morning(local_now, self.playbook.day)
+            until = next_morning(local_now, window)
         else:
-            until = settle_in_day(local_now + delay, self.playbook.day)
+            until = settle_in_day(local_now + delay, window)
         return self._change(person, number, lambda nudge: snooze(nudge, until, now), "snooze #")
 
     def _change(
@@ -335,6 +345,7 @@ class Coach:
                 outcome,
                 now=now,
                 first_number=profile.next_nudge_number,
+                day=profile.window,
             )
             book.save_nudges(closing)
             book.save_profile(
@@ -433,6 +444,7 @@ class Coach:
                     now=now,
                     first_number=0,
                     closed=process is not None and process.closed,
+                    day=profile.window,
                 )
                 if (n.rule, n.interviewer) not in kept
             ]
@@ -482,7 +494,7 @@ class Coach:
             with self.store.transaction(person) as book:
                 profile = book.profile
                 local_now = now.astimezone(zone(profile.tz))
-                morning = settle_in_day(local_now, self.playbook.day)
+                morning = settle_in_day(local_now, profile.window or self.playbook.day)
                 retry_pending = _retry_pending(book.nudges(), now)
                 ready: list[Nudge] = []
                 held: list[Nudge] = []

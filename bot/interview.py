@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
+
+from bot.timing import Day
 
 
 @dataclass(frozen=True, order=True)
@@ -143,10 +145,21 @@ class Profile:
     dm_channel: str | None = None
     next_interview_id: int = 1
     next_nudge_number: int = 1
+    window: Day | None = None
+    paused_until: datetime | None = None
 
     def to_record(self) -> dict[str, Any]:
         checked = self.tz_checked_at
+        window = self.window
         return {
+            "window": None
+            if window is None
+            else {
+                "days": sorted(window.days),
+                "starts": f"{window.starts:%H:%M}",
+                "ends": f"{window.ends:%H:%M}",
+            },
+            "paused_until": None if self.paused_until is None else self.paused_until.timestamp(),
             "tz": self.tz,
             "tz_checked_at": None if checked is None else checked.timestamp(),
             "dm_channel": self.dm_channel,
@@ -157,7 +170,18 @@ class Profile:
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Profile:
         checked = record.get("tz_checked_at")
+        window = record.get("window")
+        paused = record.get("paused_until")
         return cls(
+            window=None
+            if window is None
+            else Day(
+                starts=time.fromisoformat(window["starts"]),
+                ends=time.fromisoformat(window["ends"]),
+                morning=time.fromisoformat(window["starts"]),
+                days=frozenset(window["days"]),
+            ),
+            paused_until=None if paused is None else _utc(paused),
             tz=record.get("tz"),
             tz_checked_at=None if checked is None else _utc(checked),
             dm_channel=record.get("dm_channel"),

@@ -90,10 +90,11 @@ def plan_follow_up(
     *,
     now: datetime,
     number: int,
+    day: Day | None = None,
 ) -> Nudge | None:
     """The next follow-up nudge for a process, worded for where the process stands."""
     cadence = playbook.follow_ups
-    due = next_follow_up_at(cadence, playbook.day, process, last_round, now)
+    due = next_follow_up_at(cadence, day or playbook.day, process, last_round, now)
     if due is None:
         return None
     if process.outcome == Outcome.IN_PROCESS:
@@ -149,6 +150,7 @@ def plan_keep_hunting(
     now: datetime,
     tz: str,
     number: int,
+    day: Day | None = None,
 ) -> Nudge | None:
     """A keep-applying nudge, when the person's search hangs on too few employers.
 
@@ -178,7 +180,7 @@ def plan_keep_hunting(
         return None
     if sent:
         due = max(due, max(sent) + config.min_gap)
-    due = max(settle_in_day(due.astimezone(local_zone), playbook.day), now)
+    due = max(settle_in_day(due.astimezone(local_zone), day or playbook.day), now)
     waiting_on = ", ".join(escape(p.company) for p in open_processes) or "no open application"
     return _nudge(config.wording, {"waiting_on": waiting_on}, KEEP_HUNTING, due, number)
 
@@ -206,6 +208,7 @@ def settle_plans(
     now: datetime,
     tz: str,
     next_number: int,
+    day: Day | None = None,
 ) -> tuple[list[Nudge], list[Nudge]]:
     """Bring a person's plans in line with their processes: (new nudges, changed nudges).
 
@@ -232,14 +235,21 @@ def settle_plans(
             continue
         last_round = max(rounds, key=lambda i: (i.round, i.starts_at))
         follow_up = plan_follow_up(
-            playbook, process, last_round, now=now, number=next_number + len(new)
+            playbook, process, last_round, now=now, number=next_number + len(new), day=day
         )
         if follow_up is not None:
             new.append(follow_up)
     pending = [n for n in nudges if n.rule == KEEP_HUNTING and n.state == NudgeState.SCHEDULED]
     others = [n for n in nudges if n not in pending]
     wanted = plan_keep_hunting(
-        playbook, processes, interviews, others, now=now, tz=tz, number=next_number + len(new)
+        playbook,
+        processes,
+        interviews,
+        others,
+        now=now,
+        tz=tz,
+        number=next_number + len(new),
+        day=day,
     )
     still_right = [
         n

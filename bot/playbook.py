@@ -15,7 +15,7 @@ import yaml
 from bot.interview import Interview, Interviewer, Outcome
 from bot.nudge import Nudge
 from bot.text import escape
-from bot.timing import Day, at_time, settle_in_day, wall_clock, zone
+from bot.timing import DAY_NAMES, Day, at_time, read_days, settle_in_day, wall_clock, zone
 
 #: What the coach enforces itself, whatever the rules say. Each carries seed advice.
 GUARDS: Mapping[str, tuple[str, ...]] = {
@@ -197,7 +197,11 @@ def _check_day(file: Path, raw: object) -> Day:
         if parsed is None:
             raise PlaybookError(file, None, f"day.{key}", f"'{value}' is not a time like 09:00")
         values[key] = parsed
-    day = Day(**values)
+    names = raw.get("days", [DAY_NAMES[d].lower() for d in sorted(default.days)])
+    days = read_days(names) if isinstance(names, list) else None
+    if not days:
+        raise PlaybookError(file, None, "day.days", "must list weekdays, like [mon, tue, wed]")
+    day = Day(days=days, **values)
     if not day.starts <= day.morning < day.ends:
         raise PlaybookError(file, None, "day", "needs starts <= morning < ends")
     return day
@@ -411,22 +415,25 @@ def plan_nudges(
     now: datetime,
     first_number: int,
     closed: bool = False,
+    day: Day | None = None,
 ) -> list[Nudge]:
     """Every nudge the playbook's timed rules ask for this interview, from `first_number`.
 
     Moments already past are due now (or the next morning, at night): people often register
     an interview after it happened, and a late thank-you still beats none. Nothing that
-    contacts the employer is planned once the process is `closed`.
+    contacts the employer is planned once the process is `closed`. `day` is the person's
+    working window (the playbook's default when None).
     """
+    day = day or playbook.day
     nudges: list[Nudge] = []
     for rule in playbook.rules:
         if rule.anchor == "outcome" or (rule.contacts_employer and closed):
             continue
         if rule.only_without_interviewers and interview.interviewers:
             continue
-        due = _due_at(playbook.day, rule, interview)
+        due = _due_at(day, rule, interview)
         if due < now:
-            due = settle_in_day(now.astimezone(zone(interview.tz)), playbook.day)
+            due = settle_in_day(now.astimezone(zone(interview.tz)), day)
         people: tuple[Interviewer | None, ...] = (None,)
         if rule.audience == "each interviewer":
             people = interview.interviewers
@@ -443,6 +450,7 @@ def plan_outcome_nudges(
     *,
     now: datetime,
     first_number: int,
+    day: Day | None = None,
 ) -> list[Nudge]:
     """The closing items a newly recorded outcome asks for, e.g. one gracious reply.
 
@@ -456,7 +464,7 @@ def plan_outcome_nudges(
         local = wall_clock(now.astimezone(zone(interview.tz)) + rule.wait)
         if rule.at is not None:
             local = at_time(local, rule.at)
-        due = max(settle_in_day(local, playbook.day), now)
+        due = max(settle_in_day(local, day or playbook.day), now)
         nudge = _nudge(playbook, rule, interview, None, due, first_number + len(nudges))
         nudges.append(replace(nudge, closing=True))
     return nudges

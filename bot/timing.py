@@ -6,14 +6,30 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WORKING_WEEK = frozenset(range(5))
+
 
 @dataclass(frozen=True)
 class Day:
-    """The part of the day in which the coach may nudge someone."""
+    """A person's working window: the days and hours in which the coach may nudge them.
 
-    starts: time = time(8, 0)
-    ends: time = time(20, 0)
+    `morning` is where a moment outside the window lands: the window's opening by default.
+    """
+
+    starts: time = time(9, 0)
+    ends: time = time(18, 0)
     morning: time = time(9, 0)
+    days: frozenset[int] = WORKING_WEEK
+
+    def describe(self) -> str:
+        """'Mon–Fri 09:00–18:00' or 'Mon, Wed, Sat 08:30–17:00'."""
+        ordered = sorted(self.days)
+        if ordered and ordered == list(range(ordered[0], ordered[-1] + 1)) and len(ordered) > 2:
+            days = f"{DAY_NAMES[ordered[0]]}–{DAY_NAMES[ordered[-1]]}"
+        else:
+            days = ", ".join(DAY_NAMES[d] for d in ordered)
+        return f"{days} {self.starts:%H:%M}–{self.ends:%H:%M}"
 
 
 def zone(tz: str | None) -> tzinfo:
@@ -40,22 +56,27 @@ def wall_clock(local: datetime) -> datetime:
 
 
 def settle_in_day(local: datetime, day: Day) -> datetime:
-    """Move a moment that falls at night to the next morning; keep it if inside the day."""
-    if local.timetz().replace(tzinfo=None) < day.starts:
-        return wall_clock(
-            local.replace(hour=day.morning.hour, minute=day.morning.minute, second=0, microsecond=0)
-        )
-    if local.timetz().replace(tzinfo=None) >= day.ends:
-        return next_morning(local, day)
-    return local
+    """Keep a moment inside the window; move one outside it to the window's next opening.
+
+    Never dropped, never at 3 a.m.: a nudge due on Saturday night comes on Monday morning.
+    """
+    clock = local.timetz().replace(tzinfo=None)
+    if local.weekday() in day.days:
+        if day.starts <= clock < day.ends:
+            return local
+        if clock < day.starts:
+            return at_time(local, day.morning)
+    return next_morning(local, day)
 
 
 def next_morning(local: datetime, day: Day) -> datetime:
-    """The following day at the morning time, in the same zone."""
+    """The window's opening on the next day it is open, in the same zone."""
     following = local + timedelta(days=1)
-    return wall_clock(
-        following.replace(hour=day.morning.hour, minute=day.morning.minute, second=0, microsecond=0)
-    )
+    for _ in range(7):
+        if following.weekday() in day.days:
+            break
+        following += timedelta(days=1)
+    return at_time(following, day.morning)
 
 
 def format_local(moment: datetime, tz: str) -> str:
@@ -94,3 +115,14 @@ def working_days_between(earlier: date, later: date) -> int:
 def at_time(local: datetime, clock: time) -> datetime:
     """The same local day at `clock`."""
     return wall_clock(local.replace(hour=clock.hour, minute=clock.minute, second=0, microsecond=0))
+
+
+def read_days(names: list[object]) -> frozenset[int] | None:
+    """Weekday numbers from names like ["mon", "Tuesday", "fri"]; None if one is not a day."""
+    found = set()
+    for name in names:
+        key = str(name).strip().lower()[:3]
+        if key.title() not in DAY_NAMES:
+            return None
+        found.add(DAY_NAMES.index(key.title()))
+    return frozenset(found)

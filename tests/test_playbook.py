@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,7 +10,7 @@ import yaml
 
 from bot.interview import Interview, Interviewer
 from bot.playbook import GUARDS, PlaybookError, load_playbook, plan_nudges
-from bot.timing import zone
+from bot.timing import Day, zone
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "after-the-interview.txt"
@@ -75,15 +75,17 @@ def test_thank_you_notes_come_an_hour_after_the_end_one_per_interviewer(playbook
         "Jane Doe",
     ]
     assert times["proofread"] == ["Fri 15:50"]
-    assert times["linkedin"] == ["Sat 10:00", "Sat 10:00"]
+    assert times["linkedin"] == ["Mon 09:00", "Mon 09:00"], "Saturday is outside the window"
     assert "follow-up" not in times, "follow-ups come from the cadence"
     assert [n.number for n in nudges] == list(range(1, len(nudges) + 1))
     assert [n.due_at for n in nudges] == sorted(n.due_at for n in nudges)
 
 
-def test_a_late_evening_interview_is_thanked_the_next_morning_not_at_night(playbook) -> None:
-    nudges = plan_nudges(playbook, interview("2026-11-27T19:30", "Jane"), now=NOW, first_number=1)
-    assert local_times(nudges)["thank-you"] == ["Sat 09:00"]
+def test_a_late_evening_interview_is_thanked_the_next_working_morning(playbook) -> None:
+    thursday = plan_nudges(playbook, interview("2026-11-26T19:30", "Jane"), now=NOW, first_number=1)
+    friday = plan_nudges(playbook, interview("2026-11-27T19:30", "Jane"), now=NOW, first_number=1)
+    assert local_times(thursday)["thank-you"] == ["Fri 09:00"]
+    assert local_times(friday)["thank-you"] == ["Mon 09:00"]
 
 
 def test_a_past_interview_is_due_now_and_at_night_the_next_morning(playbook) -> None:
@@ -93,6 +95,24 @@ def test_a_past_interview_is_due_now_and_at_night_the_next_morning(playbook) -> 
     night = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
     at_night = local_times(plan_nudges(playbook, past, now=night, first_number=1))
     assert {t for times in at_night.values() for t in times} == {"Fri 09:00"}
+
+
+def test_a_persons_own_window_decides_where_nudges_land(playbook) -> None:
+    weekend_worker = Day(
+        starts=time(7, 0), ends=time(12, 0), morning=time(7, 0), days=frozenset({5, 6})
+    )
+    nudges = plan_nudges(
+        playbook,
+        interview("2026-11-27T14:00", "Jane"),
+        now=NOW,
+        first_number=1,
+        day=weekend_worker,
+    )
+    assert {t for times in local_times(nudges).values() for t in times} <= {
+        "Sat 07:00",
+        "Sun 07:00",
+        "Sat 10:00",
+    }
 
 
 def test_without_named_interviewers_one_team_thank_you_is_planned(playbook) -> None:
