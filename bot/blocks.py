@@ -6,6 +6,7 @@ anything else a person typed is escaped here before it is shown.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.interview import Interview, Outcome, Person
@@ -13,7 +14,7 @@ from bot.lifecycle import FOLLOW_UP
 from bot.nudge import Nudge, NudgeState
 from bot.parsing import ADD_EXAMPLE
 from bot.text import escape, shorten
-from bot.timing import format_local, zone
+from bot.timing import Day, format_local, zone
 
 if TYPE_CHECKING:
     from bot.coach import OutcomeChange, Overview, Standing
@@ -31,6 +32,13 @@ DONE_ACTION = "nudge_done"
 SNOOZE_ACTION = "nudge_snooze"
 SKIP_ACTION = "nudge_skip"
 NUDGE_ACTIONS = (DONE_ACTION, SNOOZE_ACTION, SKIP_ACTION)
+SNOOZE_CHOICE_ACTION = "nudge_snooze_choice"
+#: Snooze choices offered beside the Snooze button (which means tomorrow morning).
+SNOOZE_CHOICES = (
+    ("later", "Later today"),
+    ("tomorrow", "Tomorrow morning"),
+    ("next-week", "Next week"),
+)
 OUTCOME_ACTION = "process_outcome"
 REMOVE_ACTION = "interview_remove"
 KEEP_ACTION = "interview_keep"
@@ -73,6 +81,15 @@ def read_button_value(value: str) -> tuple[str, int] | None:
     if not user_id or not number.isdigit() or len(number) > 9:
         return None
     return user_id, int(number)
+
+
+def read_snooze_choice(value: str) -> tuple[str, int, str] | None:
+    """(user id, nudge number, choice) from a snooze menu option, or None."""
+    head, _, choice = value.rpartition(":")
+    owner = read_button_value(head)
+    if owner is None or choice not in {c for c, _ in SNOOZE_CHOICES}:
+        return None
+    return owner[0], owner[1], choice
 
 
 def read_outcome_value(value: str) -> tuple[str, int, Outcome] | None:
@@ -127,6 +144,16 @@ def _buttons(person: Person, nudge: Nudge) -> dict[str, Any]:
         _button("Snooze", SNOOZE_ACTION, value),
         _button("Skip", SKIP_ACTION, value),
     ]
+    elements.append(
+        {
+            "type": "overflow",
+            "action_id": SNOOZE_CHOICE_ACTION,
+            "options": [
+                {"text": {"type": "plain_text", "text": label}, "value": f"{value}:{choice}"}
+                for choice, label in SNOOZE_CHOICES
+            ],
+        }
+    )
     if nudge.rule == FOLLOW_UP:
         elements.append(_heard_back(person, nudge.interview_id))
     return {"type": "actions", "block_id": f"nudge-{nudge.number}", "elements": elements}
@@ -343,6 +370,18 @@ def _planned_lines(planned: list[Nudge], tz: str) -> list[str]:
 def _reply(lines: list[str]) -> Message:
     text = "\n".join(lines)
     return {"text": lines[0], "blocks": [section(text)]}
+
+
+def build_settings(window: Day, tz: str, paused_until: datetime | None) -> Message:
+    """The person's window and pause, and how to change them."""
+    lines = [
+        "*Your settings*",
+        f"• Working window: {window.describe()} ({escape(tz)}, from your Slack profile)",
+        "• Paused until " + format_local(paused_until, tz) if paused_until else "• Not paused",
+        "Change them with `/interview settings days mon-fri hours 9-18`, "
+        "`/interview pause 2w` and `/interview resume`.",
+    ]
+    return _reply(lines)
 
 
 def build_remove_confirm(person: Person, interview: Interview) -> Message:

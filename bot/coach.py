@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.clock import Clock
 from bot.interview import Interview, Outcome, Person, Process, Profile
@@ -36,12 +36,16 @@ from bot.parsing import AddInputError, InterviewRequest, parse_add, parse_date
 from bot.playbook import Playbook, plan_nudges, plan_outcome_nudges
 from bot.store import PersonBook, Store
 from bot.text import escape, shorten
-from bot.timing import Day, next_morning, settle_in_day, zone
+from bot.timing import Day, next_morning, next_week, settle_in_day, zone
 
 LOGGER = logging.getLogger(__name__)
 
 WAITING_STATES = frozenset({NudgeState.SCHEDULED, NudgeState.SENDING})
 
+#: "Later today" as a snooze choice.
+LATER_TODAY = timedelta(hours=3)
+#: The longest pause the coach accepts.
+MAX_PAUSE = timedelta(days=90)
 #: How long a change can still be undone.
 UNDO_WINDOW = timedelta(minutes=10)
 #: Fields `/interview edit` can change.
@@ -266,17 +270,28 @@ class Coach:
         return self._change(person, number, lambda nudge: change(nudge, now), f"{verb} #")
 
     def snooze(
-        self, person: Person, number: int | None, *, delay: timedelta | None = None
+        self,
+        person: Person,
+        number: int | None,
+        *,
+        delay: timedelta | None = None,
+        choice: str = "tomorrow",
     ) -> NudgeChange:
-        """Snooze for `delay`, or (None) to the next morning; never into the night."""
+        """Snooze for `delay`, or to a `choice` (later today, tomorrow morning, next week).
+
+        Resolved in the person's zone and window: never into the night or a day off.
+        """
         now = self.clock.now()
-        tz = self.timezone(person)
-        local_now = now.astimezone(zone(tz))
+        local_now = now.astimezone(zone(self.timezone(person)))
         window = self.window(person)
-        if delay is None:
-            until = next_morning(local_now, window)
-        else:
+        if delay is not None:
             until = settle_in_day(local_now + delay, window)
+        elif choice == "later":
+            until = settle_in_day(local_now + LATER_TODAY, window)
+        elif choice == "next-week":
+            until = next_week(local_now, window)
+        else:
+            until = next_morning(local_now, window)
         return self._change(person, number, lambda nudge: snooze(nudge, until, now), "snooze #")
 
     def _change(
@@ -456,6 +471,58 @@ class Coach:
             planned, _ = self._settle(book, now)
         return Plan(edited, sorted(fresh + planned, key=lambda n: (n.due_at, n.number)), [])
 
+    def change_window(
+        self,
+        person: Person,
+        days: frozenset[int] | None,
+        starts: time | None,
+        ends: time | None,
+    ) -> Day:
+        """Set the person's working window; nudges outside it wait for its next opening."""
+        with self.store.transaction(person) as book:
+            profile = book.profile
+            current = profile.window or self.playbook.day
+            window = replace(
+                current,
+                days=days if days is not None else current.days,
+                starts=starts or current.starts,
+                ends=ends or current.ends,
+                morning=starts or current.starts,
+            )
+            if window.ends <= window.starts:
+                raise NudgeChangeRefused("The window has to end after it starts.")
+            book.save_profile(replace(profile, window=window))
+        return window
+
+    def pause(self, person: Person, until: datetime) -> datetime:
+        """Hold every nudge until `until` (a holiday, a break); nothing is dropped."""
+        now = self.clock.now()
+        if until <= now:
+            raise NudgeChangeRefused("A pause has to end in the future.")
+        if until - now > MAX_PAUSE:
+            raise NudgeChangeRefused(f"I can pause for {MAX_PAUSE.days} days at most.")
+        with self.store.transaction(person) as book:
+            book.save_profile(replace(book.profile, paused_until=until))
+        return until
+
+    def resume(self, person: Person) -> list[Nudge]:
+        """End a pause: everything held comes at the window's next opening, as one digest."""
+        now = self.clock.now()
+        with self.store.transaction(person) as book:
+            profile = book.profile
+            if profile.paused_until is None:
+                raise NudgeChangeRefused("You are not paused.")
+            window = profile.window or self.playbook.day
+            opening = settle_in_day(now.astimezone(zone(profile.tz)), window)
+            held = [
+                replace(n, due_at=opening, retry_at=None)
+                for n in book.nudges()
+                if n.state == NudgeState.SCHEDULED and n.due_at <= profile.paused_until
+            ]
+            book.save_nudges(held)
+            book.save_profile(replace(profile, paused_until=None))
+        return held
+
     def undo(self, person: Person) -> str:
         """Revert the person's last change, if it was made within the last few minutes."""
         now = self.clock.now()
@@ -494,7 +561,12 @@ class Coach:
             with self.store.transaction(person) as book:
                 profile = book.profile
                 local_now = now.astimezone(zone(profile.tz))
-                morning = settle_in_day(local_now, profile.window or self.playbook.day)
+                window = profile.window or self.playbook.day
+                morning = settle_in_day(local_now, window)
+                if profile.paused_until is not None and now < profile.paused_until:
+                    morning = settle_in_day(
+                        profile.paused_until.astimezone(local_now.tzinfo), window
+                    )
                 retry_pending = _retry_pending(book.nudges(), now)
                 ready: list[Nudge] = []
                 held: list[Nudge] = []

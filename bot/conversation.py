@@ -6,6 +6,7 @@ Both ways in (slash commands and DM words) share these answers, so they behave t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.blocks import (
     Message,
@@ -16,12 +17,20 @@ from bot.blocks import (
     build_outcome_reply,
     build_overview,
     build_plan_reply,
+    build_settings,
 )
 from bot.coach import Coach
 from bot.interview import Outcome, Person
 from bot.nudge import Nudge, NudgeChangeRefused
-from bot.parsing import Reply
+from bot.parsing import (
+    AddInputError,
+    Reply,
+    parse_date,
+    parse_duration,
+    parse_window_change,
+)
 from bot.text import escape
+from bot.timing import format_local, zone
 
 
 @dataclass(frozen=True)
@@ -116,3 +125,58 @@ def from_words(coach: Coach, person: Person, reply: Reply) -> Answer | None:
     if reply.verb == "undo":
         return undo(coach, person)
     return None
+
+
+def settings(coach: Coach, person: Person, text: str) -> Answer:
+    """Show the working window, or change it: `days mon-fri`, `hours 9-18`."""
+    if text.strip():
+        try:
+            days, starts, ends = parse_window_change(text)
+            coach.change_window(person, days, starts, ends)
+        except (AddInputError, NudgeChangeRefused) as problem:
+            reason = problem.problem if isinstance(problem, AddInputError) else str(problem)
+            return Answer(build_notice(reason))
+    profile = coach.profile(person)
+    return Answer(build_settings(coach.window(person), profile.tz or "UTC", profile.paused_until))
+
+
+def pause(coach: Coach, person: Person, text: str) -> Answer:
+    """`pause 2w` or `pause until dec 20`: nothing arrives until then."""
+    now = coach.clock.now()
+    tz = coach.timezone(person)
+    wanted = text.strip().lower().removeprefix("for ").strip()
+    until = None
+    length = parse_duration(wanted)
+    if length is not None:
+        until = now + length
+    else:
+        day = parse_date(
+            wanted.removeprefix("until ").removeprefix("till ").strip(), now=now, tz=tz
+        )
+        if day is not None:
+            opening = coach.window(person).starts
+            until = datetime.combine(day, opening, tzinfo=zone(tz))
+    if until is None:
+        return Answer(
+            build_notice("Say how long, like `/interview pause 2w` or `pause until dec 20`.")
+        )
+    try:
+        coach.pause(person, until)
+    except NudgeChangeRefused as refusal:
+        return Answer(build_notice(str(refusal)))
+    return Answer(
+        build_notice(
+            f":palm_tree: Paused until {format_local(until, tz)}. Nothing arrives before then; "
+            "whatever comes due waits and arrives together after. "
+            "`/interview resume` ends it early."
+        )
+    )
+
+
+def resume(coach: Coach, person: Person) -> Answer:
+    try:
+        held = coach.resume(person)
+    except NudgeChangeRefused as refusal:
+        return Answer(build_notice(str(refusal)))
+    count = f"{len(held)} held reminder(s) arrive" if held else "Reminders arrive"
+    return Answer(build_notice(f"Welcome back! {count} at the next opening of your window."))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import dateparser
 
 from bot.interview import Interviewer, Outcome
+from bot.timing import DAY_NAMES
 
 __all__ = [
     "ADD_EXAMPLE",
@@ -603,3 +604,75 @@ def parse_date(text: str, *, now: datetime, tz: str) -> date | None:
     except Exception:  # dateparser raises many kinds of error on odd input
         return None
     return None if parsed is None else parsed.date()
+
+
+_HOURS = re.compile(
+    r"^(?P<sh>\d{1,2})(?::(?P<sm>\d{2}))?\s*(?:-|–|to)\s*(?P<eh>\d{1,2})(?::(?P<em>\d{2}))?$"
+)
+_DAY_RANGE = re.compile(r"^(?P<first>[a-z]{3})[a-z]*\s*(?:-|–|to)\s*(?P<last>[a-z]{3})[a-z]*$")
+_WEEKDAYS = tuple(name.lower() for name in DAY_NAMES)
+
+
+def parse_window_change(text: str) -> tuple[frozenset[int] | None, time | None, time | None]:
+    """Read `days mon-fri`, `days mon,wed,fri`, `hours 9-18`, `hours 8:30-17:00` (or both).
+
+    Returns (days, starts, ends), None where the text did not say; raises AddInputError with
+    the reason when it says something that cannot be a working window.
+    """
+    days: frozenset[int] | None = None
+    starts: time | None = None
+    ends: time | None = None
+    words = text.lower().replace(",", " , ").split()
+    if not words:
+        raise AddInputError("Say which days or hours, like `days mon-fri` or `hours 9-18`.")
+    section: list[str] = []
+    parts: list[tuple[str, str]] = []
+    for word in [*words, "<end>"]:
+        if word in ("days", "hours", "<end>"):
+            if section:
+                parts.append((section[0], " ".join(section[1:])))
+            section = [word]
+        elif section:
+            section.append(word)
+        else:
+            raise AddInputError("Start with `days` or `hours`, like `days mon-fri hours 9-18`.")
+    for kind, value in parts:
+        if kind == "days":
+            days = _read_weekdays(value)
+        else:
+            starts, ends = _read_hours(value)
+    return days, starts, ends
+
+
+def _read_weekdays(value: str) -> frozenset[int]:
+    value = value.replace(" , ", ",").replace(" ", ",").strip(",")
+    if match := _DAY_RANGE.match(value.replace(",", "")):
+        first, last = match.group("first"), match.group("last")
+        if first in _WEEKDAYS and last in _WEEKDAYS:
+            a, b = _WEEKDAYS.index(first), _WEEKDAYS.index(last)
+            return (
+                frozenset(range(a, b + 1)) if a <= b else frozenset([*range(a, 7), *range(b + 1)])
+            )
+    found = set()
+    for name in filter(None, value.split(",")):
+        key = name[:3]
+        if key not in _WEEKDAYS:
+            raise AddInputError(f"I don't know the day {_quote(name, 20)}. Try `days mon-fri`.")
+        found.add(_WEEKDAYS.index(key))
+    if not found:
+        raise AddInputError("Name at least one day, like `days mon-fri`.")
+    return frozenset(found)
+
+
+def _read_hours(value: str) -> tuple[time, time]:
+    match = _HOURS.match(value.replace(" ", ""))
+    if not match:
+        raise AddInputError("Write hours like `hours 9-18` or `hours 8:30-17:00`.")
+    sh, eh = int(match.group("sh")), int(match.group("eh"))
+    sm, em = int(match.group("sm") or 0), int(match.group("em") or 0)
+    if sh > 23 or eh > 24 or sm > 59 or em > 59 or (eh == 24 and em):
+        raise AddInputError("Hours run from 0 to 24, like `hours 9-18`.")
+    starts, ends = time(sh, sm), time(23, 59) if eh == 24 else time(eh, em)
+    if ends <= starts or (ends.hour * 60 + ends.minute) - (starts.hour * 60 + starts.minute) < 60:
+        raise AddInputError("The window must be at least an hour, and end after it starts.")
+    return starts, ends

@@ -126,3 +126,9 @@ def read_days(names: list[object]) -> frozenset[int] | None:
             return None
         found.add(DAY_NAMES.index(key.title()))
     return frozenset(found)
+
+
+def next_week(local: datetime, day: Day) -> datetime:
+    """The window's first opening in the coming week (from next Monday on)."""
+    monday = local + timedelta(days=7 - local.weekday())
+    return settle_in_day(at_time(monday, time(0, 0)), day)

@@ -16,6 +16,7 @@ from bot.blocks import (
     build_overview,
     build_plan_reply,
     read_button_value,
+    read_snooze_choice,
 )
 from bot.coach import Overview, Standing
 from bot.interview import Interview, Interviewer, Person, Process
@@ -47,9 +48,17 @@ def section_texts(message: dict) -> list[str]:
 def test_a_sent_nudge_has_done_snooze_skip_buttons_that_name_its_owner() -> None:
     message = build_nudge_message(ME, [nudge(4)], "UTC")
     (actions,) = [b for b in message["blocks"] if b["type"] == "actions"]
-    labels = [e["text"]["text"] for e in actions["elements"]]
-    assert labels == ["Done", "Snooze", "Skip"]
-    assert {e["value"] for e in actions["elements"]} == {"U1:4"}
+    buttons = [e for e in actions["elements"] if e["type"] == "button"]
+    assert [e["text"]["text"] for e in buttons] == ["Done", "Snooze", "Skip"]
+    assert {e["value"] for e in buttons} == {"U1:4"}
+    (menu,) = [e for e in actions["elements"] if e["type"] == "overflow"]
+    assert [o["value"] for o in menu["options"]] == [
+        "U1:4:later",
+        "U1:4:tomorrow",
+        "U1:4:next-week",
+    ]
+    assert read_snooze_choice("U1:4:next-week") == ("U1", 4, "next-week")
+    assert read_snooze_choice("U1:4:never") is None
     assert read_button_value("U1:4") == ("U1", 4)
     assert read_button_value("U1:x") is None and read_button_value("garbage") is None
     assert message["metadata"] == {"event_type": NUDGE_EVENT, "event_payload": {"nudges": ["4.0"]}}

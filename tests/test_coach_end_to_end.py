@@ -26,7 +26,7 @@ def buttons(message, number: int) -> dict[str, str]:
     """action_id -> value of the buttons for nudge `number` in a DM."""
     for block in message.blocks:
         if block["type"] == "actions" and block["block_id"] == f"nudge-{number}":
-            return {e["action_id"]: e["value"] for e in block["elements"]}
+            return {e["action_id"]: e["value"] for e in block["elements"] if "value" in e}
     return {}
 
 

@@ -15,9 +15,11 @@ from bot.blocks import (
     OUTCOME_ACTION,
     REMOVE_ACTION,
     SNOOZE_ACTION,
+    SNOOZE_CHOICE_ACTION,
     build_notice,
     read_button_value,
     read_outcome_value,
+    read_snooze_choice,
 )
 from bot.coach import NudgeChange
 from bot.interview import Person
@@ -33,6 +35,7 @@ LOGGER = logging.getLogger(__name__)
 def register(app: App) -> None:
     for action_id in NUDGE_ACTIONS:
         app.action(action_id)(nudge_button)
+    app.action(SNOOZE_CHOICE_ACTION)(snooze_choice)
     app.action(OUTCOME_ACTION)(heard_back)
     app.action(REMOVE_ACTION)(remove_interview)
     app.action(KEEP_ACTION)(keep_interview)
@@ -46,6 +49,26 @@ def _refuse_foreign(ack: Ack, respond: Respond, person: Person) -> None:
         replace_original=False,
         **build_notice("That item isn't one of yours, so I left it alone."),
     )
+
+
+def snooze_choice(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+) -> None:
+    """Later today, tomorrow morning or next week, from the menu beside Snooze."""
+    services: Services = context["services"]
+    person = _clicker(body)
+    choice = read_snooze_choice(str((action.get("selected_option") or {}).get("value", "")))
+    if choice is None or choice[0] != person.user_id:
+        _refuse_foreign(ack, respond, person)
+        return
+    try:
+        change = services.coach.snooze(person, choice[1], choice=choice[2])
+    except NudgeChangeRefused as refusal:
+        ack()
+        respond(response_type="ephemeral", replace_original=False, **build_notice(str(refusal)))
+        return
+    ack()
+    services.delivery.refresh_messages(person, [change.nudge])
 
 
 def heard_back(

@@ -87,6 +87,9 @@ PROCESS_VERBS: dict[str, Callable[[Coach, Person, str], conversation.Answer]] = 
         coach, person, text.removeprefix("up").strip()
     ),
     "edit": conversation.edit_interview,
+    "settings": conversation.settings,
+    "pause": conversation.pause,
+    "resume": lambda coach, person, _: conversation.resume(coach, person),
     "undo": lambda coach, person, _: conversation.undo(coach, person),
 }
 
