@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from bot.clock import Clock
 from bot.coach import Coach
 from bot.delivery import Delivery
-from bot.listeners import actions, commands, events
+from bot.listeners import actions, commands, events, home
 
 LOGGER = logging.getLogger(__name__)
 
@@ -80,6 +80,7 @@ def build_app(*, client: WebClient, signing_secret: str | None, services: Servic
     commands.register(app)
     actions.register(app)
     events.register(app)
+    home.register(app)
 
     @app.error
     def report_error(error: Exception, body: dict[str, Any]) -> None:

@@ -384,6 +384,58 @@ def build_settings(window: Day, tz: str, paused_until: datetime | None) -> Messa
     return _reply(lines)
 
 
+#: Slack's limit on blocks in a Home tab or modal view.
+VIEW_BLOCK_LIMIT = 100
+#: Open items shown with buttons on the Home tab; the rest are summarised.
+HOME_ITEMS = 12
+
+
+def build_home(
+    person: Person, overview: Overview, window: Day, paused_until: datetime | None
+) -> dict[str, Any]:
+    """The Home tab: pipeline, upcoming interviews, processes, open items, settings.
+
+    Bounded whatever the person stores: long lists are cut to whole lines with a count of
+    the rest, and only the first open items carry buttons.
+    """
+    tz = overview.tz
+    standings = overview.standings
+    closed = sum(1 for s in standings if s.process.closed)
+    waiting = sum(
+        1 for s in standings if not s.process.closed and s.process.outcome.value == "waiting"
+    )
+    blocks: Blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": "Interview Coach"}},
+        section(
+            f"*Pipeline* · {len(standings) - closed} active · {waiting} waiting to hear back · "
+            f"{closed} closed"
+        ),
+    ]
+    if overview.upcoming:
+        lines = [
+            f"• *{escape(i.company)}* · {escape(i.role)} · {format_local(i.starts_at, tz)}"
+            for i in overview.upcoming
+        ]
+        blocks.append(section(_listing("*Upcoming interviews*", lines)))
+    if standings:
+        lines = [_standing_line(standing, tz) for standing in standings]
+        blocks.append(section(_listing("*Your processes*", lines)))
+    items = [n for n in overview.open_nudges if n.state == NudgeState.SENT]
+    if items:
+        blocks.append({"type": "divider"})
+        blocks.append(section(f"*Open items* ({len(items)})"))
+        for nudge in items[:HOME_ITEMS]:
+            blocks.append(section(f"*#{nudge.number} · {nudge.title}*"))
+            blocks.append(_buttons(person, nudge))
+        if len(items) > HOME_ITEMS:
+            blocks.append(context(f"…and {len(items) - HOME_ITEMS} more: `/interview list`."))
+    if not standings and not items:
+        blocks.append(section(f"Nothing here yet. Add an interview with `{ADD_EXAMPLE}`."))
+    blocks.append({"type": "divider"})
+    blocks.append(build_settings(window, tz, paused_until)["blocks"][0])
+    return {"type": "home", "blocks": blocks[:VIEW_BLOCK_LIMIT]}
+
+
 def build_remove_confirm(person: Person, interview: Interview) -> Message:
     """Removing loses the interview's reminders, so it asks first."""
     value = f"{person.user_id}:{interview.id}"

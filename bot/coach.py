@@ -147,6 +147,13 @@ class Coach:
     def timezone(self, person: Person) -> str:
         return self.profile(person).tz or "UTC"
 
+    def remember_home_opened(self, person: Person) -> None:
+        """From now on the Home tab is kept current after every change."""
+        with self.store.transaction(person) as book:
+            profile = book.profile
+            if not profile.home_opened:
+                book.save_profile(replace(profile, home_opened=True))
+
     def remember_dm_channel(self, person: Person, channel: str) -> None:
         with self.store.transaction(person) as book:
             book.save_profile(replace(book.profile, dm_channel=channel))

@@ -15,7 +15,7 @@ import time
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.blocks import DIGEST_SIZE, build_nudge_message
+from bot.blocks import DIGEST_SIZE, build_home, build_nudge_message
 from bot.coach import Coach, DueBatch
 from bot.interview import Person
 from bot.messenger import Messenger
@@ -127,3 +127,20 @@ class Delivery:
                 self.refresh_message(person, channel, ts)
             except _SLACK_FAILURES as error:
                 LOGGER.warning("Could not redraw a message for %s: %s", person.user_id, error)
+
+    def publish_home(self, person: Person) -> None:
+        """Redraw the person's Home tab from the store, if they ever opened it.
+
+        A failure only costs freshness: the next change or visit draws it again.
+        """
+        coach = self.coach
+        profile = coach.profile(person)
+        if not profile.home_opened:
+            return
+        view = build_home(
+            person, coach.overview(person), coach.window(person), profile.paused_until
+        )
+        try:
+            self.messenger.publish_home(person.user_id, view)
+        except _SLACK_FAILURES as error:
+            LOGGER.warning("Could not publish the Home tab of %s: %s", person.user_id, error)

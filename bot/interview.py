@@ -147,6 +147,7 @@ class Profile:
     next_nudge_number: int = 1
     window: Day | None = None
     paused_until: datetime | None = None
+    home_opened: bool = False
 
     def to_record(self) -> dict[str, Any]:
         checked = self.tz_checked_at
@@ -160,6 +161,7 @@ class Profile:
                 "ends": f"{window.ends:%H:%M}",
             },
             "paused_until": None if self.paused_until is None else self.paused_until.timestamp(),
+            "home_opened": self.home_opened,
             "tz": self.tz,
             "tz_checked_at": None if checked is None else checked.timestamp(),
             "dm_channel": self.dm_channel,
@@ -182,6 +184,7 @@ class Profile:
                 days=frozenset(window["days"]),
             ),
             paused_until=None if paused is None else _utc(paused),
+            home_opened=bool(record.get("home_opened", False)),
             tz=record.get("tz"),
             tz_checked_at=None if checked is None else _utc(checked),
             dm_channel=record.get("dm_channel"),

@@ -31,6 +31,8 @@ class Messenger(Protocol):
 
     def find_marked(self, channel: str, marks: set[str]) -> dict[str, str]: ...
 
+    def publish_home(self, user_id: str, view: dict[str, Any]) -> None: ...
+
 
 def retry_handlers(*, on_connection_errors: bool = True) -> list[RetryHandler]:
     """Retry 429s (honouring Retry-After) and 5xx with backoff, and dropped connections.
@@ -102,3 +104,6 @@ class SlackMessenger:
                 if mark in marks and mark not in found:
                     found[mark] = str(message["ts"])
         return found
+
+    def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
+        self.client.views_publish(user_id=user_id, view=view)

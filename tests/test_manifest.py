@@ -36,7 +36,8 @@ def test_the_manifest_has_what_slack_requires_and_people_need() -> None:
     settings = MANIFEST["settings"]
     assert settings["socket_mode_enabled"] is True
     assert settings["interactivity"]["is_enabled"] is True
-    assert settings["event_subscriptions"]["bot_events"] == ["message.im"]
+    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened", "message.im"]
+    assert home["home_tab_enabled"] is True
 
 
 def test_the_scopes_are_exactly_those_the_bot_uses(bot: Bot) -> None:

@@ -69,6 +69,7 @@ def snooze_choice(
         return
     ack()
     services.delivery.refresh_messages(person, [change.nudge])
+    services.delivery.publish_home(person)
 
 
 def heard_back(
@@ -85,6 +86,7 @@ def heard_back(
     ack()
     respond(response_type="ephemeral", replace_original=False, **answer.message)
     services.delivery.refresh_messages(person, answer.refresh)
+    services.delivery.publish_home(person)
 
 
 def remove_interview(
@@ -110,6 +112,7 @@ def remove_interview(
             "`/interview undo` brings it back within a few minutes."
         ),
     )
+    services.delivery.publish_home(person)
 
 
 def keep_interview(ack: Ack, respond: Respond) -> None:
@@ -146,10 +149,8 @@ def nudge_button(
         respond(response_type="ephemeral", replace_original=False, **build_notice(str(refusal)))
         return
     ack()
-    channel = body.get("channel", {}).get("id") or change.nudge.channel
-    ts = body.get("container", {}).get("message_ts") or change.nudge.message_ts
-    if channel and ts:
-        services.delivery.refresh_message(person, channel, ts)
+    services.delivery.refresh_messages(person, [change.nudge])
+    services.delivery.publish_home(person)
 
 
 def _apply(services: Services, person: Person, action_id: str, number: int) -> NudgeChange:

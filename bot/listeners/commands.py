@@ -48,7 +48,8 @@ def interview_command(
     coach = services.coach
     if verb in ("", "help"):
         ack(response_type="ephemeral", **build_help())
-    elif verb == "add":
+        return
+    if verb == "add":
         if coach.knows_timezone(person):
             ack(response_type="ephemeral", **_add(services, person, rest))
         else:
@@ -69,6 +70,8 @@ def interview_command(
             text=text,
             blocks=build_notice(text)["blocks"] + help_message["blocks"],
         )
+        return
+    services.delivery.publish_home(person)
 
 
 def _status(coach: Coach, person: Person, text: str) -> conversation.Answer:

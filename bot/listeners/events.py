@@ -47,3 +47,4 @@ def direct_message(event: dict[str, Any], context: BoltContext, say: Say) -> Non
         )
     say(**answer.message)
     services.delivery.refresh_messages(person, answer.refresh)
+    services.delivery.publish_home(person)

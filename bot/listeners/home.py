@@ -1,0 +1,39 @@
+"""The App Home tab: shown when a person opens it, and kept current after every change."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.interview import Person
+from bot.messenger import SlackMessenger
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+LOGGER = logging.getLogger(__name__)
+
+
+def register(app: App) -> None:
+    app.event("app_home_opened")(home_opened)
+
+
+def home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    """Opening Home is a good moment to refresh the person's time zone, then draw the tab."""
+    if event.get("tab", "home") != "home" or not event.get("user"):
+        return
+    services: Services = context["services"]
+    person = Person(context.team_id or event.get("team", ""), event["user"])
+    if not services.coach.knows_timezone(person):
+        try:
+            tz = SlackMessenger(client).timezone(person.user_id)
+        except (SlackApiError, SlackClientError, OSError) as error:
+            LOGGER.warning("users.info failed for %s: %s", person.user_id, error)
+            tz = None
+        services.coach.remember_timezone(person, tz)
+    services.coach.remember_home_opened(person)
+    services.delivery.publish_home(person)
