@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
+from bot.calendar_file import build_calendar
 from bot.clock import Clock
 from bot.interview import Interview, Outcome, Person, Process, Profile
 from bot.lifecycle import (
@@ -529,6 +530,19 @@ class Coach:
             book.save_nudges(held)
             book.save_profile(replace(profile, paused_until=None))
         return held
+
+    def calendar(self, person: Person) -> bytes:
+        """The person's interviews and coming follow-ups as an .ics file."""
+        now = self.clock.now()
+        with self.store.transaction(person) as book:
+            interviews = book.interviews()
+            follow_ups = [
+                n
+                for n in book.nudges()
+                if n.rule == FOLLOW_UP and n.state == NudgeState.SCHEDULED and n.due_at >= now
+            ]
+            tz = book.profile.tz or "UTC"
+        return build_calendar(person, interviews, follow_ups, tz=tz, now=now)
 
     def undo(self, person: Person) -> str:
         """Revert the person's last change, if it was made within the last few minutes."""

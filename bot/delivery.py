@@ -144,3 +144,13 @@ class Delivery:
             self.messenger.publish_home(person.user_id, view)
         except _SLACK_FAILURES as error:
             LOGGER.warning("Could not publish the Home tab of %s: %s", person.user_id, error)
+
+    def send_file(self, person: Person, filename: str, content: bytes, comment: str) -> bool:
+        """Put a file in the person's DM; False (and logged) when Slack would not take it."""
+        try:
+            channel = self.coach.profile(person).dm_channel or self._open_dm(person)
+            self.messenger.upload(channel, filename, content, comment)
+        except _SLACK_FAILURES as error:
+            LOGGER.warning("Could not send %s to %s: %s", filename, person.user_id, error)
+            return False
+        return True

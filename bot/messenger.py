@@ -33,6 +33,8 @@ class Messenger(Protocol):
 
     def publish_home(self, user_id: str, view: dict[str, Any]) -> None: ...
 
+    def upload(self, channel: str, filename: str, content: bytes, comment: str) -> None: ...
+
 
 def retry_handlers(*, on_connection_errors: bool = True) -> list[RetryHandler]:
     """Retry 429s (honouring Retry-After) and 5xx with backoff, and dropped connections.
@@ -107,3 +109,8 @@ class SlackMessenger:
 
     def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
         self.client.views_publish(user_id=user_id, view=view)
+
+    def upload(self, channel: str, filename: str, content: bytes, comment: str) -> None:
+        self.client.files_upload_v2(
+            channel=channel, filename=filename, content=content, initial_comment=comment
+        )

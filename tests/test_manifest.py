@@ -17,6 +17,10 @@ SCOPE_OF = {
     "conversations.open": "im:write",
     "conversations.history": "im:history",
     "users.info": "users:read",
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
+    "views.publish": None,
+    "views.open": None,
     "auth.test": None,
     "response": None,
 }
@@ -47,6 +51,8 @@ def test_the_scopes_are_exactly_those_the_bot_uses(bot: Bot) -> None:
     assert eventually(lambda: any(n.attempts for n in bot.nudges()), 10)
     bot.advance(timedelta(minutes=5))
     bot.dm("done")
+    bot.command("calendar")
+    assert bot.standin.wait_for(lambda s: bool(s.files()), timeout=10)
 
     used = {SCOPE_OF[call.method] for call in bot.standin.calls} - {None}
     declared = set(MANIFEST["oauth_config"]["scopes"]["bot"])

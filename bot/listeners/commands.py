@@ -56,6 +56,21 @@ def interview_command(
             ack()
             _learn_timezone(services, person, client)
             respond(response_type="ephemeral", **_add(services, person, rest))
+    elif verb == "calendar":
+        ack(
+            response_type="ephemeral",
+            **build_notice(":calendar: Sending your calendar file to our direct messages."),
+        )
+        content = coach.calendar(person)
+        comment = (
+            "Your interviews and coming follow-ups. Open the file to add them to your calendar."
+        )
+        if not services.delivery.send_file(person, "interviews.ics", content, comment):
+            respond(
+                response_type="ephemeral",
+                **build_notice("Slack would not take the file just now; please try again."),
+            )
+        return
     elif verb == "remove" or verb == "delete":
         ack(response_type="ephemeral", **_confirm_removal(services, person, rest))
     elif verb in PROCESS_VERBS:
