@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from bot.clock import Clock
 from bot.coach import Coach
 from bot.delivery import Delivery
-from bot.listeners import actions, commands, events, home
+from bot.listeners import actions, commands, events, home, views
 
 LOGGER = logging.getLogger(__name__)
 
@@ -81,6 +81,7 @@ def build_app(*, client: WebClient, signing_secret: str | None, services: Servic
     actions.register(app)
     events.register(app)
     home.register(app)
+    views.register(app)
 
     @app.error
     def report_error(error: Exception, body: dict[str, Any]) -> None:

@@ -436,6 +436,106 @@ def build_home(
     return {"type": "home", "blocks": blocks[:VIEW_BLOCK_LIMIT]}
 
 
+ADD_FORM = "interview_add"
+#: Input block ids of the add form; `response_action: errors` names them.
+FORM_FIELDS = ("company", "role", "date", "time", "duration", "interviewers", "notes")
+DURATIONS = (
+    ("30", "30 minutes"),
+    ("45", "45 minutes"),
+    ("60", "1 hour"),
+    ("90", "1.5 hours"),
+    ("120", "2 hours"),
+    ("180", "3 hours"),
+)
+
+
+def build_add_form(
+    prefill: dict[str, str], problem: tuple[str, str] | None = None
+) -> dict[str, Any]:
+    """The `/interview add` modal, pre-filled with what was understood.
+
+    `problem` (field, message) shows as that field's hint, so the person sees what to fix.
+    """
+
+    def text_input(
+        field: str,
+        label: str,
+        *,
+        optional: bool = False,
+        multiline: bool = False,
+        placeholder: str = "",
+        limit: int = 100,
+    ) -> dict[str, Any]:
+        element: dict[str, Any] = {
+            "type": "plain_text_input",
+            "action_id": "value",
+            "multiline": multiline,
+            "max_length": limit,
+        }
+        if prefill.get(field):
+            element["initial_value"] = shorten(prefill[field], limit)
+        if placeholder:
+            element["placeholder"] = {"type": "plain_text", "text": placeholder}
+        return _input(field, label, element, optional=optional)
+
+    def _input(field: str, label: str, element: dict[str, Any], *, optional: bool = False) -> dict:
+        block: dict[str, Any] = {
+            "type": "input",
+            "block_id": field,
+            "label": {"type": "plain_text", "text": label},
+            "element": element,
+            "optional": optional,
+        }
+        if problem and problem[0] == field:
+            block["hint"] = {"type": "plain_text", "text": shorten(problem[1], 150)}
+        return block
+
+    date_picker: dict[str, Any] = {"type": "datepicker", "action_id": "value"}
+    if prefill.get("date"):
+        date_picker["initial_date"] = prefill["date"]
+    time_picker: dict[str, Any] = {"type": "timepicker", "action_id": "value"}
+    if prefill.get("time"):
+        time_picker["initial_time"] = prefill["time"]
+    options = [
+        {"text": {"type": "plain_text", "text": label}, "value": value}
+        for value, label in DURATIONS
+    ]
+    chosen = next((o for o in options if o["value"] == prefill.get("duration", "60")), options[2])
+    blocks = [
+        text_input("company", "Company", placeholder="Acme"),
+        text_input("role", "Role", placeholder="Staff Engineer"),
+        _input("date", "Date", date_picker),
+        _input("time", "Start time (your time zone)", time_picker),
+        _input(
+            "duration",
+            "Length",
+            {
+                "type": "static_select",
+                "action_id": "value",
+                "options": options,
+                "initial_option": chosen,
+            },
+        ),
+        text_input(
+            "interviewers",
+            "Interviewers (one per line; an email or LinkedIn URL after the name is fine)",
+            optional=True,
+            multiline=True,
+            placeholder="Jane Doe <jane@acme.com>\nBob Smith https://www.linkedin.com/in/bob",
+            limit=2000,
+        ),
+        text_input("notes", "Notes", optional=True, multiline=True, limit=2000),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": ADD_FORM,
+        "title": {"type": "plain_text", "text": "Add an interview"},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": blocks,
+    }
+
+
 def build_remove_confirm(person: Person, interview: Interview) -> Message:
     """Removing loses the interview's reminders, so it asks first."""
     value = f"{person.user_id}:{interview.id}"

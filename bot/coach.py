@@ -185,6 +185,7 @@ class Coach:
                 process_id=process.id if process else interview_id,
                 round=max((i.round for i in rounds), default=0) + 1,
                 created_at=now,
+                notes=request.notes,
             )
             if process is None:
                 process = Process(interview_id, request.company, request.role)

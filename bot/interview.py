@@ -38,6 +38,14 @@ class Interviewer:
 
     name: str
     slack_id: str | None = None
+    contact: str | None = None
+
+    @property
+    def linkedin(self) -> str | None:
+        """Their LinkedIn profile, when the person gave one."""
+        if self.contact and "linkedin.com/" in self.contact:
+            return self.contact if self.contact.startswith("http") else f"https://{self.contact}"
+        return None
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,7 @@ class Interview:
     process_id: int = 0
     round: int = 1
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    notes: str = ""
 
     def to_record(self) -> dict[str, Any]:
         """A JSON-friendly dict: the shape the store keeps."""
@@ -64,7 +73,8 @@ class Interview:
             "starts_at": self.starts_at.timestamp(),
             "ends_at": self.ends_at.timestamp(),
             "tz": self.tz,
-            "interviewers": [[i.name, i.slack_id] for i in self.interviewers],
+            "interviewers": [[i.name, i.slack_id, i.contact] for i in self.interviewers],
+            "notes": self.notes,
             "process_id": self.process_id or self.id,
             "round": self.round,
             "created_at": self.created_at.timestamp(),
@@ -79,7 +89,8 @@ class Interview:
             starts_at=_utc(record["starts_at"]),
             ends_at=_utc(record["ends_at"]),
             tz=record["tz"],
-            interviewers=tuple(Interviewer(name, sid) for name, sid in record["interviewers"]),
+            interviewers=tuple(Interviewer(*fields) for fields in record["interviewers"]),
+            notes=record.get("notes", ""),
             process_id=int(record.get("process_id") or record["id"]),
             round=int(record.get("round", 1)),
             created_at=_utc(record["created_at"]),

@@ -65,6 +65,7 @@ class InterviewRequest:
     starts_at: datetime
     duration: timedelta
     interviewers: tuple[Interviewer, ...]
+    notes: str = ""
 
 
 class AddInputError(ValueError):
@@ -676,3 +677,116 @@ def _read_hours(value: str) -> tuple[time, time]:
     if ends <= starts or (ends.hour * 60 + ends.minute) - (starts.hour * 60 + starts.minute) < 60:
         raise AddInputError("The window must be at least an hour, and end after it starts.")
     return starts, ends
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"(?:https?://|www\.|linkedin\.com/)\S+", re.IGNORECASE)
+#: Words in a problem that say which form field it is about.
+_FIELD_WORDS = (
+    ("company", "company"),
+    ("role", "role"),
+    ("time", "time"),
+    ("interviewer", "interviewers"),
+    ("long", "duration"),
+    ("when", "date"),
+    ("date", "date"),
+)
+MAX_NOTES_LENGTH = 2000
+
+
+def read_add_form(values: dict[str, str], *, now: datetime, tz: str) -> InterviewRequest:
+    """The add form's fields, checked exactly as `/interview add` text is checked.
+
+    `values` maps form fields (company, role, date "YYYY-MM-DD", time "HH:MM", duration in
+    minutes, interviewers one per line, notes) to what was entered.
+    """
+    missing = [f for f in ("company", "role", "date", "time") if not values.get(f, "").strip()]
+    if missing:
+        raise AddInputError(f"Please fill in the {missing[0]}.")
+    minutes = values.get("duration", "60").strip() or "60"
+    if not minutes.isdigit():
+        raise AddInputError("Pick how long the interview is.")
+    text = (
+        f"{_form_field(values['company'])} | {_form_field(values['role'])} | "
+        f"{values['date'].strip()} {values['time'].strip()} | for {int(minutes)}m"
+    )
+    request = parse_add(text, now=now, tz=tz)
+    notes = values.get("notes", "").strip()
+    company, role = values["company"].strip(), values["role"].strip()
+    if len(notes) > MAX_NOTES_LENGTH:
+        raise AddInputError(f"Please keep the notes under {MAX_NOTES_LENGTH} characters.")
+    return InterviewRequest(
+        company=company if len(company) <= MAX_COMPANY_LENGTH else request.company,
+        role=role if len(role) <= MAX_ROLE_LENGTH else request.role,
+        starts_at=request.starts_at,
+        duration=request.duration,
+        interviewers=read_interviewer_lines(values.get("interviewers", "")),
+        notes=notes,
+    )
+
+
+def read_interviewer_lines(text: str) -> tuple[Interviewer, ...]:
+    """One interviewer a line: a name, then optionally an email or a LinkedIn address."""
+    found: list[Interviewer] = []
+    for line in text.splitlines():
+        contact_match = _EMAIL.search(line) or _URL.search(line)
+        contact = contact_match.group(0).strip("<>()[],;") if contact_match else None
+        name = line.replace(contact_match.group(0), " ") if contact_match else line
+        name = " ".join(name.replace("<", " ").replace(">", " ").split()).strip(" ,;-–")
+        if not name:
+            continue
+        if len(name) > MAX_INTERVIEWER_NAME_LENGTH:
+            raise AddInputError(
+                f"Interviewer names can be up to {MAX_INTERVIEWER_NAME_LENGTH} characters."
+            )
+        if name.casefold() not in {i.name.casefold() for i in found}:
+            found.append(Interviewer(name, None, contact))
+    if len(found) > MAX_INTERVIEWERS:
+        raise AddInputError(f"I can keep up to {MAX_INTERVIEWERS} interviewers per interview.")
+    return tuple(found)
+
+
+def form_field_of(problem: str) -> str:
+    """Which add-form field a problem is about, so the form can point at it.
+
+    The problems name their subject first ("The role is missing; put it after the
+    company"), so the earliest field word wins.
+    """
+    lowered = problem.lower()
+    found = [(lowered.find(word), field) for word, field in _FIELD_WORDS if word in lowered]
+    return min(found)[1] if found else "company"
+
+
+def prefill_from_text(text: str, *, now: datetime, tz: str) -> dict[str, str]:
+    """What `/interview add` text already says, as add-form values, for a pre-filled form."""
+    head, _, people = _split_with(text)
+    parts = [p.strip() for p in _FIELD_SEPARATOR.split(head) if p.strip()]
+    values: dict[str, str] = {}
+    if parts:
+        values["company"] = parts[0]
+    if len(parts) > 1:
+        values["role"] = parts[1]
+    if len(parts) > 2:
+        when = " ".join(parts[2:])
+        day = parse_date(when, now=now, tz=tz)
+        if day is not None and re.search(
+            r"\d|today|tomorrow|yesterday|mon|tue|wed|thu|fri|sat|sun", when, re.I
+        ):
+            values["date"] = day.isoformat()
+        moment = _find_time_of_day(when)
+        if moment is not None and moment != _IMPOSSIBLE_TIME:
+            values["time"] = f"{moment[0]:02d}:{moment[1]:02d}"
+    if people.strip():
+        names = [_clean_name(n) for n in _INTERVIEWER_SEPARATOR.split(people)]
+        values["interviewers"] = "\n".join(n for n in names if n)
+    return values
+
+
+def _split_with(text: str) -> tuple[str, str, str]:
+    pieces = re.split(r"\bwith\b", text, maxsplit=1, flags=re.IGNORECASE)
+    return (pieces[0], "with", pieces[1]) if len(pieces) == 2 else (pieces[0], "", "")
+
+
+def _form_field(value: str) -> str:
+    """Form fields go into add text between `|`; a `|` typed in one would split it."""
+    return value.replace("|", "/").strip()

@@ -493,6 +493,8 @@ def _nudge(
     link = None
     if rule.link:
         link = rule.link.format_map(_link_values(interview, interviewer))
+        if interviewer and interviewer.linkedin and "linkedin.com/" in rule.link:
+            link = interviewer.linkedin
     return Nudge(
         number=number,
         interview_id=interview.id,

@@ -105,7 +105,6 @@ def test_slack_mentions_count_as_interviewers_and_duration_is_kept(la_bot: Bot) 
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("add", "company"),
         ("add Acme", "role"),
         ("add Acme, Staff Engineer", "when"),
         ("add Acme, Staff Engineer, tomorrow", "time"),

@@ -20,6 +20,7 @@ from bot.blocks import (
 )
 from bot.coach import Coach
 from bot.interview import Person
+from bot.listeners.views import open_add_form
 from bot.messenger import SlackMessenger
 from bot.parsing import AddInputError, outcome_target, parse_add, read_outcome
 from bot.text import escape, shorten
@@ -50,12 +51,24 @@ def interview_command(
         ack(response_type="ephemeral", **build_help())
         return
     if verb == "add":
+        trigger = str(command.get("trigger_id", ""))
+        if not rest:
+            ack()
+            if not coach.knows_timezone(person):
+                _learn_timezone(services, person, client)
+            if not open_add_form(services, client, person, trigger):
+                respond(response_type="ephemeral", **build_add_problem("Tell me about it."))
+            return
         if coach.knows_timezone(person):
-            ack(response_type="ephemeral", **_add(services, person, rest))
+            reply, stored = _add(services, person, rest)
+            ack(response_type="ephemeral", **reply)
         else:
             ack()
             _learn_timezone(services, person, client)
-            respond(response_type="ephemeral", **_add(services, person, rest))
+            reply, stored = _add(services, person, rest)
+            respond(response_type="ephemeral", **reply)
+        if not stored:
+            open_add_form(services, client, person, trigger, rest)
     elif verb == "calendar":
         ack(
             response_type="ephemeral",
@@ -124,14 +137,15 @@ def _confirm_removal(services: Services, person: Person, text: str) -> dict[str,
     return build_remove_confirm(person, interview)
 
 
-def _add(services: Services, person: Person, text: str) -> dict[str, Any]:
+def _add(services: Services, person: Person, text: str) -> tuple[dict[str, Any], bool]:
+    """The reply to `add` text, and whether the interview was stored."""
     coach = services.coach
     try:
         request = parse_add(text, now=coach.clock.now(), tz=coach.timezone(person))
     except AddInputError as problem:
-        return build_add_problem(problem.problem)
+        return build_add_problem(problem.problem), False
     plan = coach.add_interview(person, request)
-    return build_plan_reply(plan.interview, plan.nudges, plan.superseded)
+    return build_plan_reply(plan.interview, plan.nudges, plan.superseded), True
 
 
 def _learn_timezone(services: Services, person: Person, client: WebClient) -> None:

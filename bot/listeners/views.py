@@ -1,0 +1,95 @@
+"""The add form (a modal): opened by `/interview add`, checked inline when submitted."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.blocks import ADD_FORM, FORM_FIELDS, build_add_form, build_plan_reply
+from bot.interview import Person
+from bot.parsing import (
+    AddInputError,
+    form_field_of,
+    parse_add,
+    prefill_from_text,
+    read_add_form,
+)
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+LOGGER = logging.getLogger(__name__)
+
+
+def register(app: App) -> None:
+    app.view(ADD_FORM)(add_form_submitted)
+
+
+def open_add_form(
+    services: Services, client: WebClient, person: Person, trigger_id: str, text: str = ""
+) -> bool:
+    """Open the form, pre-filled from `text`; the field a problem is about carries the hint."""
+    coach = services.coach
+    now, tz = coach.clock.now(), coach.timezone(person)
+    prefill = prefill_from_text(text, now=now, tz=tz) if text.strip() else {}
+    problem = None
+    if text.strip():
+        try:
+            parse_add(text, now=now, tz=tz)
+        except AddInputError as error:
+            problem = (form_field_of(error.problem), error.problem)
+    try:
+        client.views_open(trigger_id=trigger_id, view=build_add_form(prefill, problem))
+    except (SlackApiError, SlackClientError, OSError) as error:
+        LOGGER.warning("Could not open the add form for %s: %s", person.user_id, error)
+        return False
+    return True
+
+
+def add_form_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """Store the interview before closing the form; a problem stays in the form, inline."""
+    services: Services = context["services"]
+    person = Person(body["user"].get("team_id") or body["team"]["id"], body["user"]["id"])
+    values = _form_values(view)
+    coach = services.coach
+    try:
+        request = read_add_form(values, now=coach.clock.now(), tz=coach.timezone(person))
+    except AddInputError as problem:
+        ack(response_action="errors", errors={form_field_of(problem.problem): problem.problem})
+        return
+    plan = coach.add_interview(person, request)
+    ack()
+    try:
+        channel = (
+            coach.profile(person).dm_channel
+            or client.conversations_open(users=person.user_id)["channel"]["id"]
+        )
+        client.chat_postMessage(channel=channel, **build_plan_reply(plan.interview, plan.nudges))
+    except (SlackApiError, SlackClientError, OSError) as error:
+        LOGGER.warning("Could not send the plan to %s: %s", person.user_id, error)
+    services.delivery.publish_home(person)
+
+
+def _form_values(view: dict[str, Any]) -> dict[str, str]:
+    """Each field's entered value, whatever kind of input holds it."""
+    state = view.get("state", {}).get("values", {})
+    values: dict[str, str] = {}
+    for field in FORM_FIELDS:
+        entry = state.get(field, {}).get("value", {})
+        if not isinstance(entry, dict):
+            continue
+        value = (
+            entry.get("value")
+            or entry.get("selected_date")
+            or entry.get("selected_time")
+            or (entry.get("selected_option") or {}).get("value")
+            or ""
+        )
+        values[field] = str(value)
+    return values
