@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from bot.clock import Clock
 from bot.coach import Coach
 from bot.delivery import Delivery
 from bot.listeners import actions, commands, events, home, views
+from bot.payloads import person_of, shape_problem
 
 LOGGER = logging.getLogger(__name__)
 
@@ -55,6 +57,35 @@ class EventLedger:
             return True
 
 
+class FloodGate:
+    """Slows a person who sends a flood of requests, so they cannot starve everyone else."""
+
+    def __init__(self, limit: int = 30, per_seconds: float = 10.0) -> None:
+        self._limit = limit
+        self._window = per_seconds
+        self._recent: dict[tuple[str, str], deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, who: tuple[str, str]) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if len(self._recent) > 50_000:
+                self._recent.clear()
+            recent = self._recent.setdefault(who, deque())
+            while recent and recent[0] < now - self._window:
+                recent.popleft()
+            if len(recent) >= self._limit:
+                return False
+            recent.append(now)
+            return True
+
+
+SLOW_DOWN = {
+    "response_type": "ephemeral",
+    "text": "You're going faster than I can keep up with. Give me a few seconds, then try again.",
+}
+
+
 def build_app(*, client: WebClient, signing_secret: str | None, services: Services) -> App:
     """The real Bolt app; request signatures are verified whenever a signing secret is set."""
     app = App(
@@ -64,11 +95,24 @@ def build_app(*, client: WebClient, signing_secret: str | None, services: Servic
         token_verification_enabled=False,
     )
     ledger = EventLedger()
+    gate = FloodGate()
 
     @app.middleware
     def provide_services(
         body: dict[str, Any], context: BoltContext, next: Callable[[], None]
     ) -> BoltResponse | None:
+        """Refuse malformed requests, slow floods, skip repeated events; then hand over."""
+        problem = shape_problem(body)
+        if problem is not None:
+            LOGGER.warning("Refused a malformed request: %s", problem)
+            return BoltResponse(status=400, body="malformed request")
+        who = person_of(body)
+        if who is not None and not gate.allow(who):
+            LOGGER.warning("Slowing down %s: too many requests", who[1])
+            reply = json.dumps(SLOW_DOWN) if "command" in body else ""
+            return BoltResponse(
+                status=200, body=reply, headers={"content-type": "application/json"}
+            )
         event_id = body.get("event_id")
         if isinstance(event_id, str) and not ledger.first_time(event_id):
             LOGGER.info("Event %s was already handled; ignoring the repeat", event_id)

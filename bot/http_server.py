@@ -1,7 +1,8 @@
 """The HTTP front door: Slack's requests on POST /slack/events, and GET /healthz.
 
 Bolt's own development server handles one request at a time; this one serves each request
-on its own thread, which Slack's bursts of clicks and retries need.
+on its own thread, which Slack's bursts of clicks and retries need. It checks the signature
+(Bolt checks it again), then the body's shape, before any listener sees a request.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from slack_bolt import App, BoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+from bot.payloads import shape_problem
 
 LOGGER = logging.getLogger(__name__)
 
@@ -27,10 +31,11 @@ class CoachServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], app: App) -> None:
+    def __init__(self, address: tuple[str, int], app: App, signing_secret: str | None) -> None:
         super().__init__(address, _Handler)
         self.app = app
         self.ready = threading.Event()
+        self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
 
     @property
     def url(self) -> str:
@@ -71,13 +76,38 @@ class _Handler(BaseHTTPRequestHandler):
         except UnicodeDecodeError:
             self._reply(400, b"not utf-8")
             return
+        if not self._signed(body):
+            self._reply(401, b"invalid signature")
+            return
         headers = {key.lower(): [value] for key, value in self.headers.items()}
-        response = self.server.app.dispatch(
-            BoltRequest(body=body, query=parts.query, headers=headers)
-        )
+        try:
+            request = BoltRequest(body=body, query=parts.query, headers=headers)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            self._reply(400, b"malformed request")
+            return
+        if shape_problem(request.body) is not None:
+            self._reply(400, b"malformed request")
+            return
+        try:
+            response = self.server.app.dispatch(request)
+        except Exception:
+            LOGGER.exception("A request failed outside every listener")
+            self._reply(500, b"internal error")
+            return
         payload = (response.body or "").encode("utf-8")
         extra = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
         self._reply(response.status, payload, extra)
+
+    def _signed(self, body: str) -> bool:
+        """Signed as Slack signs, within five minutes; a missing or odd header is unsigned."""
+        verifier = self.server.verifier
+        if verifier is None:
+            return True
+        timestamp = self.headers.get("X-Slack-Request-Timestamp", "")
+        signature = self.headers.get("X-Slack-Signature", "")
+        if not timestamp.isdigit() or not signature:
+            return False
+        return verifier.is_valid(body, timestamp, signature)
 
     def _discard(self, length: int) -> None:
         """Drain a refused body (up to a bound) so the client hears the 413, not a reset."""

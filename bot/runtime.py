@@ -45,7 +45,9 @@ class CoachRuntime:
 
     def serve_http(self, host: str = "0.0.0.0") -> CoachServer:
         """Start the threaded HTTP server in the background; /healthz answers once ready."""
-        self.server = CoachServer((host, self.settings.port), self.app)
+        self.server = CoachServer(
+            (host, self.settings.port), self.app, self.settings.signing_secret
+        )
         self._serving = threading.Thread(
             target=self.server.serve_forever,
             kwargs={"poll_interval": 0.05},
