@@ -41,6 +41,8 @@ SNOOZE_CHOICES = (
 )
 OUTCOME_ACTION = "process_outcome"
 REMOVE_ACTION = "interview_remove"
+FORGET_ACTION = "forget_everything"
+KEEP_DATA_ACTION = "forget_cancel"
 KEEP_ACTION = "interview_keep"
 #: Outcomes offered on a follow-up nudge ("Heard back?").
 OUTCOME_CHOICES = (
@@ -244,6 +246,8 @@ def build_help() -> Message:
         "• `/interview followed-up acme` logs a follow-up you sent\n"
         "• `/interview edit 3 when tomorrow 3pm` (or `company`, `role`, `with`, `for`), "
         "`/interview remove 3`, `/interview undo`\n"
+        "• `/interview settings`, `pause 2w`, `resume`, `calendar`\n"
+        "• `/interview export` sends you all your data; `/interview forget` deletes it\n"
         "In our direct messages you can also write `done 2`, `skip 3`, `snooze 1 2d`, "
         "`list`, `acme rejected`, `followed up with acme` or `undo`."
     )
@@ -533,6 +537,28 @@ def build_add_form(
         "submit": {"type": "plain_text", "text": "Save"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": blocks,
+    }
+
+
+def build_forget_confirm(person: Person) -> Message:
+    """Forgetting cannot be undone, so it asks first and says what goes."""
+    text = (
+        "Delete *everything* I keep about you: your interviews, processes, reminders and "
+        "settings? This cannot be undone. (`/interview export` gives you a copy first.)"
+    )
+    return {
+        "text": "Delete everything Interview Coach keeps about you?",
+        "blocks": [
+            section(text),
+            {
+                "type": "actions",
+                "block_id": "forget",
+                "elements": [
+                    _button("Delete everything", FORGET_ACTION, person.user_id, style="danger"),
+                    _button("Keep my data", KEEP_DATA_ACTION, person.user_id),
+                ],
+            },
+        ],
     }
 
 

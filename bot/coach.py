@@ -5,6 +5,7 @@ It speaks in product terms and knows nothing of Slack: listeners and the deliver
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -43,6 +44,8 @@ LOGGER = logging.getLogger(__name__)
 
 WAITING_STATES = frozenset({NudgeState.SCHEDULED, NudgeState.SENDING})
 
+#: Open interviews one person may keep: enough for any search, a bound on abuse.
+MAX_OPEN_INTERVIEWS = 200
 #: "Later today" as a snooze choice.
 LATER_TODAY = timedelta(hours=3)
 #: The longest pause the coach accepts.
@@ -171,7 +174,14 @@ class Coach:
             profile = book.profile
             tz = str(getattr(request.starts_at.tzinfo, "key", profile.tz or "UTC"))
             interviews = book.interviews()
-            process = _open_process_for(book.processes(), request.company)
+            processes = book.processes()
+            open_ids = {p.id for p in processes if not p.closed}
+            if sum(1 for i in interviews if i.process_id in open_ids) >= MAX_OPEN_INTERVIEWS:
+                raise NudgeChangeRefused(
+                    f"You have {MAX_OPEN_INTERVIEWS} open interviews, the most I keep. Close "
+                    "some (`/interview status acme rejected`) or remove old ones first."
+                )
+            process = _open_process_for(processes, request.company)
             interview_id = profile.next_interview_id
             rounds = [i for i in interviews if process and i.process_id == process.id]
             interview = Interview(
@@ -545,6 +555,19 @@ class Coach:
             tz = book.profile.tz or "UTC"
         return build_calendar(person, interviews, follow_ups, tz=tz, now=now)
 
+    def export(self, person: Person) -> bytes:
+        """Everything the coach stores about the person, as JSON they can keep."""
+        with self.store.transaction(person) as book:
+            data = book.export()
+        data["person"] = {"team_id": person.team_id, "user_id": person.user_id}
+        data["exported_at"] = self.clock.now().isoformat()
+        return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True).encode()
+
+    def forget(self, person: Person) -> None:
+        """Delete everything the coach stores about the person, files included."""
+        self.store.forget(person)
+        LOGGER.info("Forgot everything about a person on request")
+
     def undo(self, person: Person) -> str:
         """Revert the person's last change, if it was made within the last few minutes."""
         now = self.clock.now()
@@ -764,7 +787,7 @@ def _edited(interview: Interview, field: str, value: str, *, now: datetime, tz: 
             tz=interview.tz if field != "when" else tz,
         )
     except AddInputError as problem:
-        raise NudgeChangeRefused(problem.problem) from None
+        raise NudgeChangeRefused(escape(problem.problem)) from None
     interviewers = request.interviewers if field == "with" else interview.interviewers
     return replace(
         interview,

@@ -134,7 +134,7 @@ def settings(coach: Coach, person: Person, text: str) -> Answer:
             days, starts, ends = parse_window_change(text)
             coach.change_window(person, days, starts, ends)
         except (AddInputError, NudgeChangeRefused) as problem:
-            reason = problem.problem if isinstance(problem, AddInputError) else str(problem)
+            reason = escape(problem.problem) if isinstance(problem, AddInputError) else str(problem)
             return Answer(build_notice(reason))
     profile = coach.profile(person)
     return Answer(build_settings(coach.window(person), profile.tz or "UTC", profile.paused_until))

@@ -281,10 +281,9 @@ class PersonBook:
         if present:
             self._db.table(table).remove(doc_ids=present)
 
-    def forget_everything(self) -> None:
-        for table in self._db.tables():
-            self._storage.touch(table, None)
-        self._db.drop_tables()
+    def export(self) -> dict[str, Any]:
+        """Every table as plain records, for the person's own copy of their data."""
+        return {table: list(map(dict, self._db.table(table).all())) for table in self._db.tables()}
 
     def record_undo(self, description: str, now: datetime) -> None:
         """From here on, keep what each record looked like before, so the change can be undone.
@@ -406,6 +405,18 @@ class Store:
         for nudge in book.scheduled:
             for watcher in self._watchers:
                 watcher(nudge.next_attempt_at)
+
+    def forget(self, person: Person) -> None:
+        """Delete the person's files; their entries in the due index find nothing and lapse."""
+        with self._lock:
+            cached = self._open.pop(person, None)
+            if cached is not None:
+                cached[0].close()
+            path = self._path(person)
+            for file in (path, path.with_suffix(".log")):
+                file.unlink(missing_ok=True)
+            if path.parent.exists():
+                _fsync_folder(path.parent)
 
     def take_due(self, now: datetime) -> list[tuple[Person, int]]:
         """Nudges whose time has come, by person and number; the caller checks each one.

@@ -10,7 +10,9 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from bot import conversation
 from bot.blocks import (
     DONE_ACTION,
+    FORGET_ACTION,
     KEEP_ACTION,
+    KEEP_DATA_ACTION,
     NUDGE_ACTIONS,
     OUTCOME_ACTION,
     REMOVE_ACTION,
@@ -39,6 +41,8 @@ def register(app: App) -> None:
     app.action(OUTCOME_ACTION)(heard_back)
     app.action(REMOVE_ACTION)(remove_interview)
     app.action(KEEP_ACTION)(keep_interview)
+    app.action(FORGET_ACTION)(forget_everything)
+    app.action(KEEP_DATA_ACTION)(keep_data)
 
 
 def _refuse_foreign(ack: Ack, respond: Respond, person: Person) -> None:
@@ -118,6 +122,28 @@ def remove_interview(
 def keep_interview(ack: Ack, respond: Respond) -> None:
     ack()
     respond(replace_original=True, **build_notice("Kept it. Nothing was removed."))
+
+
+def forget_everything(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+) -> None:
+    """The confirm button of `/interview forget`: only ever the clicker's own data."""
+    services: Services = context["services"]
+    person = _clicker(body)
+    if action.get("value") != person.user_id:
+        _refuse_foreign(ack, respond, person)
+        return
+    services.coach.forget(person)
+    ack()
+    respond(
+        replace_original=True,
+        **build_notice(":wastebasket: Done: I deleted everything I kept about you."),
+    )
+
+
+def keep_data(ack: Ack, respond: Respond) -> None:
+    ack()
+    respond(replace_original=True, **build_notice("Kept. Nothing was deleted."))
 
 
 def _own_number(ack: Ack, respond: Respond, person: Person, action: dict[str, Any]) -> int | None:

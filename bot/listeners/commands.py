@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot import conversation
 from bot.blocks import (
     build_add_problem,
+    build_forget_confirm,
     build_help,
     build_notice,
     build_plan_reply,
@@ -22,6 +23,7 @@ from bot.coach import Coach
 from bot.interview import Person
 from bot.listeners.views import open_add_form
 from bot.messenger import SlackMessenger
+from bot.nudge import NudgeChangeRefused
 from bot.parsing import AddInputError, outcome_target, parse_add, read_outcome
 from bot.text import escape, shorten
 
@@ -74,15 +76,21 @@ def interview_command(
             response_type="ephemeral",
             **build_notice(":calendar: Sending your calendar file to our direct messages."),
         )
-        content = coach.calendar(person)
         comment = (
             "Your interviews and coming follow-ups. Open the file to add them to your calendar."
         )
-        if not services.delivery.send_file(person, "interviews.ics", content, comment):
-            respond(
-                response_type="ephemeral",
-                **build_notice("Slack would not take the file just now; please try again."),
-            )
+        _send_file(services, person, respond, "interviews.ics", coach.calendar(person), comment)
+        return
+    elif verb == "export":
+        ack(
+            response_type="ephemeral",
+            **build_notice(":package: Sending a file with all your data to our direct messages."),
+        )
+        comment = "Everything Interview Coach keeps about you, as JSON."
+        _send_file(services, person, respond, "interview-coach.json", coach.export(person), comment)
+        return
+    elif verb == "forget":
+        ack(response_type="ephemeral", **build_forget_confirm(person))
         return
     elif verb == "remove" or verb == "delete":
         ack(response_type="ephemeral", **_confirm_removal(services, person, rest))
@@ -137,6 +145,16 @@ def _confirm_removal(services: Services, person: Person, text: str) -> dict[str,
     return build_remove_confirm(person, interview)
 
 
+def _send_file(
+    services: Services, person: Person, respond: Respond, name: str, content: bytes, comment: str
+) -> None:
+    if not services.delivery.send_file(person, name, content, comment):
+        respond(
+            response_type="ephemeral",
+            **build_notice("Slack would not take the file just now; please try again."),
+        )
+
+
 def _add(services: Services, person: Person, text: str) -> tuple[dict[str, Any], bool]:
     """The reply to `add` text, and whether the interview was stored."""
     coach = services.coach
@@ -144,7 +162,10 @@ def _add(services: Services, person: Person, text: str) -> tuple[dict[str, Any],
         request = parse_add(text, now=coach.clock.now(), tz=coach.timezone(person))
     except AddInputError as problem:
         return build_add_problem(problem.problem), False
-    plan = coach.add_interview(person, request)
+    try:
+        plan = coach.add_interview(person, request)
+    except NudgeChangeRefused as refusal:
+        return build_notice(str(refusal)), True
     return build_plan_reply(plan.interview, plan.nudges, plan.superseded), True
 
 

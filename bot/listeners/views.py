@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.blocks import ADD_FORM, FORM_FIELDS, build_add_form, build_plan_reply
 from bot.interview import Person
+from bot.nudge import NudgeChangeRefused
 from bot.parsing import (
     AddInputError,
     form_field_of,
@@ -63,7 +64,11 @@ def add_form_submitted(
     except AddInputError as problem:
         ack(response_action="errors", errors={form_field_of(problem.problem): problem.problem})
         return
-    plan = coach.add_interview(person, request)
+    try:
+        plan = coach.add_interview(person, request)
+    except NudgeChangeRefused as refusal:
+        ack(response_action="errors", errors={"company": str(refusal)[:150]})
+        return
     ack()
     try:
         channel = (
