@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.interview import Interview, Interviewer
 from bot.playbook import GUARDS, PlaybookError, load_playbook, plan_nudges
@@ -251,3 +253,52 @@ def test_unreadable_yaml_is_refused_with_the_file_name(tmp_path: Path) -> None:
         load_playbook(path)
     with pytest.raises(PlaybookError, match="cannot be read"):
         load_playbook(tmp_path / "missing.yml")
+
+
+_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text()
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(max_size=400))
+def test_any_text_as_a_playbook_is_loaded_or_refused_with_a_reason(tmp_path: Path, text: str):
+    path = tmp_path / "playbook.yml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        load_playbook(path)
+    except PlaybookError as refused:
+        assert str(path) in str(refused) and refused.problem
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    where=st.sampled_from(["rules", "advice", "day", "follow_ups", "keep_hunting", "rule"]),
+    key=st.text(max_size=12),
+    value=_VALUES,
+)
+def test_any_value_anywhere_in_the_playbook_is_loaded_or_refused(
+    tmp_path: Path, where: str, key: str, value: object
+) -> None:
+    data = yaml.safe_load((RULES / "playbook.yml").read_text())
+    if where == "rule":
+        data["rules"][0][key or "id"] = value
+    elif isinstance(data.get(where), dict):
+        data[where][key or "x"] = value
+    else:
+        data[where] = value
+    path = tmp_path / "playbook.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    try:
+        load_playbook(path)
+    except PlaybookError as refused:
+        assert refused.problem
