@@ -17,6 +17,8 @@ from slack_sdk import WebClient
 from bot.clock import Clock
 from bot.coach import Coach
 from bot.delivery import Delivery
+from bot.draft_check import DraftChecker
+from bot.drafts import DraftBook
 from bot.listeners import actions, commands, events, home, views
 from bot.payloads import person_of, shape_problem
 
@@ -30,6 +32,8 @@ class Services:
     coach: Coach
     delivery: Delivery
     clock: Clock
+    drafts: DraftBook
+    checker: DraftChecker
 
 
 class EventLedger:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.draft_check import Review, verdict
 from bot.interview import Interview, Outcome, Person
 from bot.lifecycle import FOLLOW_UP
 from bot.nudge import Nudge, NudgeState
@@ -33,6 +34,9 @@ SNOOZE_ACTION = "nudge_snooze"
 SKIP_ACTION = "nudge_skip"
 NUDGE_ACTIONS = (DONE_ACTION, SNOOZE_ACTION, SKIP_ACTION)
 SNOOZE_CHOICE_ACTION = "nudge_snooze_choice"
+DRAFT_ACTION = "nudge_draft"
+#: Nudges that offer a "Draft it" button.
+DRAFTED_RULES = frozenset({"thank-you", "thank-you-team", "follow-up", "gracious-reply"})
 #: Snooze choices offered beside the Snooze button (which means tomorrow morning).
 SNOOZE_CHOICES = (
     ("later", "Later today"),
@@ -146,6 +150,8 @@ def _buttons(person: Person, nudge: Nudge) -> dict[str, Any]:
         _button("Snooze", SNOOZE_ACTION, value),
         _button("Skip", SKIP_ACTION, value),
     ]
+    if nudge.rule in DRAFTED_RULES:
+        elements.append(_button("Draft it", DRAFT_ACTION, value))
     elements.append(
         {
             "type": "overflow",
@@ -560,6 +566,26 @@ def build_forget_confirm(person: Person) -> Message:
             },
         ],
     }
+
+
+def build_draft(draft: str) -> Message:
+    """A draft to copy; the person's words in it are escaped, the layout kept."""
+    text = (
+        "Here is a draft to make your own. Replace the parts in [brackets], then send me "
+        "`check` followed by your version and I'll look it over.\n"
+        f"```{escape(shorten(draft, SECTION_LIMIT - 300))}```"
+    )
+    return {"text": "A draft for you", "blocks": [section(text)]}
+
+
+def build_review(review: Review) -> Message:
+    """The checker's verdict, then each thing to fix."""
+    if review.ready:
+        text = f":white_check_mark: *{verdict(review)}* ({review.words} words, nothing to fix.)"
+        return {"text": verdict(review), "blocks": [section(text)]}
+    lines = [f":pencil2: *{verdict(review)}*"]
+    lines += [f"• {escape(f.message)}" for f in review.findings]
+    return {"text": verdict(review), "blocks": [section(_listing(lines[0], lines[1:]))]}
 
 
 def build_remove_confirm(person: Person, interview: Interview) -> Message:

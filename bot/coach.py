@@ -13,6 +13,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from bot.calendar_file import build_calendar
 from bot.clock import Clock
+from bot.draft_check import DraftContext
+from bot.drafts import Author, DraftBook, follow_up_draft, follow_up_kind, thank_you_draft
 from bot.interview import Interview, Outcome, Person, Process, Profile
 from bot.lifecycle import (
     FOLLOW_UP,
@@ -44,6 +46,8 @@ LOGGER = logging.getLogger(__name__)
 
 WAITING_STATES = frozenset({NudgeState.SCHEDULED, NudgeState.SENDING})
 
+#: Nudges whose "Draft it" gives a thank-you note (the others give a follow-up).
+DRAFTED_THANKS = frozenset({"thank-you", "thank-you-team"})
 #: Open interviews one person may keep: enough for any search, a bound on abuse.
 MAX_OPEN_INTERVIEWS = 200
 #: "Later today" as a snooze choice.
@@ -567,6 +571,55 @@ class Coach:
         """Delete everything the coach stores about the person, files included."""
         self.store.forget(person)
         LOGGER.info("Forgot everything about a person on request")
+
+    def set_profile(self, person: Person, *, name: str | None, strengths: str | None) -> Profile:
+        """What drafts sign with and stress: kept short, shown back escaped."""
+        with self.store.transaction(person) as book:
+            profile = book.profile
+            if name is not None:
+                profile = replace(profile, my_name=shorten(name.strip(), 80))
+            if strengths is not None:
+                profile = replace(profile, strengths=shorten(strengths.strip(), 200))
+            book.save_profile(profile)
+        return profile
+
+    def draft(self, person: Person, number: int, drafts: DraftBook) -> str:
+        """The draft that fits a nudge: a thank-you for its interviewer, or a follow-up."""
+        with self.store.transaction(person) as book:
+            nudge = book.nudge(number)
+            interview = book.interview(nudge.interview_id) if nudge else None
+            process = book.process(interview.process_id) if interview else None
+            profile = book.profile
+        if nudge is None or interview is None or process is None:
+            raise NudgeChangeRefused(f"You have no item #{number} with a draft.")
+        author = Author(profile.my_name, profile.strengths)
+        if nudge.rule in DRAFTED_THANKS:
+            who = next((i for i in interview.interviewers if i.name == nudge.interviewer), None)
+            return thank_you_draft(drafts, interview, who, author)
+        today = self.clock.now().astimezone(zone(interview.tz)).date()
+        after = process.expected_on is not None and today > process.expected_on
+        return follow_up_draft(drafts, follow_up_kind(process, after), interview, author)
+
+    def draft_context(self, person: Person, text: str) -> DraftContext:
+        """The names a draft should use (those of the interview it names, else the latest),
+        and every name of the person's that the checker must not flag."""
+        with self.store.transaction(person) as book:
+            interviews = sorted(book.interviews(), key=lambda i: i.starts_at)
+            profile = book.profile
+        named = [i for i in interviews if i.company.casefold() in text.casefold()]
+        latest = (named or interviews or [None])[-1]
+        others = tuple(
+            name
+            for i in interviews
+            for name in (i.company, i.role, *(x.name for x in i.interviewers))
+        )
+        return DraftContext(
+            company=latest.company if latest else "",
+            role=latest.role if latest else "",
+            interviewers=tuple(x.name for x in latest.interviewers) if latest else (),
+            sender=profile.my_name,
+            others=others,
+        )
 
     def undo(self, person: Person) -> str:
         """Revert the person's last change, if it was made within the last few minutes."""

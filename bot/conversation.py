@@ -17,9 +17,11 @@ from bot.blocks import (
     build_outcome_reply,
     build_overview,
     build_plan_reply,
+    build_review,
     build_settings,
 )
 from bot.coach import Coach
+from bot.draft_check import DraftChecker
 from bot.interview import Outcome, Person
 from bot.nudge import Nudge, NudgeChangeRefused
 from bot.parsing import (
@@ -31,6 +33,9 @@ from bot.parsing import (
 )
 from bot.text import escape
 from bot.timing import format_local, zone
+
+#: The longest draft the checker reads.
+MAX_DRAFT = 10_000
 
 
 @dataclass(frozen=True)
@@ -180,3 +185,37 @@ def resume(coach: Coach, person: Person) -> Answer:
         return Answer(build_notice(str(refusal)))
     count = f"{len(held)} held reminder(s) arrive" if held else "Reminders arrive"
     return Answer(build_notice(f"Welcome back! {count} at the next opening of your window."))
+
+
+def check_draft(coach: Coach, checker: DraftChecker, person: Person, text: str) -> Answer:
+    """Review a pasted draft; the text is read, answered, and not kept."""
+    if not text.strip():
+        return Answer(build_notice("Send `check` followed by your draft, and I'll review it."))
+    if len(text) > MAX_DRAFT:
+        return Answer(build_notice(f"That is over {MAX_DRAFT} characters; send a shorter draft."))
+    return Answer(build_review(checker.review(text, coach.draft_context(person, text))))
+
+
+def profile(coach: Coach, person: Person, text: str) -> Answer:
+    """`profile name Sam Lee` / `profile strengths distributed systems`: what drafts use."""
+    field, _, value = text.strip().partition(" ")
+    field = field.lower()
+    if field in ("name", "strengths") and value.strip():
+        coach.set_profile(
+            person,
+            name=value if field == "name" else None,
+            strengths=value if field == "strengths" else None,
+        )
+    elif field:
+        return Answer(
+            build_notice("Set `name` or `strengths`, like `/interview profile name Sam Lee`.")
+        )
+    current = coach.profile(person)
+    return Answer(
+        build_notice(
+            f"*Your profile for drafts*\n• Name: {escape(current.my_name) or '_not set_'}\n"
+            f"• Strengths to stress: {escape(current.strengths) or '_not set_'}\n"
+            "Change them with `/interview profile name Sam Lee` and "
+            "`/interview profile strengths distributed systems and mentoring`."
+        )
+    )

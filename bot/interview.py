@@ -159,6 +159,8 @@ class Profile:
     window: Day | None = None
     paused_until: datetime | None = None
     home_opened: bool = False
+    my_name: str = ""
+    strengths: str = ""
 
     def to_record(self) -> dict[str, Any]:
         checked = self.tz_checked_at
@@ -173,6 +175,8 @@ class Profile:
             },
             "paused_until": None if self.paused_until is None else self.paused_until.timestamp(),
             "home_opened": self.home_opened,
+            "my_name": self.my_name,
+            "strengths": self.strengths,
             "tz": self.tz,
             "tz_checked_at": None if checked is None else checked.timestamp(),
             "dm_channel": self.dm_channel,
@@ -196,6 +200,8 @@ class Profile:
             ),
             paused_until=None if paused is None else _utc(paused),
             home_opened=bool(record.get("home_opened", False)),
+            my_name=record.get("my_name", ""),
+            strengths=record.get("strengths", ""),
             tz=record.get("tz"),
             tz_checked_at=None if checked is None else _utc(checked),
             dm_channel=record.get("dm_channel"),

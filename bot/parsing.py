@@ -52,6 +52,7 @@ REPLY_VERBS = (
     "followed-up",
     "expect",
     "undo",
+    "check",
     "unknown",
 )
 
@@ -206,6 +207,9 @@ def parse_duration(text: str) -> timedelta | None:
 def parse_reply(text: str) -> Reply:
     """Read a DM reply to a nudge; anything unclear is "unknown" so the caller can show help."""
     unknown = Reply(verb="unknown", text=text)
+    stripped = text.strip()
+    if stripped[:5].lower() == "check" and (len(stripped) == 5 or not stripped[5].isalnum()):
+        return Reply(verb="check", text=stripped[5:].lstrip(" :\n"))
     cleaned = text.replace("\u2019", "'").strip().lower()
     if cleaned and set(cleaned) <= {"?"}:
         return Reply(verb="help")

@@ -14,6 +14,8 @@ from bot.clock import Clock
 from bot.coach import Coach
 from bot.config import Settings
 from bot.delivery import Delivery
+from bot.draft_check import DraftChecker
+from bot.drafts import load_drafts
 from bot.http_server import CoachServer
 from bot.messenger import SlackMessenger, make_client
 from bot.parsing import warm_up
@@ -78,6 +80,9 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
     A broken playbook or a store in use by another process stops start-up right here.
     """
     playbook = load_playbook(settings.rules_path)
+    drafts = load_drafts(
+        settings.rules_path.parent if settings.rules_path.is_file() else settings.rules_path
+    )
     store = Store(settings.db_path)
     try:
         warm_up()
@@ -85,7 +90,13 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
         coach = Coach(store, playbook, clock)
         sender = make_client(settings.bot_token or "", settings.api_url, on_connection_errors=False)
         delivery = Delivery(coach, SlackMessenger(sender))
-        services = Services(coach=coach, delivery=delivery, clock=clock)
+        services = Services(
+            coach=coach,
+            delivery=delivery,
+            clock=clock,
+            drafts=drafts,
+            checker=DraftChecker(drafts.known_words),
+        )
         signing = settings.signing_secret if settings.mode != "socket" else None
         app = build_app(client=client, signing_secret=signing, services=services)
         scheduler = NudgeScheduler(delivery, store, clock, sweep=sweep or timedelta(seconds=30))

@@ -49,7 +49,7 @@ def test_a_sent_nudge_has_done_snooze_skip_buttons_that_name_its_owner() -> None
     message = build_nudge_message(ME, [nudge(4)], "UTC")
     (actions,) = [b for b in message["blocks"] if b["type"] == "actions"]
     buttons = [e for e in actions["elements"] if e["type"] == "button"]
-    assert [e["text"]["text"] for e in buttons] == ["Done", "Snooze", "Skip"]
+    assert [e["text"]["text"] for e in buttons] == ["Done", "Snooze", "Skip", "Draft it"]
     assert {e["value"] for e in buttons} == {"U1:4"}
     (menu,) = [e for e in actions["elements"] if e["type"] == "overflow"]
     assert [o["value"] for o in menu["options"]] == [

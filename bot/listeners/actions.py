@@ -10,6 +10,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from bot import conversation
 from bot.blocks import (
     DONE_ACTION,
+    DRAFT_ACTION,
     FORGET_ACTION,
     KEEP_ACTION,
     KEEP_DATA_ACTION,
@@ -18,6 +19,7 @@ from bot.blocks import (
     REMOVE_ACTION,
     SNOOZE_ACTION,
     SNOOZE_CHOICE_ACTION,
+    build_draft,
     build_notice,
     read_button_value,
     read_outcome_value,
@@ -38,6 +40,7 @@ def register(app: App) -> None:
     for action_id in NUDGE_ACTIONS:
         app.action(action_id)(nudge_button)
     app.action(SNOOZE_CHOICE_ACTION)(snooze_choice)
+    app.action(DRAFT_ACTION)(draft_it)
     app.action(OUTCOME_ACTION)(heard_back)
     app.action(REMOVE_ACTION)(remove_interview)
     app.action(KEEP_ACTION)(keep_interview)
@@ -53,6 +56,24 @@ def _refuse_foreign(ack: Ack, respond: Respond, person: Person) -> None:
         replace_original=False,
         **build_notice("That item isn't one of yours, so I left it alone."),
     )
+
+
+def draft_it(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+) -> None:
+    """A draft for the nudge, shown only to the person; nothing is stored."""
+    services: Services = context["services"]
+    person = _clicker(body)
+    number = _own_number(ack, respond, person, action)
+    if number is None:
+        return
+    ack()
+    try:
+        draft = services.coach.draft(person, number, services.drafts)
+    except NudgeChangeRefused as refusal:
+        respond(response_type="ephemeral", replace_original=False, **build_notice(str(refusal)))
+        return
+    respond(response_type="ephemeral", replace_original=False, **build_draft(draft))
 
 
 def snooze_choice(

@@ -127,6 +127,7 @@ PROCESS_VERBS: dict[str, Callable[[Coach, Person, str], conversation.Answer]] = 
     ),
     "edit": conversation.edit_interview,
     "settings": conversation.settings,
+    "profile": conversation.profile,
     "pause": conversation.pause,
     "resume": lambda coach, person, _: conversation.resume(coach, person),
     "undo": lambda coach, person, _: conversation.undo(coach, person),

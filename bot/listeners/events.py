@@ -41,6 +41,8 @@ def direct_message(event: dict[str, Any], context: BoltContext, say: Say) -> Non
         answer = conversation.overview(coach, person)
     elif reply.verb in ("done", "skip", "snooze"):
         answer = conversation.change_nudge(coach, person, reply)
+    elif reply.verb == "check":
+        answer = conversation.check_draft(coach, services.checker, person, reply.text)
     else:
         answer = conversation.from_words(coach, person, reply) or conversation.Answer(
             build_reply_help()
