@@ -14,6 +14,7 @@ from dotenv import load_dotenv
 
 from bot.clock import ShiftedClock, SystemClock
 from bot.config import Settings, SettingsError, load_settings
+from bot.drafts import DraftsError
 from bot.playbook import PlaybookError
 from bot.runtime import open_coach
 from bot.store import StoreLocked
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("No Slack credentials set: starting the offline console.", file=sys.stderr)
             return run_console(settings, sys.stdin, sys.stdout, start=settings.clock_start)
         return _run_on_slack(settings)
-    except (PlaybookError, StoreLocked) as problem:
+    except (PlaybookError, DraftsError, StoreLocked) as problem:
         print(f"interview-coach: {problem}", file=sys.stderr)
         return 2
 

@@ -19,6 +19,21 @@ MAX_WORDS = 250
 SUGGESTIONS = 3
 
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:'[A-Za-z]+)?")
+#: Prefixes that only live in hyphenated words ("multi-region", "non-trivial").
+_PREFIXES = frozenset({"multi", "non", "pre", "co", "cross", "sub", "anti", "self", "re", "inter"})
+#: British spellings whose American twin is in the word list ("candour", "organise").
+_BRITISH = (
+    ("our", "or"),
+    ("ise", "ize"),
+    ("ised", "ized"),
+    ("ising", "izing"),
+    ("yse", "yze"),
+    ("tre", "ter"),
+    ("ogue", "og"),
+    ("ence", "ense"),
+    ("lled", "led"),
+    ("lling", "ling"),
+)
 _URLS_AND_ADDRESSES = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\[[^\]]*\]")
 _DOUBLED = re.compile(r"\b([A-Za-z]+)\s+\1\b", re.IGNORECASE)
 _GREETING = re.compile(
@@ -112,6 +127,15 @@ class DraftChecker:
             findings.append(Finding("placeholder", "Replace the parts still in [brackets]."))
         return Review(findings, len(words))
 
+    def _british(self, word: str) -> bool:
+        """Accept a British spelling when its American twin is a known word."""
+        for british, american in _BRITISH:
+            if word.endswith(british):
+                twin = word[: -len(british)] + american
+                if not self._speller.unknown([twin]):
+                    return True
+        return False
+
     def _spelling(self, words: list[str], context: DraftContext) -> list[Finding]:
         expected = {
             part.lower()
@@ -135,10 +159,14 @@ class DraftChecker:
         unknown = self._speller.unknown(w.lower() for w in candidates)
         findings = []
         for word in candidates:
-            if word.lower() in unknown and not _looks_like_a_name(word):
-                options = sorted(self._speller.candidates(word.lower()) or [])[:SUGGESTIONS]
-                hint = f" Did you mean {', '.join(options)}?" if options else ""
-                findings.append(Finding("spelling", f"“{word}” looks misspelt.{hint}"))
+            lowered = word.lower()
+            if lowered not in unknown or _looks_like_a_name(word) or lowered in _PREFIXES:
+                continue
+            if self._british(lowered):
+                continue
+            options = sorted(self._speller.candidates(lowered) or [])[:SUGGESTIONS]
+            hint = f" Did you mean {', '.join(options)}?" if options else ""
+            findings.append(Finding("spelling", f"“{word}” looks misspelt.{hint}"))
         return findings
 
 

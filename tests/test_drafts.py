@@ -1,0 +1,354 @@
+"""The draft coach: drafts per interviewer and per state, and the checker on a corpus."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import RULES, Bot
+
+from bot.blocks import DRAFT_ACTION
+from bot.draft_check import DraftChecker, DraftContext
+from bot.drafts import DraftsError, load_drafts
+from bot.interview import Person
+
+ME = Person("T1", "U1")
+BOOK = load_drafts(RULES)
+CHECKER = DraftChecker(BOOK.known_words)
+CONTEXT = DraftContext(
+    company="Zylker",
+    role="Staff SRE",
+    interviewers=("Siobhan Oyelaran",),
+    sender="Tomasz Wojcik",
+)
+
+
+@pytest.fixture
+def la_bot(bot: Bot) -> Bot:
+    bot.standin.set_user("U1", tz="America/Los_Angeles", team_id="T1")
+    bot.command("profile name Tomasz Wojcik")
+    bot.command("profile strengths running Kubernetes at scale")
+    return bot
+
+
+def draft_button(bot: Bot, number: int) -> str:
+    status, _ = bot.endpoint.action(
+        user_id="U1",
+        team_id="T1",
+        channel_id="DU1",
+        message_ts="1.0",
+        action_id=DRAFT_ACTION,
+        value=f"U1:{number}",
+        response_url=bot.standin.response_url(f"draft-{number}"),
+    )
+    assert status == 200
+    assert bot.standin.wait_for(lambda s: bool(s.responses(f"draft-{number}")))
+    return bot.standin.responses(f"draft-{number}")[-1]["blocks"][0]["text"]["text"]
+
+
+def test_each_interviewer_gets_a_personal_different_thank_you_draft(la_bot: Bot) -> None:
+    la_bot.command(
+        "add Zylker, Staff SRE, today 10am, with Siobhan Oyelaran, Bob Smith and Ann Lee"
+    )
+    thanks = {n.interviewer: n.number for n in la_bot.nudges() if n.rule == "thank-you"}
+
+    drafts = {name: draft_button(la_bot, number) for name, number in thanks.items()}
+
+    assert len(set(drafts.values())) == 3
+    for name, draft in drafts.items():
+        assert name.split()[0] in draft
+        assert "Zylker" in draft and "Staff SRE" in draft
+        assert "Tomasz Wojcik" in draft
+        assert "[one thing you discussed]" in draft
+    assert "running Kubernetes at scale" in drafts["Siobhan Oyelaran"]
+
+
+def test_follow_up_drafts_fit_where_the_process_stands(la_bot: Bot) -> None:
+    la_bot.command("add Zylker, Staff SRE, today 10am, with Siobhan Oyelaran")
+    (follow_up,) = [n for n in la_bot.nudges() if n.rule == "follow-up"]
+    first = draft_button(la_bot, follow_up.number)
+    assert "follow up on my interview" in first
+
+    la_bot.command("expect zylker nov 30")
+    la_bot.clock.advance(timedelta(days=6))
+    (later,) = [n for n in la_bot.nudges() if n.rule == "follow-up" and n.is_open]
+    assert "decision on the Staff SRE role might come by now" in draft_button(la_bot, later.number)
+
+    la_bot.command("status zylker in process")
+    (check_in,) = [n for n in la_bot.nudges() if n.rule == "follow-up" and n.is_open]
+    assert "still in the running" in draft_button(la_bot, check_in.number)
+
+    la_bot.command("status zylker rejected")
+    (gracious,) = [n for n in la_bot.nudges() if n.rule == "gracious-reply"]
+    reply = draft_button(la_bot, gracious.number)
+    assert "future openings" in reply
+    assert "Siobhan" in reply
+
+
+def test_a_draft_is_checked_in_the_dm_and_not_kept(la_bot: Bot, tmp_path: Path) -> None:
+    la_bot.command("add Zylker, Staff SRE, today 10am, with Siobhan Oyelaran")
+    before = sorted((p.name, p.read_bytes()) for p in (tmp_path / "store").rglob("*.log"))
+
+    answer = la_bot.dm(
+        "check Hi Siobahn,\nthanks for the the interveiw for the Staff SRE role at Zylker. "
+        "I expect to hear back ASAP.\nTomasz"
+    )
+
+    shown = json.dumps(answer.blocks, ensure_ascii=False)
+    assert "Fix" in answer.text
+    for expected in (
+        "interveiw",
+        "Did you mean interview",
+        "doubled",
+        "Siobahn",
+        "Siobhan",
+        "expects an answer",
+        "ASAP",
+        "sign-off",
+        "want the job",
+    ):
+        assert expected in shown, expected
+    assert "Name the company" not in shown and "Name the role" not in shown
+    after = sorted((p.name, p.read_bytes()) for p in (tmp_path / "store").rglob("*.log"))
+    assert after == before, "the draft was not stored"
+    assert "Ready to send" in la_bot.dm("check " + GOOD[0]).text
+
+
+def test_broken_draft_templates_stop_start_up_with_the_file_and_field(tmp_path: Path) -> None:
+    data = yaml.safe_load((RULES / "drafts.yml").read_text())
+    data["follow_up"]["first"] = "Hi {nickname}"
+    (tmp_path / "drafts.yml").write_text(yaml.safe_dump(data))
+    with pytest.raises(DraftsError, match=r"drafts.yml: field 'follow_up.first'.*\{nickname\}"):
+        load_drafts(tmp_path)
+    del data["thank_you"]
+    (tmp_path / "drafts.yml").write_text(yaml.safe_dump(data))
+    with pytest.raises(DraftsError, match="field 'thank_you'"):
+        load_drafts(tmp_path)
+
+
+GOOD = [
+    """Dear Siobhan,
+
+Thank you for taking the time to talk with me on Thursday about the Staff SRE role at Zylker. I especially enjoyed our conversation about your move to multi-region failover.
+
+I'm excited about this role, and I believe my experience running Kubernetes at scale would help the team cut incident time. I would love to contribute to what Zylker is building.
+
+Best regards,
+Tomasz Wojcik""",
+    """Hi Siobhan,
+
+Thanks again for meeting with me today. Our discussion of on-call load made me even more enthusiastic about joining Zylker as Staff SRE.
+
+I'm confident that my background in observability is a strong fit for the reliability goals you described, and I'm eager to help the team succeed.
+
+Kind regards,
+Tomasz""",
+    """Hello Siobhan,
+
+I appreciated the chance to speak with you about the Staff SRE position at Zylker. Hearing how the team runs game days was a highlight of my week.
+
+This role is exactly what I'm looking for, and my experience with Terraform and Postgres means I could contribute quickly.
+
+With thanks,
+Tomasz Wojcik""",
+    """Dear Siobhan,
+
+Thank you for a thoughtful conversation about the Staff SRE opening at Zylker. I was glad to hear more about your service ownership model.
+
+I am very interested in the role. My skills in capacity planning and incident response fit the challenges you mentioned, and I would bring a calm hand to on-call.
+
+Sincerely,
+Tomasz Wojcik""",
+    """Hi Siobhan,
+
+I wanted to thank you for the interview for the Staff SRE role at Zylker. Your description of the migration to Kafka was fascinating.
+
+I'm keen to join the team, and my experience building CI pipelines would help you ship with confidence.
+
+Best wishes,
+Tomasz""",
+    """Dear Siobhan,
+
+Many thanks for your time on Tuesday. Discussing the Staff SRE role at Zylker left me excited about the chance to work on your platform.
+
+My background in Linux performance tuning is a good fit for your latency goals, and I would love to contribute.
+
+Warm regards,
+Tomasz Wojcik""",
+    """Hello Siobhan,
+
+Thank you for walking me through the Staff SRE team's roadmap at Zylker. I enjoyed our talk about error budgets.
+
+I'm enthusiastic about the position and confident my experience with Prometheus and Grafana would strengthen your monitoring.
+
+All the best,
+Tomasz""",
+    """Hi Siobhan,
+
+Thanks for speaking with me about the Staff SRE role. Learning how Zylker balances reliability and speed was really useful.
+
+I would love to be part of the team; my track record of cutting cloud costs could help from the first month.
+
+Best,
+Tomasz Wojcik""",
+    """Dear Siobhan,
+
+Thank you for the interview yesterday for the Staff SRE role at Zylker. I appreciated your candour about the challenges ahead.
+
+I am excited by them, and my expertise in incident reviews would help the team learn faster.
+
+Regards,
+Tomasz Wojcik""",
+    """Hi Siobhan,
+
+I hope your week is going well. I'm following up on my interview for the Staff SRE role at Zylker: I'm still very interested, and happy to share anything that helps.
+
+My experience with large Kubernetes clusters remains, I think, a strong fit.
+
+Thank you,
+Tomasz""",
+    """Hello Siobhan,
+
+Thank you for letting me know I'm still in the running for the Staff SRE role at Zylker. I'm looking forward to the next step, and I'd be glad to bring examples of my on-call tooling.
+
+Best regards,
+Tomasz Wojcik""",
+    """Dear Siobhan,
+
+Thank you for letting me know, and for the time the team spent with me. I enjoyed learning about the Staff SRE work at Zylker and would be interested in future openings; my experience may fit another team.
+
+Best wishes,
+Tomasz""",
+]
+
+FAULTS = [
+    (
+        "Dear Siobhan,\n\nThank you for the oportunity to interview for the Staff SRE role at "
+        "Zylker. I'm excited, and my experience fits.\n\nBest regards,\nTomasz",
+        "spelling",
+    ),
+    (
+        "Dear Siobhan,\n\nThank you for the the interview for the Staff SRE role at Zylker. I'm "
+        "excited, and my experience fits.\n\nBest regards,\nTomasz",
+        "doubled",
+    ),
+    (
+        "Thank you for the interview for the Staff SRE role at Zylker, Siobhan. I'm excited, and my "
+        "experience fits.\n\nBest regards,\nTomasz",
+        "greeting",
+    ),
+    (
+        "Dear Siobhan,\n\nThank you for the interview for the Staff SRE role at Zylker. I'm "
+        "excited, and my experience fits. Talk soon.",
+        "sign-off",
+    ),
+    (
+        "Dear Siobahn,\n\nThank you for the interview for the Staff SRE role at Zylker. I'm "
+        "excited, and my experience fits.\n\nBest regards,\nTomasz",
+        "name",
+    ),
+    (
+        "Dear Sir,\n\nThank you for the interview for the Staff SRE role at Zylker. I'm excited, "
+        "and my experience fits.\n\nBest regards,\nTomasz",
+        "name",
+    ),
+    (
+        "Dear Siobhan,\n\nThank you for the interview for the Staff SRE role. I'm excited, and my "
+        "experience fits.\n\nBest regards,\nTomasz",
+        "company",
+    ),
+    (
+        "Dear Siobhan,\n\nThank you for the interview at Zylker. I'm excited, and my experience "
+        "fits.\n\nBest regards,\nTomasz",
+        "role",
+    ),
+    (
+        "Dear Siobhan,\n\nThank you for the interview for the Staff SRE role at Zylker. My "
+        "experience fits.\n\nBest regards,\nTomasz",
+        "interest",
+    ),
+    (
+        "Dear Siobhan,\n\nThank you for the interview for the Staff SRE role at Zylker. I'm really "
+        "excited about it.\n\nBest regards,\nTomasz",
+        "fit",
+    ),
+    (
+        "Dear Siobhan,\n\nThank you for the interview for the Staff SRE role at Zylker. I'm excited, "
+        "and my experience fits. I expect to hear from you this week.\n\nBest regards,\nTomasz",
+        "tone",
+    ),
+    (
+        "Dear Siobhan,\n\nThanks for the interview for the Staff SRE role at Zylker. I'm excited, and "
+        "my experience fits. Please reply ASAP.\n\nBest regards,\nTomasz",
+        "tone",
+    ),
+    (
+        "Dear Siobhan,\n\nThanks for the interview for the Staff SRE role at Zylker. I'm excited, and "
+        "my experience fits. Let me know by Friday.\n\nBest regards,\nTomasz",
+        "tone",
+    ),
+    (
+        "Dear Siobhan,\n\nWhy haven't you replied about the Staff SRE role at Zylker? I'm excited, "
+        "and my experience fits.\n\nBest regards,\nTomasz",
+        "tone",
+    ),
+    (
+        "Dear Siobhan,\n\nThanks for the interview for the Staff SRE role at Zylker. I'm excited, and "
+        "I deserve this job given my experience.\n\nBest regards,\nTomasz",
+        "tone",
+    ),
+    (
+        "Dear Siobhan,\n\n" + "Thanks for the interview for the Staff SRE role at Zylker; I'm "
+        "excited and my experience fits. " * 15 + "\n\nBest regards,\nTomasz",
+        "length",
+    ),
+    (
+        "Dear Siobhan,\n\nThank you for the interview for the Staff SRE role at Zylker. I enjoyed "
+        "[one thing you discussed]. I'm excited, and my experience fits.\n\nBest regards,\nTomasz",
+        "placeholder",
+    ),
+    (
+        "Dear Siobhan,\n\nThank you for the interveiw for the Staff SRE role at Zylker. I'm excited, "
+        "and my experiance fits.\n\nBest regards,\nTomasz",
+        "spelling",
+    ),
+    (
+        "Dear Siobhan,\n\nThank you for the interview for the Staff SRE role at Zylker. I'm excited, "
+        "and my experience fits and and shows.\n\nBest regards,\nTomasz",
+        "doubled",
+    ),
+    (
+        "Dear Siobhan,\n\nThank you for the interview for the Staff SRE role at Zylker. I'm "
+        "excited, and my experience fits. I need an answer immediately.\n\nBest regards,\nTomasz",
+        "tone",
+    ),
+]
+
+
+@pytest.mark.parametrize("draft", GOOD, ids=[f"good-{n}" for n in range(len(GOOD))])
+def test_good_drafts_pass_and_their_names_are_not_flagged(draft: str) -> None:
+    review = CHECKER.review(draft, CONTEXT)
+    assert review.findings == []
+    assert review.ready
+
+
+@pytest.mark.parametrize(
+    ("draft", "fault"), FAULTS, ids=[f"{kind}-{n}" for n, (_, kind) in enumerate(FAULTS)]
+)
+def test_each_planted_fault_is_found(draft: str, fault: str) -> None:
+    review = CHECKER.review(draft, CONTEXT)
+    kinds = {finding.kind for finding in review.findings}
+    assert fault in kinds, review.findings
+    assert not review.ready
+    assert not any(
+        "Zylker" in f.message or "Oyelaran" in f.message
+        for f in review.findings
+        if f.kind == "spelling"
+    )
+
+
+def test_the_corpus_is_large_enough() -> None:
+    assert len(GOOD) + len(FAULTS) >= 30
