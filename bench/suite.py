@@ -17,7 +17,7 @@ from pathlib import Path
 
 import slack_bolt
 
-from bench import dispatch, durability, latency, startup, timeliness
+from bench import dispatch, draft_check, durability, latency, startup, timeliness
 from bench.common import (
     RULES,
     START,
@@ -386,6 +386,16 @@ class Suite:
             f"{verdict} ({once.delivered_once}/{once.nudges_due} once)",
         )
 
+    def draft_check(self) -> None:
+        report = self.report
+        report.section("7. checking a 300-word draft (after warm-up)")
+        loaded, times, words = draft_check.measure(200 if self.scale.name == "full" else 50)
+        report.figure("draft_checker_load_s", loaded, "s", "word list, once at start-up")
+        report.figure("draft_words", words, "words")
+        report.figure("draft_check_median_ms", median(times), "ms")
+        report.figure("draft_check_p99_ms", percentile(times, 99), "ms", "target < 50 ms")
+        report.target("7 draft check p99", percentile(times, 99), "ms", "<", 50)
+
     def timely(self, standin: SlackStandIn) -> None:
         scale, report = self.scale, self.report
         report.section(
@@ -462,6 +472,7 @@ def main(argv: list[str]) -> int:
             _guarded(report, "4 start-up", lambda: suite.start_up(standin))
         _guarded(report, "5 dispatch", lambda: suite.dispatch(standin))
         _guarded(report, "6 timeliness", lambda: suite.timely(standin))
+    _guarded(report, "7 draft check", lambda: suite.draft_check())
     report.summary()
     report.note(f"load average at end: {load_average()}")
     wall = time.perf_counter() - began
