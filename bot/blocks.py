@@ -253,6 +253,7 @@ def build_help() -> Message:
         "• `/interview edit 3 when tomorrow 3pm` (or `company`, `role`, `with`, `for`), "
         "`/interview remove 3`, `/interview undo`\n"
         "• `/interview settings`, `pause 2w`, `resume`, `calendar`\n"
+        "• `/interview profile name Sam Lee` (or `strengths ...`) for your drafts\n"
         "• `/interview export` sends you all your data; `/interview forget` deletes it\n"
         "In our direct messages you can also write `done 2`, `skip 3`, `snooze 1 2d`, "
         "`list`, `acme rejected`, `followed up with acme` or `undo`."
@@ -270,6 +271,7 @@ def build_reply_help() -> Message:
         "• `list`: your processes and open items\n"
         "• `acme rejected`, `still in process at acme`, `offer from acme`: how it went\n"
         "• `followed up with acme`, `acme will decide by dec 12`, `undo`\n"
+        "• `check` followed by a draft: I'll review it before you send it\n"
         "To add an interview, use `/interview add` anywhere."
     )
     return {"text": "What you can reply", "blocks": [section(text)]}
