@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -51,11 +52,7 @@ def register(app: App) -> None:
 def _refuse_foreign(ack: Ack, respond: Respond, person: Person) -> None:
     LOGGER.warning("Refused a click by %s on an item that is not theirs", person.user_id)
     ack()
-    respond(
-        response_type="ephemeral",
-        replace_original=False,
-        **build_notice("That item isn't one of yours, so I left it alone."),
-    )
+    _tell(respond, "That item isn't one of yours, so I left it alone.")
 
 
 def draft_it(
@@ -71,7 +68,7 @@ def draft_it(
     try:
         draft = services.coach.draft(person, number, services.drafts)
     except NudgeChangeRefused as refusal:
-        respond(response_type="ephemeral", replace_original=False, **build_notice(str(refusal)))
+        _tell(respond, str(refusal))
         return
     respond(response_type="ephemeral", replace_original=False, **build_draft(draft))
 
@@ -82,15 +79,14 @@ def snooze_choice(
     """Later today, tomorrow morning or next week, from the menu beside Snooze."""
     services: Services = context["services"]
     person = _clicker(body)
-    choice = read_snooze_choice(str((action.get("selected_option") or {}).get("value", "")))
-    if choice is None or choice[0] != person.user_id:
-        _refuse_foreign(ack, respond, person)
+    choice = _own_choice(ack, respond, person, action, read_snooze_choice)
+    if choice is None:
         return
     try:
         change = services.coach.snooze(person, choice[1], choice=choice[2])
     except NudgeChangeRefused as refusal:
         ack()
-        respond(response_type="ephemeral", replace_original=False, **build_notice(str(refusal)))
+        _tell(respond, str(refusal))
         return
     ack()
     services.delivery.refresh_messages(person, [change.nudge])
@@ -103,9 +99,8 @@ def heard_back(
     """The "Heard back?" menu on a follow-up: record the news, then say what changed."""
     services: Services = context["services"]
     person = _clicker(body)
-    choice = read_outcome_value(str((action.get("selected_option") or {}).get("value", "")))
-    if choice is None or choice[0] != person.user_id:
-        _refuse_foreign(ack, respond, person)
+    choice = _own_choice(ack, respond, person, action, read_outcome_value)
+    if choice is None:
         return
     answer = conversation.set_outcome(services.coach, person, f"#{choice[1]}", choice[2])
     ack()
@@ -167,6 +162,26 @@ def keep_data(ack: Ack, respond: Respond) -> None:
     respond(replace_original=True, **build_notice("Kept. Nothing was deleted."))
 
 
+def _own_choice(
+    ack: Ack,
+    respond: Respond,
+    person: Person,
+    action: dict[str, Any],
+    read: Callable[[str], tuple[Any, ...] | None],
+) -> tuple[Any, ...] | None:
+    """A menu choice read by `read`, if the menu is the clicker's own; else refuse (and ack)."""
+    choice = read(str((action.get("selected_option") or {}).get("value", "")))
+    if choice is None or choice[0] != person.user_id:
+        _refuse_foreign(ack, respond, person)
+        return None
+    return choice
+
+
+def _tell(respond: Respond, text: str) -> None:
+    """An ephemeral note beside the message clicked, which stays as it is."""
+    respond(response_type="ephemeral", replace_original=False, **build_notice(text))
+
+
 def _own_number(ack: Ack, respond: Respond, person: Person, action: dict[str, Any]) -> int | None:
     """The number a button names, if the button is the clicker's own; else refuse (and ack)."""
     target = read_button_value(str(action.get("value", "")))
@@ -193,7 +208,7 @@ def nudge_button(
         change = _apply(services, person, action["action_id"], number)
     except NudgeChangeRefused as refusal:
         ack()
-        respond(response_type="ephemeral", replace_original=False, **build_notice(str(refusal)))
+        _tell(respond, str(refusal))
         return
     ack()
     services.delivery.refresh_messages(person, [change.nudge])
