@@ -137,9 +137,8 @@ class Delivery:
         profile = coach.profile(person)
         if not profile.home_opened:
             return
-        view = build_home(
-            person, coach.overview(person), coach.window(person), profile.paused_until
-        )
+        window = profile.window or coach.playbook.day
+        view = build_home(person, coach.overview(person), window, profile.paused_until)
         try:
             self.messenger.publish_home(person.user_id, view)
         except _SLACK_FAILURES as error:

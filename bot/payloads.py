@@ -40,6 +40,12 @@ def person_of(body: dict[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+def interaction_person(body: dict[str, Any]) -> tuple[str, str]:
+    """(team id, user id) of who clicked or submitted; the shape check vouched for both."""
+    user = body["user"]
+    return user.get("team_id") or body["team"]["id"], user["id"]
+
+
 def _command_problem(body: dict[str, Any]) -> str | None:
     for field in ("team_id", "user_id"):
         if not is_slack_id(body.get(field)):

@@ -29,6 +29,7 @@ from bot.blocks import (
 from bot.coach import NudgeChange
 from bot.interview import Person
 from bot.nudge import NudgeChangeRefused
+from bot.payloads import interaction_person
 from bot.text import escape
 
 if TYPE_CHECKING:
@@ -192,7 +193,7 @@ def _own_number(ack: Ack, respond: Respond, person: Person, action: dict[str, An
 
 
 def _clicker(body: dict[str, Any]) -> Person:
-    return Person(body["user"].get("team_id") or body["team"]["id"], body["user"]["id"])
+    return Person(*interaction_person(body))
 
 
 def nudge_button(

@@ -19,6 +19,7 @@ from bot.parsing import (
     prefill_from_text,
     read_add_form,
 )
+from bot.payloads import interaction_person
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -56,7 +57,7 @@ def add_form_submitted(
 ) -> None:
     """Store the interview before closing the form; a problem stays in the form, inline."""
     services: Services = context["services"]
-    person = Person(body["user"].get("team_id") or body["team"]["id"], body["user"]["id"])
+    person = Person(*interaction_person(body))
     values = _form_values(view)
     coach = services.coach
     try:
