@@ -20,9 +20,9 @@ from typing import Any
 import bot
 from bot.clock import Clock
 from bot.config import Settings
+from bot.local.signer import BotEndpoint
+from bot.local.standin import SlackStandIn
 from bot.runtime import CoachRuntime, open_coach
-from bot.slack_requests import BotEndpoint
-from bot.slack_standin import SlackStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The playbook beside the bot package, as the bot's own default finds it.

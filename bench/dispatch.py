@@ -12,12 +12,12 @@ from datetime import timedelta
 from bench.common import LA, START, nudge_markers
 from bench.seeding import COMPANIES, NAMES, ROLES
 from bot.clock import ManualClock
-from bot.interview import Interviewer, Person
-from bot.nudge import NudgeState
-from bot.parsing import InterviewRequest
+from bot.domain.interview import Interviewer, Person
+from bot.domain.nudge import NudgeState
+from bot.domain.parsing import InterviewRequest
+from bot.domain.timing import zone
+from bot.local.standin import TEAM_ID, FaultPlan, SlackStandIn
 from bot.runtime import CoachRuntime
-from bot.slack_standin import TEAM_ID, FaultPlan, SlackStandIn
-from bot.timing import zone
 
 
 @dataclass

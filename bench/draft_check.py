@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bot.draft_check import DraftChecker, DraftContext
-from bot.drafts import load_drafts
+from bot.domain.draft_check import DraftChecker, DraftContext
+from bot.domain.drafts import load_drafts
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import bot.store as store_module
+import bot.storage.tinydb_store as store_module
 from bench.common import START
-from bot.coach import Coach
-from bot.interview import Person
-from bot.nudge import OPEN_STATES
+from bot.coach.coach import Coach
+from bot.domain.interview import Person
+from bot.domain.nudge import OPEN_STATES
 
 
 @dataclass

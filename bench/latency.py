@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 from bench.common import LA, FullCollections, MessageCounter, Running
 from bench.seeding import Seeded
-from bot.blocks import DONE_ACTION
-from bot.interview import Person
+from bot.domain.interview import Person
+from bot.local.standin import Message, SlackStandIn
 from bot.runtime import CoachRuntime
-from bot.slack_standin import Message, SlackStandIn
+from bot.slack.blocks import DONE_ACTION
 
 ADD_TEXTS = (
     "Acme, Staff Engineer, tomorrow 2pm, with Jane Doe and Bob Smith",

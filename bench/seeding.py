@@ -13,16 +13,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bench.common import LA, START
-from bot.blocks import DIGEST_SIZE
 from bot.clock import ManualClock
-from bot.coach import Coach
-from bot.interview import Interviewer, Person
-from bot.nudge import NudgeChangeRefused, NudgeState
-from bot.parsing import InterviewRequest
-from bot.playbook import Playbook
-from bot.slack_standin import TEAM_ID
-from bot.store import Store
-from bot.timing import zone
+from bot.coach.coach import Coach
+from bot.domain.interview import Interviewer, Person
+from bot.domain.nudge import NudgeChangeRefused, NudgeState
+from bot.domain.parsing import InterviewRequest
+from bot.domain.playbook import Playbook
+from bot.domain.timing import zone
+from bot.local.standin import TEAM_ID
+from bot.slack.blocks import DIGEST_SIZE
+from bot.storage.tinydb_store import Store
 
 ZONES = (
     LA,

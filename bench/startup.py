@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import SECRET, TOKEN, rss_of
-from bot.slack_standin import SlackStandIn
+from bot.local.standin import SlackStandIn
 
 
 @dataclass

@@ -35,10 +35,10 @@ from bench.common import (
 )
 from bench.seeding import Seeded, seed_store, top_up_pending
 from bot.clock import ManualClock
-from bot.coach import Coach
-from bot.playbook import Playbook, load_playbook
+from bot.coach.coach import Coach
+from bot.domain.playbook import Playbook, load_playbook
+from bot.local.standin import FaultPlan, SlackStandIn
 from bot.runtime import CoachRuntime
-from bot.slack_standin import FaultPlan, SlackStandIn
 
 
 @dataclass(frozen=True)

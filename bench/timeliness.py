@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from bench.common import LA, START, RealtimeClock, nudge_markers, running_coach
-from bot.interview import Interviewer, Person
-from bot.parsing import InterviewRequest
-from bot.slack_standin import TEAM_ID, SlackStandIn
-from bot.timing import zone
+from bot.domain.interview import Interviewer, Person
+from bot.domain.parsing import InterviewRequest
+from bot.domain.timing import zone
+from bot.local.standin import TEAM_ID, SlackStandIn
 
 
 @dataclass

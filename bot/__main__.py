@@ -14,10 +14,10 @@ from dotenv import load_dotenv
 
 from bot.clock import ShiftedClock, SystemClock
 from bot.config import Settings, SettingsError, load_settings
-from bot.drafts import DraftsError
-from bot.playbook import PlaybookError
+from bot.domain.drafts import DraftsError
+from bot.domain.playbook import PlaybookError
 from bot.runtime import open_coach
-from bot.store import StoreLocked
+from bot.storage.tinydb_store import StoreLocked
 
 LOGGER = logging.getLogger("bot")
 
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         if console:
-            from bot.console import run_console
+            from bot.local.console import run_console
 
             if settings.mode == "console" and args.mode != "console":
                 print("No Slack credentials set: starting the offline console.", file=sys.stderr)

@@ -9,19 +9,19 @@ from datetime import timedelta
 
 from slack_bolt import App
 
-from bot.app import Services, build_app
 from bot.clock import Clock
-from bot.coach import Coach
+from bot.coach.coach import Coach
+from bot.coach.delivery import Delivery
 from bot.config import Settings
-from bot.delivery import Delivery
-from bot.draft_check import DraftChecker
-from bot.drafts import load_drafts
-from bot.http_server import CoachServer
-from bot.messenger import SlackMessenger, make_client
-from bot.parsing import warm_up
-from bot.playbook import load_playbook
+from bot.domain.draft_check import DraftChecker
+from bot.domain.drafts import load_drafts
+from bot.domain.parsing import warm_up
+from bot.domain.playbook import load_playbook
 from bot.scheduler import NudgeScheduler
-from bot.store import Store
+from bot.slack.app import Services, build_app
+from bot.slack.http import CoachServer
+from bot.slack.messenger import SlackMessenger, make_client
+from bot.storage.tinydb_store import Store
 
 LOGGER = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.clock import Clock
-from bot.delivery import Delivery
-from bot.store import Store
+from bot.coach.delivery import Delivery
+from bot.storage.tinydb_store import Store
 
 LOGGER = logging.getLogger(__name__)
 

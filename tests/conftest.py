@@ -15,10 +15,10 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.interview import Person
+from bot.domain.interview import Person
+from bot.local.signer import BotEndpoint
+from bot.local.standin import Message, SlackStandIn
 from bot.runtime import CoachRuntime, open_coach
-from bot.slack_requests import BotEndpoint
-from bot.slack_standin import Message, SlackStandIn
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 #: Thursday 26 Nov 2026, 09:00 in Los Angeles: a fixed "now", never today's date.

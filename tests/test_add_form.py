@@ -7,9 +7,9 @@ import json
 import pytest
 from conftest import Bot
 
-from bot.blocks import ADD_FORM
-from bot.interview import Person
-from bot.slack_requests import DEFAULT_TRIGGER_ID
+from bot.domain.interview import Person
+from bot.local.signer import DEFAULT_TRIGGER_ID
+from bot.slack.blocks import ADD_FORM
 
 ME = Person("T1", "U1")
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from bot.blocks import (
+from bot.coach.coach import Overview, Standing
+from bot.domain.interview import Interview, Interviewer, Person, Process
+from bot.domain.nudge import Nudge, NudgeState
+from bot.slack.blocks import (
     DIGEST_SIZE,
     DONE_ACTION,
     MESSAGE_BLOCK_LIMIT,
@@ -18,9 +21,6 @@ from bot.blocks import (
     read_button_value,
     read_snooze_choice,
 )
-from bot.coach import Overview, Standing
-from bot.interview import Interview, Interviewer, Person, Process
-from bot.nudge import Nudge, NudgeState
 
 NOW = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
 ME = Person("T1", "U1")

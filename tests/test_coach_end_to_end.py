@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 import pytest
 from conftest import RULES, Bot, BotFactory, eventually, stop
 
-from bot.blocks import DONE_ACTION, SKIP_ACTION, SNOOZE_ACTION
-from bot.interview import Person
-from bot.nudge import NudgeState
-from bot.playbook import PlaybookError
-from bot.timing import zone
+from bot.domain.interview import Person
+from bot.domain.nudge import NudgeState
+from bot.domain.playbook import PlaybookError
+from bot.domain.timing import zone
+from bot.slack.blocks import DONE_ACTION, SKIP_ACTION, SNOOZE_ACTION
 
 LA = "America/Los_Angeles"
 ME = Person("T1", "U1")

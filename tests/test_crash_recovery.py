@@ -23,12 +23,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.blocks import DONE_ACTION
-from bot.interview import Person
-from bot.nudge import NudgeState
-from bot.slack_requests import BotEndpoint
-from bot.slack_standin import SlackStandIn
-from bot.store import Store
+from bot.domain.interview import Person
+from bot.domain.nudge import NudgeState
+from bot.local.signer import BotEndpoint
+from bot.local.standin import SlackStandIn
+from bot.slack.blocks import DONE_ACTION
+from bot.storage.tinydb_store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "kill-test-secret"

@@ -11,10 +11,10 @@ from itertools import pairwise
 import pytest
 from conftest import Bot, eventually
 
-from bot.blocks import DONE_ACTION
-from bot.interview import Person
-from bot.nudge import NudgeState
-from bot.slack_standin import FaultPlan, SlackStandIn
+from bot.domain.interview import Person
+from bot.domain.nudge import NudgeState
+from bot.local.standin import FaultPlan, SlackStandIn
+from bot.slack.blocks import DONE_ACTION
 
 USERS = ("U1", "U2", "U3", "U4")
 

@@ -10,10 +10,10 @@ import pytest
 import yaml
 from conftest import RULES, Bot
 
-from bot.blocks import DRAFT_ACTION
-from bot.draft_check import DraftChecker, DraftContext
-from bot.drafts import DraftsError, load_drafts
-from bot.interview import Person
+from bot.domain.draft_check import DraftChecker, DraftContext
+from bot.domain.drafts import DraftsError, load_drafts
+from bot.domain.interview import Person
+from bot.slack.blocks import DRAFT_ACTION
 
 ME = Person("T1", "U1")
 BOOK = load_drafts(RULES)

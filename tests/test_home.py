@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from conftest import Bot
 
-from bot.blocks import DONE_ACTION, SECTION_LIMIT, VIEW_BLOCK_LIMIT, build_home
-from bot.coach import Overview, Standing
-from bot.interview import Interview, Person, Process
-from bot.nudge import Nudge, NudgeState
-from bot.timing import Day
+from bot.coach.coach import Overview, Standing
+from bot.domain.interview import Interview, Person, Process
+from bot.domain.nudge import Nudge, NudgeState
+from bot.domain.timing import Day
+from bot.slack.blocks import DONE_ACTION, SECTION_LIMIT, VIEW_BLOCK_LIMIT, build_home
 
 ME = Person("T1", "U1")
 

@@ -15,9 +15,8 @@ from urllib.parse import quote
 import pytest
 from conftest import SECRET, Bot, BotFactory
 
-from bot.blocks import DONE_ACTION, FORGET_ACTION, OUTCOME_ACTION, REMOVE_ACTION
-from bot.interview import Person
-from bot.slack_requests import (
+from bot.domain.interview import Person
+from bot.local.signer import (
     FORM_CONTENT_TYPE,
     JSON_CONTENT_TYPE,
     BotEndpoint,
@@ -27,6 +26,7 @@ from bot.slack_requests import (
     slash_command_body,
     view_submission_body,
 )
+from bot.slack.blocks import DONE_ACTION, FORGET_ACTION, OUTCOME_ACTION, REMOVE_ACTION
 
 PEOPLE = [f"U{n}" for n in range(1, 9)]
 DANGEROUS = ("<!channel>", "<!here>", "<!everyone>", "<@U", "<http", "<#C")

@@ -10,8 +10,8 @@ import urllib.request
 
 from conftest import Bot
 
-from bot.interview import Person
-from bot.slack_requests import FORM_CONTENT_TYPE, message_event_body, slash_command_body
+from bot.domain.interview import Person
+from bot.local.signer import FORM_CONTENT_TYPE, message_event_body, slash_command_body
 
 
 def get(url: str) -> tuple[int, bytes]:

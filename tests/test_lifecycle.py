@@ -13,10 +13,10 @@ from itertools import pairwise
 import pytest
 from conftest import Bot
 
-from bot.blocks import DONE_ACTION, KEEP_ACTION, OUTCOME_ACTION, REMOVE_ACTION
-from bot.interview import Outcome, Person
-from bot.nudge import NudgeState
-from bot.timing import zone
+from bot.domain.interview import Outcome, Person
+from bot.domain.nudge import NudgeState
+from bot.domain.timing import zone
+from bot.slack.blocks import DONE_ACTION, KEEP_ACTION, OUTCOME_ACTION, REMOVE_ACTION
 
 LA = "America/Los_Angeles"
 ME = Person("T1", "U1")

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from conftest import Bot
 
-from bot.blocks import SNOOZE_CHOICE_ACTION
-from bot.interview import Person
-from bot.nudge import NudgeState
-from bot.timing import zone
+from bot.domain.interview import Person
+from bot.domain.nudge import NudgeState
+from bot.domain.timing import zone
+from bot.slack.blocks import SNOOZE_CHOICE_ACTION
 
 ZONES = {
     "ULA": "America/Los_Angeles",

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.parsing import (
+from bot.domain.parsing import (
     ADD_EXAMPLE,
     MAX_SNOOZE,
     REPLY_VERBS,

@@ -10,9 +10,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.interview import Interview, Interviewer
-from bot.playbook import GUARDS, PlaybookError, load_playbook, plan_nudges
-from bot.timing import Day, zone
+from bot.domain.interview import Interview, Interviewer
+from bot.domain.playbook import GUARDS, PlaybookError, load_playbook, plan_nudges
+from bot.domain.timing import Day, zone
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "after-the-interview.txt"

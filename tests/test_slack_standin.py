@@ -22,7 +22,7 @@ from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryInt
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from bot.slack_requests import (
+from bot.local.signer import (
     BotEndpoint,
     block_action_body,
     message_event_body,
@@ -31,7 +31,7 @@ from bot.slack_requests import (
     slash_command_body,
     view_submission_body,
 )
-from bot.slack_standin import FaultPlan, Message, SlackStandIn
+from bot.local.standin import FaultPlan, Message, SlackStandIn
 
 FAST = FixedValueRetryIntervalCalculator(0.01)
 

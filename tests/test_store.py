@@ -11,9 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.interview import Interview, Person, Profile
-from bot.nudge import Nudge, NudgeState, mark_done, retry_later
-from bot.store import COMPACT_AFTER, COMPACT_BYTES, Store, StoreLocked, load_person_file
+from bot.domain.interview import Interview, Person, Profile
+from bot.domain.nudge import Nudge, NudgeState, mark_done, retry_later
+from bot.storage.tinydb_store import (
+    COMPACT_AFTER,
+    COMPACT_BYTES,
+    Store,
+    StoreLocked,
+    load_person_file,
+)
 
 NOW = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
 ALICE = Person("T1", "U1")
@@ -151,7 +157,7 @@ def test_a_crash_between_snapshot_and_emptying_the_journal_loses_nothing(
     def crash(*_: object) -> None:
         raise OSError("power cut")
 
-    monkeypatch.setattr("bot.store.os.truncate", crash)
+    monkeypatch.setattr("bot.storage.tinydb_store.os.truncate", crash)
     store = Store(tmp_path / "store")
     for number in range(1, 2 * COMPACT_AFTER):
         with store.transaction(ALICE) as book:
@@ -172,7 +178,8 @@ def test_a_crash_between_snapshot_and_emptying_the_journal_loses_nothing(
 
 def test_a_second_process_on_the_same_store_is_refused(store: Store, tmp_path: Path) -> None:
     code = (
-        "import sys; from pathlib import Path; from bot.store import Store, StoreLocked\n"
+        "import sys; from pathlib import Path\n"
+        "from bot.storage.tinydb_store import Store, StoreLocked\n"
         "try:\n    Store(Path(sys.argv[1]))\nexcept StoreLocked as e:\n    print(e); sys.exit(3)\n"
     )
     result = subprocess.run(

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from slack_bolt import App, BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from bot.payloads import shape_problem
+from bot.slack.payloads import shape_problem
 
 LOGGER = logging.getLogger(__name__)
 

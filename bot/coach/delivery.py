@@ -15,11 +15,11 @@ import time
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.blocks import DIGEST_SIZE, build_home, build_nudge_message
-from bot.coach import Coach, DueBatch
-from bot.interview import Person
-from bot.messenger import Messenger
-from bot.nudge import Nudge
+from bot.coach.coach import Coach, DueBatch
+from bot.domain.interview import Person
+from bot.domain.nudge import Nudge
+from bot.slack.blocks import DIGEST_SIZE, build_home, build_nudge_message
+from bot.slack.messenger import Messenger
 
 LOGGER = logging.getLogger(__name__)
 

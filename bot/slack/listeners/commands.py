@@ -10,8 +10,13 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot import conversation
-from bot.blocks import (
+from bot.coach.coach import Coach
+from bot.domain.interview import Person
+from bot.domain.nudge import NudgeChangeRefused
+from bot.domain.parsing import AddInputError, outcome_target, parse_add, read_outcome
+from bot.domain.text import escape, shorten
+from bot.slack import answers
+from bot.slack.blocks import (
     build_add_problem,
     build_forget_confirm,
     build_help,
@@ -19,16 +24,11 @@ from bot.blocks import (
     build_plan_reply,
     build_remove_confirm,
 )
-from bot.coach import Coach
-from bot.interview import Person
-from bot.listeners.views import open_add_form
-from bot.messenger import SlackMessenger
-from bot.nudge import NudgeChangeRefused
-from bot.parsing import AddInputError, outcome_target, parse_add, read_outcome
-from bot.text import escape, shorten
+from bot.slack.listeners.views import open_add_form
+from bot.slack.messenger import SlackMessenger
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.slack.app import Services
 
 LOGGER = logging.getLogger(__name__)
 
@@ -110,27 +110,27 @@ def interview_command(
     services.delivery.publish_home(person)
 
 
-def _status(coach: Coach, person: Person, text: str) -> conversation.Answer:
+def _status(coach: Coach, person: Person, text: str) -> answers.Answer:
     outcome = read_outcome(text)
-    return conversation.set_outcome(coach, person, outcome_target(text), outcome)
+    return answers.set_outcome(coach, person, outcome_target(text), outcome)
 
 
-PROCESS_VERBS: dict[str, Callable[[Coach, Person, str], conversation.Answer]] = {
-    "list": lambda coach, person, _: conversation.overview(coach, person),
-    "ls": lambda coach, person, _: conversation.overview(coach, person),
+PROCESS_VERBS: dict[str, Callable[[Coach, Person, str], answers.Answer]] = {
+    "list": lambda coach, person, _: answers.overview(coach, person),
+    "ls": lambda coach, person, _: answers.overview(coach, person),
     "status": _status,
-    "expect": lambda coach, person, text: conversation.expect_decision(coach, person, "", text),
-    "followed-up": conversation.log_follow_up,
-    "followedup": conversation.log_follow_up,
-    "followed": lambda coach, person, text: conversation.log_follow_up(
+    "expect": lambda coach, person, text: answers.expect_decision(coach, person, "", text),
+    "followed-up": answers.log_follow_up,
+    "followedup": answers.log_follow_up,
+    "followed": lambda coach, person, text: answers.log_follow_up(
         coach, person, text.removeprefix("up").strip()
     ),
-    "edit": conversation.edit_interview,
-    "settings": conversation.settings,
-    "profile": conversation.profile,
-    "pause": conversation.pause,
-    "resume": lambda coach, person, _: conversation.resume(coach, person),
-    "undo": lambda coach, person, _: conversation.undo(coach, person),
+    "edit": answers.edit_interview,
+    "settings": answers.settings,
+    "profile": answers.profile,
+    "pause": answers.pause,
+    "resume": lambda coach, person, _: answers.resume(coach, person),
+    "undo": lambda coach, person, _: answers.undo(coach, person),
 }
 
 

@@ -37,8 +37,8 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from bot.interview import Interview, Person, Process, Profile
-from bot.nudge import Nudge, NudgeState
+from bot.domain.interview import Interview, Person, Process, Profile
+from bot.domain.nudge import Nudge, NudgeState
 
 LOGGER = logging.getLogger(__name__)
 

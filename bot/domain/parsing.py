@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
-from bot.interview import Interviewer, Outcome
-from bot.timing import DAY_NAMES
+from bot.domain.interview import Interviewer, Outcome
+from bot.domain.timing import DAY_NAMES
 
 __all__ = [
     "ADD_EXAMPLE",

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.interview import Interview, Interviewer, Outcome, Process
-from bot.timing import zone
+from bot.domain.interview import Interview, Interviewer, Outcome, Process
+from bot.domain.timing import zone
 
 PLACEHOLDERS = frozenset(
     {"first_name", "interviewer", "company", "role", "when", "my_name", "strengths"}

@@ -9,20 +9,20 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.blocks import ADD_FORM, FORM_FIELDS, build_add_form, build_plan_reply
-from bot.interview import Person
-from bot.nudge import NudgeChangeRefused
-from bot.parsing import (
+from bot.domain.interview import Person
+from bot.domain.nudge import NudgeChangeRefused
+from bot.domain.parsing import (
     AddInputError,
     form_field_of,
     parse_add,
     prefill_from_text,
     read_add_form,
 )
-from bot.payloads import interaction_person
+from bot.slack.blocks import ADD_FORM, FORM_FIELDS, build_add_form, build_plan_reply
+from bot.slack.payloads import interaction_person
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.slack.app import Services
 
 LOGGER = logging.getLogger(__name__)
 

@@ -9,11 +9,11 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.interview import Person
-from bot.messenger import SlackMessenger
+from bot.domain.interview import Person
+from bot.slack.messenger import SlackMessenger
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.slack.app import Services
 
 LOGGER = logging.getLogger(__name__)
 

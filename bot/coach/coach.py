@@ -11,12 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot.calendar_file import build_calendar
 from bot.clock import Clock
-from bot.draft_check import DraftContext
-from bot.drafts import Author, DraftBook, follow_up_draft, follow_up_kind, thank_you_draft
-from bot.interview import Interview, Outcome, Person, Process, Profile
-from bot.lifecycle import (
+from bot.domain.calendar import build_calendar
+from bot.domain.draft_check import DraftContext
+from bot.domain.drafts import Author, DraftBook, follow_up_draft, follow_up_kind, thank_you_draft
+from bot.domain.interview import Interview, Outcome, Person, Process, Profile
+from bot.domain.lifecycle import (
     FOLLOW_UP,
     KEEP_HUNTING,
     SUPERSEDED_BY_NEW_ROUND,
@@ -24,7 +24,7 @@ from bot.lifecycle import (
     matching_processes,
     settle_plans,
 )
-from bot.nudge import (
+from bot.domain.nudge import (
     Nudge,
     NudgeChangeRefused,
     NudgeState,
@@ -36,11 +36,11 @@ from bot.nudge import (
     snooze,
     start_sending,
 )
-from bot.parsing import AddInputError, InterviewRequest, parse_add, parse_date
-from bot.playbook import Playbook, plan_nudges, plan_outcome_nudges
-from bot.store import PersonBook, Store
-from bot.text import escape, shorten
-from bot.timing import Day, next_morning, next_week, settle_in_day, zone
+from bot.domain.parsing import AddInputError, InterviewRequest, parse_add, parse_date
+from bot.domain.playbook import Playbook, plan_nudges, plan_outcome_nudges
+from bot.domain.text import escape, shorten
+from bot.domain.timing import Day, next_morning, next_week, settle_in_day, zone
+from bot.storage.tinydb_store import PersonBook, Store
 
 LOGGER = logging.getLogger(__name__)
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.interview import Interview, Outcome, Process
-from bot.nudge import Nudge, NudgeState, cancel
-from bot.playbook import FollowUpCadence, Playbook, Wording, placeholders
-from bot.text import escape
-from bot.timing import (
+from bot.domain.interview import Interview, Outcome, Process
+from bot.domain.nudge import Nudge, NudgeState, cancel
+from bot.domain.playbook import FollowUpCadence, Playbook, Wording, placeholders
+from bot.domain.text import escape
+from bot.domain.timing import (
     Day,
     add_working_days,
     at_time,

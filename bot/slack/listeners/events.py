@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltContext, Say
 
-from bot import conversation
-from bot.blocks import build_reply_help
-from bot.interview import Person
-from bot.parsing import parse_reply
+from bot.domain.interview import Person
+from bot.domain.parsing import parse_reply
+from bot.slack import answers
+from bot.slack.blocks import build_reply_help
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.slack.app import Services
 
 LOGGER = logging.getLogger(__name__)
 
@@ -38,15 +38,13 @@ def direct_message(event: dict[str, Any], context: BoltContext, say: Say) -> Non
     reply = parse_reply(str(event.get("text", "")))
     coach = services.coach
     if reply.verb == "list":
-        answer = conversation.overview(coach, person)
+        answer = answers.overview(coach, person)
     elif reply.verb in ("done", "skip", "snooze"):
-        answer = conversation.change_nudge(coach, person, reply)
+        answer = answers.change_nudge(coach, person, reply)
     elif reply.verb == "check":
-        answer = conversation.check_draft(coach, services.checker, person, reply.text)
+        answer = answers.check_draft(coach, services.checker, person, reply.text)
     else:
-        answer = conversation.from_words(coach, person, reply) or conversation.Answer(
-            build_reply_help()
-        )
+        answer = answers.from_words(coach, person, reply) or answers.Answer(build_reply_help())
     say(**answer.message)
     services.delivery.refresh_messages(person, answer.refresh)
     services.delivery.publish_home(person)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from bot.timing import Day
+from bot.domain.timing import Day
 
 
 @dataclass(frozen=True, order=True)

@@ -9,16 +9,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.draft_check import Review, verdict
-from bot.interview import Interview, Outcome, Person
-from bot.lifecycle import FOLLOW_UP
-from bot.nudge import Nudge, NudgeState
-from bot.parsing import ADD_EXAMPLE
-from bot.text import escape, shorten
-from bot.timing import Day, format_local, zone
+from bot.domain.draft_check import Review, verdict
+from bot.domain.interview import Interview, Outcome, Person
+from bot.domain.lifecycle import FOLLOW_UP
+from bot.domain.nudge import Nudge, NudgeState
+from bot.domain.parsing import ADD_EXAMPLE
+from bot.domain.text import escape, shorten
+from bot.domain.timing import Day, format_local, zone
 
 if TYPE_CHECKING:
-    from bot.coach import OutcomeChange, Overview, Standing
+    from bot.coach.coach import OutcomeChange, Overview, Standing
 
 Blocks = list[dict[str, Any]]
 Message = dict[str, Any]

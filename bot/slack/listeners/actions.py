@@ -8,8 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot import conversation
-from bot.blocks import (
+from bot.coach.coach import NudgeChange
+from bot.domain.interview import Person
+from bot.domain.nudge import NudgeChangeRefused
+from bot.domain.text import escape
+from bot.slack import answers
+from bot.slack.blocks import (
     DONE_ACTION,
     DRAFT_ACTION,
     FORGET_ACTION,
@@ -26,14 +30,10 @@ from bot.blocks import (
     read_outcome_value,
     read_snooze_choice,
 )
-from bot.coach import NudgeChange
-from bot.interview import Person
-from bot.nudge import NudgeChangeRefused
-from bot.payloads import interaction_person
-from bot.text import escape
+from bot.slack.payloads import interaction_person
 
 if TYPE_CHECKING:
-    from bot.app import Services
+    from bot.slack.app import Services
 
 LOGGER = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ def heard_back(
     choice = _own_choice(ack, respond, person, action, read_outcome_value)
     if choice is None:
         return
-    answer = conversation.set_outcome(services.coach, person, f"#{choice[1]}", choice[2])
+    answer = answers.set_outcome(services.coach, person, f"#{choice[1]}", choice[2])
     ack()
     respond(response_type="ephemeral", replace_original=False, **answer.message)
     services.delivery.refresh_messages(person, answer.refresh)

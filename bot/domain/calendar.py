@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 
 import icalendar
 
-from bot.interview import Interview, Person
-from bot.nudge import Nudge
-from bot.text import unescape
-from bot.timing import zone
+from bot.domain.interview import Interview, Person
+from bot.domain.nudge import Nudge
+from bot.domain.text import unescape
+from bot.domain.timing import zone
 
 PRODUCT_ID = "-//Interview Coach//Interview Coach//EN"
 #: How long a follow-up reminder blocks in the calendar.

@@ -15,12 +15,12 @@ from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 
 from bot.clock import Clock
-from bot.coach import Coach
-from bot.delivery import Delivery
-from bot.draft_check import DraftChecker
-from bot.drafts import DraftBook
-from bot.listeners import actions, commands, events, home, views
-from bot.payloads import person_of, shape_problem
+from bot.coach.coach import Coach
+from bot.coach.delivery import Delivery
+from bot.domain.draft_check import DraftChecker
+from bot.domain.drafts import DraftBook
+from bot.slack.listeners import actions, commands, events, home, views
+from bot.slack.payloads import person_of, shape_problem
 
 LOGGER = logging.getLogger(__name__)
 

@@ -16,16 +16,16 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from bot.blocks import NUDGE_ACTIONS
 from bot.clock import ManualClock
 from bot.config import Settings
-from bot.interview import Person
-from bot.parsing import parse_duration
+from bot.domain.interview import Person
+from bot.domain.parsing import parse_duration
+from bot.domain.text import unescape
+from bot.domain.timing import format_local
+from bot.local.signer import BotEndpoint
+from bot.local.standin import Message, SlackStandIn
 from bot.runtime import open_coach
-from bot.slack_requests import BotEndpoint
-from bot.slack_standin import Message, SlackStandIn
-from bot.text import unescape
-from bot.timing import format_local
+from bot.slack.blocks import NUDGE_ACTIONS
 
 TEAM_ID = "T0CONSOLE"
 USER_ID = "U0CONSOLE"

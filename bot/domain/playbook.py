@@ -12,10 +12,10 @@ from urllib.parse import quote
 
 import yaml
 
-from bot.interview import Interview, Interviewer, Outcome
-from bot.nudge import Nudge
-from bot.text import escape
-from bot.timing import DAY_NAMES, Day, at_time, read_days, settle_in_day, wall_clock, zone
+from bot.domain.interview import Interview, Interviewer, Outcome
+from bot.domain.nudge import Nudge
+from bot.domain.text import escape
+from bot.domain.timing import DAY_NAMES, Day, at_time, read_days, settle_in_day, wall_clock, zone
 
 #: What the coach enforces itself, whatever the rules say. Each carries seed advice.
 GUARDS: Mapping[str, tuple[str, ...]] = {

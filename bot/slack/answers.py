@@ -8,7 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.blocks import (
+from bot.coach.coach import Coach
+from bot.domain.draft_check import DraftChecker
+from bot.domain.interview import Outcome, Person
+from bot.domain.nudge import Nudge, NudgeChangeRefused
+from bot.domain.parsing import (
+    AddInputError,
+    Reply,
+    parse_date,
+    parse_duration,
+    parse_window_change,
+)
+from bot.domain.text import escape
+from bot.domain.timing import format_local, zone
+from bot.slack.blocks import (
     Message,
     build_change_confirmation,
     build_expect_reply,
@@ -20,19 +33,6 @@ from bot.blocks import (
     build_review,
     build_settings,
 )
-from bot.coach import Coach
-from bot.draft_check import DraftChecker
-from bot.interview import Outcome, Person
-from bot.nudge import Nudge, NudgeChangeRefused
-from bot.parsing import (
-    AddInputError,
-    Reply,
-    parse_date,
-    parse_duration,
-    parse_window_change,
-)
-from bot.text import escape
-from bot.timing import format_local, zone
 
 #: The longest draft the checker reads.
 MAX_DRAFT = 10_000

@@ -13,7 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.handler import RetryHandler
 
-from bot.blocks import NUDGE_EVENT
+from bot.slack.blocks import NUDGE_EVENT
 
 LOGGER = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def retry_handlers(*, on_connection_errors: bool = True) -> list[RetryHandler]:
 
     These sleep in the calling thread, so they are only used after a request was acknowledged.
     Delivery does not retry a dropped connection blindly: the message may have arrived, so it
-    checks the DM first (see bot.delivery).
+    checks the DM first (see bot.coach.delivery).
     """
     handlers: list[RetryHandler] = [
         RateLimitErrorRetryHandler(max_retry_count=5),

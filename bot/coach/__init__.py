@@ -1,0 +1,1 @@
+"""The product's operations over a store, and delivery of due nudges."""
