@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 import os
 import random
 import sqlite3
@@ -14,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import bot.storage.tinydb_store as store_module
 from bench.common import START
 from bot.coach.coach import Coach
 from bot.domain.interview import Person
 from bot.domain.nudge import OPEN_STATES
+from bot.storage.journal import read_person
 
 
 @dataclass
@@ -56,12 +55,9 @@ def open_nudges(
 
 
 def person_data(path: Path) -> dict[str, Any]:
-    """A person's records as the store reads them (with its journal, when it keeps one)."""
-    loader = getattr(store_module, "load_person_file", None)
-    if loader is not None:
-        data, _ = loader(path)
-        return data or {}
-    return dict(json.loads(path.read_bytes()))
+    """A person's records as the store reads them (the snapshot with its journal)."""
+    tables, _, _, _ = read_person(path, path.with_suffix(".log"))
+    return tables
 
 
 def sqlite_table(path: Path, rows: int, seed: int) -> sqlite3.Connection:

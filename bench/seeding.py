@@ -15,6 +15,7 @@ from pathlib import Path
 from bench.common import LA, START
 from bot.clock import ManualClock
 from bot.coach.coach import Coach
+from bot.coach.delivery import Delivery
 from bot.domain.interview import Interviewer, Person
 from bot.domain.nudge import NudgeChangeRefused, NudgeState
 from bot.domain.parsing import InterviewRequest
@@ -22,7 +23,7 @@ from bot.domain.playbook import Playbook
 from bot.domain.timing import zone
 from bot.local.standin import TEAM_ID
 from bot.slack.blocks import DIGEST_SIZE
-from bot.storage.tinydb_store import Store
+from bot.storage.tinydb_store import TinyStore
 
 ZONES = (
     LA,
@@ -107,6 +108,28 @@ def interview_request(
     )
 
 
+class _Recorder:
+    """Delivery's messenger for seeding: every post is taken, nothing reaches Slack."""
+
+    digest_size = DIGEST_SIZE
+
+    def __init__(self) -> None:
+        self.ts = 0
+
+    def open_dm(self, person: Person) -> str:
+        return "D" + person.user_id
+
+    def post_nudges(self, channel: str, person: Person, nudges: list, tz: str) -> str:
+        self.ts += 1
+        return f"{int(START.timestamp()) - 86_400}.{self.ts:06d}"
+
+    def update_nudges(self, channel: str, ts: str, person: Person, nudges: list, tz: str) -> None:
+        """Nothing to redraw: no message exists."""
+
+    def find_marked(self, person: Person, channel: str, marks: set[str]) -> dict[str, str]:
+        return {}
+
+
 class _Seeder:
     """A coach on the store at START (09:00 in Los Angeles), acting for everyone.
 
@@ -115,8 +138,9 @@ class _Seeder:
     those whose time has come, then mark and snooze for what people did with them.
     """
 
-    def __init__(self, store: Store, playbook: Playbook, rng: random.Random) -> None:
+    def __init__(self, store: TinyStore, playbook: Playbook, rng: random.Random) -> None:
         self.store = store
+        self.playbook = playbook
         self.coach = Coach(store, playbook, ManualClock(START))
         self.rng = rng
         self.ts = 0
@@ -131,12 +155,17 @@ class _Seeder:
 
     def deliver_due(self) -> None:
         """What delivery records for everything due at START, without talking to Slack."""
-        for batch in self.coach.claim_due():
-            for start in range(0, len(batch.nudges), DIGEST_SIZE):
-                self.ts += 1
-                chunk = batch.nudges[start : start + DIGEST_SIZE]
-                ts = f"{int(START.timestamp()) - 86_400}.{self.ts:06d}"
-                self.coach.record_sent(batch.person, chunk, "D" + batch.person.user_id, ts)
+        delivery = Delivery(
+            self.store,
+            self.playbook,
+            self.coach.clock,
+            _Recorder(),
+            channel_gap=timedelta(0),
+        )
+        try:
+            delivery.deliver_due(wait_for_all=True)
+        finally:
+            delivery.close()
 
     def act(self, person: Person) -> None:
         """What people did with their nudges: most sent ones done or skipped, some snoozed,
@@ -202,7 +231,7 @@ def seed_store(
     began = time.perf_counter()
     rng = random.Random(seed)
     seeded = Seeded(root)
-    store = Store(root)
+    store = TinyStore(root)
     try:
         with without_fsync():
             seeder = _Seeder(store, playbook, rng)
@@ -237,7 +266,7 @@ def top_up_pending(
     """Add people whose interviews are all ahead until `pending` nudges wait to be sent."""
     began = time.perf_counter()
     rng = random.Random(seed)
-    store = Store(seeded.root)
+    store = TinyStore(seeded.root)
     try:
         with without_fsync():
             seeder = _Seeder(store, playbook, rng)

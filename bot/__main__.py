@@ -17,7 +17,7 @@ from bot.config import Settings, SettingsError, load_settings
 from bot.domain.drafts import DraftsError
 from bot.domain.playbook import PlaybookError
 from bot.runtime import open_coach
-from bot.storage.tinydb_store import StoreLocked
+from bot.storage.protocol import StoreError
 
 LOGGER = logging.getLogger("bot")
 
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("No Slack credentials set: starting the offline console.", file=sys.stderr)
             return run_console(settings, sys.stdin, sys.stdout, start=settings.clock_start)
         return _run_on_slack(settings)
-    except (PlaybookError, DraftsError, StoreLocked) as problem:
+    except (PlaybookError, DraftsError, StoreError) as problem:
         print(f"interview-coach: {problem}", file=sys.stderr)
         return 2
 

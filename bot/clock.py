@@ -42,6 +42,12 @@ class ManualClock:
             self._now += delta
             return self._now
 
+    def advance_to(self, moment: datetime) -> datetime:
+        """Move time forward to `moment`; a moment already past leaves the clock alone."""
+        with self._lock:
+            self._now = max(self._now, moment.astimezone(UTC))
+            return self._now
+
 
 class ShiftedClock:
     """Real time, running from a chosen instant: demos and process-level tests set the start."""

@@ -21,7 +21,9 @@ from bot.scheduler import NudgeScheduler
 from bot.slack.app import Services, build_app
 from bot.slack.http import CoachServer
 from bot.slack.messenger import SlackMessenger, make_client
-from bot.storage.tinydb_store import Store
+from bot.slack.surfaces import Surfaces
+from bot.storage.protocol import Store
+from bot.storage.tinydb_store import TinyStore
 
 LOGGER = logging.getLogger(__name__)
 
@@ -46,15 +48,12 @@ class CoachRuntime:
         return self.server.url
 
     def serve_http(self, host: str = "0.0.0.0") -> CoachServer:
-        """Start the threaded HTTP server in the background; /healthz answers once ready."""
+        """Start the HTTP server (waitress) in the background; /healthz answers once ready."""
         self.server = CoachServer(
             (host, self.settings.port), self.app, self.settings.signing_secret
         )
         self._serving = threading.Thread(
-            target=self.server.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name="coach-http",
-            daemon=True,
+            target=self.server.serve_forever, name="coach-http", daemon=True
         )
         self._serving.start()
         self.server.ready.set()
@@ -69,8 +68,8 @@ class CoachRuntime:
         if self.server is not None:
             self.server.ready.clear()
             self.server.shutdown()
-            self.server.server_close()
         self.scheduler.stop()
+        self.services.delivery.close()
         self.store.close()
 
 
@@ -83,25 +82,32 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
     drafts = load_drafts(
         settings.rules_path.parent if settings.rules_path.is_file() else settings.rules_path
     )
-    store = Store(settings.db_path)
+    store = open_store(settings)
     try:
         warm_up()
-        client = make_client(settings.bot_token or "", settings.api_url)
         coach = Coach(store, playbook, clock)
-        sender = make_client(settings.bot_token or "", settings.api_url, on_connection_errors=False)
-        delivery = Delivery(coach, SlackMessenger(sender))
+        listener_client = make_client(settings.bot_token or "", settings.api_url)
+        delivery_client = make_client(settings.bot_token or "", settings.api_url, retries=False)
+        delivery = Delivery(store, playbook, clock, SlackMessenger(lambda _team: delivery_client))
+        surfaces = Surfaces(coach, SlackMessenger(lambda _team: listener_client))
         services = Services(
             coach=coach,
             delivery=delivery,
+            surfaces=surfaces,
             clock=clock,
             drafts=drafts,
             checker=DraftChecker(drafts.known_words),
         )
         signing = settings.signing_secret if settings.mode != "socket" else None
-        app = build_app(client=client, signing_secret=signing, services=services)
+        app = build_app(client=listener_client, signing_secret=signing, services=services)
         scheduler = NudgeScheduler(delivery, store, clock, sweep=sweep or timedelta(seconds=30))
         scheduler.start()
     except BaseException:
         store.close()
         raise
     return CoachRuntime(settings, store, services, app, scheduler)
+
+
+def open_store(settings: Settings) -> Store:
+    """The store the settings name: the embedded TinyDB one under COACH_DB_PATH."""
+    return TinyStore(settings.db_path)

@@ -1,8 +1,9 @@
-"""Timing with APScheduler: one wake-up at the next due nudge, plus a sweep as a safety net.
+"""Timing with APScheduler: one wake-up at the next due moment, plus a sweep as a safety net.
 
-The scheduler holds nothing of its own: the store's due index says what is due, so a restart
-rebuilds everything. Jobs have stable ids with replace_existing, and no misfire grace limit,
-so a late wake-up still runs instead of being dropped as "missed".
+The scheduler holds nothing of its own: the store says who is due, so a restart rebuilds
+everything. Jobs have stable ids with replace_existing, and no misfire grace limit, so a late
+wake-up still runs instead of being dropped as "missed". A wake-up asked for while a pass runs
+is never lost: the running pass goes round once more.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.clock import Clock
 from bot.coach.delivery import Delivery
-from bot.storage.tinydb_store import Store
+from bot.storage.protocol import Store
 
 LOGGER = logging.getLogger(__name__)
 
@@ -32,9 +33,11 @@ class NudgeScheduler:
         self.clock = clock
         self._sweep = sweep
         self._arming = threading.Lock()
+        self._passing = threading.Lock()
+        self._again = threading.Event()
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
-            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+            job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 2},
         )
 
     def start(self) -> None:
@@ -72,13 +75,26 @@ class NudgeScheduler:
             )
 
     def _run(self) -> None:
-        try:
-            delivered = self.delivery.deliver_due()
-        except Exception:
-            LOGGER.exception("Delivering due nudges failed; the sweep will try again")
-            return
-        if delivered:
-            LOGGER.info("Delivered %d nudge(s)", delivered)
+        """One delivery pass, repeated while wake-ups arrive during it."""
+        self._again.set()
+        while self._again.is_set():
+            if not self._passing.acquire(blocking=False):
+                return  # the running pass sees `_again` and goes round once more
+            try:
+                while self._again.is_set():
+                    self._again.clear()
+                    self._pass()
+            finally:
+                self._passing.release()
         following = self.store.next_due_at()
         if following is not None:
             self.wake_at(following)
+
+    def _pass(self) -> None:
+        try:
+            started = self.delivery.deliver_due()
+        except Exception:
+            LOGGER.exception("Delivering due nudges failed; the sweep will try again")
+            return
+        if started:
+            LOGGER.debug("Delivery started for %d people", started)

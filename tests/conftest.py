@@ -16,6 +16,7 @@ import pytest
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.domain.interview import Person
+from bot.local.console import let_time_pass
 from bot.local.signer import BotEndpoint
 from bot.local.standin import Message, SlackStandIn
 from bot.runtime import CoachRuntime, open_coach
@@ -28,14 +29,15 @@ SECRET = "test-signing-secret"
 
 
 @pytest.fixture
-def standin() -> Iterator[SlackStandIn]:
-    with SlackStandIn() as server:
-        yield server
+def clock() -> ManualClock:
+    return ManualClock(START)
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(START)
+def standin(clock: ManualClock) -> Iterator[SlackStandIn]:
+    """The Slack stand-in, timing calls (and its per-channel limit) on the test's clock."""
+    with SlackStandIn(clock=lambda: clock.now().timestamp()) as server:
+        yield server
 
 
 @dataclass
@@ -108,9 +110,8 @@ class Bot:
         )
 
     def advance(self, delta: timedelta) -> int:
-        """Move time and deliver what came due, as the scheduler would."""
-        self.clock.advance(delta)
-        return self.runtime.services.delivery.deliver_due()
+        """Move time and deliver what came due on the way, as the scheduler would."""
+        return let_time_pass(self.runtime, self.clock, delta)
 
     def nudges(self, user: str = "U1", team: str = TEAM) -> list[Any]:
         with self.store.transaction(Person(team, user)) as book:

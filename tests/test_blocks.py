@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from bot.coach.coach import Overview, Standing
 from bot.domain.interview import Interview, Interviewer, Person, Process
 from bot.domain.nudge import Nudge, NudgeState
+from bot.domain.overview import Overview, Standing
 from bot.slack.blocks import (
     DIGEST_SIZE,
     DONE_ACTION,

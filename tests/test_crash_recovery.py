@@ -28,7 +28,7 @@ from bot.domain.nudge import NudgeState
 from bot.local.signer import BotEndpoint
 from bot.local.standin import SlackStandIn
 from bot.slack.blocks import DONE_ACTION
-from bot.storage.tinydb_store import Store
+from bot.storage.tinydb_store import TinyStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "kill-test-secret"
@@ -208,7 +208,7 @@ def test_sigkill_at_random_moments_loses_nothing_and_sends_nothing_twice(
             for user in USERS
         }
 
-    store = Store(store_path)
+    store = TinyStore(store_path)
     try:
         assert seen.companies, "adds were acknowledged before the kills"
         assert seen.done, "Done clicks and replies were acknowledged before the kills"

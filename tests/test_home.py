@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 from conftest import Bot
 
-from bot.coach.coach import Overview, Standing
 from bot.domain.interview import Interview, Person, Process
 from bot.domain.nudge import Nudge, NudgeState
+from bot.domain.overview import Overview, Standing
 from bot.domain.timing import Day
 from bot.slack.blocks import DONE_ACTION, SECTION_LIMIT, VIEW_BLOCK_LIMIT, build_home
 

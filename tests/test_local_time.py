@@ -135,7 +135,7 @@ def test_snooze_choices_resolve_in_the_persons_zone(bot: Bot, choice: str, expec
     bot.standin.set_user("U1", tz="Asia/Kolkata", team_id="T1")
     bot.clock.advance(datetime(2026, 12, 2, 3, 35, tzinfo=UTC) - bot.clock.now())
     bot.command("add Acme, Engineer, yesterday 3pm, with Jane Doe")
-    bot.runtime.services.delivery.deliver_due()
+    bot.runtime.services.delivery.deliver_due(wait_for_all=True)
     assert bot.standin.wait_for(lambda s: bool(s.messages("DU1")))
     message = bot.dms()[0]
     number = json.loads(json.dumps(message.metadata))["event_payload"]["nudges"][0].split(".")[0]

@@ -1,155 +1,441 @@
-"""Sending due nudges as direct messages, and keeping sent messages in step with the store.
+"""Delivery: due nudges become direct messages, exactly once, in order, person by person.
 
-Exactly once: a nudge is recorded as `sending` before the Slack call and `sent` after it.
-Each message carries metadata naming its nudges, so when a send may have reached Slack without
-being recorded (the process died, or the answer was lost), delivery first looks in the DM for
-that message and records it instead of sending it again. A duplicate is then only possible
-when Slack cannot be asked either (conversations.history fails at that moment).
+- People are claimed from the store as leases and each is served on a worker of their own, so
+  one person's slow, hanging or rate-limited DM never holds up anyone else's nudges.
+- A nudge is recorded `sending` before the Slack call and `sent` after it. Each message
+  carries metadata naming its nudges, so when a send may have reached Slack unrecorded (the
+  process died, or the answer was lost) delivery first looks in the DM for it instead of
+  sending it again.
+- Immediately before each post, under the person's lock, delivery checks again that every
+  nudge is still its to send: a rejection, a `remove` or a `forget` made meanwhile wins.
+- Slack's answers are read for what they mean: a `Retry-After` is a time to try that channel
+  again (not a sleep), a person Slack cannot reach parks their delivery until they next use the
+  coach, and a workspace whose token stopped working stops that workspace's delivery, loudly.
+- Pacing (one message per second per DM) runs on the injected clock: a message that would come
+  too soon is put back for the moment the channel is free.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
+import socket
 import threading
-import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Protocol
 
-from slack_sdk.errors import SlackApiError, SlackClientError
-
-from bot.coach.coach import Coach, DueBatch
+from bot.clock import Clock
 from bot.domain.interview import Person
-from bot.domain.nudge import Nudge
-from bot.slack.blocks import DIGEST_SIZE, build_home, build_nudge_message
-from bot.slack.messenger import Messenger
+from bot.domain.nudge import (
+    Nudge,
+    NudgeState,
+    cancel,
+    mark_sent,
+    put_back,
+    retry_later,
+    start_sending,
+)
+from bot.domain.playbook import Playbook
+from bot.domain.timing import settle_in_day, zone
+from bot.storage.protocol import PersonBook, Store
 
 LOGGER = logging.getLogger(__name__)
 
-_SLACK_FAILURES = (SlackApiError, SlackClientError, OSError)
+#: How long a claimed person stays with one delivery worker before others may take over.
+LEASE = timedelta(seconds=60)
 #: Seconds between two messages to one DM (Slack's per-channel posting rate).
-CHANNEL_GAP = 1.0
+CHANNEL_GAP = timedelta(seconds=1)
+#: People served at once; each waits on Slack for one person only.
+WORKERS = 8
+#: After an unexpected error, how long that person waits before delivery tries them again.
+FAILURE_PAUSE = timedelta(seconds=30)
+
+
+class DeliveryProblem(Exception):
+    """What Slack's answer means for a delivery, in the coach's terms."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class TryLater(DeliveryProblem):
+    """Not delivered, and Slack said so: try again at `retry_after` seconds, or back off."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class MaybeSent(DeliveryProblem):
+    """The request may have reached Slack (no answer came): look in the DM before resending."""
+
+
+class PersonUnreachable(DeliveryProblem):
+    """Slack cannot deliver to this person (deactivated, unknown, the DM gone)."""
+
+
+class WorkspaceUnreachable(DeliveryProblem):
+    """The workspace's token no longer works (revoked, uninstalled, account inactive)."""
+
+
+class Messenger(Protocol):
+    """What delivery needs from Slack; the real one is `bot.slack.messenger.SlackMessenger`."""
+
+    #: Nudges that fit in one message.
+    digest_size: int
+
+    def open_dm(self, person: Person) -> str: ...
+
+    def post_nudges(self, channel: str, person: Person, nudges: list[Nudge], tz: str) -> str: ...
+
+    def update_nudges(
+        self, channel: str, ts: str, person: Person, nudges: list[Nudge], tz: str
+    ) -> None: ...
+
+    def find_marked(self, person: Person, channel: str, marks: set[str]) -> dict[str, str]: ...
+
+
+@dataclass(frozen=True)
+class DueBatch:
+    """One person's nudges to send now, marked `sending` under `claim`."""
+
+    person: Person
+    nudges: list[Nudge]
+    tz: str
+    dm_channel: str | None
+    claim: str
 
 
 class Delivery:
-    """Turns claimed nudges into DMs: one message per person per pass, a digest when several."""
+    """Turns due nudges into DMs: one message per person per pass, a digest when several."""
 
     def __init__(
-        self, coach: Coach, messenger: Messenger, *, channel_gap: float = CHANNEL_GAP
+        self,
+        store: Store,
+        playbook: Playbook,
+        clock: Clock,
+        messenger: Messenger,
+        *,
+        workers: int = WORKERS,
+        lease: timedelta = LEASE,
+        channel_gap: timedelta = CHANNEL_GAP,
     ) -> None:
-        self.coach = coach
+        self.store = store
+        self.playbook = playbook
+        self.clock = clock
         self.messenger = messenger
-        self._pass = threading.Lock()
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self._lease = lease
         self._channel_gap = channel_gap
-        self._last_post: dict[str, float] = {}
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="delivery")
+        self._runs = itertools.count(1)
+        self._lock = threading.Lock()
+        self._in_flight: set[Future[int]] = set()
+        self._channel_free: dict[str, datetime] = {}
+        self._stopped_teams: dict[str, str] = {}
 
-    def deliver_due(self) -> int:
-        """Send everything due now; returns how many nudges were delivered.
+    def deliver_due(self, *, wait_for_all: bool = False) -> int:
+        """Start delivering to everyone with something due now.
 
-        Passes never overlap, so the scheduler and the console cannot send the same nudge.
+        Returns at once with the number of people started, or, with `wait_for_all`, waits for
+        every delivery under way (started here or elsewhere) and returns the nudges delivered.
         """
+        people = self.store.claim_due(
+            self.clock.now(),
+            owner=self.owner,
+            lease=self._lease,
+            limit=1000,
+            skip_teams=set(self._stopped_teams),
+        )
+        started = [self._start(person) for person in people]
+        if not wait_for_all:
+            return len(started)
         delivered = 0
-        with self._pass:
-            for batch in self.coach.claim_due():
-                delivered += self._deliver(batch)
+        while True:
+            with self._lock:
+                pending = set(self._in_flight)
+            if not pending:
+                break
+            wait(pending)
+            for future in pending:
+                if future in started:
+                    delivered += future.result()
+            with self._lock:
+                self._in_flight -= pending
         return delivered
 
-    def _deliver(self, batch: DueBatch) -> int:
+    def stopped_teams(self) -> dict[str, str]:
+        """Workspaces whose delivery stopped, and why."""
+        return dict(self._stopped_teams)
+
+    def resume_team(self, team_id: str) -> None:
+        """A workspace's token works again (a new install): deliver to it again."""
+        self._stopped_teams.pop(team_id, None)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=False)
+
+    def _start(self, person: Person) -> Future[int]:
+        future = self._pool.submit(self._serve, person)
+        with self._lock:
+            self._in_flight.add(future)
+        future.add_done_callback(self._finished)
+        return future
+
+    def _finished(self, future: Future[int]) -> None:
+        with self._lock:
+            self._in_flight.discard(future)
+
+    def _serve(self, person: Person) -> int:
+        """Deliver one person's due nudges; whatever happens, their lease ends here."""
+        not_before: datetime | None = None
+        delivered = 0
+        try:
+            batch = self._take_due(person)
+            if batch is not None:
+                delivered = self._send(batch)
+        except Exception:
+            LOGGER.exception("Delivering to %s failed; trying them again later", _name(person))
+            not_before = self.clock.now() + FAILURE_PAUSE
+        finally:
+            self.store.release(person, owner=self.owner, not_before=not_before)
+        return delivered
+
+    # -- choosing what goes out --------------------------------------------------------------
+
+    def _take_due(self, person: Person) -> DueBatch | None:
+        """Mark the person's due nudges `sending`, durably, before any Slack call.
+
+        A nudge that would contact an employer after the process closed is cancelled here. One
+        that comes due outside the person's window, or during a pause, waits for the next
+        opening; one behind a failed send waits for that retry, so order is kept.
+        """
+        now = self.clock.now()
+        claim = f"{self.owner}:{next(self._runs)}"
+        with self.store.transaction(person) as book:
+            profile = book.profile
+            due = book.due_nudges(now)
+            if profile.delivery_parked or not due:
+                return None
+            local_now = now.astimezone(zone(profile.tz))
+            window = profile.window or self.playbook.day
+            opening = settle_in_day(local_now, window)
+            if profile.paused_until is not None and now < profile.paused_until:
+                opening = settle_in_day(profile.paused_until.astimezone(local_now.tzinfo), window)
+            retries = [n.retry_at for n in book.waiting_nudges() if n.retry_at and n.retry_at > now]
+            retry_pending = min(retries) if retries else None
+            ready: list[Nudge] = []
+            held: list[Nudge] = []
+            for nudge in due:
+                if nudge.contacts_employer and not nudge.closing and _closed(book, nudge):
+                    held.append(cancel(nudge, now))
+                elif opening != local_now:
+                    held.append(replace(put_back(nudge, None), due_at=opening))
+                elif retry_pending is not None:
+                    held.append(put_back(nudge, retry_pending))
+                else:
+                    ready.append(start_sending(nudge, claim))
+            book.save_nudges(ready + held)
+        if not ready:
+            return None
+        ordered = sorted(ready, key=lambda n: (n.due_at, n.number))
+        return DueBatch(person, ordered, profile.tz or "UTC", profile.dm_channel, claim)
+
+    # -- sending -----------------------------------------------------------------------------
+
+    def _send(self, batch: DueBatch) -> int:
         person = batch.person
         try:
             channel = batch.dm_channel or self._open_dm(person)
             pending = self._already_delivered(batch, channel)
-        except _SLACK_FAILURES as error:
-            LOGGER.warning("Cannot reach %s's DM, will retry: %s", person.user_id, error)
-            self.coach.record_failed(person, batch.nudges)
+        except DeliveryProblem as problem:
+            self._give_back(batch, batch.nudges, problem)
             return 0
         delivered = len(batch.nudges) - len(pending)
-        for start in range(0, len(pending), DIGEST_SIZE):
-            chunk = pending[start : start + DIGEST_SIZE]
-            self._pace(channel)
-            try:
-                ts = self.messenger.post(channel, build_nudge_message(person, chunk, batch.tz))
-            except _SLACK_FAILURES as error:
-                self._last_post[channel] = time.monotonic()
-                LOGGER.warning(
-                    "Sending %d nudge(s) to %s failed, will retry: %s",
-                    len(chunk),
-                    person.user_id,
-                    error,
-                )
-                self.coach.record_failed(person, pending[start:])
+        size = max(self.messenger.digest_size, 1)
+        for start in range(0, len(pending), size):
+            rest = pending[start:]
+            now = self.clock.now()
+            free_at = self._channel_free.get(channel)
+            if free_at is not None and free_at > now:
+                self._put_back(person, batch.claim, rest, _at(free_at))
                 break
-            self._last_post[channel] = time.monotonic()
-            self.coach.record_sent(person, chunk, channel, ts)
+            chunk = self._still_ours(batch, rest[:size])
+            if not chunk:
+                continue
+            try:
+                ts = self.messenger.post_nudges(channel, person, chunk, batch.tz)
+            except DeliveryProblem as problem:
+                posted = {n.number for n in chunk} if isinstance(problem, MaybeSent) else set()
+                self._give_back(batch, rest, problem, channel=channel, maybe_posted=posted)
+                break
+            self._channel_free[channel] = self.clock.now() + self._channel_gap
+            self._record_sent(batch, chunk, channel, ts)
             delivered += len(chunk)
+        if len(self._channel_free) > 10_000:
+            self._channel_free.clear()
         return delivered
 
-    def _pace(self, channel: str) -> None:
-        """Slack allows about one message per second per channel: wait rather than be refused.
+    def _still_ours(self, batch: DueBatch, chunk: list[Nudge]) -> list[Nudge]:
+        """Under the person's lock, right before the post: the nudges still to send.
 
-        The gap is counted from the end of the previous post, when Slack surely had it.
+        A nudge snoozed, done, removed or forgotten meanwhile is left out; one whose process
+        closed meanwhile is cancelled, so nothing reaches the person about an employer who
+        said no.
         """
-        last = self._last_post.get(channel)
-        if last is not None:
-            time.sleep(max(0.0, last + self._channel_gap - time.monotonic()))
-        if len(self._last_post) > 10_000:
-            self._last_post.clear()
+        now = self.clock.now()
+        with self.store.transaction(batch.person) as book:
+            confirmed: list[Nudge] = []
+            withdrawn: list[Nudge] = []
+            for nudge in chunk:
+                current = book.nudge(nudge.number)
+                if (
+                    current is None
+                    or current.state != NudgeState.SENDING
+                    or current.claim != batch.claim
+                    or current.edition != nudge.edition
+                ):
+                    continue
+                if current.contacts_employer and not current.closing and _closed(book, current):
+                    withdrawn.append(cancel(current, now))
+                    continue
+                confirmed.append(current)
+            book.save_nudges(withdrawn)
+        return confirmed
+
+    def _record_sent(self, batch: DueBatch, chunk: list[Nudge], channel: str, ts: str) -> None:
+        """Record the message; if the person changed an item during the post, redraw it."""
+        changed = False
+        with self.store.transaction(batch.person) as book:
+            updates: list[Nudge] = []
+            for nudge in chunk:
+                current = book.nudge(nudge.number)
+                if current is None:
+                    changed = True
+                elif current.state == NudgeState.SENDING and current.claim == batch.claim:
+                    updates.append(mark_sent(current, channel, ts))
+                else:
+                    changed = True
+                    if current.state != NudgeState.SCHEDULED:
+                        updates.append(replace(current, channel=channel, message_ts=ts))
+            book.save_nudges(updates)
+            shown = book.nudges_in_message(ts) if changed else []
+        if changed and shown:
+            try:
+                self.messenger.update_nudges(channel, ts, batch.person, shown, batch.tz)
+            except DeliveryProblem as problem:
+                LOGGER.warning("Could not redraw a message just sent: %s", problem.reason)
 
     def _already_delivered(self, batch: DueBatch, channel: str) -> list[Nudge]:
         """Record unsure nudges found in the DM as sent; return the ones still to send."""
-        if not batch.unsure:
+        unsure = {n.mark: n for n in batch.nudges if n.unsure}
+        if not unsure:
             return batch.nudges
-        wanted = {n.mark: n for n in batch.nudges if n.number in batch.unsure}
-        found = self.messenger.find_marked(channel, set(wanted))
+        found = self.messenger.find_marked(batch.person, channel, set(unsure))
         by_message: dict[str, list[Nudge]] = {}
         for mark, ts in found.items():
-            by_message.setdefault(ts, []).append(wanted[mark])
+            by_message.setdefault(ts, []).append(unsure[mark])
         for ts, nudges in by_message.items():
             LOGGER.info("%d nudge(s) were already in the DM; recorded, not re-sent", len(nudges))
-            self.coach.record_sent(batch.person, nudges, channel, ts)
+            self._record_sent(batch, nudges, channel, ts)
         done = {n.number for nudges in by_message.values() for n in nudges}
         return [n for n in batch.nudges if n.number not in done]
 
     def _open_dm(self, person: Person) -> str:
-        channel = self.messenger.open_dm(person.user_id)
-        self.coach.remember_dm_channel(person, channel)
+        channel = self.messenger.open_dm(person)
+        with self.store.transaction(person) as book:
+            book.save_profile(replace(book.profile, dm_channel=channel))
         return channel
 
-    def refresh_message(self, person: Person, channel: str, ts: str) -> None:
-        """Redraw a sent message from the store, so it shows what the person just did."""
-        nudges = self.coach.message_nudges(person, ts)
-        if nudges:
-            message = build_nudge_message(person, nudges, self.coach.timezone(person))
-            self.messenger.update(channel, ts, message)
+    # -- when Slack says no ------------------------------------------------------------------
 
-    def refresh_messages(self, person: Person, nudges: list[Nudge]) -> None:
-        """Redraw every DM message holding one of `nudges`; a failure only costs freshness."""
-        places = {(n.channel, n.message_ts) for n in nudges if n.channel and n.message_ts}
-        for channel, ts in sorted(places):  # type: ignore[type-var]
-            try:
-                self.refresh_message(person, channel, ts)
-            except _SLACK_FAILURES as error:
-                LOGGER.warning("Could not redraw a message for %s: %s", person.user_id, error)
+    def _give_back(
+        self,
+        batch: DueBatch,
+        nudges: list[Nudge],
+        problem: DeliveryProblem,
+        *,
+        channel: str | None = None,
+        maybe_posted: set[int] | frozenset[int] = frozenset(),
+    ) -> None:
+        """Put unsent nudges back as Slack's answer says: later, parked, or stopped."""
+        person = batch.person
+        now = self.clock.now()
+        if isinstance(problem, WorkspaceUnreachable):
+            self._stopped_teams[person.team_id] = problem.reason
+            LOGGER.critical(
+                "Slack refused the token of workspace %s (%s): its delivery is stopped until "
+                "the app is installed again or the coach restarts with a working token.",
+                person.team_id,
+                problem.reason,
+            )
+            self._put_back(person, batch.claim, nudges, lambda n: put_back(n, None))
+        elif isinstance(problem, PersonUnreachable):
+            LOGGER.warning(
+                "Slack cannot reach %s (%s): their delivery is parked until they next use "
+                "the coach.",
+                _name(person),
+                problem.reason,
+            )
+            self._put_back(person, batch.claim, nudges, lambda n: put_back(n, None))
+            with self.store.transaction(person) as book:
+                parked = replace(book.profile, delivery_parked=problem.reason, dm_channel=None)
+                book.save_profile(parked)
+        elif isinstance(problem, TryLater) and problem.retry_after is not None:
+            until = now + timedelta(seconds=problem.retry_after)
+            if channel is not None:
+                self._channel_free[channel] = until
+            LOGGER.info(
+                "Slack asked to wait %.0f s before writing to %s",
+                problem.retry_after,
+                _name(person),
+            )
+            self._put_back(person, batch.claim, nudges, lambda n: put_back(n, until))
+        else:
+            LOGGER.warning(
+                "Sending %d nudge(s) to %s failed, will retry: %s",
+                len(nudges),
+                _name(person),
+                problem.reason,
+            )
+            self._put_back(
+                person,
+                batch.claim,
+                nudges,
+                lambda n: retry_later(n, now, unsure=n.number in maybe_posted),
+            )
 
-    def publish_home(self, person: Person) -> None:
-        """Redraw the person's Home tab from the store, if they ever opened it.
+    def _put_back(
+        self, person: Person, claim: str, nudges: list[Nudge], change: Callable[[Nudge], Nudge]
+    ) -> None:
+        """Apply `change` to those of `nudges` this run still holds."""
+        with self.store.transaction(person) as book:
+            current = (book.nudge(n.number) for n in nudges)
+            book.save_nudges(
+                [
+                    change(n)
+                    for n in current
+                    if n is not None and n.state == NudgeState.SENDING and n.claim == claim
+                ]
+            )
 
-        A failure only costs freshness: the next change or visit draws it again.
-        """
-        coach = self.coach
-        profile = coach.profile(person)
-        if not profile.home_opened:
-            return
-        window = profile.window or coach.playbook.day
-        view = build_home(person, coach.overview(person), window, profile.paused_until)
-        try:
-            self.messenger.publish_home(person.user_id, view)
-        except _SLACK_FAILURES as error:
-            LOGGER.warning("Could not publish the Home tab of %s: %s", person.user_id, error)
 
-    def send_file(self, person: Person, filename: str, content: bytes, comment: str) -> bool:
-        """Put a file in the person's DM; False (and logged) when Slack would not take it."""
-        try:
-            channel = self.coach.profile(person).dm_channel or self._open_dm(person)
-            self.messenger.upload(channel, filename, content, comment)
-        except _SLACK_FAILURES as error:
-            LOGGER.warning("Could not send %s to %s: %s", filename, person.user_id, error)
-            return False
-        return True
+def _at(moment: datetime) -> Callable[[Nudge], Nudge]:
+    """Put a nudge back for `moment`, without counting a failed attempt."""
+    return lambda nudge: put_back(nudge, moment)
+
+
+def _closed(book: PersonBook, nudge: Nudge) -> bool:
+    """The guard at send time: is the employer this nudge would contact out of the picture?"""
+    interview = book.interview(nudge.interview_id)
+    process = book.process(interview.process_id) if interview else None
+    return process is None or process.closed
+
+
+def _name(person: Person) -> str:
+    return f"{person.team_id}/{person.user_id}"

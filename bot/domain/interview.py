@@ -161,6 +161,9 @@ class Profile:
     home_opened: bool = False
     my_name: str = ""
     strengths: str = ""
+    #: Why delivery to this person stopped (Slack said they cannot be reached), until they
+    #: next use the coach; None while delivery runs.
+    delivery_parked: str | None = None
 
     def to_record(self) -> dict[str, Any]:
         checked = self.tz_checked_at
@@ -182,6 +185,7 @@ class Profile:
             "dm_channel": self.dm_channel,
             "next_interview_id": self.next_interview_id,
             "next_nudge_number": self.next_nudge_number,
+            "delivery_parked": self.delivery_parked,
         }
 
     @classmethod
@@ -207,4 +211,5 @@ class Profile:
             dm_channel=record.get("dm_channel"),
             next_interview_id=int(record.get("next_interview_id", 1)),
             next_nudge_number=int(record.get("next_nudge_number", 1)),
+            delivery_parked=record.get("delivery_parked"),
         )

@@ -51,6 +51,10 @@ class Nudge:
     retry_at: datetime | None = None
     edition: int = 0
     closing: bool = False
+    #: The last send may have reached Slack without being recorded: look in the DM first.
+    unsure: bool = False
+    #: Which delivery run holds this nudge while it is `sending`.
+    claim: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -93,6 +97,8 @@ class Nudge:
             "retry_at": _stamp(self.retry_at),
             "edition": self.edition,
             "closing": self.closing,
+            "unsure": self.unsure,
+            "claim": self.claim,
         }
         record.update((key, value) for key, value in optional.items() if value)
         return record
@@ -118,6 +124,8 @@ class Nudge:
             retry_at=_moment(record.get("retry_at")),
             edition=int(record.get("edition", 0)),
             closing=bool(record.get("closing", False)),
+            unsure=bool(record.get("unsure", False)),
+            claim=record.get("claim"),
         )
 
 
@@ -149,28 +157,59 @@ def snooze(nudge: Nudge, until: datetime, now: datetime) -> Nudge:
         attempts=0,
         retry_at=None,
         edition=nudge.edition + 1,
+        unsure=False,
+        claim=None,
     )
 
 
-def start_sending(nudge: Nudge) -> Nudge:
-    """Recorded before the Slack call, so a crash mid-send is known after a restart."""
-    return replace(nudge, state=NudgeState.SENDING)
+def start_sending(nudge: Nudge, claim: str) -> Nudge:
+    """Recorded before the Slack call, so a crash mid-send is known after a restart.
+
+    A nudge that was already `sending` (a crash, a lost answer) may be in the DM already.
+    """
+    unsure = nudge.unsure or nudge.state == NudgeState.SENDING
+    return replace(nudge, state=NudgeState.SENDING, unsure=unsure, claim=claim)
 
 
 def mark_sent(nudge: Nudge, channel: str, message_ts: str) -> Nudge:
     return replace(
-        nudge, state=NudgeState.SENT, channel=channel, message_ts=message_ts, retry_at=None
+        nudge,
+        state=NudgeState.SENT,
+        channel=channel,
+        message_ts=message_ts,
+        retry_at=None,
+        unsure=False,
+        claim=None,
     )
 
 
-def retry_later(nudge: Nudge, now: datetime) -> Nudge:
+def retry_later(nudge: Nudge, now: datetime, *, unsure: bool = False) -> Nudge:
     """A failed send stays due: back off (5 s, 10 s, 20 s ... up to 30 min) and try again.
 
     The due time stays as planned, so the nudge keeps its place in the person's order.
+    `unsure`: the failed request may have reached Slack all the same.
     """
     attempts = nudge.attempts + 1
     delay = timedelta(seconds=min(5 * 2 ** min(attempts - 1, 10), 1800))
-    return replace(nudge, state=NudgeState.SCHEDULED, retry_at=now + delay, attempts=attempts)
+    return put_back(nudge, now + delay, attempts=attempts, unsure=nudge.unsure or unsure)
+
+
+def put_back(
+    nudge: Nudge,
+    retry_at: datetime | None,
+    *,
+    attempts: int | None = None,
+    unsure: bool | None = None,
+) -> Nudge:
+    """Back to `scheduled`, to be tried at `retry_at` (None: at its due time)."""
+    return replace(
+        nudge,
+        state=NudgeState.SCHEDULED,
+        retry_at=retry_at,
+        attempts=nudge.attempts if attempts is None else attempts,
+        unsure=nudge.unsure if unsure is None else unsure,
+        claim=None,
+    )
 
 
 def _require_open(nudge: Nudge, verb: str) -> None:

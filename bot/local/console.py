@@ -13,7 +13,7 @@ import secrets
 import threading
 import time
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
 from bot.clock import ManualClock
@@ -24,7 +24,7 @@ from bot.domain.text import unescape
 from bot.domain.timing import format_local
 from bot.local.signer import BotEndpoint
 from bot.local.standin import Message, SlackStandIn
-from bot.runtime import open_coach
+from bot.runtime import CoachRuntime, open_coach
 from bot.slack.blocks import NUDGE_ACTIONS
 
 TEAM_ID = "T0CONSOLE"
@@ -127,9 +127,8 @@ class Console:
         if delta is None:
             self.say("Say how far, like `advance 2d`, `advance 3h` or `advance 30m`.")
             return
-        self.clock.advance(delta)
-        self.say(f"🕒 It is now {format_local(self.clock.now(), self._tz())}.")
-        self.runtime.services.delivery.deliver_due()
+        self.say(f"🕒 It is now {format_local(self.clock.now() + delta, self._tz())}.")
+        let_time_pass(self.runtime, self.clock, delta)
 
     def _command(self, line: str) -> None:
         command, _, text = line.partition(" ")
@@ -209,6 +208,21 @@ class Console:
                 seen, last_change = count, time.monotonic()
             elif time.monotonic() - last_change >= quiet:
                 return
+
+
+def let_time_pass(runtime: CoachRuntime, clock: ManualClock, delta: timedelta) -> int:
+    """Move the clock by `delta` and deliver what came due by then, as the scheduler would
+    (including anything put back for a moment that has also passed); returns how many nudges
+    went out."""
+    target = clock.advance(delta)
+    delivery, store = runtime.services.delivery, runtime.store
+    delivered = delivery.deliver_due(wait_for_all=True)
+    for _ in range(1_000):
+        following = store.next_due_at()
+        if following is None or following > target:
+            break
+        delivered += delivery.deliver_due(wait_for_all=True)
+    return delivered
 
 
 def _framed(label: str, text: str) -> str:

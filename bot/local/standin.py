@@ -195,7 +195,11 @@ class SlackStandIn:
         host: str = "127.0.0.1",
         port: int = 0,
         tokens: Iterable[str] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`clock` (seconds) times calls and the per-channel limit: a test's clock, so a bot
+        that paces on it is judged by the same time."""
+        self._clock = clock
         self._host = host
         self._port = port
         self._tokens = frozenset(tokens) if tokens is not None else None
@@ -547,7 +551,7 @@ class SlackStandIn:
 
     def _record_call(self, method: str, params: dict[str, Any], fault: str | None) -> None:
         with self._cond:
-            self._calls.append(ApiCall(method, copy.deepcopy(params), time.monotonic(), fault))
+            self._calls.append(ApiCall(method, copy.deepcopy(params), self._clock(), fault))
             self._bump()
 
     def _set_fault_on_last_call(self, method: str, kind: str) -> None:
@@ -703,7 +707,7 @@ class SlackStandIn:
         """Enforce one message per second per channel when the plan asks for it."""
         if not self._faults.per_channel_limit:
             return
-        now = time.monotonic()
+        now = self._clock()
         last = self._last_post.get(channel)
         if last is not None and now - last < 1.0:
             self._stats["429"] += 1

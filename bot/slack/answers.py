@@ -113,10 +113,11 @@ def edit_interview(coach: Coach, person: Person, text: str) -> Answer:
 
 def undo(coach: Coach, person: Person) -> Answer:
     try:
-        description = coach.undo(person)
+        description, redraw = coach.undo(person)
     except NudgeChangeRefused as refusal:
         return Answer(build_notice(str(refusal)))
-    return Answer(build_notice(f":leftwards_arrow_with_hook: Undone: {escape(description)}."))
+    text = f":leftwards_arrow_with_hook: Undone: {escape(description)}."
+    return Answer(build_notice(text), redraw)
 
 
 def from_words(coach: Coach, person: Person, reply: Reply) -> Answer | None:

@@ -21,6 +21,7 @@ from bot.domain.draft_check import DraftChecker
 from bot.domain.drafts import DraftBook
 from bot.slack.listeners import actions, commands, events, home, views
 from bot.slack.payloads import person_of, shape_problem
+from bot.slack.surfaces import Surfaces
 
 LOGGER = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ class Services:
 
     coach: Coach
     delivery: Delivery
+    surfaces: Surfaces
     clock: Clock
     drafts: DraftBook
     checker: DraftChecker

@@ -18,7 +18,8 @@ from bot.domain.text import escape, shorten
 from bot.domain.timing import Day, format_local, zone
 
 if TYPE_CHECKING:
-    from bot.coach.coach import OutcomeChange, Overview, Standing
+    from bot.domain.changes import OutcomeChange
+    from bot.domain.overview import Overview, Standing
 
 Blocks = list[dict[str, Any]]
 Message = dict[str, Any]

@@ -1,19 +1,25 @@
 """The HTTP front door: Slack's requests on POST /slack/events, and GET /healthz.
 
-Bolt's own development server handles one request at a time; this one serves each request
-on its own thread, which Slack's bursts of clicks and retries need. It checks the signature
-(Bolt checks it again), then the body's shape, before any listener sees a request.
+Bolt is served as a WSGI app by waitress, a well-kept production server: a bounded pool of
+worker threads, a deep listen backlog, idle connections timed out, and requests read whole
+before any worker sees them (a slow or idle client costs a socket, never a thread). Before a
+request reaches Bolt, its size, its signature and its shape are checked here: a bad signature
+gets 401 and a body Bolt could not even parse (deeply nested JSON included) gets 400.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qs
 
 from slack_bolt import App, BoltRequest
 from slack_sdk.signature import SignatureVerifier
+from waitress import wasyncore
+from waitress.server import create_server
 
 from bot.slack.payloads import shape_problem
 
@@ -23,113 +29,181 @@ EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 #: Slack's own payloads are far smaller; anything bigger is refused before it is read.
 MAX_BODY = 1_000_000
-#: How much of a refused body is read and thrown away before the connection is closed.
-MAX_DRAIN = 16_000_000
+#: Threads that run requests; Bolt answers each within milliseconds (or acks and goes on).
+THREADS = 16
+#: Open connections served at once; more wait in the listen backlog.
+CONNECTION_LIMIT = 4000
+BACKLOG = 4096
+#: Seconds an idle connection may stay open.
+IDLE_TIMEOUT = 30
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+Route = Callable[[dict[str, Any]], tuple[int, bytes, dict[str, str]] | None]
 
 
-class CoachServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+def coach_wsgi(
+    app: App,
+    signing_secret: str | None,
+    ready: threading.Event,
+    *,
+    routes: dict[str, Route] | None = None,
+) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    """The WSGI app: /healthz, /slack/events, and any extra `routes` (path -> handler)."""
+    verifier = SignatureVerifier(signing_secret) if signing_secret else None
+    extra = routes or {}
 
-    def __init__(self, address: tuple[str, int], app: App, signing_secret: str | None) -> None:
-        super().__init__(address, _Handler)
-        self.app = app
+    def serve(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == HEALTH_PATH and method == "GET":
+            status, body, headers = (200, b"ok", {}) if ready.is_set() else (503, b"starting", {})
+        elif path in extra:
+            answer = extra[path](environ)
+            status, body, headers = answer if answer is not None else (404, b"not found", {})
+        elif path == EVENTS_PATH and method == "POST":
+            status, body, headers = _slack_request(app, verifier, environ)
+        else:
+            status, body, headers = 404, b"not found", {}
+        headers.setdefault("Content-Type", "text/plain; charset=utf-8")
+        headers["Content-Length"] = str(len(body))
+        start_response(f"{status} {_REASONS.get(status, 'OK')}", list(headers.items()))
+        return [body]
+
+    return serve
+
+
+def _slack_request(
+    app: App, verifier: SignatureVerifier | None, environ: dict[str, Any]
+) -> tuple[int, bytes, dict[str, str]]:
+    length_text = environ.get("CONTENT_LENGTH") or ""
+    if not length_text.isdigit():
+        return 411, b"length required", {}
+    if int(length_text) > MAX_BODY:
+        return 413, b"too large", {}
+    raw = environ["wsgi.input"].read(int(length_text))
+    try:
+        body = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return 400, b"not utf-8", {}
+    headers = _headers(environ)
+    if verifier is not None and not _signed(verifier, body, headers):
+        return 401, b"invalid signature", {}
+    problem = _unparseable(body, headers.get("content-type", [""])[0])
+    if problem:
+        LOGGER.warning("Refused a request Bolt could not parse: %s", problem)
+        return 400, b"malformed request", {}
+    try:
+        request = BoltRequest(body=body, query=environ.get("QUERY_STRING", ""), headers=headers)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        return 400, b"malformed request", {}
+    if shape_problem(request.body) is not None:
+        return 400, b"malformed request", {}
+    try:
+        response = app.dispatch(request)
+    except Exception:
+        LOGGER.exception("A request failed outside every listener")
+        return 500, b"internal error", {}
+    extra = {
+        key: values[0] if isinstance(values, list | tuple) else str(values)
+        for key, values in response.headers.items()
+        if key.lower() != "content-length"
+    }
+    return response.status, (response.body or "").encode("utf-8"), extra
+
+
+def _unparseable(body: str, content_type: str) -> str | None:
+    """Why the body cannot be read as Slack sends it (JSON, or a form with a JSON payload)."""
+    try:
+        if content_type.startswith("application/json") or body.lstrip().startswith("{"):
+            json.loads(body)
+        else:
+            payload = parse_qs(body).get("payload")
+            if payload:
+                json.loads(payload[0])
+    except RecursionError:
+        return "nested too deeply"
+    except ValueError as error:
+        return f"not JSON ({error.__class__.__name__})"
+    return None
+
+
+def _headers(environ: dict[str, Any]) -> dict[str, list[str]]:
+    found = {
+        key[5:].replace("_", "-").lower(): [str(value)]
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    }
+    if environ.get("CONTENT_TYPE"):
+        found["content-type"] = [environ["CONTENT_TYPE"]]
+    return found
+
+
+def _signed(verifier: SignatureVerifier, body: str, headers: dict[str, list[str]]) -> bool:
+    """Signed as Slack signs, within five minutes; a missing or odd header is unsigned."""
+    timestamp = headers.get("x-slack-request-timestamp", [""])[0]
+    signature = headers.get("x-slack-signature", [""])[0]
+    if not timestamp.isdigit() or not signature:
+        return False
+    return verifier.is_valid(body, timestamp, signature)
+
+
+_REASONS = {
+    200: "OK",
+    302: "Found",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    411: "Length Required",
+    413: "Payload Too Large",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
+
+
+class CoachServer:
+    """waitress serving the coach's WSGI app on one port, stoppable from another thread."""
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        app: App,
+        signing_secret: str | None,
+        *,
+        routes: dict[str, Route] | None = None,
+    ) -> None:
         self.ready = threading.Event()
-        self.verifier = SignatureVerifier(signing_secret) if signing_secret else None
+        self._stopping = threading.Event()
+        self._stopped = threading.Event()
+        self._server = create_server(
+            coach_wsgi(app, signing_secret, self.ready, routes=routes),
+            host=address[0],
+            port=address[1],
+            threads=THREADS,
+            connection_limit=CONNECTION_LIMIT,
+            backlog=BACKLOG,
+            channel_timeout=IDLE_TIMEOUT,
+            cleanup_interval=5,
+            asyncore_use_poll=True,
+            max_request_body_size=MAX_BODY,
+            ident="interview-coach",
+        )
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
+        host, port = self._server.effective_host, self._server.effective_port
         return f"http://{host}:{port}"
 
-
-class _Handler(BaseHTTPRequestHandler):
-    server: CoachServer
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self) -> None:
-        if urlsplit(self.path).path != HEALTH_PATH:
-            self._reply(404, b"not found")
-        elif self.server.ready.is_set():
-            self._reply(200, b"ok")
-        else:
-            self._reply(503, b"starting")
-
-    def do_POST(self) -> None:
-        parts = urlsplit(self.path)
-        if parts.path != EVENTS_PATH:
-            self._reply(404, b"not found")
-            return
-        length_text = self.headers.get("Content-Length", "")
-        if not length_text.isdigit():
-            self._reply(411, b"length required")
-            return
-        length = int(length_text)
-        if length > MAX_BODY:
-            self._discard(length)
-            self.close_connection = True
-            self._reply(413, b"too large")
-            return
-        raw = self.rfile.read(length)
+    def serve_forever(self) -> None:
+        """Serve until `shutdown()`; then close every connection and the listening socket."""
+        socket_map = self._server._map
         try:
-            body = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            self._reply(400, b"not utf-8")
-            return
-        if not self._signed(body):
-            self._reply(401, b"invalid signature")
-            return
-        headers = {key.lower(): [value] for key, value in self.headers.items()}
-        try:
-            request = BoltRequest(body=body, query=parts.query, headers=headers)
-        except (ValueError, TypeError, KeyError, AttributeError):
-            self._reply(400, b"malformed request")
-            return
-        if shape_problem(request.body) is not None:
-            self._reply(400, b"malformed request")
-            return
-        try:
-            response = self.server.app.dispatch(request)
-        except Exception:
-            LOGGER.exception("A request failed outside every listener")
-            self._reply(500, b"internal error")
-            return
-        payload = (response.body or "").encode("utf-8")
-        extra = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-        self._reply(response.status, payload, extra)
+            while not self._stopping.is_set():
+                wasyncore.loop(timeout=0.2, map=socket_map, use_poll=True, count=1)
+        finally:
+            self._server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
+            wasyncore.close_all(socket_map)
+            self._stopped.set()
 
-    def _signed(self, body: str) -> bool:
-        """Signed as Slack signs, within five minutes; a missing or odd header is unsigned."""
-        verifier = self.server.verifier
-        if verifier is None:
-            return True
-        timestamp = self.headers.get("X-Slack-Request-Timestamp", "")
-        signature = self.headers.get("X-Slack-Signature", "")
-        if not timestamp.isdigit() or not signature:
-            return False
-        return verifier.is_valid(body, timestamp, signature)
-
-    def _discard(self, length: int) -> None:
-        """Drain a refused body (up to a bound) so the client hears the 413, not a reset."""
-        left = min(length, MAX_DRAIN)
-        while left > 0:
-            chunk = self.rfile.read(min(left, 65536))
-            if not chunk:
-                return
-            left -= len(chunk)
-
-    def _reply(self, status: int, body: bytes, headers: dict | None = None) -> None:
-        self.send_response(status)
-        content_type_set = False
-        for key, values in (headers or {}).items():
-            for value in values if isinstance(values, list | tuple) else [values]:
-                self.send_header(key, value)
-                content_type_set |= key.lower() == "content-type"
-        if not content_type_set:
-            self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        LOGGER.debug("%s %s", self.address_string(), format % args)
+    def shutdown(self) -> None:
+        self._stopping.set()
+        self._stopped.wait(10)

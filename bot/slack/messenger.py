@@ -1,11 +1,25 @@
-"""The Slack Web API calls the coach makes outside a listener: DMs, updates, time zones."""
+"""The Slack Web API calls made outside a listener: DMs for delivery, redraws, Home, files.
+
+Delivery's client has no retry handlers: slack-sdk's would sleep inside the call (for a
+`Retry-After`, or between 5xx retries), holding up everyone behind it. Instead each failure is
+read for what it means and raised as one of delivery's problems, and delivery decides when to
+try again.
+"""
 
 from __future__ import annotations
 
+import http.client
 import logging
-from typing import Any, Protocol
+import socket
+import urllib.error
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -13,90 +27,176 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.handler import RetryHandler
 
-from bot.slack.blocks import NUDGE_EVENT
+from bot.coach.delivery import (
+    DeliveryProblem,
+    MaybeSent,
+    PersonUnreachable,
+    TryLater,
+    WorkspaceUnreachable,
+)
+from bot.domain.interview import Person
+from bot.domain.nudge import Nudge
+from bot.slack.blocks import DIGEST_SIZE, NUDGE_EVENT, build_nudge_message
 
 LOGGER = logging.getLogger(__name__)
 
+#: Errors that mean the workspace's token no longer works: nothing will reach anyone there.
+WORKSPACE_ERRORS = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "account_inactive",
+        "team_access_not_granted",
+        "team_is_restricted",
+        "not_allowed_token_type",
+        "ekm_access_denied",
+        "org_login_required",
+    }
+)
+#: Errors that mean this one person cannot be written to (gone, deactivated, DM closed).
+PERSON_ERRORS = frozenset(
+    {
+        "user_not_found",
+        "users_not_found",
+        "channel_not_found",
+        "user_disabled",
+        "cannot_dm_bot",
+        "is_archived",
+        "not_in_channel",
+        "user_is_bot",
+    }
+)
+#: The longest `Retry-After` taken at its word; anything longer is read as this.
+MAX_RETRY_AFTER = 3600.0
 
-class Messenger(Protocol):
-    """What delivery needs from Slack; the real one is `SlackMessenger`."""
 
-    def open_dm(self, user_id: str) -> str: ...
-
-    def post(self, channel: str, message: dict[str, Any]) -> str: ...
-
-    def update(self, channel: str, ts: str, message: dict[str, Any]) -> None: ...
-
-    def timezone(self, user_id: str) -> str | None: ...
-
-    def find_marked(self, channel: str, marks: set[str]) -> dict[str, str]: ...
-
-    def publish_home(self, user_id: str, view: dict[str, Any]) -> None: ...
-
-    def upload(self, channel: str, filename: str, content: bytes, comment: str) -> None: ...
-
-
-def retry_handlers(*, on_connection_errors: bool = True) -> list[RetryHandler]:
-    """Retry 429s (honouring Retry-After) and 5xx with backoff, and dropped connections.
-
-    These sleep in the calling thread, so they are only used after a request was acknowledged.
-    Delivery does not retry a dropped connection blindly: the message may have arrived, so it
-    checks the DM first (see bot.coach.delivery).
-    """
-    handlers: list[RetryHandler] = [
+def retry_handlers() -> list[RetryHandler]:
+    """For listeners' own calls (after the request was acknowledged): 429s, 5xx, drops."""
+    return [
         RateLimitErrorRetryHandler(max_retry_count=5),
         ServerErrorRetryHandler(max_retry_count=3),
+        ConnectionErrorRetryHandler(max_retry_count=3),
     ]
-    if on_connection_errors:
-        handlers.append(ConnectionErrorRetryHandler(max_retry_count=3))
-    return handlers
 
 
-def make_client(
-    token: str, base_url: str, *, timeout: int = 10, on_connection_errors: bool = True
-) -> WebClient:
+def make_client(token: str, base_url: str, *, timeout: int = 10, retries: bool = True) -> WebClient:
+    """A Web API client; delivery's has no retry handlers (see the module docstring)."""
     return WebClient(
         token=token,
         base_url=base_url,
         timeout=timeout,
-        retry_handlers=retry_handlers(on_connection_errors=on_connection_errors),
+        retry_handlers=retry_handlers() if retries else [],
     )
 
 
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a `Retry-After` header: a number, or an HTTP date."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        seconds = (moment - (now or datetime.now(UTC))).total_seconds()
+    return min(max(seconds, 1.0), MAX_RETRY_AFTER)
+
+
+def read_problem(error: Exception, *, may_have_arrived: bool) -> DeliveryProblem:
+    """What a failed Web API call means for delivery."""
+    if isinstance(error, SlackApiError):
+        response = error.response
+        code = str(response.get("error", "")) if hasattr(response, "get") else ""
+        status = getattr(response, "status_code", 200)
+        if status == 429 or code == "ratelimited":
+            headers = getattr(response, "headers", {}) or {}
+            value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+            if isinstance(value, list):
+                value = value[0] if value else None
+            return TryLater("rate limited", retry_after_seconds(value) or 1.0)
+        if code in WORKSPACE_ERRORS:
+            return WorkspaceUnreachable(code)
+        if code in PERSON_ERRORS:
+            return PersonUnreachable(code)
+        return TryLater(code or f"HTTP {status}")
+    refused = isinstance(error, ConnectionRefusedError) or (
+        isinstance(error, urllib.error.URLError)
+        and isinstance(getattr(error, "reason", None), ConnectionRefusedError)
+    )
+    if refused or not may_have_arrived:
+        return TryLater(f"{type(error).__name__}: {error}")
+    return MaybeSent(f"{type(error).__name__}: {error}")
+
+
+#: Failures of the transport: the request may or may not have reached Slack.
+_TRANSPORT = (
+    SlackClientError,
+    OSError,
+    http.client.HTTPException,
+    socket.timeout,
+    ValueError,
+)
+
+
+@contextmanager
+def _reading_problems(*, may_have_arrived: bool = False) -> Iterator[None]:
+    try:
+        yield
+    except SlackApiError as error:
+        raise read_problem(error, may_have_arrived=may_have_arrived) from error
+    except _TRANSPORT as error:
+        raise read_problem(error, may_have_arrived=may_have_arrived) from error
+
+
 class SlackMessenger:
-    """Messenger over a slack_sdk WebClient."""
+    """Delivery's Messenger over slack_sdk WebClients, one per workspace."""
 
-    def __init__(self, client: WebClient) -> None:
-        self.client = client
+    digest_size = DIGEST_SIZE
 
-    def open_dm(self, user_id: str) -> str:
-        response = self.client.conversations_open(users=user_id)
+    def __init__(self, client_for: Callable[[str], WebClient]) -> None:
+        self._client_for = client_for
+
+    def client(self, team_id: str) -> WebClient:
+        return self._client_for(team_id)
+
+    def open_dm(self, person: Person) -> str:
+        with _reading_problems():
+            response = self.client(person.team_id).conversations_open(users=person.user_id)
         return str(response["channel"]["id"])
 
-    def post(self, channel: str, message: dict[str, Any]) -> str:
-        response = self.client.chat_postMessage(
-            channel=channel,
-            text=message["text"],
-            blocks=message["blocks"],
-            metadata=message.get("metadata"),
-        )
+    def post_nudges(self, channel: str, person: Person, nudges: list[Nudge], tz: str) -> str:
+        message = build_nudge_message(person, nudges, tz)
+        with _reading_problems(may_have_arrived=True):
+            response = self.client(person.team_id).chat_postMessage(
+                channel=channel,
+                text=message["text"],
+                blocks=message["blocks"],
+                metadata=message.get("metadata"),
+            )
         return str(response["ts"])
 
-    def update(self, channel: str, ts: str, message: dict[str, Any]) -> None:
-        self.client.chat_update(
-            channel=channel, ts=ts, text=message["text"], blocks=message["blocks"]
-        )
+    def update_nudges(
+        self, channel: str, ts: str, person: Person, nudges: list[Nudge], tz: str
+    ) -> None:
+        message = build_nudge_message(person, nudges, tz)
+        with _reading_problems():
+            self.client(person.team_id).chat_update(
+                channel=channel, ts=ts, text=message["text"], blocks=message["blocks"]
+            )
 
-    def timezone(self, user_id: str) -> str | None:
-        response = self.client.users_info(user=user_id)
-        tz = response["user"].get("tz")
-        return str(tz) if tz else None
-
-    def find_marked(self, channel: str, marks: set[str]) -> dict[str, str]:
+    def find_marked(self, person: Person, channel: str, marks: set[str]) -> dict[str, str]:
         """Which of `marks` recent coach messages in the DM carry: mark -> message ts."""
-        response = self.client.conversations_history(
-            channel=channel, limit=100, include_all_metadata=True
-        )
+        with _reading_problems():
+            response = self.client(person.team_id).conversations_history(
+                channel=channel, limit=100, include_all_metadata=True
+            )
         found: dict[str, str] = {}
         for message in response.get("messages", []):
             metadata = message.get("metadata") or {}
@@ -107,10 +207,20 @@ class SlackMessenger:
                     found[mark] = str(message["ts"])
         return found
 
-    def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
-        self.client.views_publish(user_id=user_id, view=view)
+    def timezone(self, person: Person) -> str | None:
+        with _reading_problems():
+            response = self.client(person.team_id).users_info(user=person.user_id)
+        tz = response["user"].get("tz")
+        return str(tz) if tz else None
 
-    def upload(self, channel: str, filename: str, content: bytes, comment: str) -> None:
-        self.client.files_upload_v2(
-            channel=channel, filename=filename, content=content, initial_comment=comment
-        )
+    def publish_home(self, person: Person, view: dict[str, Any]) -> None:
+        with _reading_problems():
+            self.client(person.team_id).views_publish(user_id=person.user_id, view=view)
+
+    def upload(
+        self, person: Person, channel: str, filename: str, content: bytes, comment: str
+    ) -> None:
+        with _reading_problems():
+            self.client(person.team_id).files_upload_v2(
+                channel=channel, filename=filename, content=content, initial_comment=comment
+            )

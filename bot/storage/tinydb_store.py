@@ -1,20 +1,16 @@
-"""The TinyDB store: the source of truth, one small TinyDB per person, crash-safe.
+"""The TinyDB store: the embedded default, one small TinyDB per person, crash-safe.
 
-TinyDB's own JSON storage rewrites one big file in place on every write, which is slow at scale
-and leaves a broken file after a crash. Here each person has a TinyDB of their own, kept as a
-snapshot (`U1.json`) plus an append-only journal (`U1.log`):
+Each person's data is a TinyDB database (`people/<team>/<user>.json`, TinyDB's own layout of
+tables and records) kept as a snapshot plus an append-only journal (`<user>.log`, see
+`bot.storage.journal`). TinyDB's `Table` rewrites a whole table on every write, so records are
+written through the storage instead: one changed record costs one small journal line, however
+much the person keeps. Reads by id go through TinyDB's tables; the person's nudges are also
+indexed (open ones by interview, by message, the due ones) so no query scans them all.
 
-- A transaction holds the store's lock and ends in one journal line naming every record it
-  changed, appended and fsynced before the transaction returns (and before Slack is answered).
-  A crash mid-append leaves a torn last line, which is ignored on reading: the transaction is
-  then all lost or all kept, never half.
-- Every few dozen lines the snapshot is rewritten atomically (temp file, fsync, rename, fsync
-  the folder) and the journal emptied. Journal lines hold whole records, so replaying one over
-  a snapshot that already has it changes nothing.
-
-A change costs one small append, however many people there are. Nudges waiting to be sent are
-indexed by due time in memory, rebuilt from the files at start-up, so nothing the scheduler
-needs lives anywhere else.
+Each person has a lock of their own: one person's slow transaction never holds up another's.
+The due index (when each person next needs delivery) lives in memory and is rebuilt from the
+files at start-up, so nothing the scheduler needs lives anywhere else. A person file that
+cannot be read is set aside (quarantined, bytes kept) and logged, and everyone else is served.
 """
 
 from __future__ import annotations
@@ -25,131 +21,177 @@ import json
 import logging
 import os
 import re
+import shutil
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Document
 
 from bot.domain.interview import Interview, Person, Process, Profile
-from bot.domain.nudge import Nudge, NudgeState
+from bot.domain.nudge import Nudge
+from bot.storage.journal import (
+    CorruptPersonFile,
+    Tables,
+    append_line,
+    empty_journal,
+    encode_line,
+    fsync_folder,
+    read_person,
+    trim_torn_tail,
+    write_atomically,
+)
+from bot.storage.protocol import StoreError, StoreLocked, StoreWriteFailed
 
 LOGGER = logging.getLogger(__name__)
 
-_SLACK_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_PROFILE_ID = 1
-
-
-class StoreLocked(RuntimeError):
-    """Another process already uses this store; two writers would corrupt it."""
-
+#: Team and user ids as Slack makes them; any other name in the folder is not the store's.
+_SLACK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_SINGLETON = "1"
+#: Nudge states waiting for delivery, and those still open for the person.
+_WAITING = frozenset({"scheduled", "sending"})
+_OPEN = frozenset({"scheduled", "sending", "sent"})
 
 #: Journal lines after which a person's snapshot is rewritten and the journal emptied.
 COMPACT_AFTER = 64
 #: ...or journal bytes, once the journal outgrows the snapshot: reading replays it all.
 COMPACT_BYTES = 16_384
 
+T = TypeVar("T")
+
+
+def next_attempt(record: dict[str, Any]) -> float:
+    """When delivery should next try a waiting nudge record."""
+    return float(record.get("retry_at") or record["due_at"])
+
+
+class NudgeIndex:
+    """Where a person's nudges are, by what the coach asks: kept in step with every write."""
+
+    def __init__(self, nudges: dict[str, dict[str, Any]]) -> None:
+        self.open_by_interview: dict[int, set[int]] = {}
+        self.by_interview: dict[int, set[int]] = {}
+        self.by_message: dict[str, set[int]] = {}
+        self.waiting: dict[int, float] = {}
+        self.latest_message: str | None = None
+        for record in nudges.values():
+            self.add(record)
+
+    def add(self, record: dict[str, Any]) -> None:
+        number, interview = int(record["number"]), int(record["interview_id"])
+        self.by_interview.setdefault(interview, set()).add(number)
+        state = record["state"]
+        if state in _OPEN:
+            self.open_by_interview.setdefault(interview, set()).add(number)
+        if state in _WAITING:
+            self.waiting[number] = next_attempt(record)
+        ts = record.get("message_ts")
+        if ts:
+            self.by_message.setdefault(ts, set()).add(number)
+            if self.latest_message is None or float(ts) > float(self.latest_message):
+                self.latest_message = ts
+
+    def remove(self, record: dict[str, Any]) -> None:
+        number, interview = int(record["number"]), int(record["interview_id"])
+        self.by_interview.get(interview, set()).discard(number)
+        self.open_by_interview.get(interview, set()).discard(number)
+        self.waiting.pop(number, None)
+        ts = record.get("message_ts")
+        if ts and ts in self.by_message:
+            self.by_message[ts].discard(number)
+            if not self.by_message[ts]:
+                del self.by_message[ts]
+                if ts == self.latest_message:
+                    self.latest_message = max(self.by_message, key=float, default=None)
+
+
+def next_due_of(tables: Tables) -> float | None:
+    """A person's next due moment, from their records (see the Store protocol)."""
+    profile = tables.get("profile", {}).get(_SINGLETON) or {}
+    if profile.get("delivery_parked"):
+        return None
+    moments = [next_attempt(r) for r in tables.get("nudges", {}).values() if r["state"] in _WAITING]
+    return min(moments) if moments else None
+
 
 class JournalStorage(Storage):
-    """A TinyDB storage: a snapshot plus an append-only journal, kept in memory once read.
+    """TinyDB's storage for one person: tables in memory, each change journaled durably.
 
-    TinyDB hands `write` the whole database; the person's book says which records it changed
-    (`touch`), so only those go to the journal.
+    Writes made inside `held()` are collected and appended as one line at its end, fsynced.
     """
 
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._journal = path.with_suffix(".log")
-        self._cache: dict[str, Any] | None = None
-        self._lines = 0
-        self._journal_bytes = 0
-        self._snapshot_bytes = 0
-        self._holding = False
+    def __init__(self, snapshot: Path, tables: Tables, lines: int) -> None:
+        self.snapshot = snapshot
+        self.journal = snapshot.with_suffix(".log")
+        self.tables = tables
+        self.lines = lines
+        self.journal_bytes = _size(self.journal)
+        self.snapshot_bytes = _size(snapshot)
         self._touched: dict[tuple[str, str | None], None] = {}
 
-    def read(self) -> dict[str, Any] | None:
-        if self._cache is None:
-            data, self._lines = load_person_file(self._path)
-            if data is None:
-                return None
-            self._cache = data
-            self._journal_bytes = _size(self._journal)
-            self._snapshot_bytes = _size(self._path)
-        return self._cache
+    def read(self) -> Tables:
+        return self.tables
 
-    def write(self, data: dict[str, Any]) -> None:
-        self._cache = data
-        if not self._holding:
-            self._compact()
+    def write(self, data: Tables) -> None:
+        """TinyDB's own writes hand over everything: journal each table whole."""
+        self.tables = data
+        for table in data:
+            self._touched[(table, None)] = None
 
-    def touch(self, table: str, doc_id: int | None) -> None:
-        """A record (or, with None, a whole table) this transaction changed."""
-        self._touched[(table, None if doc_id is None else str(doc_id))] = None
+    def put(self, table: str, doc_id: str, record: dict[str, Any] | None) -> None:
+        """Write (or, with None, delete) one record."""
+        if record is None:
+            self.tables.get(table, {}).pop(doc_id, None)
+        else:
+            self.tables.setdefault(table, {})[doc_id] = record
+        self._touched[(table, doc_id)] = None
 
-    @contextmanager
-    def held(self) -> Iterator[None]:
-        """Collect every write made inside into one durable journal line at the end."""
-        self._holding, self._touched = True, {}
-        try:
-            yield
-            if self._touched:
-                self._append()
-        except BaseException:
-            self._cache = None
-            raise
-        finally:
-            self._holding = False
-
-    def _append(self) -> None:
-        tables = self._cache or {}
+    def commit(self) -> None:
+        """Append this transaction's line; raises StoreWriteFailed if it is not durable."""
+        if not self._touched:
+            return
         changes = []
         for table, doc_id in self._touched:
-            rows = tables.get(table, {})
+            rows = self.tables.get(table, {})
             changes.append([table, doc_id, rows if doc_id is None else rows.get(doc_id)])
-        line = json.dumps(changes, separators=(",", ":")).encode() + b"\n"
-        created = not self._journal.exists()
-        self._journal.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self._journal, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        self._touched = {}
+        line = encode_line(changes)
         try:
-            os.write(fd, line)
-            os.fdatasync(fd)
-        finally:
-            os.close(fd)
-        if created:
-            _fsync_folder(self._journal.parent)
-        self._lines += 1
-        self._journal_bytes += len(line)
-        if self._lines >= COMPACT_AFTER or self._journal_bytes > max(
-            self._snapshot_bytes, COMPACT_BYTES
+            self.journal.parent.mkdir(parents=True, exist_ok=True)
+            append_line(self.journal, line)
+        except OSError as error:
+            raise StoreWriteFailed(f"could not write {self.journal}: {error}") from error
+        self.lines += 1
+        self.journal_bytes += len(line)
+        if self.lines >= COMPACT_AFTER or self.journal_bytes > max(
+            self.snapshot_bytes, COMPACT_BYTES
         ):
             try:
-                self._compact()
+                self.compact()
             except OSError as error:
-                LOGGER.warning("Compacting %s failed, will retry later: %s", self._path, error)
+                LOGGER.warning("Compacting %s failed, will retry later: %s", self.snapshot, error)
 
-    def _compact(self) -> None:
-        """Rewrite the snapshot from memory, then empty the journal."""
-        snapshot = json.dumps(self._cache, separators=(",", ":")).encode()
-        write_atomically(self._path, snapshot)
-        self._snapshot_bytes = len(snapshot)
-        if self._journal.exists():
-            os.truncate(self._journal, 0)
-            fd = os.open(self._journal, os.O_WRONLY)
-            try:
-                os.fdatasync(fd)
-            finally:
-                os.close(fd)
-        self._lines = 0
-        self._journal_bytes = 0
+    def compact(self) -> None:
+        """Rewrite the snapshot from memory, then empty the journal.
+
+        A crash between the two leaves a journal whose lines the new snapshot already holds:
+        replaying them changes nothing.
+        """
+        snapshot = json.dumps(self.tables, separators=(",", ":")).encode()
+        write_atomically(self.snapshot, snapshot)
+        self.snapshot_bytes = len(snapshot)
+        empty_journal(self.journal)
+        self.lines = 0
+        self.journal_bytes = 0
 
     def close(self) -> None:
-        self._cache = None
+        """Nothing to flush: every transaction was durable when it returned."""
 
 
 def _size(path: Path) -> int:
@@ -159,333 +201,461 @@ def _size(path: Path) -> int:
         return 0
 
 
-def load_person_file(path: Path) -> tuple[dict[str, Any] | None, int]:
-    """A person's data (snapshot with the journal replayed) and the journal's line count.
+class PersonFile:
+    """One person's open TinyDB: tables, the nudge index, and records already decoded."""
 
-    A torn last line (a crash mid-append) is not valid JSON and is skipped: that
-    transaction never returned, so nobody was told it happened.
-    """
-    try:
-        data: dict[str, Any] | None = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        data = None
-    try:
-        lines = path.with_suffix(".log").read_bytes().splitlines()
-    except FileNotFoundError:
-        lines = []
-    replayed = 0
-    for raw in lines:
-        try:
-            changes = json.loads(raw)
-        except ValueError:
-            LOGGER.warning("Skipping a torn journal line in %s", path.with_suffix(".log"))
-            continue
-        data = data if data is not None else {}
-        for table, doc_id, value in changes:
-            if doc_id is None:
-                data[table] = value
-            elif value is None:
-                data.get(table, {}).pop(doc_id, None)
-            else:
-                data.setdefault(table, {})[doc_id] = value
-        replayed += 1
-    return data, replayed
+    def __init__(self, snapshot: Path) -> None:
+        tables, lines, good_length, torn = read_person(snapshot, snapshot.with_suffix(".log"))
+        if torn:
+            LOGGER.warning("Dropped a torn last journal line in %s", snapshot.with_suffix(".log"))
+            trim_torn_tail(snapshot.with_suffix(".log"), good_length)
+        self.storage = JournalStorage(snapshot, tables, lines)
+        self.db = TinyDB(storage=lambda: self.storage)
+        self.index = NudgeIndex(tables.get("nudges", {}))
+        self._decoded: dict[tuple[str, str], Any] = {}
 
+    def record(self, table: str, doc_id: str) -> dict[str, Any] | None:
+        document = self.db.table(table).get(doc_id=int(doc_id))
+        return dict(document) if document is not None else None
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Temp file, fsync, rename, fsync the folder: the file is the old one or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{threading.get_ident()}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(temp, path)
-    _fsync_folder(path.parent)
+    def decoded(self, table: str, doc_id: str, decode: Callable[[dict[str, Any]], T]) -> T | None:
+        key = (table, doc_id)
+        if key in self._decoded:
+            return self._decoded[key]  # type: ignore[no-any-return]
+        raw = self.storage.tables.get(table, {}).get(doc_id)
+        value = decode(raw) if raw is not None else None
+        self._decoded[key] = value
+        return value
+
+    def put(self, table: str, doc_id: str, record: dict[str, Any] | None) -> None:
+        if table == "nudges":
+            old = self.storage.tables.get("nudges", {}).get(doc_id)
+            if old is not None:
+                self.index.remove(old)
+            if record is not None:
+                self.index.add(record)
+        self.storage.put(table, doc_id, record)
+        self.db.table(table).clear_cache()
+        self._decoded.pop((table, doc_id), None)
+
+    def next_due(self) -> float | None:
+        profile = self.storage.tables.get("profile", {}).get(_SINGLETON) or {}
+        if profile.get("delivery_parked") or not self.index.waiting:
+            return None
+        return min(self.index.waiting.values())
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make a new or renamed file's name itself durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+class TinyPersonBook:
+    """A person's data inside a transaction (the PersonBook protocol over a PersonFile)."""
 
-
-#: A due-index entry: (due timestamp, team id, user id, nudge number). Plain tuples of
-#: atomic values are not tracked by the garbage collector, which matters at 100,000 entries.
-DueEntry = tuple[float, str, str, int]
-
-
-class PersonBook:
-    """One person's interviews, processes, nudges and profile, seen inside a transaction."""
-
-    def __init__(self, person: Person, db: TinyDB, storage: JournalStorage) -> None:
+    def __init__(self, person: Person, file: PersonFile) -> None:
         self.person = person
-        self._db = db
-        self._storage = storage
-        self.scheduled: list[Nudge] = []
-        self._undo: dict[str, Any] | None = None
+        self._file = file
 
     @property
     def profile(self) -> Profile:
-        record = self._db.table("profile").get(doc_id=_PROFILE_ID)
-        return Profile.from_record(dict(record)) if record else Profile()
+        return self._file.decoded("profile", _SINGLETON, Profile.from_record) or Profile()
 
     def save_profile(self, profile: Profile) -> None:
-        """Counters and settings: not part of undo, so numbers are never handed out twice."""
-        self._db.table("profile").upsert(Document(profile.to_record(), doc_id=_PROFILE_ID))
-        self._storage.touch("profile", _PROFILE_ID)
-
-    def interviews(self) -> list[Interview]:
-        return [Interview.from_record(dict(r)) for r in self._db.table("interviews").all()]
+        self._file.put("profile", _SINGLETON, profile.to_record())
 
     def interview(self, interview_id: int) -> Interview | None:
-        record = self._db.table("interviews").get(doc_id=interview_id)
-        return Interview.from_record(dict(record)) if record else None
+        return self._file.decoded("interviews", str(interview_id), Interview.from_record)
+
+    def interviews(self) -> list[Interview]:
+        return self._all("interviews", Interview.from_record)
 
     def save_interview(self, interview: Interview) -> None:
-        self._write("interviews", interview.id, interview.to_record())
+        self._file.put("interviews", str(interview.id), interview.to_record())
 
-    def processes(self) -> list[Process]:
-        return [Process.from_record(dict(r)) for r in self._db.table("processes").all()]
+    def delete_interview(self, interview_id: int) -> None:
+        self._file.put("interviews", str(interview_id), None)
 
     def process(self, process_id: int) -> Process | None:
-        record = self._db.table("processes").get(doc_id=process_id)
-        return Process.from_record(dict(record)) if record else None
+        return self._file.decoded("processes", str(process_id), Process.from_record)
+
+    def processes(self) -> list[Process]:
+        return self._all("processes", Process.from_record)
 
     def save_process(self, process: Process) -> None:
-        self._write("processes", process.id, process.to_record())
+        self._file.put("processes", str(process.id), process.to_record())
 
-    def nudges(self) -> list[Nudge]:
-        return [Nudge.from_record(dict(r)) for r in self._db.table("nudges").all()]
+    def delete_process(self, process_id: int) -> None:
+        self._file.put("processes", str(process_id), None)
 
     def nudge(self, number: int) -> Nudge | None:
-        record = self._db.table("nudges").get(doc_id=number)
-        return Nudge.from_record(dict(record)) if record else None
+        return self._file.decoded("nudges", str(number), Nudge.from_record)
 
-    def save_nudges(self, nudges: list[Nudge]) -> None:
+    def open_nudges(self, interview_ids: Collection[int] | None = None) -> list[Nudge]:
+        index = self._file.index.open_by_interview
+        keys = index.keys() if interview_ids is None else interview_ids
+        return self._nudges(n for key in keys for n in index.get(key, ()))
+
+    def nudges_of(self, interview_ids: Collection[int]) -> list[Nudge]:
+        index = self._file.index.by_interview
+        return self._nudges(n for key in interview_ids for n in index.get(key, ()))
+
+    def nudges_in_message(self, message_ts: str) -> list[Nudge]:
+        return self._nudges(self._file.index.by_message.get(message_ts, ()))
+
+    def latest_message(self) -> str | None:
+        return self._file.index.latest_message
+
+    def due_nudges(self, now: datetime) -> list[Nudge]:
+        limit = now.timestamp()
+        return self._nudges(n for n, at in self._file.index.waiting.items() if at <= limit)
+
+    def waiting_nudges(self) -> list[Nudge]:
+        return self._nudges(self._file.index.waiting)
+
+    def nudges(self) -> list[Nudge]:
+        return self._all("nudges", Nudge.from_record)
+
+    def save_nudges(self, nudges: Collection[Nudge]) -> None:
         for nudge in nudges:
-            self._write("nudges", nudge.number, nudge.to_record())
-        self.scheduled.extend(n for n in nudges if n.state == NudgeState.SCHEDULED)
+            self._file.put("nudges", str(nudge.number), nudge.to_record())
 
-    def remove(self, table: str, doc_ids: list[int]) -> None:
-        """Delete records ("interviews", "processes" or "nudges") by id."""
-        present = [i for i in doc_ids if self._db.table(table).contains(doc_id=i)]
-        for doc_id in present:
-            self._remember(table, doc_id)
-            self._storage.touch(table, doc_id)
-        if present:
-            self._db.table(table).remove(doc_ids=present)
+    def delete_nudges(self, numbers: Collection[int]) -> None:
+        for number in numbers:
+            self._file.put("nudges", str(number), None)
 
-    def export(self) -> dict[str, Any]:
-        """Every table as plain records, for the person's own copy of their data."""
-        return {table: list(map(dict, self._db.table(table).all())) for table in self._db.tables()}
+    def undo_record(self) -> dict[str, Any] | None:
+        return self._file.record("undo", _SINGLETON)
 
-    def record_undo(self, description: str, now: datetime) -> None:
-        """From here on, keep what each record looked like before, so the change can be undone.
+    def save_undo_record(self, record: dict[str, Any] | None) -> None:
+        self._file.put("undo", _SINGLETON, record)
 
-        Delivery's own writes are never recorded: undo is for what the person did.
-        """
-        self._undo = {"description": description, "at": now.timestamp(), "before": {}}
+    def export(self) -> dict[str, list[dict[str, Any]]]:
+        db = self._file.db
+        return {table: [dict(r) for r in db.table(table).all()] for table in sorted(db.tables())}
 
-    def last_change(self) -> tuple[str, datetime] | None:
-        record = self._db.table("undo").get(doc_id=1)
-        if not record:
+    def _nudges(self, numbers: Iterator[int] | Collection[int]) -> list[Nudge]:
+        found = (self.nudge(n) for n in sorted(set(numbers)))
+        return [n for n in found if n is not None]
+
+    def _all(self, table: str, decode: Callable[[dict[str, Any]], T]) -> list[T]:
+        ids = sorted(self._file.storage.tables.get(table, {}), key=int)
+        found = (self._file.decoded(table, doc_id, decode) for doc_id in ids)
+        return [value for value in found if value is not None]
+
+
+@dataclass
+class _Slot:
+    """What the store keeps about one person between transactions."""
+
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    file: PersonFile | None = None
+    due: float | None = None
+    waiting: int = 0
+    lease_owner: str | None = None
+    lease_until: float = 0.0
+    not_before: float = 0.0
+
+    def wake(self) -> float | None:
+        """When this person should next be looked at by delivery."""
+        if self.lease_owner is not None:
+            return self.lease_until
+        if self.due is None:
             return None
-        return record["description"], datetime.fromtimestamp(record["at"], UTC)
-
-    def undo_last_change(self) -> str | None:
-        """Put back what the last recorded change replaced; its description, or None."""
-        record = self._db.table("undo").get(doc_id=1)
-        if not record:
-            return None
-        restored: list[Nudge] = []
-        for table, before in record["before"].items():
-            for key, old in before.items():
-                current = self._db.table(table).get(doc_id=int(key))
-                if table == "nudges" and _delivered_since(old, current):
-                    continue
-                if old is None:
-                    if current is not None:
-                        self._db.table(table).remove(doc_ids=[int(key)])
-                else:
-                    self._db.table(table).upsert(Document(old, doc_id=int(key)))
-                    if table == "nudges":
-                        restored.append(Nudge.from_record(old))
-                self._storage.touch(table, int(key))
-        self.scheduled.extend(n for n in restored if n.state == NudgeState.SCHEDULED)
-        self._db.table("undo").remove(doc_ids=[1])
-        self._storage.touch("undo", 1)
-        return str(record["description"])
-
-    def finish(self) -> None:
-        """Store the before-images of a recorded change, replacing the previous ones."""
-        if self._undo is not None and self._undo["before"]:
-            self._db.table("undo").upsert(Document(self._undo, doc_id=1))
-            self._storage.touch("undo", 1)
-
-    def _write(self, table: str, doc_id: int, record: dict[str, Any]) -> None:
-        self._remember(table, doc_id)
-        self._db.table(table).upsert(Document(record, doc_id=doc_id))
-        self._storage.touch(table, doc_id)
-
-    def _remember(self, table: str, doc_id: int) -> None:
-        if self._undo is None:
-            return
-        before = self._undo["before"].setdefault(table, {})
-        key = str(doc_id)
-        if key not in before:
-            old = self._db.table(table).get(doc_id=doc_id)
-            before[key] = dict(old) if old else None
+        return max(self.due, self.not_before)
 
 
-def _delivered_since(old: dict[str, Any] | None, current: Any) -> bool:
-    """Delivery sent this nudge after the change: putting it back would send it twice."""
-    delivered = {NudgeState.SENDING.value, NudgeState.SENT.value}
-    return (
-        old is not None
-        and current is not None
-        and old["state"] == NudgeState.SCHEDULED.value
-        and current["state"] in delivered
-    )
-
-
-class Store:
-    """Every person's data under one folder, guarded by a thread lock and a file lock."""
+class TinyStore:
+    """Every person's data under one folder: a file lock for the process, a lock per person."""
 
     def __init__(self, root: Path, *, open_people: int = 512) -> None:
         self.root = root
-        (root / "people").mkdir(parents=True, exist_ok=True)
-        self._lock_file = open(root / "store.lock", "a+")  # noqa: SIM115 - held for our lifetime
-        try:
-            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self._lock_file.close()
-            raise StoreLocked(
-                f"Another Interview Coach is already using the store at {root}. "
-                "Stop it first, or set COACH_DB_PATH to another folder."
-            ) from None
-        self._lock = threading.RLock()
-        self._open: OrderedDict[Person, tuple[TinyDB, JournalStorage]] = OrderedDict()
+        self.people_root = root / "people"
+        self.quarantine_root = root / "quarantine"
+        self.people_root.mkdir(parents=True, exist_ok=True)
+        self._lock_file = _lock_store(root)
+        self._index_lock = threading.Lock()
+        self._slots: dict[Person, _Slot] = {}
+        self._open: OrderedDict[Person, None] = OrderedDict()
         self._open_limit = open_people
-        self._due: list[DueEntry] = []
+        self._heap: list[tuple[float, str, str]] = []
         self._watchers: list[Callable[[datetime], None]] = []
-        self._index_pending_nudges()
+        self._notices: dict[Person, str] = {}
+        self._closed = False
+        self._index_everyone()
 
-    def close(self) -> None:
-        with self._lock:
-            for db, _ in self._open.values():
-                db.close()
-            self._open.clear()
-            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
-            self._lock_file.close()
-
-    def watch_due(self, callback: Callable[[datetime], None]) -> None:
-        """Be told (after the write is durable) whenever a nudge is scheduled."""
-        self._watchers.append(callback)
+    # -- transactions ------------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self, person: Person) -> Iterator[PersonBook]:
+    def transaction(self, person: Person) -> Iterator[TinyPersonBook]:
         """One person's data, changed as a unit: all of it is durable at the end, or none."""
-        with self._lock:
-            db, storage = self._person_db(person)
-            book = PersonBook(person, db, storage)
-            with storage.held():
+        slot = self._slot(person)
+        with slot.lock:
+            self._check_open()
+            file = self._file(person, slot)
+            book = TinyPersonBook(person, file)
+            try:
                 yield book
-                book.finish()
-            for nudge in book.scheduled:
-                moment = nudge.next_attempt_at
-                heapq.heappush(
-                    self._due, (moment.timestamp(), person.team_id, person.user_id, nudge.number)
-                )
-        for nudge in book.scheduled:
-            for watcher in self._watchers:
-                watcher(nudge.next_attempt_at)
+                file.storage.commit()
+            except BaseException:
+                # What memory holds may now differ from the disk: read the disk again.
+                slot.file = None
+                raise
+            wake = self._update_due(person, slot, file.next_due(), len(file.index.waiting))
+        self._tell_watchers(wake)
 
     def forget(self, person: Person) -> None:
-        """Delete the person's files; their entries in the due index find nothing and lapse."""
-        with self._lock:
-            cached = self._open.pop(person, None)
-            if cached is not None:
-                cached[0].close()
+        """Delete the person's files (and any set aside); nothing is sent to them after."""
+        slot = self._slot(person)
+        with slot.lock:
             path = self._path(person)
             for file in (path, path.with_suffix(".log")):
                 file.unlink(missing_ok=True)
             if path.parent.exists():
-                _fsync_folder(path.parent)
+                fsync_folder(path.parent)
+            aside = self.quarantine_root / person.team_id
+            for leftover in aside.glob(f"{person.user_id}.*") if aside.exists() else ():
+                _remove(leftover)
+            slot.file = None
+            self._update_due(person, slot, None, 0)
+            self._notices.pop(person, None)
 
-    def take_due(self, now: datetime) -> list[tuple[Person, int]]:
-        """Nudges whose time has come, by person and number; the caller checks each one.
+    # -- delivery leases ---------------------------------------------------------------------
 
-        Entries may be stale (snoozed, done): the index is only a hint, the person's file says.
-        """
-        found: list[tuple[Person, int]] = []
-        limit = now.timestamp()
-        with self._lock:
-            while self._due and self._due[0][0] <= limit:
-                _, team_id, user_id, number = heapq.heappop(self._due)
-                found.append((Person(team_id, user_id), number))
-        return list(dict.fromkeys(found))
+    def claim_due(
+        self,
+        now: datetime,
+        *,
+        owner: str,
+        lease: timedelta,
+        limit: int = 100,
+        skip_teams: Collection[str] = (),
+    ) -> list[Person]:
+        """People due by `now`, leased to `owner`; a lease that ran out is taken over."""
+        moment = now.timestamp()
+        until = (now + lease).timestamp()
+        claimed: list[Person] = []
+        skipped: list[tuple[float, str, str]] = []
+        with self._index_lock:
+            while self._heap and self._heap[0][0] <= moment and len(claimed) < limit:
+                entry = heapq.heappop(self._heap)
+                when, team, user = entry
+                person = Person(team, user)
+                slot = self._slots.get(person)
+                if slot is None or slot.wake() != when:
+                    continue
+                if team in skip_teams:
+                    skipped.append(entry)
+                    continue
+                slot.lease_owner, slot.lease_until = owner, until
+                heapq.heappush(self._heap, (until, team, user))
+                claimed.append(person)
+            for when, team, user in skipped:
+                # Try that workspace again later, without spinning on it meanwhile.
+                self._slots[Person(team, user)].not_before = moment + 300
+                heapq.heappush(self._heap, (max(when, moment + 300), team, user))
+        return claimed
+
+    def release(self, person: Person, *, owner: str, not_before: datetime | None = None) -> None:
+        with self._index_lock:
+            slot = self._slots.get(person)
+            if slot is None or slot.lease_owner != owner:
+                return
+            slot.lease_owner, slot.lease_until = None, 0.0
+            slot.not_before = not_before.timestamp() if not_before else 0.0
+            wake = slot.wake()
+            if wake is not None:
+                heapq.heappush(self._heap, (wake, person.team_id, person.user_id))
+        self._tell_watchers(wake)
 
     def next_due_at(self) -> datetime | None:
-        with self._lock:
-            return datetime.fromtimestamp(self._due[0][0], UTC) if self._due else None
+        with self._index_lock:
+            while self._heap:
+                when, team, user = self._heap[0]
+                slot = self._slots.get(Person(team, user))
+                if slot is not None and slot.wake() == when:
+                    return datetime.fromtimestamp(when, UTC)
+                heapq.heappop(self._heap)
+        return None
 
     def pending_count(self) -> int:
-        with self._lock:
-            return len(self._due)
+        with self._index_lock:
+            return sum(slot.waiting for slot in self._slots.values())
 
-    def people(self) -> list[Person]:
-        """Everyone with a file, for sweeps across people (listing is rare, so no index)."""
-        found = []
-        for team in sorted((self.root / "people").iterdir()):
-            names = {f.stem for f in team.iterdir() if f.suffix in (".json", ".log")}
-            found.extend(Person(team.name, name) for name in sorted(names) if _SLACK_ID.match(name))
-        return found
+    def watch_due(self, callback: Callable[[datetime], None]) -> None:
+        self._watchers.append(callback)
 
-    def _person_db(self, person: Person) -> tuple[TinyDB, JournalStorage]:
-        cached = self._open.get(person)
-        if cached is not None:
+    def people(self) -> Iterator[Person]:
+        """Everyone with a file of their own."""
+        for team in sorted(self.people_root.iterdir()):
+            if not team.is_dir() or not _SLACK_ID.fullmatch(team.name):
+                continue
+            names = {
+                f.stem
+                for f in team.iterdir()
+                if f.suffix in (".json", ".log") and _SLACK_ID.fullmatch(f.stem)
+            }
+            yield from (Person(team.name, name) for name in sorted(names))
+
+    def take_notice(self, person: Person) -> str | None:
+        if not self._notices:
+            return None
+        with self._index_lock:
+            notice = self._notices.pop(person, None)
+        if notice is not None:
+            (self.quarantine_root / person.team_id / f"{person.user_id}.notice").unlink(
+                missing_ok=True
+            )
+        return notice
+
+    def close(self) -> None:
+        with self._index_lock:
+            if self._closed:
+                return
+            self._closed = True
+        for slot in list(self._slots.values()):
+            with slot.lock:
+                slot.file = None
+        fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+        self._lock_file.close()
+
+    # -- inside ------------------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError("the store is closed")
+
+    def _slot(self, person: Person) -> _Slot:
+        self._path(person)  # refuses ids that could escape the folder
+        with self._index_lock:
+            slot = self._slots.get(person)
+            if slot is None:
+                slot = self._slots[person] = _Slot()
+            return slot
+
+    def _file(self, person: Person, slot: _Slot) -> PersonFile:
+        """The person's open file (caller holds their lock); bad files are set aside."""
+        if slot.file is None:
+            path = self._path(person)
+            try:
+                slot.file = PersonFile(path)
+            except (CorruptPersonFile, OSError, UnicodeDecodeError) as problem:
+                try:
+                    self._set_aside(person, problem)
+                    slot.file = PersonFile(path)
+                except (CorruptPersonFile, OSError) as error:
+                    raise StoreError(f"cannot read or set aside {path}: {error}") from error
+        self._keep_open(person)
+        return slot.file
+
+    def _keep_open(self, person: Person) -> None:
+        """Keep at most `open_people` files in memory; the least recently used are let go."""
+        evict: list[Person] = []
+        with self._index_lock:
+            self._open[person] = None
             self._open.move_to_end(person)
-            return cached
-        storage_holder: list[JournalStorage] = []
+            while len(self._open) > self._open_limit:
+                evict.append(self._open.popitem(last=False)[0])
+        for other in evict:
+            slot = self._slots.get(other)
+            if slot is not None and slot.lock.acquire(blocking=False):
+                try:
+                    slot.file = None
+                finally:
+                    slot.lock.release()
 
-        def make_storage(path: Path) -> JournalStorage:
-            storage = JournalStorage(path)
-            storage_holder.append(storage)
-            return storage
+    def _update_due(
+        self, person: Person, slot: _Slot, due: float | None, waiting: int
+    ) -> float | None:
+        with self._index_lock:
+            before = slot.wake()
+            slot.due, slot.waiting = due, waiting
+            wake = slot.wake()
+            if wake is not None and wake != before:
+                heapq.heappush(self._heap, (wake, person.team_id, person.user_id))
+        return wake if wake != before else None
 
-        db = TinyDB(self._path(person), storage=make_storage)
-        self._open[person] = (db, storage_holder[0])
-        if len(self._open) > self._open_limit:
-            _, (old, _) = self._open.popitem(last=False)
-            old.close()
-        return db, storage_holder[0]
+    def _tell_watchers(self, wake: float | None) -> None:
+        if wake is None:
+            return
+        moment = datetime.fromtimestamp(wake, UTC)
+        for watcher in self._watchers:
+            watcher(moment)
 
     def _path(self, person: Person) -> Path:
         for part in (person.team_id, person.user_id):
-            if not _SLACK_ID.match(part):
+            if not isinstance(part, str) or not _SLACK_ID.fullmatch(part):
                 raise ValueError(f"not a Slack id: {part!r}")
-        return self.root / "people" / person.team_id / f"{person.user_id}.json"
+        return self.people_root / person.team_id / f"{person.user_id}.json"
 
-    def _index_pending_nudges(self) -> None:
+    def _set_aside(self, person: Person, problem: Exception) -> None:
+        """Quarantine a person's unreadable files, keeping their bytes, and log it loudly."""
+        path = self._path(person)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        aside = self.quarantine_root / person.team_id
+        aside.mkdir(parents=True, exist_ok=True)
+        moved = []
+        for file in (path, path.with_suffix(".log")):
+            if file.exists() or file.is_symlink():
+                target = aside / f"{person.user_id}.{stamp}{file.suffix}"
+                os.replace(file, target)
+                moved.append(str(target))
+        fsync_folder(path.parent)
+        LOGGER.error(
+            "The store file of %s/%s could not be read and was set aside: %s (now at %s). "
+            "That person starts afresh; everyone else is served as usual.",
+            person.team_id,
+            person.user_id,
+            problem,
+            ", ".join(moved) or "nothing to move",
+        )
+        notice = (
+            "I couldn't read what I had saved for you, so I set it aside and started a fresh "
+            "list. Please add your current interviews again (`/interview add`). Sorry about "
+            "that."
+        )
+        (aside / f"{person.user_id}.notice").write_text(notice, encoding="utf-8")
+        with self._index_lock:
+            self._notices[person] = notice
+
+    def _index_everyone(self) -> None:
         """Rebuild the due index from the files: the scheduler's whole state comes from here."""
-        waiting = {NudgeState.SCHEDULED.value, NudgeState.SENDING.value}
         for person in self.people():
+            slot = self._slot(person)
+            path = self._path(person)
             try:
-                data, _ = load_person_file(self._path(person))
-            except (OSError, ValueError) as error:
-                LOGGER.error("Cannot read the store file of %s/%s: %s", *person, error)
-                raise
-            for record in (data or {}).get("nudges", {}).values():
-                if record["state"] in waiting:
-                    moment = record.get("retry_at") or record["due_at"]
-                    self._due.append(
-                        (moment, person.team_id, person.user_id, int(record["number"]))
-                    )
-        heapq.heapify(self._due)
-        LOGGER.info("Store opened: %d nudges waiting to be sent", len(self._due))
+                tables, _, _, _ = read_person(path, path.with_suffix(".log"))
+            except (CorruptPersonFile, OSError, UnicodeDecodeError) as problem:
+                self._set_aside(person, problem)
+                continue
+            nudges = tables.get("nudges", {}).values()
+            waiting = sum(1 for record in nudges if record.get("state") in _WAITING)
+            self._update_due(person, slot, next_due_of(tables), waiting)
+        if self.quarantine_root.exists():
+            for notice in self.quarantine_root.glob("*/*.notice"):
+                person = Person(notice.parent.name, notice.stem)
+                self._notices[person] = notice.read_text(encoding="utf-8")
+        heapq.heapify(self._heap)
+        LOGGER.info("Store opened: %d nudges waiting to be sent", self.pending_count())
+
+
+def _lock_store(root: Path) -> Any:
+    """Hold the store's file lock for our lifetime: a second process is refused."""
+    lock_path = root / "store.lock"
+    try:
+        lock_file = open(lock_path, "a+")  # noqa: SIM115 - held for our lifetime
+    except IsADirectoryError:
+        raise StoreError(
+            f"{lock_path} is a folder, so the store cannot be locked. Remove it and start again."
+        ) from None
+    try:
+        fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock_file.close()
+        raise StoreLocked(
+            f"Another Interview Coach is already using the store at {root}. "
+            "Stop it first, or set COACH_DB_PATH to another folder."
+        ) from None
+    return lock_file
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)

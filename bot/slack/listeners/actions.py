@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
-from bot.coach.coach import NudgeChange
+from bot.domain.changes import NudgeChange
 from bot.domain.interview import Person
 from bot.domain.nudge import NudgeChangeRefused
 from bot.domain.text import escape
@@ -90,8 +90,8 @@ def snooze_choice(
         _tell(respond, str(refusal))
         return
     ack()
-    services.delivery.refresh_messages(person, [change.nudge])
-    services.delivery.publish_home(person)
+    services.surfaces.refresh_messages(person, [change.nudge])
+    services.surfaces.publish_home(person)
 
 
 def heard_back(
@@ -106,8 +106,8 @@ def heard_back(
     answer = answers.set_outcome(services.coach, person, f"#{choice[1]}", choice[2])
     ack()
     respond(response_type="ephemeral", replace_original=False, **answer.message)
-    services.delivery.refresh_messages(person, answer.refresh)
-    services.delivery.publish_home(person)
+    services.surfaces.refresh_messages(person, answer.refresh)
+    services.surfaces.publish_home(person)
 
 
 def remove_interview(
@@ -133,7 +133,7 @@ def remove_interview(
             "`/interview undo` brings it back within a few minutes."
         ),
     )
-    services.delivery.publish_home(person)
+    services.surfaces.publish_home(person)
 
 
 def keep_interview(ack: Ack, respond: Respond) -> None:
@@ -212,8 +212,8 @@ def nudge_button(
         _tell(respond, str(refusal))
         return
     ack()
-    services.delivery.refresh_messages(person, [change.nudge])
-    services.delivery.publish_home(person)
+    services.surfaces.refresh_messages(person, [change.nudge])
+    services.surfaces.publish_home(person)
 
 
 def _apply(services: Services, person: Person, action_id: str, number: int) -> NudgeChange:

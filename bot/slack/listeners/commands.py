@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.coach.coach import Coach
 from bot.domain.interview import Person
@@ -25,7 +24,6 @@ from bot.slack.blocks import (
     build_remove_confirm,
 )
 from bot.slack.listeners.views import open_add_form
-from bot.slack.messenger import SlackMessenger
 
 if TYPE_CHECKING:
     from bot.slack.app import Services
@@ -57,7 +55,7 @@ def interview_command(
         if not rest:
             ack()
             if not coach.knows_timezone(person):
-                _learn_timezone(services, person, client)
+                services.surfaces.learn_timezone(person)
             if not open_add_form(services, client, person, trigger):
                 respond(response_type="ephemeral", **build_add_problem("Tell me about it."))
             return
@@ -66,7 +64,7 @@ def interview_command(
             ack(response_type="ephemeral", **reply)
         else:
             ack()
-            _learn_timezone(services, person, client)
+            services.surfaces.learn_timezone(person)
             reply, stored = _add(services, person, rest)
             respond(response_type="ephemeral", **reply)
         if not stored:
@@ -97,7 +95,7 @@ def interview_command(
     elif verb in PROCESS_VERBS:
         answer = PROCESS_VERBS[verb](coach, person, rest)
         ack(response_type="ephemeral", **answer.message)
-        services.delivery.refresh_messages(person, answer.refresh)
+        services.surfaces.refresh_messages(person, answer.refresh)
     else:
         text = f"I don't know `{escape(shorten(verb, 40))}`. Here is what I can do:"
         help_message = build_help()
@@ -107,7 +105,7 @@ def interview_command(
             blocks=build_notice(text)["blocks"] + help_message["blocks"],
         )
         return
-    services.delivery.publish_home(person)
+    services.surfaces.publish_home(person)
 
 
 def _status(coach: Coach, person: Person, text: str) -> answers.Answer:
@@ -149,7 +147,7 @@ def _confirm_removal(services: Services, person: Person, text: str) -> dict[str,
 def _send_file(
     services: Services, person: Person, respond: Respond, name: str, content: bytes, comment: str
 ) -> None:
-    if not services.delivery.send_file(person, name, content, comment):
+    if not services.surfaces.send_file(person, name, content, comment):
         respond(
             response_type="ephemeral",
             **build_notice("Slack would not take the file just now; please try again."),
@@ -168,13 +166,3 @@ def _add(services: Services, person: Person, text: str) -> tuple[dict[str, Any],
     except NudgeChangeRefused as refusal:
         return build_notice(str(refusal)), True
     return build_plan_reply(plan.interview, plan.nudges, plan.superseded), True
-
-
-def _learn_timezone(services: Services, person: Person, client: WebClient) -> None:
-    """Ask Slack for the person's zone; keep the last known one (or UTC) if Slack can't say."""
-    try:
-        tz = SlackMessenger(client).timezone(person.user_id)
-    except (SlackApiError, SlackClientError, OSError) as error:
-        LOGGER.warning("users.info failed for %s, keeping the last known zone: %s", person, error)
-        tz = None
-    services.coach.remember_timezone(person, tz)

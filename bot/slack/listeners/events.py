@@ -46,5 +46,5 @@ def direct_message(event: dict[str, Any], context: BoltContext, say: Say) -> Non
     else:
         answer = answers.from_words(coach, person, reply) or answers.Answer(build_reply_help())
     say(**answer.message)
-    services.delivery.refresh_messages(person, answer.refresh)
-    services.delivery.publish_home(person)
+    services.surfaces.refresh_messages(person, answer.refresh)
+    services.surfaces.publish_home(person)

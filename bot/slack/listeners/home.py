@@ -7,10 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.domain.interview import Person
-from bot.slack.messenger import SlackMessenger
 
 if TYPE_CHECKING:
     from bot.slack.app import Services
@@ -29,11 +27,6 @@ def home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) 
     services: Services = context["services"]
     person = Person(context.team_id or event.get("team", ""), event["user"])
     if not services.coach.knows_timezone(person):
-        try:
-            tz = SlackMessenger(client).timezone(person.user_id)
-        except (SlackApiError, SlackClientError, OSError) as error:
-            LOGGER.warning("users.info failed for %s: %s", person.user_id, error)
-            tz = None
-        services.coach.remember_timezone(person, tz)
+        services.surfaces.learn_timezone(person)
     services.coach.remember_home_opened(person)
-    services.delivery.publish_home(person)
+    services.surfaces.publish_home(person)

@@ -79,7 +79,7 @@ def add_form_submitted(
         client.chat_postMessage(channel=channel, **build_plan_reply(plan.interview, plan.nudges))
     except (SlackApiError, SlackClientError, OSError) as error:
         LOGGER.warning("Could not send the plan to %s: %s", person.user_id, error)
-    services.delivery.publish_home(person)
+    services.surfaces.publish_home(person)
 
 
 def _form_values(view: dict[str, Any]) -> dict[str, str]:

@@ -1,0 +1,89 @@
+"""Where a hiring process stands: outcomes, the date they said they would decide, follow-ups."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from bot.coach.plans import (
+    number_new,
+    one_process,
+    pending_follow_ups,
+    process_and_date,
+    settle,
+)
+from bot.domain.changes import OutcomeChange
+from bot.domain.interview import Outcome, Process
+from bot.domain.lifecycle import FOLLOW_UP, follow_up_refusal
+from bot.domain.nudge import NudgeChangeRefused, NudgeState, cancel, mark_done
+from bot.domain.playbook import Playbook, plan_outcome_nudges
+from bot.domain.text import escape
+from bot.storage.protocol import PersonBook
+
+
+def find(book: PersonBook, target: str) -> Process:
+    """The one process `target` names; refuses with the choices when it is not clear."""
+    return one_process(book.processes(), book.interviews(), target)
+
+
+def record(
+    book: PersonBook, playbook: Playbook, process: Process, outcome: Outcome, now: datetime
+) -> OutcomeChange:
+    """Record where a process stands, and change the plans to fit at once."""
+    if process.outcome == outcome:
+        raise NudgeChangeRefused(f"{escape(process.company)} is already marked {outcome.value}.")
+    updated = replace(process, outcome=outcome, outcome_at=now)
+    book.save_process(updated)
+    rounds = [i for i in book.interviews() if i.process_id == process.id]
+    ids = {i.id for i in rounds}
+    stale = pending_follow_ups(book, ids, now)
+    book.save_nudges(stale)
+    last_round = max(rounds, key=lambda i: (i.round, i.starts_at))
+    closing = number_new(
+        book,
+        plan_outcome_nudges(
+            playbook, last_round, outcome, now=now, first_number=0, day=book.profile.window
+        ),
+    )
+    planned, cancelled = settle(book, playbook, now)
+    withdrawn = [n for n in stale + cancelled if n.interview_id in ids]
+    return OutcomeChange(updated, withdrawn, closing + planned)
+
+
+def expect_decision(
+    book: PersonBook, playbook: Playbook, target: str, when_text: str, *, now: datetime, tz: str
+) -> OutcomeChange:
+    """Record the date they said they would decide by; the follow-up keys off it."""
+    interviews = book.interviews()
+    process, decided = process_and_date(book.processes(), interviews, target, when_text, now, tz)
+    if process.closed:
+        raise NudgeChangeRefused(
+            f"{escape(process.company)} is marked {process.outcome.value}; no decision to wait for."
+        )
+    updated = replace(process, expected_on=decided)
+    book.save_process(updated)
+    ids = {i.id for i in interviews if i.process_id == process.id}
+    stale = pending_follow_ups(book, ids, now)
+    book.save_nudges(stale)
+    planned, _ = settle(book, playbook, now)
+    return OutcomeChange(updated, stale, planned)
+
+
+def log_follow_up(
+    book: PersonBook, playbook: Playbook, process: Process, *, now: datetime, tz: str
+) -> OutcomeChange:
+    """The person says they followed up: logged, unless it is too soon after the last."""
+    refusal = follow_up_refusal(playbook.follow_ups, process, now, tz)
+    if refusal:
+        raise NudgeChangeRefused(refusal)
+    updated = replace(process, followed_up=(*process.followed_up, now))
+    book.save_process(updated)
+    ids = {i.id for i in book.interviews() if i.process_id == process.id}
+    answered = [
+        (mark_done(n, now) if n.state == NudgeState.SENT else cancel(n, now))
+        for n in book.open_nudges(ids)
+        if n.rule == FOLLOW_UP
+    ]
+    book.save_nudges(answered)
+    planned, _ = settle(book, playbook, now)
+    return OutcomeChange(updated, answered, planned)

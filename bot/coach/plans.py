@@ -1,0 +1,118 @@
+"""What every change shares: numbering new nudges, settling plans, finding the process meant."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from bot.domain.interview import Interview, Process
+from bot.domain.lifecycle import FOLLOW_UP, matching_processes, settle_plans
+from bot.domain.nudge import Nudge, NudgeChangeRefused, NudgeState, cancel
+from bot.domain.parsing import parse_date
+from bot.domain.playbook import Playbook
+from bot.domain.text import escape, shorten
+from bot.storage.protocol import PersonBook
+
+
+def number_new(book: PersonBook, nudges: list[Nudge]) -> list[Nudge]:
+    """Give new nudges the person's next numbers (never reused), and save them."""
+    profile = book.profile
+    first = profile.next_nudge_number
+    numbered = [replace(n, number=first + k) for k, n in enumerate(nudges)]
+    book.save_nudges(numbered)
+    if numbered:
+        book.save_profile(replace(profile, next_nudge_number=first + len(numbered)))
+    return numbered
+
+
+def settle(book: PersonBook, playbook: Playbook, now: datetime) -> tuple[list[Nudge], list[Nudge]]:
+    """Re-derive follow-ups and keep-applying nudges after a change; save them.
+
+    Returns (new nudges, nudges changed).
+    """
+    profile = book.profile
+    new, changed = settle_plans(
+        playbook,
+        book.processes(),
+        book.interviews(),
+        list({n.number: n for n in book.open_nudges() + book.nudges_of([0])}.values()),
+        now=now,
+        tz=profile.tz or "UTC",
+        next_number=profile.next_nudge_number,
+        day=profile.window,
+    )
+    book.save_nudges(changed)
+    return number_new(book, new), changed
+
+
+def pending_follow_ups(book: PersonBook, round_ids: set[int], now: datetime) -> list[Nudge]:
+    """A process's follow-ups not yet sent, cancelled: a change of plans replaces them."""
+    return [
+        cancel(n, now)
+        for n in book.open_nudges(round_ids)
+        if n.rule == FOLLOW_UP and n.state == NudgeState.SCHEDULED
+    ]
+
+
+def open_process_for(processes: list[Process], company: str) -> Process | None:
+    name = company.casefold().strip()
+    found = [p for p in processes if not p.closed and p.company.casefold().strip() == name]
+    return max(found, key=lambda p: p.id) if found else None
+
+
+def one_process(processes: list[Process], interviews: list[Interview], target: str) -> Process:
+    """Resolve "acme", "#3" (any round's id) or nothing (when there is only one open)."""
+    wanted = target.strip().lstrip("#").strip()
+    if wanted.isdigit():
+        owner = next((i.process_id for i in interviews if i.id == int(wanted)), None)
+        found = [p for p in processes if p.id == owner]
+    elif wanted:
+        found = matching_processes(processes, wanted)
+    else:
+        found = [p for p in processes if not p.closed]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        if not wanted:
+            raise NudgeChangeRefused("Which company? For example: `acme rejected`.")
+        raise NudgeChangeRefused(
+            f"I can't find an interview with {escape(shorten(wanted, 60))}. "
+            "`/interview list` shows them with their numbers."
+        )
+    choices = ", ".join(f"`#{p.id}` {escape(p.company)} ({escape(p.role)})" for p in found[:10])
+    raise NudgeChangeRefused(
+        f"Which one do you mean? {choices}. Use the number, like `#{found[0].id}`."
+    )
+
+
+def process_and_date(
+    processes: list[Process],
+    interviews: list[Interview],
+    target: str,
+    when_text: str,
+    now: datetime,
+    tz: str,
+) -> tuple[Process, date]:
+    """Split "acme corp dec 12" into a process and a date when no split was given."""
+    if target:
+        process = one_process(processes, interviews, target)
+        decided = parse_date(when_text, now=now, tz=tz)
+        if decided is None:
+            raise NudgeChangeRefused(
+                f"I couldn't read the date '{escape(shorten(when_text, 40))}'."
+            )
+        return process, decided
+    words = when_text.split()
+    for cut in range(1, len(words)):
+        name, rest = " ".join(words[:cut]), " ".join(words[cut:])
+        if matching_processes(processes, name) or name.lstrip("#").isdigit():
+            decided = parse_date(rest, now=now, tz=tz)
+            if decided is not None:
+                return one_process(processes, interviews, name), decided
+    raise NudgeChangeRefused(
+        "Tell me the company and the date, like `/interview expect acme dec 12`."
+    )
+
+
+def rounds_of(book: PersonBook, process_id: int) -> list[Interview]:
+    return [i for i in book.interviews() if i.process_id == process_id]
