@@ -5,10 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.domain.timing import is_known_zone
+
 DEFAULT_API_URL = "https://slack.com/api/"
+#: A clock set outside these years is a typo, and far-off dates overflow date arithmetic.
+EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_START = datetime(2100, 12, 31, tzinfo=UTC)
 
 
 class SettingsError(ValueError):
@@ -82,11 +87,21 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             clock_start = datetime.fromisoformat(start_text)
         except ValueError:
             clock_start = None
-        if clock_start is None or clock_start.tzinfo is None:
+        if (
+            clock_start is None
+            or clock_start.tzinfo is None
+            or not EARLIEST_START.year <= clock_start.year <= LATEST_START.year
+        ):
             raise SettingsError(
-                "COACH_CLOCK_START must be an ISO date and time with a zone, "
-                f"like 2026-11-26T09:00:00-08:00, not {start_text!r}."
+                "COACH_CLOCK_START must be an ISO date and time with a zone, between "
+                f"{EARLIEST_START.year} and {LATEST_START.year}, like 2026-11-26T09:00:00-08:00, "
+                f"not {start_text!r}."
             )
+    console_tz = get("COACH_CONSOLE_TZ") or "UTC"
+    if not is_known_zone(console_tz):
+        raise SettingsError(
+            f"COACH_CONSOLE_TZ must be a time zone name like Europe/Berlin, not {console_tz!r}."
+        )
     return Settings(
         bot_token=bot_token,
         signing_secret=signing_secret,
@@ -96,6 +111,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         db_path=Path(get("COACH_DB_PATH") or "data"),
         rules_path=Path(rules) if rules else _default_rules(),
         log_level=(get("LOG_LEVEL") or "INFO").upper(),
-        console_tz=get("COACH_CONSOLE_TZ") or "UTC",
+        console_tz=console_tz,
         clock_start=clock_start,
     )

@@ -44,6 +44,9 @@ def test_an_app_token_means_socket_mode_and_a_signing_secret_http() -> None:
         ({"PORT": "eighty"}, "PORT"),
         ({"SLACK_API_URL": "slack.com"}, "SLACK_API_URL"),
         ({"COACH_CLOCK_START": "2026-11-26 09:00"}, "with a zone"),
+        ({"COACH_CLOCK_START": "0001-01-01T00:00:00+00:00"}, "between 2000 and 2100"),
+        ({"COACH_CLOCK_START": "9999-12-31T23:59:00+00:00"}, "between 2000 and 2100"),
+        ({"COACH_CONSOLE_TZ": "Mars/Olympus_Mons"}, "COACH_CONSOLE_TZ must be a time zone"),
     ],
 )
 def test_broken_settings_are_refused_with_a_clear_message(env: dict, problem: str) -> None:

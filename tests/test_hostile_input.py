@@ -189,6 +189,37 @@ def corpus() -> list[Case]:
                 "event": {"type": "message", "channel_type": "im", "user": 5, "text": "done"},
             }
         ),
+        "command user with a trailing newline": raw(command("list", user="U1\n")),
+        "command team with a trailing newline": raw(command("list", team="T1\n")),
+        "home opened by a path": event(
+            {
+                "type": "event_callback",
+                "event_id": "Ev5",
+                "team_id": "T1",
+                "event": {"type": "app_home_opened", "user": "../../etc", "tab": "home"},
+            }
+        ),
+        "home opened with a newline": event(
+            {
+                "type": "event_callback",
+                "event_id": "Ev6",
+                "team_id": "T1",
+                "event": {"type": "app_home_opened", "user": "U1\n", "tab": "home"},
+            }
+        ),
+        "event team with a newline": event(
+            {
+                "type": "event_callback",
+                "event_id": "Ev7",
+                "team_id": "T1\n",
+                "event": {"type": "message", "channel_type": "im", "user": "U1", "text": "list"},
+            }
+        ),
+        "deeply nested event": raw(
+            b'{"type":"event_callback","event":' + b"[" * 50_000 + b"]" * 50_000 + b"}",
+            JSON_CONTENT_TYPE,
+        ),
+        "deeply nested payload": raw(b"payload=" + b"%5B" * 50_000 + b"%5D" * 50_000),
         "not utf-8": raw(b"\xff\xfe\xfd"),
         "empty body": raw(b""),
         "huge body": raw(b"x" * 1_500_000),

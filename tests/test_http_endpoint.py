@@ -7,10 +7,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
+from urllib.parse import urlencode
 
-from conftest import Bot
+from conftest import SECRET, Bot
 
 from bot.domain.interview import Person
+from bot.local.crowd import all_at_once, close_all, idle_connections, send_raw, signed_request
 from bot.local.signer import FORM_CONTENT_TYPE, message_event_body, slash_command_body
 
 
@@ -104,3 +107,52 @@ def test_the_json_reply_to_help_is_ephemeral(bot: Bot) -> None:
     reply = bot.command("help")
     assert reply["response_type"] == "ephemeral"
     assert json.dumps(reply).count("/interview list") == 1
+
+
+# -- a crowd at the door ----------------------------------------------------------------------
+
+
+def help_request(bot: Bot, user: str = "U1") -> bytes:
+    body = slash_command_body(
+        text="help", user_id=user, team_id="T1", channel_id="C1", response_url="http://x.invalid/"
+    )
+    return signed_request(bot.endpoint.url, SECRET, body)
+
+
+def test_hundreds_of_concurrent_signed_requests_are_all_answered_without_a_reset(
+    bot: Bot,
+) -> None:
+    requests = [help_request(bot, user=f"U{n}") for n in range(400)]
+
+    answers = all_at_once(bot.endpoint.url, requests)
+
+    problems = Counter(a.problem for a in answers if a.status != 200)
+    assert problems == Counter(), f"not answered 200: {problems}"
+    assert max(a.seconds for a in answers) < 10
+
+
+def test_idle_and_slow_connections_do_not_keep_anyone_else_waiting(bot: Bot) -> None:
+    idle = idle_connections(bot.endpoint.url, 1000)
+    slow = idle_connections(bot.endpoint.url, 40, partial=b"POST /slack/events HTTP/1.1\r\nHo")
+    try:
+        began = time.monotonic()
+        answers = all_at_once(bot.endpoint.url, [help_request(bot, f"U{n}") for n in range(20)])
+        assert [a.status for a in answers] == [200] * 20
+        assert time.monotonic() - began < 1.0, "answered within a second despite the crowd"
+    finally:
+        close_all(idle + slow)
+    closed_at = time.monotonic()
+    assert send_raw(bot.endpoint.url, help_request(bot)).status == 200
+    assert time.monotonic() - closed_at < 1.0, "1,040 connections closing at once cost little"
+
+
+def test_deeply_nested_bodies_get_a_400_not_a_dropped_connection(bot: Bot) -> None:
+    nested_event = b'{"type":"event_callback","event":' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    status, _ = bot.endpoint.post(nested_event, content_type="application/json")
+    assert status == 400
+    payload = "[" * 50_000 + "]" * 50_000
+    status, _ = bot.endpoint.post(
+        urlencode({"payload": payload}).encode(), content_type=FORM_CONTENT_TYPE
+    )
+    assert status == 400
+    assert bot.command("help")["response_type"] == "ephemeral", "and the bot carries on"

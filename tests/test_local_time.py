@@ -175,3 +175,20 @@ def test_nothing_arrives_while_paused_and_resume_brings_one_digest(bot: Bot) -> 
     assert len(delivered) >= 5
     assert {n.number for n in held} >= {int(m.split(".")[0]) for m in delivered}
     assert bot.coach.profile(Person("T1", "U1")).paused_until is None
+
+
+def test_a_zone_slack_gives_that_does_not_exist_is_named_once_and_utc_is_used(bot: Bot) -> None:
+    bot.standin.set_user("U1", tz="Mars/Olympus_Mons", team_id="T1")
+
+    reply = json.dumps(bot.command("add Acme, Engineer, tomorrow 2pm"))
+    settings = json.dumps(bot.command("settings"))
+    bot.clock.advance(timedelta(days=2))  # the zone is asked for again
+    bot.command("add Globex, Analyst, tomorrow 3pm")
+    assert len(bot.standin.calls_to("users.info")) == 2
+
+    assert "(UTC)" in reply and "Mars" not in reply
+    assert "(UTC, from your Slack profile)" in settings and "Mars" not in settings
+    assert bot.standin.wait_for(lambda s: bool(s.messages("DU1")))
+    notes = [m for m in bot.dms() if "Mars/Olympus_Mons" in json.dumps(m.blocks)]
+    assert len(notes) == 1, "said once"
+    assert "using UTC" in json.dumps(notes[0].blocks)

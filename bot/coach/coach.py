@@ -25,7 +25,7 @@ from bot.domain.overview import Overview
 from bot.domain.parsing import InterviewRequest
 from bot.domain.playbook import Playbook
 from bot.domain.text import escape
-from bot.domain.timing import Day, next_morning, next_week, settle_in_day, zone
+from bot.domain.timing import Day, is_known_zone, next_morning, next_week, settle_in_day, zone
 from bot.storage.protocol import Store
 
 LOGGER = logging.getLogger(__name__)
@@ -69,13 +69,25 @@ class Coach:
         checked = self.profile(person).tz_checked_at
         return checked is not None and self.clock.now() - checked < TIMEZONE_FRESHNESS
 
-    def remember_timezone(self, person: Person, tz: str | None) -> str:
-        """Store what Slack said (UTC when it said nothing) and return the zone to use."""
+    def remember_timezone(self, person: Person, tz: str | None) -> tuple[str, bool]:
+        """Store what Slack said and return the zone to use, and whether the person should
+        hear that Slack's zone is not one the coach knows (said once per unknown name).
+
+        Without a usable zone from Slack the last known one stays, else UTC.
+        """
         with self.store.transaction(person) as book:
             profile = book.profile
-            zone_name = tz or profile.tz or "UTC"
-            book.save_profile(replace(profile, tz=zone_name, tz_checked_at=self.clock.now()))
-        return zone_name
+            unknown = tz is not None and not is_known_zone(tz)
+            zone_name = (None if unknown else tz) or profile.tz or "UTC"
+            book.save_profile(
+                replace(
+                    profile,
+                    tz=zone_name,
+                    tz_checked_at=self.clock.now(),
+                    tz_unknown=tz if unknown else None,
+                )
+            )
+        return zone_name, unknown and profile.tz_unknown != tz
 
     def remember_home_opened(self, person: Person) -> None:
         """From now on the Home tab is kept current after every change."""

@@ -232,12 +232,14 @@ class Delivery:
             ready: list[Nudge] = []
             held: list[Nudge] = []
             for nudge in due:
+                # One left `sending` by a crash may be in the DM already: it stays unsure.
+                unsure = nudge.unsure or nudge.state == NudgeState.SENDING
                 if nudge.contacts_employer and not nudge.closing and _closed(book, nudge):
                     held.append(cancel(nudge, now))
                 elif opening != local_now:
-                    held.append(replace(put_back(nudge, None), due_at=opening))
+                    held.append(replace(put_back(nudge, None, unsure=unsure), due_at=opening))
                 elif retry_pending is not None:
-                    held.append(put_back(nudge, retry_pending))
+                    held.append(put_back(nudge, retry_pending, unsure=unsure))
                 else:
                     ready.append(start_sending(nudge, claim))
             book.save_nudges(ready + held)

@@ -164,6 +164,8 @@ class Profile:
     #: Why delivery to this person stopped (Slack said they cannot be reached), until they
     #: next use the coach; None while delivery runs.
     delivery_parked: str | None = None
+    #: A zone name Slack gave that is not a real zone (already told to the person).
+    tz_unknown: str | None = None
 
     def to_record(self) -> dict[str, Any]:
         checked = self.tz_checked_at
@@ -186,6 +188,7 @@ class Profile:
             "next_interview_id": self.next_interview_id,
             "next_nudge_number": self.next_nudge_number,
             "delivery_parked": self.delivery_parked,
+            "tz_unknown": self.tz_unknown,
         }
 
     @classmethod
@@ -212,4 +215,5 @@ class Profile:
             next_interview_id=int(record.get("next_interview_id", 1)),
             next_nudge_number=int(record.get("next_nudge_number", 1)),
             delivery_parked=record.get("delivery_parked"),
+            tz_unknown=record.get("tz_unknown"),
         )

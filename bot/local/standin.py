@@ -27,7 +27,7 @@ BOT_ID = "BBOT"
 TEAM_ID = "T0001"
 TEAM_NAME = "Stand-in"
 
-FAULT_KINDS = frozenset({"429", "500", "drop", "lost"})
+FAULT_KINDS = frozenset({"429", "500", "drop", "lost", "hang"})
 _JSON_FIELDS = frozenset({"blocks", "attachments", "view", "files", "metadata", "user_auth_blocks"})
 _FIRST_TS = 1_700_000_000_000_100
 _TS_STEP = 100
@@ -83,10 +83,19 @@ class _UserInfo:
     name: str | None
 
 
+@dataclass(frozen=True)
+class _QueuedFault:
+    """One fault waiting for a matching call: of `method`, for `channel` if given."""
+
+    kind: str
+    channel: str | None = None
+    retry_after: str | None = None
+
+
 class _FaultError(Exception):
     """Raised inside a method handler to answer with a fault instead of applying the call."""
 
-    def __init__(self, kind: str, retry_after: int = 1) -> None:
+    def __init__(self, kind: str, retry_after: int | str = 1) -> None:
         super().__init__(kind)
         self.kind = kind
         self.retry_after = retry_after
@@ -105,6 +114,7 @@ class _Server(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 1024
     standin: SlackStandIn
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -209,7 +219,10 @@ class SlackStandIn:
         self._thread: threading.Thread | None = None
         self._faults = FaultPlan()
         self._rng = random.Random(self._faults.seed)
-        self._fail_next: dict[str, list[str]] = {}
+        self._fail_next: dict[str, list[_QueuedFault]] = {}
+        self._release = threading.Event()
+        #: The longest a "hang" holds a request before answering it after all.
+        self.hang_seconds = 30.0
         self._stats: Counter[str] = Counter()
         self._users: dict[str, _UserInfo] = {}
         self.on_message: Callable[[Message], None] | None = None
@@ -308,10 +321,29 @@ class SlackStandIn:
             self._faults = plan
             self._rng = random.Random(plan.seed)
 
-    def fail_next(self, method: str, kind: str, count: int = 1) -> None:
-        """Fail the next `count` calls of `method` with a fault kind or a Slack error string."""
+    def fail_next(
+        self,
+        method: str,
+        kind: str,
+        count: int = 1,
+        *,
+        channel: str | None = None,
+        retry_after: str | None = None,
+    ) -> None:
+        """Fail the next `count` calls of `method` with a fault kind or a Slack error string.
+
+        `channel` limits the fault to calls for that channel or user (a DM's `D…` or `U…`).
+        `retry_after` is the Retry-After header of a 429: seconds, or an HTTP date. A "hang"
+        holds the request unanswered until `release_hangs()` (or `hang_seconds`), then
+        carries it out.
+        """
+        fault = _QueuedFault(kind, channel and self._dm_channel(channel), retry_after)
         with self._cond:
-            self._fail_next.setdefault(method, []).extend([kind] * count)
+            self._fail_next.setdefault(method, []).extend([fault] * count)
+
+    def release_hangs(self) -> None:
+        """Let every held request go on (and any later hang pass at once)."""
+        self._release.set()
 
     def reset(self) -> None:
         """Forget received calls, messages, views and files, e.g. between test phases."""
@@ -319,6 +351,7 @@ class SlackStandIn:
             self._reset_state()
             self._stats.clear()
             self._fail_next.clear()
+            self._release.clear()
             self._bump()
 
     # -- what was received -----------------------------------------------------------------
@@ -433,10 +466,13 @@ class SlackStandIn:
             return
         token = self._token(request, params)
         params.pop("token", None)
-        fault = self._pick_fault(method)
+        fault, retry_after = self._pick_fault(method, params)
         self._record_call(method, params, fault)
+        if fault == "hang":
+            self._release.wait(self.hang_seconds)
+            fault = None
         if fault is not None and fault != "lost":
-            self._send_fault(request, fault)
+            self._send_fault(request, fault, retry_after)
             return
         if token is None:
             self._send_json(request, {"ok": False, "error": "not_authed"})
@@ -473,7 +509,7 @@ class SlackStandIn:
         except (ValueError, UnicodeDecodeError):
             self._send(request, 400, b"invalid_payload", "text/plain; charset=utf-8")
             return
-        fault = self._pick_fault("response")
+        fault, _ = self._pick_fault("response")
         self._record_call("response", {"key": key, **payload}, fault)
         if fault is not None:
             self._send_fault(request, fault)
@@ -525,29 +561,38 @@ class SlackStandIn:
             return token in self._tokens
         return token.startswith("xoxb-")
 
-    def _pick_fault(self, method: str) -> str | None:
-        """Decide, under the lock, whether this call fails; queued faults come first."""
+    def _pick_fault(
+        self, method: str, params: dict[str, Any] | None = None
+    ) -> tuple[str | None, str | None]:
+        """Decide, under the lock, whether this call fails (kind, Retry-After); queued first."""
+        target = self._call_channel(params or {})
         with self._cond:
-            queued = self._fail_next.get(method)
-            if queued:
-                kind = queued.pop(0)
-                self._stats[kind if kind in FAULT_KINDS else "error"] += 1
-                return kind
+            queued = self._fail_next.get(method, [])
+            for index, fault in enumerate(queued):
+                if fault.channel is None or fault.channel == target:
+                    del queued[index]
+                    self._stats[fault.kind if fault.kind in FAULT_KINDS else "error"] += 1
+                    return fault.kind, fault.retry_after
             plan = self._faults
             if method not in plan.methods:
-                return None
+                return None, None
             draw = self._rng.random()
             for kind, rate in (("429", plan.rate_429), ("500", plan.rate_500)):
                 if draw < rate:
                     self._stats[kind] += 1
-                    return kind
+                    return kind, None
                 draw -= rate
             for kind, rate in (("drop", plan.rate_drop), ("lost", plan.rate_lost)):
                 if draw < rate:
                     self._stats[kind] += 1
-                    return kind
+                    return kind, None
                 draw -= rate
-            return None
+            return None, None
+
+    def _call_channel(self, params: dict[str, Any]) -> str | None:
+        """The DM a call is about: its channel, or the one user it opens or looks up."""
+        target = params.get("channel") or params.get("users") or params.get("user")
+        return self._dm_channel(str(target)) if target else None
 
     def _record_call(self, method: str, params: dict[str, Any], fault: str | None) -> None:
         with self._cond:
@@ -603,7 +648,9 @@ class SlackStandIn:
         body = json.dumps(payload).encode("utf-8")
         self._send(request, status, body, "application/json; charset=utf-8", headers)
 
-    def _send_fault(self, request: _Handler, kind: str, retry_after: int | None = None) -> None:
+    def _send_fault(
+        self, request: _Handler, kind: str, retry_after: int | str | None = None
+    ) -> None:
         if kind == "429":
             seconds = self._faults.retry_after if retry_after is None else retry_after
             self._send_json(

@@ -19,9 +19,11 @@ from bot.coach.coach import Coach
 from bot.coach.delivery import Delivery
 from bot.domain.draft_check import DraftChecker
 from bot.domain.drafts import DraftBook
+from bot.domain.interview import Person
 from bot.slack.listeners import actions, commands, events, home, views
 from bot.slack.payloads import person_of, shape_problem
 from bot.slack.surfaces import Surfaces
+from bot.storage.protocol import StoreError
 
 LOGGER = logging.getLogger(__name__)
 
@@ -92,6 +94,29 @@ SLOW_DOWN = {
 }
 
 
+def _from_a_person(body: dict[str, Any]) -> bool:
+    """A command, a click, a form, or a person's own words or visit (not a bot's post)."""
+    event = body.get("event")
+    if isinstance(event, dict):
+        return not event.get("bot_id") and not event.get("subtype")
+    return True
+
+
+def _welcome(services: Services, person: Person) -> None:
+    """Someone used the coach: resume a delivery Slack had parked, and say what the store owes
+    them (their data had to be set aside) once, in the DM, without delaying the answer."""
+    try:
+        services.coach.welcome_back(person)
+        notice = services.coach.store.take_notice(person)
+    except StoreError as error:
+        LOGGER.error("Could not read the state of %s: %s", person.user_id, error)
+        return
+    if notice:
+        threading.Thread(
+            target=services.surfaces.tell, args=(person, notice), name="notice", daemon=True
+        ).start()
+
+
 def build_app(*, client: WebClient, signing_secret: str | None, services: Services) -> App:
     """The real Bolt app; request signatures are verified whenever a signing secret is set."""
     app = App(
@@ -123,6 +148,8 @@ def build_app(*, client: WebClient, signing_secret: str | None, services: Servic
         if isinstance(event_id, str) and not ledger.first_time(event_id):
             LOGGER.info("Event %s was already handled; ignoring the repeat", event_id)
             return BoltResponse(status=200, body="")
+        if who is not None and _from_a_person(body):
+            _welcome(services, Person(*who))
         context["services"] = services
         next()
         return None

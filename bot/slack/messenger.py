@@ -36,7 +36,7 @@ from bot.coach.delivery import (
 )
 from bot.domain.interview import Person
 from bot.domain.nudge import Nudge
-from bot.slack.blocks import DIGEST_SIZE, NUDGE_EVENT, build_nudge_message
+from bot.slack.blocks import DIGEST_SIZE, NUDGE_EVENT, build_notice, build_nudge_message
 
 LOGGER = logging.getLogger(__name__)
 
@@ -179,6 +179,14 @@ class SlackMessenger:
                 text=message["text"],
                 blocks=message["blocks"],
                 metadata=message.get("metadata"),
+            )
+        return str(response["ts"])
+
+    def post_notice(self, person: Person, channel: str, text: str) -> str:
+        message = build_notice(text)
+        with _reading_problems(may_have_arrived=True):
+            response = self.client(person.team_id).chat_postMessage(
+                channel=channel, text=message["text"], blocks=message["blocks"]
             )
         return str(response["ts"])
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_SLACK_ID = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,40}$")
+_SLACK_ID = re.compile(r"[A-Z0-9][A-Z0-9_-]{1,40}")
 
 
 def is_slack_id(value: object) -> bool:
-    return isinstance(value, str) and bool(_SLACK_ID.match(value))
+    """A whole Slack id: `fullmatch`, so a trailing newline or anything else is refused."""
+    return isinstance(value, str) and bool(_SLACK_ID.fullmatch(value))
 
 
 def shape_problem(body: dict[str, Any]) -> str | None:
@@ -27,16 +28,18 @@ def shape_problem(body: dict[str, Any]) -> str | None:
 
 
 def person_of(body: dict[str, Any]) -> tuple[str, str] | None:
-    """(team id, user id) of whoever sent a request, when the request names them."""
+    """(team id, user id) of whoever sent a request, when it names them with valid ids."""
     if "command" in body:
-        return body.get("team_id"), body.get("user_id")  # type: ignore[return-value]
-    user = body.get("user")
-    if isinstance(user, dict):
-        team = user.get("team_id") or (body.get("team") or {}).get("id")
-        return team, user.get("id")
-    event = body.get("event")
-    if isinstance(event, dict) and isinstance(event.get("user"), str):
-        return body.get("team_id"), event["user"]
+        who = (body.get("team_id"), body.get("user_id"))
+    elif isinstance(body.get("user"), dict):
+        user = body["user"]
+        who = (user.get("team_id") or (body.get("team") or {}).get("id"), user.get("id"))
+    elif isinstance(body.get("event"), dict):
+        who = (body.get("team_id"), body["event"].get("user"))
+    else:
+        return None
+    if is_slack_id(who[0]) and is_slack_id(who[1]):
+        return who[0], who[1]  # type: ignore[return-value]
     return None
 
 
@@ -78,6 +81,11 @@ def _event_problem(body: dict[str, Any]) -> str | None:
     event = body.get("event")
     if not isinstance(event, dict) or not isinstance(event.get("type"), str):
         return "event_callback without an event"
+    if event["type"] == "app_home_opened" and not is_slack_id(event.get("user")):
+        return "app_home_opened for an invalid user"
+    for field in ("team_id",):
+        if field in body and not is_slack_id(body[field]):
+            return f"event_callback with an invalid {field}"
     if event["type"] == "message" and not event.get("subtype"):
         if "user" in event and not is_slack_id(event["user"]):
             return "message from an invalid user"

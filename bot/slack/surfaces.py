@@ -12,7 +12,7 @@ from bot.coach.coach import Coach
 from bot.coach.delivery import DeliveryProblem
 from bot.domain.interview import Person
 from bot.domain.nudge import Nudge
-from bot.domain.timing import is_known_zone
+from bot.domain.text import escape, shorten
 from bot.slack.blocks import build_home
 from bot.slack.messenger import SlackMessenger
 
@@ -64,6 +64,14 @@ class Surfaces:
             return False
         return True
 
+    def tell(self, person: Person, text: str) -> None:
+        """A note from the coach in the person's DM (our text, not theirs)."""
+        try:
+            channel = self.coach.profile(person).dm_channel or self._open_dm(person)
+            self.messenger.post_notice(person, channel, text)
+        except DeliveryProblem as problem:
+            LOGGER.warning("Could not tell %s something: %s", person.user_id, problem)
+
     def learn_timezone(self, person: Person) -> str:
         """Ask Slack for the person's zone; keep the last known one (or UTC) if Slack can't say."""
         try:
@@ -73,9 +81,16 @@ class Surfaces:
                 "users.info failed for %s, keeping the last known zone: %s", person.user_id, problem
             )
             tz = None
-        if tz is not None and not is_known_zone(tz):
+        zone_name, tell = self.coach.remember_timezone(person, tz)
+        if tell:
             LOGGER.warning("Slack gave %s the unknown time zone %r", person.user_id, tz)
-        return self.coach.remember_timezone(person, tz)
+            self.tell(
+                person,
+                f"Slack gave me the time zone `{escape(shorten(str(tz), 60))}`, which I don't "
+                f"recognise, so I'm using {escape(zone_name)} for your reminders. If that's "
+                "wrong, set your time zone in your Slack profile and I'll pick it up.",
+            )
+        return zone_name
 
     def _open_dm(self, person: Person) -> str:
         channel = self.messenger.open_dm(person)

@@ -30,6 +30,7 @@ from bot.slack.blocks import (
     read_outcome_value,
     read_snooze_choice,
 )
+from bot.slack.listeners import tells_failures
 from bot.slack.payloads import interaction_person
 
 if TYPE_CHECKING:
@@ -40,14 +41,14 @@ LOGGER = logging.getLogger(__name__)
 
 def register(app: App) -> None:
     for action_id in NUDGE_ACTIONS:
-        app.action(action_id)(nudge_button)
-    app.action(SNOOZE_CHOICE_ACTION)(snooze_choice)
-    app.action(DRAFT_ACTION)(draft_it)
-    app.action(OUTCOME_ACTION)(heard_back)
-    app.action(REMOVE_ACTION)(remove_interview)
-    app.action(KEEP_ACTION)(keep_interview)
-    app.action(FORGET_ACTION)(forget_everything)
-    app.action(KEEP_DATA_ACTION)(keep_data)
+        app.action(action_id)(tells_failures(nudge_button))
+    app.action(SNOOZE_CHOICE_ACTION)(tells_failures(snooze_choice))
+    app.action(DRAFT_ACTION)(tells_failures(draft_it))
+    app.action(OUTCOME_ACTION)(tells_failures(heard_back))
+    app.action(REMOVE_ACTION)(tells_failures(remove_interview))
+    app.action(KEEP_ACTION)(tells_failures(keep_interview))
+    app.action(FORGET_ACTION)(tells_failures(forget_everything))
+    app.action(KEEP_DATA_ACTION)(tells_failures(keep_data))
 
 
 def _refuse_foreign(ack: Ack, respond: Respond, person: Person) -> None:

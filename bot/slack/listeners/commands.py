@@ -23,6 +23,7 @@ from bot.slack.blocks import (
     build_plan_reply,
     build_remove_confirm,
 )
+from bot.slack.listeners import tells_failures
 from bot.slack.listeners.views import open_add_form
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ LOGGER = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
-    app.command("/interview")(interview_command)
+    app.command("/interview")(tells_failures(interview_command))
 
 
 def interview_command(

@@ -11,6 +11,7 @@ from bot.domain.interview import Person
 from bot.domain.parsing import parse_reply
 from bot.slack import answers
 from bot.slack.blocks import build_reply_help
+from bot.slack.listeners import tells_failures
 
 if TYPE_CHECKING:
     from bot.slack.app import Services
@@ -19,7 +20,7 @@ LOGGER = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
-    app.event("message")(direct_message)
+    app.event("message")(tells_failures(direct_message))
 
 
 def direct_message(event: dict[str, Any], context: BoltContext, say: Say) -> None:

@@ -6,9 +6,9 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltContext
-from slack_sdk import WebClient
 
 from bot.domain.interview import Person
+from bot.slack.listeners import tells_failures
 
 if TYPE_CHECKING:
     from bot.slack.app import Services
@@ -17,10 +17,10 @@ LOGGER = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
-    app.event("app_home_opened")(home_opened)
+    app.event("app_home_opened")(tells_failures(home_opened))
 
 
-def home_opened(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def home_opened(event: dict[str, Any], context: BoltContext) -> None:
     """Opening Home is a good moment to refresh the person's time zone, then draw the tab."""
     if event.get("tab", "home") != "home" or not event.get("user"):
         return

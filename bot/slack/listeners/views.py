@@ -19,6 +19,7 @@ from bot.domain.parsing import (
     read_add_form,
 )
 from bot.slack.blocks import ADD_FORM, FORM_FIELDS, build_add_form, build_plan_reply
+from bot.slack.listeners import tells_failures
 from bot.slack.payloads import interaction_person
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ LOGGER = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
-    app.view(ADD_FORM)(add_form_submitted)
+    app.view(ADD_FORM)(tells_failures(add_form_submitted))
 
 
 def open_add_form(
