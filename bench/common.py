@@ -108,8 +108,9 @@ def filesystem_of(path: Path) -> tuple[str, str]:
     return best
 
 
-def settings_for(standin: SlackStandIn, db: Path) -> Settings:
+def settings_for(standin: SlackStandIn, db: Path, *, flood_limit: int = 30) -> Settings:
     return Settings(
+        flood_limit=flood_limit,
         bot_token=TOKEN,
         signing_secret=SECRET,
         api_url=standin.base_url,
@@ -136,8 +137,9 @@ def running_coach(
     *,
     before_serving: Callable[[CoachRuntime], None] | None = None,
     http: bool = True,
+    flood_limit: int = 30,
 ) -> Iterator[Running]:
-    runtime = open_coach(settings_for(standin, db), clock)
+    runtime = open_coach(settings_for(standin, db, flood_limit=flood_limit), clock)
     try:
         if before_serving is not None:
             before_serving(runtime)

@@ -99,7 +99,7 @@ def throughput(
     due = {p: _due_numbers(runtime, p) for p in crowd}
     gc.collect()
     began = time.perf_counter()
-    delivered = runtime.services.delivery.deliver_due()
+    delivered = runtime.services.delivery.deliver_due(wait_for_all=True)
     seconds = time.perf_counter() - began
     messages = sum(len(standin.messages("D" + p.user_id)) for p in crowd)
     return Throughput(
@@ -148,7 +148,7 @@ def exactly_once(
     try:
         while passes < max_passes:
             passes += 1
-            runtime.services.delivery.deliver_due()
+            runtime.services.delivery.deliver_due(wait_for_all=True)
             if all(_sent(runtime, p, due[p]) == len(due[p]) for p in crowd):
                 break
             clock.advance(timedelta(minutes=5))

@@ -83,7 +83,7 @@ def measure(
     """Interleaved rounds of (no-op, add, Done), the order turning each round."""
     runtime, endpoint = running.runtime, running.endpoint
     result = Latencies()
-    runtime.services.delivery.deliver_due()
+    runtime.services.delivery.deliver_due(wait_for_all=True)
     clicks = clickable(standin, seeded.click_people)
     result.clicks = len(clicks)
     coach = runtime.services.coach

@@ -40,6 +40,8 @@ class Settings:
     log_level: str = "INFO"
     console_tz: str = "UTC"
     clock_start: datetime | None = None
+    #: Requests one person may make in 10 seconds before being asked to slow down; 0: no gate.
+    flood_limit: int = 30
 
     @property
     def mode(self) -> str:
@@ -97,6 +99,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
                 f"{EARLIEST_START.year} and {LATEST_START.year}, like 2026-11-26T09:00:00-08:00, "
                 f"not {start_text!r}."
             )
+    flood_text = get("COACH_FLOOD_LIMIT") or "30"
+    if not flood_text.isdigit():
+        raise SettingsError(
+            f"COACH_FLOOD_LIMIT must be a whole number of requests (0: no limit), not "
+            f"{flood_text!r}."
+        )
     console_tz = get("COACH_CONSOLE_TZ") or "UTC"
     if not is_known_zone(console_tz):
         raise SettingsError(
@@ -112,5 +120,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         rules_path=Path(rules) if rules else _default_rules(),
         log_level=(get("LOG_LEVEL") or "INFO").upper(),
         console_tz=console_tz,
+        flood_limit=int(flood_text),
         clock_start=clock_start,
     )

@@ -99,7 +99,12 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
             checker=DraftChecker(drafts.known_words),
         )
         signing = settings.signing_secret if settings.mode != "socket" else None
-        app = build_app(client=listener_client, signing_secret=signing, services=services)
+        app = build_app(
+            client=listener_client,
+            signing_secret=signing,
+            services=services,
+            flood_limit=settings.flood_limit,
+        )
         scheduler = NudgeScheduler(delivery, store, clock, sweep=sweep or timedelta(seconds=30))
         scheduler.start()
     except BaseException:

@@ -226,3 +226,64 @@ def test_sigkill_at_random_moments_loses_nothing_and_sends_nothing_twice(
             assert twice == [], f"{user} was sent {twice} twice"
     finally:
         store.close()
+
+
+COMPACTING_WRITER = """
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import bot.storage.tinydb_store as tinydb_store
+from bot.domain.interview import Person
+from bot.domain.nudge import Nudge
+
+tinydb_store.COMPACT_AFTER = 2  # compact every other transaction
+store = tinydb_store.TinyStore(Path(sys.argv[1]))
+person = Person("T1", "U1")
+filler = "x" * 20_000  # a snapshot of a few MB takes a while to write and fsync
+start = int(sys.argv[2])
+for number in range(start, start + 10_000):
+    with store.transaction(person) as book:
+        book.save_nudges([Nudge(number, 1, "thank-you", "t", filler, "y", datetime.now(UTC))])
+    print(number, flush=True)
+"""
+
+
+def test_sigkill_during_compaction_loses_nothing(tmp_path: Path) -> None:
+    """A writer that compacts every other transaction, killed at random moments: every
+    acknowledged transaction is there after each kill, and some kills land mid-compaction
+    (a half-written snapshot left behind, never renamed over the good one)."""
+    store_path = tmp_path / "store"
+    folder = store_path / "people" / "T1"
+    killer = random.Random(7)
+    acknowledged: set[int] = set()
+    caught_mid_compaction = 0
+    start = 1
+    for _ in range(max(ROUNDS // 2, 10)):
+        writer = subprocess.Popen(
+            [sys.executable, "-c", COMPACTING_WRITER, str(store_path), str(start)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert writer.stdout is not None
+        first = writer.stdout.readline()
+        assert first.strip().isdigit(), "the writer started"
+        acknowledged.add(int(first))
+        time.sleep(killer.uniform(0.0, 0.15))
+        writer.send_signal(signal.SIGKILL)
+        out, _ = writer.communicate(timeout=10)
+        acknowledged |= {int(line) for line in out.split()}
+        caught_mid_compaction += bool(list(folder.glob(".U1.json.*.tmp")))
+
+        store = TinyStore(store_path)
+        try:
+            with store.transaction(Person("T1", "U1")) as book:
+                kept = {n.number for n in book.nudges()}
+            assert not (store_path / "quarantine").exists(), "nothing was damaged"
+        finally:
+            store.close()
+        assert acknowledged <= kept, f"lost {sorted(acknowledged - kept)[:5]}"
+        start = max(kept) + 1
+    assert caught_mid_compaction, "at least one kill landed while a snapshot was being written"
+    assert not list(folder.glob(".U1.json.*.tmp")), "left-over temp files are cleared at start"

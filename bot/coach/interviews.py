@@ -69,7 +69,7 @@ def add(book: PersonBook, playbook: Playbook, request: InterviewRequest, now: da
     nudges = number_new(
         book, plan_nudges(playbook, interview, now=now, first_number=0, day=profile.window)
     )
-    planned, _ = settle(book, playbook, now)
+    planned, _ = settle(book, playbook, now, {interview.process_id})
     everything = sorted(nudges + planned, key=lambda n: (n.due_at, n.number))
     return Plan(interview, everything, superseded)
 
@@ -83,7 +83,7 @@ def remove(book: PersonBook, playbook: Playbook, interview_id: int, now: datetim
     book.delete_interview(interview.id)
     if not any(i.process_id == interview.process_id for i in book.interviews()):
         book.delete_process(interview.process_id)
-    settle(book, playbook, now)
+    settle(book, playbook, now, {interview.process_id})
     return interview
 
 
@@ -124,7 +124,7 @@ def edit(
             if (n.rule, n.interviewer) not in kept
         ],
     )
-    planned, _ = settle(book, playbook, now)
+    planned, _ = settle(book, playbook, now, {edited.process_id})
     return Plan(edited, sorted(fresh + planned, key=lambda n: (n.due_at, n.number)), [])
 
 

@@ -60,12 +60,11 @@ def _apply(
     book.save_nudges([changed])
     planned: list[Nudge] = []
     if changed.rule in (FOLLOW_UP, KEEP_HUNTING):
-        if changed.rule == FOLLOW_UP and changed.state == NudgeState.DONE:
-            interview = book.interview(changed.interview_id)
-            process = book.process(interview.process_id) if interview else None
-            if process is not None:
-                book.save_process(replace(process, followed_up=(*process.followed_up, now)))
-        planned, _ = settle(book, playbook, now)
+        interview = book.interview(changed.interview_id)
+        process = book.process(interview.process_id) if interview else None
+        if process is not None and changed.rule == FOLLOW_UP and changed.state == NudgeState.DONE:
+            book.save_process(replace(process, followed_up=(*process.followed_up, now)))
+        planned, _ = settle(book, playbook, now, {process.id} if process else set())
     return NudgeChange(changed, planned)
 
 

@@ -45,7 +45,7 @@ def record(
             playbook, last_round, outcome, now=now, first_number=0, day=book.profile.window
         ),
     )
-    planned, cancelled = settle(book, playbook, now)
+    planned, cancelled = settle(book, playbook, now, {process.id})
     withdrawn = [n for n in stale + cancelled if n.interview_id in ids]
     return OutcomeChange(updated, withdrawn, closing + planned)
 
@@ -65,7 +65,7 @@ def expect_decision(
     ids = {i.id for i in interviews if i.process_id == process.id}
     stale = pending_follow_ups(book, ids, now)
     book.save_nudges(stale)
-    planned, _ = settle(book, playbook, now)
+    planned, _ = settle(book, playbook, now, {process.id})
     return OutcomeChange(updated, stale, planned)
 
 
@@ -85,5 +85,5 @@ def log_follow_up(
         if n.rule == FOLLOW_UP
     ]
     book.save_nudges(answered)
-    planned, _ = settle(book, playbook, now)
+    planned, _ = settle(book, playbook, now, {process.id})
     return OutcomeChange(updated, answered, planned)

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, datetime
 
 from bot.domain.interview import Interview, Process
-from bot.domain.lifecycle import FOLLOW_UP, matching_processes, settle_plans
+from bot.domain.lifecycle import (
+    FOLLOW_UP,
+    matching_processes,
+    settle_keep_hunting,
+    settle_processes,
+)
 from bot.domain.nudge import Nudge, NudgeChangeRefused, NudgeState, cancel
 from bot.domain.parsing import parse_date
 from bot.domain.playbook import Playbook
 from bot.domain.text import escape, shorten
 from bot.storage.protocol import PersonBook
+
+#: Keep-applying nudges belong to the whole search, not one interview.
+KEEP_HUNTING_ID = 0
 
 
 def number_new(book: PersonBook, nudges: list[Nudge]) -> list[Nudge]:
@@ -25,24 +34,43 @@ def number_new(book: PersonBook, nudges: list[Nudge]) -> list[Nudge]:
     return numbered
 
 
-def settle(book: PersonBook, playbook: Playbook, now: datetime) -> tuple[list[Nudge], list[Nudge]]:
-    """Re-derive follow-ups and keep-applying nudges after a change; save them.
+def settle(
+    book: PersonBook, playbook: Playbook, now: datetime, process_ids: Collection[int]
+) -> tuple[list[Nudge], list[Nudge]]:
+    """Re-derive the follow-ups of the processes a change touched, and the person's
+    keep-applying nudge; save them. Returns (new nudges, nudges changed).
 
-    Returns (new nudges, nudges changed).
+    Only those processes can have drifted out of line, so only their nudges are read: a
+    person with 200 interviews is settled as fast as one with a single interview.
     """
     profile = book.profile
-    new, changed = settle_plans(
+    interviews = book.interviews()
+    processes = book.processes()
+    touched = [p for p in processes if p.id in process_ids]
+    rounds = {p.id: [i for i in interviews if i.process_id == p.id] for p in touched}
+    open_nudges = {pid: book.open_nudges([i.id for i in found]) for pid, found in rounds.items()}
+    window = profile.window
+    new, changed = settle_processes(
         playbook,
-        book.processes(),
-        book.interviews(),
-        list({n.number: n for n in book.open_nudges() + book.nudges_of([0])}.values()),
+        touched,
+        rounds,
+        open_nudges,
+        now=now,
+        next_number=profile.next_nudge_number,
+        day=window,
+    )
+    more, changed_too = settle_keep_hunting(
+        playbook,
+        processes,
+        interviews,
+        book.nudges_of([KEEP_HUNTING_ID]),
         now=now,
         tz=profile.tz or "UTC",
-        next_number=profile.next_nudge_number,
-        day=profile.window,
+        next_number=profile.next_nudge_number + len(new),
+        day=window,
     )
-    book.save_nudges(changed)
-    return number_new(book, new), changed
+    book.save_nudges(changed + changed_too)
+    return number_new(book, new + more), changed + changed_too
 
 
 def pending_follow_ups(book: PersonBook, round_ids: set[int], now: datetime) -> list[Nudge]:

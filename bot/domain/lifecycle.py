@@ -6,6 +6,7 @@ the process's state every time it changes, instead of being fixed when the inter
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from bot.domain.interview import Interview, Outcome, Process
@@ -199,31 +200,28 @@ def _nudge(
     )
 
 
-def settle_plans(
+def settle_processes(
     playbook: Playbook,
     processes: list[Process],
-    interviews: list[Interview],
-    nudges: list[Nudge],
+    rounds: Mapping[int, list[Interview]],
+    open_nudges: Mapping[int, list[Nudge]],
     *,
     now: datetime,
-    tz: str,
     next_number: int,
     day: Day | None = None,
 ) -> tuple[list[Nudge], list[Nudge]]:
-    """Bring a person's plans in line with their processes: (new nudges, changed nudges).
+    """Bring these processes' plans in line with where they stand: (new nudges, changed ones).
 
-    Closed processes lose every open nudge that would contact the employer (closing items
-    excepted). Each open process without an open follow-up gets its next one, if the cadence
-    allows. A keep-applying nudge not yet sent is replaced when the situation changed.
+    `rounds` and `open_nudges` are by process id. A closed process loses every open nudge
+    that would contact the employer (closing items excepted); an open one without an open
+    follow-up gets its next one, if the cadence allows.
     """
     new: list[Nudge] = []
     changed: list[Nudge] = []
     for process in processes:
-        rounds = [i for i in interviews if i.process_id == process.id]
-        if not rounds:
+        mine = open_nudges.get(process.id, [])
+        if not rounds.get(process.id):
             continue
-        round_ids = {i.id for i in rounds}
-        mine = [n for n in nudges if n.interview_id in round_ids and n.is_open]
         if process.closed:
             changed.extend(
                 cancel(n, now)
@@ -233,22 +231,41 @@ def settle_plans(
             continue
         if any(n.rule == FOLLOW_UP for n in mine):
             continue
-        last_round = max(rounds, key=lambda i: (i.round, i.starts_at))
+        last_round = max(rounds[process.id], key=lambda i: (i.round, i.starts_at))
         follow_up = plan_follow_up(
             playbook, process, last_round, now=now, number=next_number + len(new), day=day
         )
         if follow_up is not None:
             new.append(follow_up)
-    pending = [n for n in nudges if n.rule == KEEP_HUNTING and n.state == NudgeState.SCHEDULED]
-    others = [n for n in nudges if n not in pending]
+    return new, changed
+
+
+def settle_keep_hunting(
+    playbook: Playbook,
+    processes: list[Process],
+    interviews: list[Interview],
+    keep_hunting: list[Nudge],
+    *,
+    now: datetime,
+    tz: str,
+    next_number: int,
+    day: Day | None = None,
+) -> tuple[list[Nudge], list[Nudge]]:
+    """The keep-applying nudge for the person's whole search: (new nudges, changed ones).
+
+    `keep_hunting` holds every keep-applying nudge so far. One not yet sent is replaced when
+    the situation changed.
+    """
+    pending = [n for n in keep_hunting if n.state == NudgeState.SCHEDULED]
+    pending_numbers = {n.number for n in pending}
     wanted = plan_keep_hunting(
         playbook,
         processes,
         interviews,
-        others,
+        [n for n in keep_hunting if n.number not in pending_numbers],
         now=now,
         tz=tz,
-        number=next_number + len(new),
+        number=next_number,
         day=day,
     )
     still_right = [
@@ -256,7 +273,6 @@ def settle_plans(
         for n in pending
         if wanted is not None and (n.due_at, n.text) == (wanted.due_at, wanted.text)
     ]
-    changed.extend(cancel(n, now) for n in pending if n not in still_right)
-    if wanted is not None and not still_right:
-        new.append(wanted)
+    changed = [cancel(n, now) for n in pending if n not in still_right]
+    new = [wanted] if wanted is not None and not still_right else []
     return new, changed

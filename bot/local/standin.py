@@ -795,7 +795,7 @@ class SlackStandIn:
             message.blocks = list(params["blocks"] or [])
         message.history.append(previous)
         message.updated = True
-        notify.append(copy.deepcopy(message))
+        notify.append(replace(message, history=[], blocks=copy.deepcopy(message.blocks)))
         return {
             "channel": channel,
             "ts": ts,

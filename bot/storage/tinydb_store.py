@@ -615,6 +615,9 @@ class TinyStore:
 
     def _index_everyone(self) -> None:
         """Rebuild the due index from the files: the scheduler's whole state comes from here."""
+        for leftover in self.people_root.glob("*/.*.tmp"):
+            # A snapshot a crash interrupted: never renamed, so never part of the data.
+            leftover.unlink(missing_ok=True)
         for person in self.people():
             slot = self._slot(person)
             path = self._path(person)
