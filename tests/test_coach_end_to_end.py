@@ -236,7 +236,12 @@ def test_plain_done_marks_the_latest_item_and_list_and_help_answer(la_bot: Bot) 
 
     listing = la_bot.dm("list")
     assert "Open items" in listing.text or "Open items" in json.dumps(listing.blocks)
-    assert "done" in la_bot.dm("done").text.lower()
+    asked = la_bot.dm("done").text
+    assert "Which one?" in asked, "two items in the last message: it asks, it does not guess"
+    assert sum(n.state == NudgeState.DONE for n in la_bot.nudges()) == 0
+    thank_you = next(n for n in la_bot.nudges() if n.rule == "thank-you")
+    assert f"`#{thank_you.number}`" in asked
+    assert "Marked" in la_bot.dm(f"done {thank_you.number}").text
     assert sum(n.state == NudgeState.DONE for n in la_bot.nudges()) == 1
     help_text = la_bot.dm("what is this thing?")
     assert "done 2" in json.dumps(help_text.blocks)

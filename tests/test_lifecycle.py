@@ -283,7 +283,8 @@ def test_a_rejection_brings_a_keep_applying_nudge_within_a_day(coach_bot: Bot) -
 
     (hunting,) = [n for n in coach_bot.nudges() if n.rule == "keep-hunting" and n.is_open]
     assert hunting.due_at - coach_bot.clock.now() <= timedelta(days=1)
-    assert "no open application" in hunting.text
+    assert "no application in progress" in hunting.text
+    assert "no open application" not in hunting.text
 
 
 def test_several_matching_companies_are_asked_about(coach_bot: Bot) -> None:
@@ -293,7 +294,7 @@ def test_several_matching_companies_are_asked_about(coach_bot: Bot) -> None:
     answer = coach_bot.dm("globex rejected")
 
     assert "Which one do you mean?" in answer.text
-    assert "`#1` Globex Europe" in answer.text and "`#2` Globex US" in answer.text
+    assert "`i1` Globex Europe" in answer.text and "`i2` Globex US" in answer.text
     assert all(not p.closed for p in (process(coach_bot, 1), process(coach_bot, 2)))
     coach_bot.dm("#2 rejected")
     assert process(coach_bot, 2).outcome == Outcome.REJECTED
@@ -308,8 +309,8 @@ def test_the_list_shows_each_process_with_state_round_and_next_nudge(coach_bot: 
     listing = text(coach_bot.command("list"))
 
     assert "*Your processes*" in listing
-    assert "`#2` *Acme* · Engineer · round 2 · waiting · next: Proofread" in listing
-    assert "`#3` *Globex* · Analyst · round 1 · offer" in listing
+    assert "`i2` *Acme* · Engineer · round 2 · waiting · next: Proofread" in listing
+    assert "`i3` *Globex* · Analyst · round 1 · offer" in listing
 
 
 def test_edit_replans_and_remove_asks_first_and_undo_restores(coach_bot: Bot) -> None:

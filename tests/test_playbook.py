@@ -67,9 +67,7 @@ def test_the_default_playbook_covers_what_the_product_promises(playbook) -> None
 
 
 def test_thank_you_notes_come_an_hour_after_the_end_one_per_interviewer(playbook) -> None:
-    nudges = plan_nudges(
-        playbook, interview("2026-11-27T14:00", "Jane Doe", "Bob Smith"), now=NOW, first_number=1
-    )
+    nudges = plan_nudges(playbook, interview("2026-11-27T14:00", "Jane Doe", "Bob Smith"), now=NOW)
     times = local_times(nudges)
     assert times["thank-you"] == ["Fri 16:00", "Fri 16:00"]
     assert sorted(n.interviewer for n in nudges if n.rule == "thank-you") == [
@@ -79,23 +77,24 @@ def test_thank_you_notes_come_an_hour_after_the_end_one_per_interviewer(playbook
     assert times["proofread"] == ["Fri 15:50"]
     assert times["linkedin"] == ["Mon 09:00", "Mon 09:00"], "Saturday is outside the window"
     assert "follow-up" not in times, "follow-ups come from the cadence"
-    assert [n.number for n in nudges] == list(range(1, len(nudges) + 1))
+    assert [n.number for n in nudges] == list(range(len(nudges))), "numbered in time order"
+    assert len({n.key for n in nudges}) == len(nudges), "each item is its own"
     assert [n.due_at for n in nudges] == sorted(n.due_at for n in nudges)
 
 
 def test_a_late_evening_interview_is_thanked_the_next_working_morning(playbook) -> None:
-    thursday = plan_nudges(playbook, interview("2026-11-26T19:30", "Jane"), now=NOW, first_number=1)
-    friday = plan_nudges(playbook, interview("2026-11-27T19:30", "Jane"), now=NOW, first_number=1)
+    thursday = plan_nudges(playbook, interview("2026-11-26T19:30", "Jane"), now=NOW)
+    friday = plan_nudges(playbook, interview("2026-11-27T19:30", "Jane"), now=NOW)
     assert local_times(thursday)["thank-you"] == ["Fri 09:00"]
     assert local_times(friday)["thank-you"] == ["Mon 09:00"]
 
 
 def test_a_past_interview_is_due_now_and_at_night_the_next_morning(playbook) -> None:
     past = interview("2026-11-20T10:00", "Jane")
-    daytime = plan_nudges(playbook, past, now=NOW, first_number=1)
+    daytime = plan_nudges(playbook, past, now=NOW)
     assert daytime and all(n.due_at == NOW for n in daytime)
     night = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
-    at_night = local_times(plan_nudges(playbook, past, now=night, first_number=1))
+    at_night = local_times(plan_nudges(playbook, past, now=night))
     assert {t for times in at_night.values() for t in times} == {"Fri 09:00"}
 
 
@@ -107,7 +106,6 @@ def test_a_persons_own_window_decides_where_nudges_land(playbook) -> None:
         playbook,
         interview("2026-11-27T14:00", "Jane"),
         now=NOW,
-        first_number=1,
         day=weekend_worker,
     )
     assert {t for times in local_times(nudges).values() for t in times} <= {
@@ -118,22 +116,21 @@ def test_a_persons_own_window_decides_where_nudges_land(playbook) -> None:
 
 
 def test_without_named_interviewers_one_team_thank_you_is_planned(playbook) -> None:
-    nudges = plan_nudges(playbook, interview("2026-11-27T14:00"), now=NOW, first_number=5)
+    nudges = plan_nudges(playbook, interview("2026-11-27T14:00"), now=NOW)
     rules = [n.rule for n in nudges]
     assert "thank-you" not in rules and "linkedin" not in rules
     assert rules.count("thank-you-team") == 1
-    assert nudges[0].number == 5
 
 
 def test_nothing_that_contacts_the_employer_is_planned_after_a_rejection(playbook) -> None:
     closed = interview("2026-11-27T14:00", "Jane")
-    nudges = plan_nudges(playbook, closed, now=NOW, first_number=1, closed=True)
+    nudges = plan_nudges(playbook, closed, now=NOW, closed=True)
     assert nudges, "the person still gets the other items"
     assert not any(n.contacts_employer for n in nudges)
 
 
 def test_employer_facing_nudges_always_carry_the_proofread_reminder(playbook) -> None:
-    nudges = plan_nudges(playbook, interview("2026-11-27T14:00", "Jane"), now=NOW, first_number=1)
+    nudges = plan_nudges(playbook, interview("2026-11-27T14:00", "Jane"), now=NOW)
     for nudge in nudges:
         assert (playbook.proofread in nudge.tip) == nudge.contacts_employer
 
@@ -148,7 +145,7 @@ def test_typed_text_is_escaped_and_links_are_url_encoded(playbook) -> None:
         tz=LA,
         interviewers=(Interviewer("Jane <@U1>"),),
     )
-    nudges = plan_nudges(playbook, hostile, now=NOW, first_number=1)
+    nudges = plan_nudges(playbook, hostile, now=NOW)
     text = " ".join(n.title + n.text + n.tip for n in nudges)
     assert "<!channel>" not in text and "<http" not in text and "<@U1>" not in text
     assert "&lt;!channel&gt; &amp; Co" in text

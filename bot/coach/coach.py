@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta
 
 from bot.clock import Clock
 from bot.coach import interviews, items, outcomes, overview, settings
+from bot.coach.plans import paused_until
 from bot.coach.undo import UndoRecorder, last_change, undo_last_change
 from bot.domain.changes import NudgeChange, OutcomeChange, Plan
 from bot.domain.draft_check import DraftContext
@@ -25,7 +26,15 @@ from bot.domain.overview import Overview
 from bot.domain.parsing import InterviewRequest
 from bot.domain.playbook import Playbook
 from bot.domain.text import escape
-from bot.domain.timing import Day, is_known_zone, next_morning, next_week, settle_in_day, zone
+from bot.domain.timing import (
+    Day,
+    is_known_zone,
+    next_morning,
+    next_week,
+    place,
+    settle_in_day,
+    zone,
+)
 from bot.storage.protocol import Store
 
 LOGGER = logging.getLogger(__name__)
@@ -150,7 +159,7 @@ class Coach:
         """Done or skip, by number or (None) the latest nudge the person was sent."""
         now = self.clock.now()
         with self._changing(person, now) as book:
-            nudge = items.target(book, number)
+            nudge = items.target(book, number, verb)
             change = items.mark(book, self.playbook, nudge, verb, now)
             book.finish(f"{verb} #{nudge.number}")
         return change
@@ -179,7 +188,14 @@ class Coach:
         else:
             until = next_morning(local_now, window)
         with self._changing(person, now) as book:
-            nudge = items.target(book, number)
+            nudge = items.target(book, number, "snooze")
+            until = place(
+                until,
+                window,
+                now=now,
+                tz=self.timezone(person),
+                paused_until=paused_until(book, now),
+            )
             change = items.snooze_until(book, self.playbook, nudge, until, now)
             book.finish(f"snooze #{nudge.number}")
         return change
@@ -243,7 +259,7 @@ class Coach:
                     f"Your last change ({escape(description)}) is more than {minutes} minutes "
                     "old, so I can't undo it any more."
                 )
-            redraw = undo_last_change(book)
+            redraw = undo_last_change(book, now)
         return description, redraw
 
     # -- settings ----------------------------------------------------------------------------
@@ -257,12 +273,12 @@ class Coach:
     ) -> Day:
         """Set the person's working window; nudges outside it wait for its next opening."""
         with self.store.transaction(person) as book:
-            return settings.change_window(book, self.playbook, days, starts, ends)
+            return settings.change_window(book, self.playbook, days, starts, ends, self.clock.now())
 
     def pause(self, person: Person, until: datetime) -> datetime:
         """Hold every nudge until `until` (a holiday, a break); nothing is dropped."""
         with self.store.transaction(person) as book:
-            return settings.pause(book, until, self.clock.now())
+            return settings.pause(book, self.playbook, until, self.clock.now())
 
     def resume(self, person: Person) -> list[Nudge]:
         """End a pause: everything held comes at the window's next opening, as one digest."""

@@ -135,6 +135,7 @@ class Delivery:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="delivery")
         self._runs = itertools.count(1)
         self._lock = threading.Lock()
+        self._claiming = threading.Lock()
         self._in_flight: set[Future[int]] = set()
         self._channel_free: dict[str, datetime] = {}
         self._stopped_teams: dict[str, str] = {}
@@ -145,19 +146,20 @@ class Delivery:
         Returns at once with the number of people started, or, with `wait_for_all`, waits for
         every delivery under way (started here or elsewhere) and returns the nudges delivered.
         """
-        people = self.store.claim_due(
-            self.clock.now(),
-            owner=self.owner,
-            lease=self._lease,
-            limit=1000,
-            skip_teams=set(self._stopped_teams),
-        )
-        started = [self._start(person) for person in people]
+        with self._claiming:  # what is claimed is in flight before anyone looks
+            people = self.store.claim_due(
+                self.clock.now(),
+                owner=self.owner,
+                lease=self._lease,
+                limit=1000,
+                skip_teams=set(self._stopped_teams),
+            )
+            started = [self._start(person) for person in people]
         if not wait_for_all:
             return len(started)
         delivered = 0
         while True:
-            with self._lock:
+            with self._claiming, self._lock:
                 pending = set(self._in_flight)
             if not pending:
                 break

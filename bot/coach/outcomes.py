@@ -8,13 +8,14 @@ from datetime import datetime
 from bot.coach.plans import (
     number_new,
     one_process,
-    pending_follow_ups,
+    paused_until,
     process_and_date,
     settle,
+    withdraw_follow_ups,
 )
 from bot.domain.changes import OutcomeChange
 from bot.domain.interview import Outcome, Process
-from bot.domain.lifecycle import FOLLOW_UP, follow_up_refusal
+from bot.domain.lifecycle import FOLLOW_UP, follow_up_refusal, latest_round
 from bot.domain.nudge import NudgeChangeRefused, NudgeState, cancel, mark_done
 from bot.domain.playbook import Playbook, plan_outcome_nudges
 from bot.domain.text import escape
@@ -29,25 +30,40 @@ def find(book: PersonBook, target: str) -> Process:
 def record(
     book: PersonBook, playbook: Playbook, process: Process, outcome: Outcome, now: datetime
 ) -> OutcomeChange:
-    """Record where a process stands, and change the plans to fit at once."""
+    """Record where a process stands, and change the plans to fit at once.
+
+    News withdraws the follow-ups planned before it (those the person has not touched) and
+    warms up a process that had gone quiet; a closing outcome brings its closing items.
+    """
     if process.outcome == outcome:
         raise NudgeChangeRefused(f"{escape(process.company)} is already marked {outcome.value}.")
-    updated = replace(process, outcome=outcome, outcome_at=now)
+    updated = replace(process, outcome=outcome, outcome_at=now, cold_at=None)
     book.save_process(updated)
     rounds = [i for i in book.interviews() if i.process_id == process.id]
     ids = {i.id for i in rounds}
-    stale = pending_follow_ups(book, ids, now)
-    book.save_nudges(stale)
-    last_round = max(rounds, key=lambda i: (i.round, i.starts_at))
+    stale = withdraw_follow_ups(book, ids, now)
+    outdated = [
+        cancel(n, now)
+        for n in book.open_nudges(ids)
+        if n.closing and not n.touched and n.state != NudgeState.SENDING
+    ]
+    book.save_nudges(outdated)
+    stale += outdated
     closing = number_new(
         book,
         plan_outcome_nudges(
-            playbook, last_round, outcome, now=now, first_number=0, day=book.profile.window
+            playbook,
+            latest_round(rounds),
+            outcome,
+            now=now,
+            day=book.profile.window,
+            paused_until=paused_until(book, now),
         ),
     )
     planned, cancelled = settle(book, playbook, now, {process.id})
     withdrawn = [n for n in stale + cancelled if n.interview_id in ids]
-    return OutcomeChange(updated, withdrawn, closing + planned)
+    shown = sorted(closing + planned, key=lambda n: (n.due_at, n.number))
+    return OutcomeChange(book.process(process.id) or updated, withdrawn, shown)
 
 
 def expect_decision(
@@ -60,30 +76,28 @@ def expect_decision(
         raise NudgeChangeRefused(
             f"{escape(process.company)} is marked {process.outcome.value}; no decision to wait for."
         )
-    updated = replace(process, expected_on=decided)
+    updated = replace(process, expected_on=decided, outcome_at=now, cold_at=None)
     book.save_process(updated)
-    ids = {i.id for i in interviews if i.process_id == process.id}
-    stale = pending_follow_ups(book, ids, now)
-    book.save_nudges(stale)
+    stale = withdraw_follow_ups(book, {i.id for i in interviews if i.process_id == process.id}, now)
     planned, _ = settle(book, playbook, now, {process.id})
-    return OutcomeChange(updated, stale, planned)
+    return OutcomeChange(book.process(process.id) or updated, stale, planned)
 
 
 def log_follow_up(
     book: PersonBook, playbook: Playbook, process: Process, *, now: datetime, tz: str
 ) -> OutcomeChange:
-    """The person says they followed up: logged, unless it is too soon after the last."""
-    refusal = follow_up_refusal(playbook.follow_ups, process, now, tz)
+    """The person says they followed up: logged, unless it is too early or too soon."""
+    rounds = [i for i in book.interviews() if i.process_id == process.id]
+    refusal = follow_up_refusal(playbook.follow_ups, process, latest_round(rounds), now, tz)
     if refusal:
         raise NudgeChangeRefused(refusal)
     updated = replace(process, followed_up=(*process.followed_up, now))
     book.save_process(updated)
-    ids = {i.id for i in book.interviews() if i.process_id == process.id}
     answered = [
         (mark_done(n, now) if n.state == NudgeState.SENT else cancel(n, now))
-        for n in book.open_nudges(ids)
-        if n.rule == FOLLOW_UP
+        for n in book.open_nudges({i.id for i in rounds})
+        if n.rule == FOLLOW_UP and n.state != NudgeState.SENDING
     ]
     book.save_nudges(answered)
     planned, _ = settle(book, playbook, now, {process.id})
-    return OutcomeChange(updated, answered, planned)
+    return OutcomeChange(book.process(process.id) or updated, answered, planned)

@@ -49,37 +49,46 @@ def settle(
     touched = [p for p in processes if p.id in process_ids]
     rounds = {p.id: [i for i in interviews if i.process_id == p.id] for p in touched}
     open_nudges = {pid: book.open_nudges([i.id for i in found]) for pid, found in rounds.items()}
-    window = profile.window
-    new, changed = settle_processes(
-        playbook,
-        touched,
-        rounds,
-        open_nudges,
-        now=now,
-        next_number=profile.next_nudge_number,
-        day=window,
+    paused = paused_until(book, now)
+    settled = settle_processes(
+        playbook, touched, rounds, open_nudges, now=now, day=profile.window, paused_until=paused
     )
-    more, changed_too = settle_keep_hunting(
+    for process in settled.processes:
+        book.save_process(process)
+    processes = [next((u for u in settled.processes if u.id == p.id), p) for p in processes]
+    hunting = settle_keep_hunting(
         playbook,
         processes,
         interviews,
         book.nudges_of([KEEP_HUNTING_ID]),
         now=now,
         tz=profile.tz or "UTC",
-        next_number=profile.next_nudge_number + len(new),
-        day=window,
+        day=profile.window,
+        paused_until=paused,
     )
-    book.save_nudges(changed + changed_too)
-    return number_new(book, new + more), changed + changed_too
+    changed = settled.changed + hunting.changed
+    book.save_nudges(changed)
+    return number_new(book, settled.new + hunting.new), changed
 
 
-def pending_follow_ups(book: PersonBook, round_ids: set[int], now: datetime) -> list[Nudge]:
-    """A process's follow-ups not yet sent, cancelled: a change of plans replaces them."""
-    return [
+def paused_until(book: PersonBook, now: datetime) -> datetime | None:
+    """The end of the person's pause, while it lasts."""
+    until = book.profile.paused_until
+    return until if until is not None and until > now else None
+
+
+def withdraw_follow_ups(book: PersonBook, round_ids: Collection[int], now: datetime) -> list[Nudge]:
+    """News arrived: the follow-ups planned before it no longer fit and are withdrawn (a sent
+    one's message then says so); only one the person snoozed and is still waiting stays."""
+    withdrawn = [
         cancel(n, now)
         for n in book.open_nudges(round_ids)
-        if n.rule == FOLLOW_UP and n.state == NudgeState.SCHEDULED
+        if n.rule == FOLLOW_UP
+        and n.state != NudgeState.SENDING
+        and not (n.touched and n.state == NudgeState.SCHEDULED)
     ]
+    book.save_nudges(withdrawn)
+    return withdrawn
 
 
 def open_process_for(processes: list[Process], company: str) -> Process | None:
@@ -91,6 +100,8 @@ def open_process_for(processes: list[Process], company: str) -> Process | None:
 def one_process(processes: list[Process], interviews: list[Interview], target: str) -> Process:
     """Resolve "acme", "#3" (any round's id) or nothing (when there is only one open)."""
     wanted = target.strip().lstrip("#").strip()
+    if wanted[:1] in ("i", "I") and wanted[1:].isdigit():
+        wanted = wanted[1:]
     if wanted.isdigit():
         owner = next((i.process_id for i in interviews if i.id == int(wanted)), None)
         found = [p for p in processes if p.id == owner]
@@ -107,9 +118,9 @@ def one_process(processes: list[Process], interviews: list[Interview], target: s
             f"I can't find an interview with {escape(shorten(wanted, 60))}. "
             "`/interview list` shows them with their numbers."
         )
-    choices = ", ".join(f"`#{p.id}` {escape(p.company)} ({escape(p.role)})" for p in found[:10])
+    choices = ", ".join(f"`i{p.id}` {escape(p.company)} ({escape(p.role)})" for p in found[:10])
     raise NudgeChangeRefused(
-        f"Which one do you mean? {choices}. Use the number, like `#{found[0].id}`."
+        f"Which one do you mean? {choices}. Use the number, like `i{found[0].id}`."
     )
 
 
@@ -133,7 +144,7 @@ def process_and_date(
     words = when_text.split()
     for cut in range(1, len(words)):
         name, rest = " ".join(words[:cut]), " ".join(words[cut:])
-        if matching_processes(processes, name) or name.lstrip("#").isdigit():
+        if matching_processes(processes, name) or name.lstrip("#").lstrip("iI").isdigit():
             decided = parse_date(rest, now=now, tz=tz)
             if decided is not None:
                 return one_process(processes, interviews, name), decided

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from bot.domain.nudge import Nudge, NudgeChangeRefused, NudgeState
 from bot.domain.playbook import Playbook
 from bot.domain.text import shorten
-from bot.domain.timing import Day, settle_in_day, zone
+from bot.domain.timing import Day, place
 from bot.storage.protocol import PersonBook
 
 #: The longest pause the coach accepts.
@@ -21,6 +21,7 @@ def change_window(
     days: frozenset[int] | None,
     starts: time | None,
     ends: time | None,
+    now: datetime,
 ) -> Day:
     """Set the person's working window; nudges outside it wait for its next opening."""
     profile = book.profile
@@ -35,34 +36,56 @@ def change_window(
     if window.ends <= window.starts:
         raise NudgeChangeRefused("The window has to end after it starts.")
     book.save_profile(replace(profile, window=window))
+    place_again(book, playbook, now)
     return window
 
 
-def pause(book: PersonBook, until: datetime, now: datetime) -> datetime:
-    """Hold every nudge until `until` (a holiday, a break); nothing is dropped."""
+def pause(book: PersonBook, playbook: Playbook, until: datetime, now: datetime) -> datetime:
+    """Hold every nudge until `until` (a holiday, a break); nothing is dropped: what falls
+    due meanwhile comes together at the first opening after it."""
     if until <= now:
         raise NudgeChangeRefused("A pause has to end in the future.")
     if until - now > MAX_PAUSE:
         raise NudgeChangeRefused(f"I can pause for {MAX_PAUSE.days} days at most.")
     book.save_profile(replace(book.profile, paused_until=until))
+    place_again(book, playbook, now)
     return until
 
 
 def resume(book: PersonBook, playbook: Playbook, now: datetime) -> list[Nudge]:
-    """End a pause: everything held comes at the window's next opening, as one digest."""
+    """End a pause: what was held comes at the window's next opening, as one digest; the
+    rest at its own time again."""
     profile = book.profile
-    if profile.paused_until is None:
+    if profile.paused_until is None or profile.paused_until <= now:
         raise NudgeChangeRefused("You are not paused.")
-    window = profile.window or playbook.day
-    opening = settle_in_day(now.astimezone(zone(profile.tz)), window)
-    held = [
-        replace(n, due_at=opening, retry_at=None)
-        for n in book.open_nudges()
-        if n.state == NudgeState.SCHEDULED and n.due_at <= profile.paused_until
-    ]
-    book.save_nudges(held)
     book.save_profile(replace(profile, paused_until=None))
-    return held
+    moved = place_again(book, playbook, now)
+    return [n for n in moved if (n.planned_for or n.due_at) <= profile.paused_until]
+
+
+def place_again(book: PersonBook, playbook: Playbook, now: datetime) -> list[Nudge]:
+    """Place every nudge still planned in the person's window and outside their pause, from
+    the moment its plan asked for. A change made before can no longer be undone: undo would
+    bring back times placed in the old window."""
+    profile = book.profile
+    window = profile.window or playbook.day
+    paused = profile.paused_until if profile.paused_until and profile.paused_until > now else None
+    moved = []
+    for nudge in book.waiting_nudges():
+        if nudge.state != NudgeState.SCHEDULED or nudge.retry_at is not None:
+            continue
+        due = place(
+            nudge.planned_for or nudge.due_at,
+            window,
+            now=now,
+            tz=profile.tz or "UTC",
+            paused_until=paused,
+        )
+        if due != nudge.due_at:
+            moved.append(replace(nudge, due_at=due))
+    book.save_nudges(moved)
+    book.save_undo_record(None)
+    return moved
 
 
 def set_profile(book: PersonBook, *, name: str | None, strengths: str | None) -> None:

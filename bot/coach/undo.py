@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.domain.interview import Interview, Person, Process, Profile
-from bot.domain.nudge import Nudge, NudgeState
+from bot.domain.nudge import Nudge, NudgeState, cancel
 from bot.storage.protocol import PersonBook
 
 #: Tables whose records a change may touch and undo may put back.
@@ -139,11 +139,13 @@ def last_change(book: PersonBook) -> tuple[str, datetime] | None:
     return str(record["description"]), datetime.fromtimestamp(record["at"], UTC)
 
 
-def undo_last_change(book: PersonBook) -> list[Nudge]:
+def undo_last_change(book: PersonBook, now: datetime) -> list[Nudge]:
     """Put back what the last change replaced; the nudges whose messages need a redraw.
 
-    A nudge that delivery sent after the change keeps its delivery: putting the old one back
-    would send it twice.
+    What the person sees follows: a message the change had marked "no longer needed" shows
+    its buttons again, and one the change had sent (a condolence after a "no") says it is no
+    longer needed. A nudge delivery sent after the change keeps its delivery: putting the old
+    one back would send it twice.
     """
     record = book.undo_record()
     if not record:
@@ -163,23 +165,25 @@ def undo_last_change(book: PersonBook) -> list[Nudge]:
     removed: list[int] = []
     for key, old in before.get("nudges", {}).items():
         current = book.nudge(int(key))
-        if old is None:
-            if current is not None:
-                removed.append(int(key))
-            continue
-        if _delivered_since(old, current):
-            continue
-        restored.append(Nudge.from_record(old))
+        if current is None:
+            if old is not None:
+                restored.append(Nudge.from_record(old))
+        elif old is None:
+            if current.message_ts or current.state == NudgeState.SENDING:
+                restored.append(cancel(current, now))
+            elif current.state == NudgeState.SCHEDULED:
+                removed.append(current.number)
+        elif not _delivered_since(old, current):
+            restored.append(Nudge.from_record(old))
     book.delete_nudges(removed)
     book.save_nudges(restored)
     book.save_undo_record(None)
     return [n for n in restored if n.message_ts]
 
 
-def _delivered_since(old: dict[str, Any], current: Nudge | None) -> bool:
+def _delivered_since(old: dict[str, Any], current: Nudge) -> bool:
     """Delivery sent this nudge after the change: putting it back would send it twice."""
-    return (
-        current is not None
-        and old["state"] == NudgeState.SCHEDULED.value
-        and current.state in (NudgeState.SENDING, NudgeState.SENT)
+    return old["state"] == NudgeState.SCHEDULED.value and current.state in (
+        NudgeState.SENDING,
+        NudgeState.SENT,
     )

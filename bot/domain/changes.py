@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.domain.interview import Interview, Process
 from bot.domain.nudge import Nudge
@@ -15,6 +15,10 @@ class Plan:
     interview: Interview
     nudges: list[Nudge]
     superseded: list[Nudge]
+    #: How the person's words were read, when they should know (a time moved by summer time).
+    remark: str = ""
+    #: Items an edit added (a newly named interviewer's thank-you), shown as new.
+    added: list[Nudge] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -111,11 +111,20 @@ class Process:
     outcome_at: datetime | None = None
     expected_on: date | None = None
     followed_up: tuple[datetime, ...] = ()
+    #: When the person skipped a suggested follow-up: a suggestion used without contact.
+    skipped: tuple[datetime, ...] = ()
+    #: Since when the process has gone quiet: follow-ups used up with no news. Any news
+    #: (an outcome, a date they named, a new round) warms it up again.
+    cold_at: datetime | None = None
 
     @property
     def closed(self) -> bool:
         """True once the employer said no, made an offer, or the person withdrew."""
         return self.outcome in CLOSED_OUTCOMES
+
+    @property
+    def cold(self) -> bool:
+        return self.cold_at is not None and not self.closed
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -126,6 +135,8 @@ class Process:
             "outcome_at": None if self.outcome_at is None else self.outcome_at.timestamp(),
             "expected_on": None if self.expected_on is None else self.expected_on.isoformat(),
             "followed_up": [moment.timestamp() for moment in self.followed_up],
+            "skipped": [moment.timestamp() for moment in self.skipped],
+            "cold_at": None if self.cold_at is None else self.cold_at.timestamp(),
         }
 
     @classmethod
@@ -140,6 +151,8 @@ class Process:
             outcome_at=None if outcome_at is None else _utc(outcome_at),
             expected_on=None if expected is None else date.fromisoformat(expected),
             followed_up=tuple(_utc(stamp) for stamp in record.get("followed_up", [])),
+            skipped=tuple(_utc(stamp) for stamp in record.get("skipped", [])),
+            cold_at=None if record.get("cold_at") is None else _utc(record["cold_at"]),
         )
 
 

@@ -55,10 +55,21 @@ class Nudge:
     unsure: bool = False
     #: Which delivery run holds this nudge while it is `sending`.
     claim: str | None = None
+    #: What this item is ("thank-you/3/Jane Doe", "follow-up/1/2"): the engine never plans a
+    #: second item with the same key while one is open or after the person resolved one.
+    key: str = ""
+    #: The moment the plan asked for, before the person's window and pauses placed it at
+    #: `due_at`; a change of window or pause places it again from here.
+    planned_for: datetime | None = None
 
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def touched(self) -> bool:
+        """The person acted on it (snoozed, done, skipped): the engine leaves it alone."""
+        return self.edition > 0 or self.state in (NudgeState.DONE, NudgeState.SKIPPED)
 
     @property
     def next_attempt_at(self) -> datetime:
@@ -99,6 +110,8 @@ class Nudge:
             "closing": self.closing,
             "unsure": self.unsure,
             "claim": self.claim,
+            "key": self.key,
+            "planned_for": _stamp(self.planned_for),
         }
         record.update((key, value) for key, value in optional.items() if value)
         return record
@@ -126,6 +139,8 @@ class Nudge:
             closing=bool(record.get("closing", False)),
             unsure=bool(record.get("unsure", False)),
             claim=record.get("claim"),
+            key=record.get("key", ""),
+            planned_for=_moment(record.get("planned_for")),
         )
 
 
@@ -154,6 +169,7 @@ def snooze(nudge: Nudge, until: datetime, now: datetime) -> Nudge:
         nudge,
         state=NudgeState.SCHEDULED,
         due_at=until,
+        planned_for=until,
         attempts=0,
         retry_at=None,
         edition=nudge.edition + 1,
@@ -212,10 +228,21 @@ def put_back(
     )
 
 
+#: How each verb is said when an item can no longer take it.
+_VERB_PHRASES = {"done": "mark done", "skip": "skip", "snooze": "snooze"}
+#: How each closed state is said.
+_STATE_PHRASES = {
+    NudgeState.DONE: "already done",
+    NudgeState.SKIPPED: "already skipped",
+    NudgeState.CANCELLED: "no longer needed",
+}
+
+
 def _require_open(nudge: Nudge, verb: str) -> None:
     if not nudge.is_open:
         raise NudgeChangeRefused(
-            f"#{nudge.number} is already {nudge.state.value}, so there is nothing to {verb}."
+            f"#{nudge.number} is {_STATE_PHRASES.get(nudge.state, nudge.state.value)}, so there "
+            f"is nothing to {_VERB_PHRASES.get(verb, verb)}."
         )
 
 

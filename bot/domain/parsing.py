@@ -67,6 +67,9 @@ class InterviewRequest:
     duration: timedelta
     interviewers: tuple[Interviewer, ...]
     notes: str = ""
+    #: Something the person should know about how their words were read (a clock time
+    #: that does not exist on a summer-time night), shown with the reply.
+    remark: str = ""
 
 
 class AddInputError(ValueError):
@@ -159,8 +162,7 @@ def parse_add(text: str, *, now: datetime, tz: str) -> InterviewRequest:
     if not when_text:
         raise AddInputError("When is the interview? Put the date and time after the role.")
 
-    zone = _zone(tz)
-    starts_at = _parse_when(when_text, now=now, zone=zone)
+    starts_at, remark = read_start(when_text, now=now, tz=tz)
     interviewers = _parse_interviewers(interviewer_part)
     return InterviewRequest(
         company=company,
@@ -168,7 +170,68 @@ def parse_add(text: str, *, now: datetime, tz: str) -> InterviewRequest:
         starts_at=starts_at,
         duration=duration,
         interviewers=interviewers,
+        remark=remark,
     )
+
+
+def read_company(text: str) -> str:
+    """A company name as typed (commas and all), checked like `add` checks it."""
+    company = _clean_field(text)
+    if not company:
+        raise AddInputError("The company is missing.")
+    if len(company) > MAX_COMPANY_LENGTH:
+        raise AddInputError(
+            f"The company name is too long; keep it to {MAX_COMPANY_LENGTH} characters."
+        )
+    return company
+
+
+def read_role(text: str) -> str:
+    """A role as typed (commas and all), checked like `add` checks it."""
+    role = _clean_field(text)
+    if not role:
+        raise AddInputError("The role is missing.")
+    if len(role) > MAX_ROLE_LENGTH:
+        raise AddInputError(f"The role is too long; keep it to {MAX_ROLE_LENGTH} characters.")
+    return role
+
+
+def read_start(text: str, *, now: datetime, tz: str) -> tuple[datetime, str]:
+    """When an interview starts, from words in the person's zone, and a remark when the clock
+    time written does not exist that night (summer time begins) and was moved."""
+    when_text = " ".join(text.split())
+    if not when_text:
+        raise AddInputError("When is the interview? Give a date and a time.")
+    zone = _zone(tz)
+    starts_at = _parse_when(when_text, now=now, zone=zone)
+    written = _find_time_of_day(when_text)
+    remark = ""
+    if written is not None and (starts_at.hour, starts_at.minute) != written:
+        remark = (
+            f"{written[0]:02d}:{written[1]:02d} does not exist on "
+            f"{starts_at:%a} {starts_at.day} {starts_at:%b} in {zone.key} (the clocks go "
+            f"forward that night), so I took {starts_at:%H:%M}. Edit it if that is wrong."
+        )
+    return starts_at, remark
+
+
+def read_length(text: str) -> timedelta:
+    """How long an interview lasts: "45m", "1h30", "90 minutes"."""
+    written = text.strip().lower().removeprefix("for ").strip()
+    length = parse_duration(written)
+    if length is None:
+        raise AddInputError(f"I couldn't tell how long the interview is: {_quote(written)}.")
+    if not MIN_DURATION <= length <= MAX_DURATION:
+        raise AddInputError(
+            "An interview should last between 5 minutes and 12 hours; "
+            f"I read {_quote(written)} as {_describe(length)}."
+        )
+    return length
+
+
+def read_interviewers(text: str) -> tuple[Interviewer, ...]:
+    """Interviewers as `with` takes them: "Jane Doe and Bob Smith", "A, B & C", mentions."""
+    return _parse_interviewers(text)
 
 
 def warm_up() -> None:
@@ -342,6 +405,11 @@ def _duration_of(part: re.Match[str]) -> timedelta:
     if part.group("half"):
         amount += 0.5
     return _UNIT_SIZES[part.group("unit")[0]] * amount
+
+
+def plain_text(text: str) -> str:
+    """What a person typed, from the text Slack sends (links unwrapped, &, <, > unescaped)."""
+    return _unwrap_slack_markup(text)
 
 
 def _unwrap_slack_markup(text: str) -> str:
@@ -519,6 +587,7 @@ def _parse_when(when_text: str, *, now: datetime, zone: ZoneInfo) -> datetime:
             candidate = past
 
     starts_at = _today_if_todays_weekday(when_text, candidate.astimezone(zone), local_now)
+    starts_at = starts_at.astimezone(UTC).astimezone(zone)  # a time skipped by summer time
     if abs(starts_at - local_now) > MAX_DISTANCE:
         raise AddInputError(
             f"{_quote(when_text)} is more than a year away; "
@@ -710,22 +779,22 @@ def read_add_form(values: dict[str, str], *, now: datetime, tz: str) -> Intervie
     minutes = values.get("duration", "60").strip() or "60"
     if not minutes.isdigit():
         raise AddInputError("Pick how long the interview is.")
-    text = (
-        f"{_form_field(values['company'])} | {_form_field(values['role'])} | "
-        f"{values['date'].strip()} {values['time'].strip()} | for {int(minutes)}m"
+    company, role = read_company(values["company"]), read_role(values["role"])
+    starts_at, remark = read_start(
+        f"{values['date'].strip()} {values['time'].strip()}", now=now, tz=tz
     )
-    request = parse_add(text, now=now, tz=tz)
+    duration = read_length(f"{int(minutes)}m")
     notes = values.get("notes", "").strip()
-    company, role = values["company"].strip(), values["role"].strip()
     if len(notes) > MAX_NOTES_LENGTH:
         raise AddInputError(f"Please keep the notes under {MAX_NOTES_LENGTH} characters.")
     return InterviewRequest(
-        company=company if len(company) <= MAX_COMPANY_LENGTH else request.company,
-        role=role if len(role) <= MAX_ROLE_LENGTH else request.role,
-        starts_at=request.starts_at,
-        duration=request.duration,
+        company=company,
+        role=role,
+        starts_at=starts_at,
+        duration=duration,
         interviewers=read_interviewer_lines(values.get("interviewers", "")),
         notes=notes,
+        remark=remark,
     )
 
 
@@ -789,8 +858,3 @@ def prefill_from_text(text: str, *, now: datetime, tz: str) -> dict[str, str]:
 def _split_with(text: str) -> tuple[str, str, str]:
     pieces = re.split(r"\bwith\b", text, maxsplit=1, flags=re.IGNORECASE)
     return (pieces[0], "with", pieces[1]) if len(pieces) == 2 else (pieces[0], "", "")
-
-
-def _form_field(value: str) -> str:
-    """Form fields go into add text between `|`; a `|` typed in one would split it."""
-    return value.replace("|", "/").strip()

@@ -15,7 +15,7 @@ import yaml
 from bot.domain.interview import Interview, Interviewer, Outcome
 from bot.domain.nudge import Nudge
 from bot.domain.text import escape
-from bot.domain.timing import DAY_NAMES, Day, at_time, read_days, settle_in_day, wall_clock, zone
+from bot.domain.timing import DAY_NAMES, Day, at_time, place, read_days, wall_clock, zone
 
 #: What the coach enforces itself, whatever the rules say. Each carries seed advice.
 GUARDS: Mapping[str, tuple[str, ...]] = {
@@ -73,6 +73,12 @@ class Rule:
     link: str | None = None
     contacts_employer: bool = False
     only_without_interviewers: bool = False
+    #: Stays open when the process closes (a connection is worth keeping whatever happens).
+    outlives_process: bool = False
+    #: Once per interviewer for the whole process, not again for every round.
+    once_per_process: bool = False
+    #: Moot once a later round is planned (the later round brings its own).
+    until_next_round: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,8 @@ class KeepHunting:
     min_gap: timedelta
     advice: tuple[str, ...]
     wording: Wording
+    #: The words when nothing is open any more (after the last rejection).
+    idle_wording: Wording
 
 
 @dataclass(frozen=True)
@@ -282,6 +290,9 @@ def _check_keep_hunting(file: Path, raw: object, advice_ids: set[str]) -> KeepHu
         min_gap=min_gap,
         advice=_check_advice(fail, raw.get("advice"), advice_ids),
         wording=_check_wording(fail, "", raw, HUNTING_PLACEHOLDERS),
+        idle_wording=_check_wording(
+            fail, "when_nothing_is_open", raw.get("when_nothing_is_open"), frozenset()
+        ),
     )
 
 
@@ -326,7 +337,8 @@ def _check_rule(file: Path, index: int, raw: object, advice_ids: set[str]) -> Ru
 
     known = {
         "id", "for", "after", "wait", "at", "outcome", "title", "text", "tip", "link",
-        "advice", "contacts_employer", "only_without_interviewers",
+        "advice", "contacts_employer", "only_without_interviewers", "outlives_process",
+        "once_per_process", "until_next_round",
     }  # fmt: skip
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -362,7 +374,13 @@ def _check_rule(file: Path, index: int, raw: object, advice_ids: set[str]) -> Ru
         _check_placeholders(fail, "link", link, LINK_PLACEHOLDERS)
     advice = _check_advice(fail, raw.get("advice"), advice_ids)
     flags = {}
-    for field in ("contacts_employer", "only_without_interviewers"):
+    for field in (
+        "contacts_employer",
+        "only_without_interviewers",
+        "outlives_process",
+        "once_per_process",
+        "until_next_round",
+    ):
         value = raw.get(field, False)
         if not isinstance(value, bool):
             raise fail(field, "must be true or false")
@@ -413,16 +431,18 @@ def plan_nudges(
     interview: Interview,
     *,
     now: datetime,
-    first_number: int,
     closed: bool = False,
     day: Day | None = None,
+    paused_until: datetime | None = None,
+    later_round: bool = False,
 ) -> list[Nudge]:
-    """Every nudge the playbook's timed rules ask for this interview, from `first_number`.
+    """Every nudge the playbook's timed rules ask for this interview (numbered from 0).
 
-    Moments already past are due now (or the next morning, at night): people often register
-    an interview after it happened, and a late thank-you still beats none. Nothing that
-    contacts the employer is planned once the process is `closed`. `day` is the person's
-    working window (the playbook's default when None).
+    Moments already past are due at the next opening of the person's window: people often
+    register an interview after it happened, and a late thank-you still beats none. Nothing
+    that contacts the employer is planned once the process is `closed`, and nothing a later
+    round makes moot when there is one. `day` is the person's window (the playbook's default
+    when None); nothing is placed during a pause.
     """
     day = day or playbook.day
     nudges: list[Nudge] = []
@@ -431,16 +451,59 @@ def plan_nudges(
             continue
         if rule.only_without_interviewers and interview.interviewers:
             continue
-        due = _due_at(day, rule, interview)
-        if due < now:
-            due = settle_in_day(now.astimezone(zone(interview.tz)), day)
+        if rule.until_next_round and later_round:
+            continue
         people: tuple[Interviewer | None, ...] = (None,)
         if rule.audience == "each interviewer":
             people = interview.interviewers
         for person in people:
-            nudges.append(_nudge(playbook, rule, interview, person, due, len(nudges)))
-    ordered = sorted(nudges, key=lambda n: (n.due_at, n.number))
-    return [replace(n, number=first_number + i) for i, n in enumerate(ordered)]
+            nudges.append(
+                plan_rule(playbook, rule, interview, person, now=now, day=day, paused=paused_until)
+            )
+    ordered = sorted(nudges, key=lambda n: n.due_at)  # stable: rule and interviewer order
+    return [replace(n, number=i) for i, n in enumerate(ordered)]
+
+
+def plan_rule(
+    playbook: Playbook,
+    rule: Rule,
+    interview: Interview,
+    interviewer: Interviewer | None,
+    *,
+    now: datetime,
+    day: Day,
+    paused: datetime | None = None,
+) -> Nudge:
+    """One rule's nudge for one interview (and interviewer), placed in the person's window."""
+    moment = rule_moment(rule, interview)
+    due = place(moment, day, now=now, tz=interview.tz, paused_until=paused)
+    nudge = _nudge(playbook, rule, interview, interviewer, due, 0)
+    return replace(nudge, key=rule_key(rule, interview, interviewer), planned_for=moment)
+
+
+def rule_key(rule: Rule, interview: Interview, interviewer: Interviewer | None) -> str:
+    """What a rule's item is: per interview, or (once per process) per process."""
+    who = interviewer.name.casefold() if interviewer else "-"
+    if rule.once_per_process:
+        return f"{rule.id}/p{interview.process_id}/{who}"
+    return f"{rule.id}/{interview.id}/{who}"
+
+
+def rule_moment(rule: Rule, interview: Interview) -> datetime:
+    """The moment a timed rule asks for, in the interview's zone, before any window."""
+    anchor = interview.starts_at if rule.anchor == "start" else interview.ends_at
+    local = wall_clock(anchor.astimezone(zone(interview.tz)) + rule.wait)
+    return at_time(local, rule.at) if rule.at is not None else local
+
+
+def reword(playbook: Playbook, nudge: Nudge, interview: Interview) -> Nudge:
+    """A rule's nudge with its texts written again for an edited interview."""
+    rule = playbook.rule(nudge.rule)
+    if rule is None:
+        return nudge
+    who = next((i for i in interview.interviewers if i.name == nudge.interviewer), None)
+    fresh = _nudge(playbook, rule, interview, who, nudge.due_at, nudge.number)
+    return replace(nudge, title=fresh.title, text=fresh.text, tip=fresh.tip, link=fresh.link)
 
 
 def plan_outcome_nudges(
@@ -449,8 +512,8 @@ def plan_outcome_nudges(
     outcome: Outcome,
     *,
     now: datetime,
-    first_number: int,
     day: Day | None = None,
+    paused_until: datetime | None = None,
 ) -> list[Nudge]:
     """The closing items a newly recorded outcome asks for, e.g. one gracious reply.
 
@@ -461,21 +524,16 @@ def plan_outcome_nudges(
     for rule in playbook.rules:
         if rule.anchor != "outcome" or rule.outcome != outcome:
             continue
-        local = wall_clock(now.astimezone(zone(interview.tz)) + rule.wait)
+        moment = wall_clock(now.astimezone(zone(interview.tz)) + rule.wait)
         if rule.at is not None:
-            local = at_time(local, rule.at)
-        due = max(settle_in_day(local, day or playbook.day), now)
-        nudge = _nudge(playbook, rule, interview, None, due, first_number + len(nudges))
-        nudges.append(replace(nudge, closing=True))
+            moment = at_time(moment, rule.at)
+        due = place(
+            moment, day or playbook.day, now=now, tz=interview.tz, paused_until=paused_until
+        )
+        nudge = _nudge(playbook, rule, interview, None, due, len(nudges))
+        key = f"{rule.id}/p{interview.process_id}/{outcome.value}@{int(now.timestamp())}"
+        nudges.append(replace(nudge, closing=True, key=key, planned_for=moment))
     return nudges
-
-
-def _due_at(day: Day, rule: Rule, interview: Interview) -> datetime:
-    anchor = interview.starts_at if rule.anchor == "start" else interview.ends_at
-    local = wall_clock(anchor.astimezone(zone(interview.tz)) + rule.wait)
-    if rule.at is not None:
-        local = at_time(local, rule.at)
-    return settle_in_day(local, day)
 
 
 def _nudge(

@@ -69,6 +69,20 @@ def settle_in_day(local: datetime, day: Day) -> datetime:
     return next_morning(local, day)
 
 
+def place(
+    moment: datetime,
+    day: Day,
+    *,
+    now: datetime,
+    tz: str,
+    paused_until: datetime | None = None,
+) -> datetime:
+    """Where a planned moment lands for a person: not in the past, not during their pause,
+    and inside their working window (the next opening when it falls outside)."""
+    earliest = max(moment, now, paused_until or moment)
+    return settle_in_day(earliest.astimezone(zone(tz)), day)
+
+
 def next_morning(local: datetime, day: Day) -> datetime:
     """The window's opening on the next day it is open, in the same zone."""
     following = local + timedelta(days=1)

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
 from bot.clock import ManualClock
+from bot.coach.delivery import CHANNEL_GAP
 from bot.config import Settings
 from bot.domain.interview import Person
 from bot.domain.parsing import parse_duration
@@ -212,16 +213,20 @@ class Console:
 
 
 def let_time_pass(runtime: CoachRuntime, clock: ManualClock, delta: timedelta) -> int:
-    """Move the clock by `delta` and deliver what came due by then, as the scheduler would
-    (including anything put back for a moment that has also passed); returns how many nudges
-    went out."""
+    """Move the clock by `delta` and deliver what came due by then, as the scheduler would;
+    returns how many nudges went out.
+
+    A message held back for Slack's one-per-second pace is let through too: the clock then
+    ends up to a second past `delta`, as it would in real time.
+    """
     target = clock.advance(delta)
     delivery, store = runtime.services.delivery, runtime.store
     delivered = delivery.deliver_due(wait_for_all=True)
     for _ in range(1_000):
         following = store.next_due_at()
-        if following is None or following > target:
+        if following is None or following > target + CHANNEL_GAP:
             break
+        clock.advance_to(following)
         delivered += delivery.deliver_due(wait_for_all=True)
     return delivered
 

@@ -18,6 +18,7 @@ from bot.domain.parsing import (
     parse_date,
     parse_duration,
     parse_window_change,
+    plain_text,
 )
 from bot.domain.text import escape
 from bot.domain.timing import format_local, zone
@@ -97,7 +98,8 @@ def log_follow_up(coach: Coach, person: Person, target: str) -> Answer:
 def edit_interview(coach: Coach, person: Person, text: str) -> Answer:
     """`edit 3 when tomorrow 3pm`: an id, a field, then the new value."""
     parts = text.split(maxsplit=2)
-    if len(parts) < 3 or not parts[0].lstrip("#").isdigit():
+    number = interview_number(parts[0]) if parts else None
+    if len(parts) < 3 or number is None:
         return Answer(
             build_notice(
                 "Say which interview and what to change, like `/interview edit 3 when "
@@ -105,10 +107,18 @@ def edit_interview(coach: Coach, person: Person, text: str) -> Answer:
             )
         )
     try:
-        plan = coach.edit_interview(person, int(parts[0].lstrip("#")), parts[1], parts[2])
+        plan = coach.edit_interview(person, number, parts[1], plain_text(parts[2]))
     except NudgeChangeRefused as refusal:
         return Answer(build_notice(str(refusal)))
-    return Answer(build_plan_reply(plan.interview, plan.nudges))
+    return Answer(build_plan_reply(plan.interview, plan.nudges, remark=plan.remark), plan.nudges)
+
+
+def interview_number(text: str) -> int | None:
+    """An interview's number as people write it: `i3`, `#3` or `3`."""
+    wanted = text.strip().lstrip("#")
+    if wanted[:1] in ("i", "I"):
+        wanted = wanted[1:]
+    return int(wanted) if wanted.isdigit() and len(wanted) < 10 else None
 
 
 def undo(coach: Coach, person: Person) -> Answer:

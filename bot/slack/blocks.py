@@ -197,7 +197,10 @@ def _button(label: str, action_id: str, value: str, style: str | None = None) ->
 
 
 def build_plan_reply(
-    interview: Interview, nudges: list[Nudge], superseded: list[Nudge] | None = None
+    interview: Interview,
+    nudges: list[Nudge],
+    superseded: list[Nudge] | None = None,
+    remark: str = "",
 ) -> Message:
     """The confirmation after `/interview add`: what was understood and what will follow."""
     tz = interview.tz
@@ -205,7 +208,7 @@ def build_plan_reply(
     label = f"round {interview.round} of " if interview.round > 1 else ""
     summary = (
         f":memo: Saved {label}*{escape(interview.company)}* · {escape(interview.role)} "
-        f"(`#{interview.id}`)\n"
+        f"(`i{interview.id}`)\n"
         f"{format_local(interview.starts_at, tz)}–{interview.ends_at.astimezone(zone(tz)):%H:%M}"
         f" ({escape(tz)}) with {names}"
     )
@@ -221,6 +224,8 @@ def build_plan_reply(
                 "from this interview."
             )
         )
+    if remark:
+        blocks.append(context(f":warning: {escape(remark)}"))
     if not interview.interviewers:
         blocks.append(
             context(
@@ -313,8 +318,10 @@ def _standing_line(standing: Standing, tz: str) -> str:
     if process.expected_on and not process.closed:
         state += f", decision expected {process.expected_on:%a} {process.expected_on.day} "
         state += f"{process.expected_on:%b}"
+    if process.cold:
+        state = "gone quiet: no more follow-ups unless you hear back"
     line = (
-        f"• `#{last.id}` *{escape(process.company)}* · {escape(process.role)} · "
+        f"• `i{last.id}` *{escape(process.company)}* · {escape(process.role)} · "
         f"round {last.round} · {state}"
     )
     if standing.next_nudge is not None:
@@ -377,7 +384,8 @@ def build_follow_up_logged(change: OutcomeChange, tz: str) -> Message:
 
 
 def _planned_lines(planned: list[Nudge], tz: str) -> list[str]:
-    return [f"Next: `#{n.number}` {n.title} ({format_local(n.due_at, tz)})" for n in planned]
+    ordered = sorted(planned, key=lambda n: (n.due_at, n.number))
+    return [f"Next: `#{n.number}` {n.title} ({format_local(n.due_at, tz)})" for n in ordered]
 
 
 def _reply(lines: list[str]) -> Message:
@@ -595,7 +603,7 @@ def build_remove_confirm(person: Person, interview: Interview) -> Message:
     """Removing loses the interview's reminders, so it asks first."""
     value = f"{person.user_id}:{interview.id}"
     text = (
-        f"Remove `#{interview.id}` *{escape(interview.company)}* · {escape(interview.role)} "
+        f"Remove `i{interview.id}` *{escape(interview.company)}* · {escape(interview.role)} "
         f"({format_local(interview.starts_at, interview.tz)}) and all its reminders?"
     )
     return {

@@ -27,8 +27,11 @@ LOGGER = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
-#: Slack's own payloads are far smaller; anything bigger is refused before it is read.
+#: Slack's own payloads are far smaller; anything bigger is refused with a 413.
 MAX_BODY = 1_000_000
+#: Bodies up to this size are read (and thrown away) so the client hears the 413 rather than
+#: a reset; beyond it waitress cuts the connection.
+MAX_READ = 4_000_000
 #: Threads that run requests; Bolt answers each within milliseconds (or acks and goes on).
 THREADS = 16
 #: Open connections served at once; more wait in the listen backlog.
@@ -184,7 +187,7 @@ class CoachServer:
             channel_timeout=IDLE_TIMEOUT,
             cleanup_interval=5,
             asyncore_use_poll=True,
-            max_request_body_size=MAX_BODY,
+            max_request_body_size=MAX_READ,
             ident="interview-coach",
         )
 

@@ -130,7 +130,7 @@ def remove_interview(
     respond(
         replace_original=True,
         **build_notice(
-            f"Removed `#{interview.id}` {escape(interview.company)} and its reminders. "
+            f"Removed `i{interview.id}` {escape(interview.company)} and its reminders. "
             "`/interview undo` brings it back within a few minutes."
         ),
     )

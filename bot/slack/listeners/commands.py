@@ -134,10 +134,10 @@ PROCESS_VERBS: dict[str, Callable[[Coach, Person, str], answers.Answer]] = {
 
 
 def _confirm_removal(services: Services, person: Person, text: str) -> dict[str, Any]:
-    number = text.strip().lstrip("#")
+    number = answers.interview_number(text)
     interview = None
-    if number.isdigit() and len(number) < 10:
-        interview = services.coach.interview(person, int(number))
+    if number is not None:
+        interview = services.coach.interview(person, number)
     if interview is None:
         return build_notice(
             "Which interview? Use its number from `/interview list`, like `/interview remove 3`."
@@ -166,4 +166,4 @@ def _add(services: Services, person: Person, text: str) -> tuple[dict[str, Any],
         plan = coach.add_interview(person, request)
     except NudgeChangeRefused as refusal:
         return build_notice(str(refusal)), True
-    return build_plan_reply(plan.interview, plan.nudges, plan.superseded), True
+    return build_plan_reply(plan.interview, plan.nudges, plan.superseded, plan.remark), True

@@ -77,7 +77,8 @@ def add_form_submitted(
             coach.profile(person).dm_channel
             or client.conversations_open(users=person.user_id)["channel"]["id"]
         )
-        client.chat_postMessage(channel=channel, **build_plan_reply(plan.interview, plan.nudges))
+        reply = build_plan_reply(plan.interview, plan.nudges, remark=plan.remark)
+        client.chat_postMessage(channel=channel, **reply)
     except (SlackApiError, SlackClientError, OSError) as error:
         LOGGER.warning("Could not send the plan to %s: %s", person.user_id, error)
     services.surfaces.publish_home(person)
