@@ -464,7 +464,7 @@ def _names(value: str) -> list[str]:
 
 Lifecycle.TestCase.settings = settings(
     max_examples=int(os.environ.get("LIFECYCLE_EXAMPLES", "150")),
-    stateful_step_count=30,
+    stateful_step_count=int(os.environ.get("LIFECYCLE_STEPS", "30")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
