@@ -88,8 +88,16 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
         coach = Coach(store, playbook, clock)
         listener_client = make_client(settings.bot_token or "", settings.api_url)
         delivery_client = make_client(settings.bot_token or "", settings.api_url, retries=False)
-        delivery = Delivery(store, playbook, clock, SlackMessenger(lambda _team: delivery_client))
-        surfaces = Surfaces(coach, SlackMessenger(lambda _team: listener_client))
+        proofread = playbook.proofread
+        delivery = Delivery(
+            store,
+            playbook,
+            clock,
+            SlackMessenger(lambda _team: delivery_client, proofread=proofread),
+        )
+        surfaces = Surfaces(
+            coach, SlackMessenger(lambda _team: listener_client, proofread=proofread)
+        )
         services = Services(
             coach=coach,
             delivery=delivery,

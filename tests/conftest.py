@@ -74,6 +74,11 @@ class Bot:
         assert self.standin.wait_for(lambda s: bool(s.responses(key))), "no reply came"
         return self.standin.responses(key)[-1]
 
+    def without_holidays(self, user: str = "U1", team: str = TEAM) -> None:
+        """For tests not about public holidays: the clock starts on Thanksgiving in the US."""
+        reply = self.command("settings country none", user=user, team=team)
+        assert "No public holidays" in json.dumps(reply)
+
     def dm(self, text: str, *, user: str = "U1", team: str = TEAM) -> Message:
         """Write in the bot's DM and return the bot's answer there."""
         before = len(self.standin.messages(f"D{user}"))
@@ -139,8 +144,9 @@ def bot_factory(tmp_path: Path, standin: SlackStandIn, clock: ManualClock) -> It
     """Start (and restart) the real coach on a temp store; everything is closed afterwards."""
     running: list[CoachRuntime] = []
 
-    def start(*, rules: Path = RULES, db: Path | None = None) -> Bot:
+    def start(*, rules: Path = RULES, db: Path | None = None, flood_limit: int = 30) -> Bot:
         settings = Settings(
+            flood_limit=flood_limit,
             bot_token="xoxb-test",
             signing_secret=SECRET,
             api_url=standin.base_url,

@@ -17,6 +17,7 @@ ME = Person("T1", "U1")
 @pytest.fixture
 def la_bot(bot: Bot) -> Bot:
     bot.standin.set_user("U1", tz="America/Los_Angeles", team_id="T1")
+    bot.without_holidays()
     return bot
 
 

@@ -83,7 +83,7 @@ def test_a_digest_stays_within_slacks_message_limits() -> None:
     message = build_nudge_message(ME, nudges, "UTC")
     assert len(message["blocks"]) <= MESSAGE_BLOCK_LIMIT
     assert all(len(t) <= SECTION_LIMIT for t in section_texts(message))
-    assert section_texts(message)[0] == f"*{DIGEST_SIZE} things to do after your interview*"
+    assert section_texts(message)[0] == f"*{DIGEST_SIZE} things for today*"
 
 
 def test_the_plan_reply_escapes_what_the_person_typed() -> None:

@@ -13,7 +13,7 @@ SCRIPT = """\
 /interview add Acme, Staff Engineer, today 2pm, with Jane Doe and Bob Smith
 advance 6h
 done 2
-click skip 3
+click skip 1
 list
 what is this?
 /interview add Acme
@@ -53,12 +53,14 @@ def test_the_console_starts_without_credentials_and_runs_a_whole_day(tmp_path: P
     assert "No Slack credentials set: starting the offline console." in result.stderr
     assert "Saved *Acme* · Staff Engineer" in out
     assert "Thu 26 Nov, 14:00–15:00 (Europe/Berlin)" in out
-    assert "`#1` Thu 26 Nov, 15:50 · Proofread before anything goes to Acme" in out
+    assert "`#1` Thu 26 Nov, 16:00 · Thank Jane Doe for the Acme interview" in out
     assert "[Done] [Snooze] [Skip]" not in out.split("> advance 6h")[0], "nothing due before"
     after_advance = out.split("> advance 6h")[1]
     assert "It is now Thu 26 Nov, 16:00." in after_advance
-    assert "*3 things to do after your interview*" in after_advance
-    assert "Marked `#2` Thank Jane Doe for the Acme interview as done." in out
+    assert "*2 things for today*" in after_advance
+    first_dm = after_advance.split("> done 2")[0]
+    assert first_dm.count("Before you hit send") == 1, "one proofread line per message"
+    assert "Marked `#2` Thank Bob Smith for the Acme interview as done." in out
     assert "Interview Coach DM, updated" in out
     assert ":fast_forward: Skipped." in out
     assert "*Open items*" in out

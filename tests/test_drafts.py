@@ -29,6 +29,7 @@ CONTEXT = DraftContext(
 @pytest.fixture
 def la_bot(bot: Bot) -> Bot:
     bot.standin.set_user("U1", tz="America/Los_Angeles", team_id="T1")
+    bot.without_holidays()
     bot.command("profile name Tomasz Wojcik")
     bot.command("profile strengths running Kubernetes at scale")
     return bot

@@ -28,6 +28,7 @@ def open_home(bot: Bot, event: str = "EvHome1") -> dict:
 
 def test_opening_home_shows_pipeline_processes_items_and_settings(bot: Bot) -> None:
     bot.standin.set_user("U1", tz="America/Los_Angeles", team_id="T1")
+    bot.without_holidays("U1")
     bot.command("add Acme, Engineer, today 10am, with Jane Doe")
     bot.command("add Globex, Analyst, today 11am")
     bot.command("status globex rejected")
@@ -65,6 +66,7 @@ def test_home_is_redrawn_after_every_change_once_opened(bot: Bot) -> None:
 
 def test_done_on_the_home_tab_marks_the_item_and_redraws(bot: Bot) -> None:
     bot.standin.set_user("U1", tz="America/Los_Angeles", team_id="T1")
+    bot.without_holidays("U1")
     bot.command("add Acme, Engineer, today 10am, with Jane Doe")
     bot.advance(timedelta(hours=3, minutes=5))
     view = open_home(bot)["view"]

@@ -372,15 +372,22 @@ def test_two_workspaces_and_several_people_never_see_each_other(bot_factory: Bot
 
 
 def test_export_sends_all_my_data_and_forget_deletes_it_after_a_confirm(bot: Bot) -> None:
-    bot.standin.set_user("U1", tz="UTC", team_id="T1")
-    bot.command("add Acme, Engineer, tomorrow 2pm, with Jane Doe")
+    bot.standin.set_user("U1", tz="Europe/Paris", team_id="T1")
+    bot.command("add Acme, Engineer, tomorrow 2pm, with Jane Doe and Bob Smith")
 
     assert "Sending a file with all your data" in json.dumps(bot.command("export"))
     assert bot.standin.wait_for(lambda s: bool(s.files()), timeout=10)
     exported = json.loads(bot.standin.files()[0]["content"])
     assert exported["person"] == {"team_id": "T1", "user_id": "U1"}
-    assert [i["company"] for i in exported["interviews"]] == ["Acme"]
+    assert exported["time_zone"] == "Europe/Paris"
+    assert exported["profile"]["tz"] == "Europe/Paris", "the profile is one object"
+    (interview,) = exported["interviews"]
+    assert interview["company"] == "Acme"
+    assert interview["starts_at"] == "2026-11-27T14:00:00+01:00", "in the person's own time"
+    assert interview["interviewers"] == [{"name": "Jane Doe"}, {"name": "Bob Smith"}]
     assert len(exported["nudges"]) >= 5
+    assert all(n["due_at"].endswith("+01:00") for n in exported["nudges"])
+    assert b"null" not in bot.standin.files()[0]["content"], "empty fields are left out"
 
     confirm = bot.command("forget")
     button = next(b for b in confirm["blocks"] if b["type"] == "actions")["elements"][0]
@@ -475,3 +482,19 @@ def test_an_event_naming_someone_else_is_answered_in_their_own_dm_only(bot: Bot)
     assert bot.endpoint.event(body)[0] == 200
     assert bot.standin.wait_for(lambda s: bool(s.messages("DU2")))
     assert bot.standin.messages("DU1") == []
+
+
+def test_the_export_keeps_what_undo_would_restore_in_readable_form(bot: Bot) -> None:
+    bot.standin.set_user("U1", tz="Asia/Tokyo", team_id="T1")
+    bot.command("add Acme, Engineer, tomorrow 2pm, with Jane Doe")
+    bot.coach.remove_interview(Person("T1", "U1"), 1)
+
+    bot.command("export")
+    assert bot.standin.wait_for(lambda s: bool(s.files()), timeout=10)
+    exported = json.loads(bot.standin.files()[0]["content"])
+
+    assert exported["interviews"] == []
+    (step,) = exported["undo"]
+    assert step["at"].endswith("+09:00")
+    (kept,) = step["before"]["interviews"]["restores"]
+    assert kept["company"] == "Acme" and kept["interviewers"] == [{"name": "Jane Doe"}]

@@ -177,12 +177,11 @@ def test_a_process_out_of_suggestions_turns_cold_once(playbook) -> None:
     later = NOW + timedelta(days=60)
     settled = settle_processes(playbook, [process], {1: [interview()]}, {1: []}, now=later)
     (cold,) = settled.processes
-    assert cold.cold and cold.cold_at == later and settled.new == []
-    again = settle_processes(playbook, [cold], {1: [interview()]}, {1: []}, now=later)
-    assert again.processes == [], "already cold: nothing changes"
-
-
-# -- keeping the search going --------------------------------------------------------------------
+    assert cold.cold and cold.cold_at == later
+    (let_go,) = settled.new
+    assert let_go.rule == "let-go" and not let_go.contacts_employer, "one message to let it go"
+    again = settle_processes(playbook, [cold], {1: [interview()]}, {1: [let_go]}, now=later)
+    assert again.processes == [] and again.new == [], "already cold: nothing changes"
 
 
 def test_a_rejection_brings_one_keep_applying_nudge_and_never_twice(playbook) -> None:
@@ -192,13 +191,6 @@ def test_a_rejection_brings_one_keep_applying_nudge_and_never_twice(playbook) ->
     assert "no application in progress" in first.text, "nothing is open any more"
     done = mark_done(replace(first, number=9), NOW)
     assert plan_keep_hunting(playbook, [rejected], [interview()], [done], now=NOW, tz=LA) is None
-
-
-def test_keep_applying_waits_a_week_after_the_last_one(playbook) -> None:
-    quiet = Process(1, "Acme", "Engineer")
-    old = Nudge(3, 0, KEEP_HUNTING, "t", "x", "y", NOW, state=NudgeState.DONE, key="other")
-    nudge = plan_keep_hunting(playbook, [quiet], [interview()], [old], now=NOW, tz=LA, day=Day())
-    assert nudge is not None and nudge.due_at >= NOW + playbook.keep_hunting.min_gap
 
 
 def test_a_snoozed_keep_applying_nudge_is_not_replaced(playbook) -> None:
@@ -211,18 +203,6 @@ def test_a_snoozed_keep_applying_nudge_is_not_replaced(playbook) -> None:
     assert settled.new == [] and settled.changed == []
 
 
-def test_an_untouched_keep_applying_nudge_gives_way_when_the_occasion_passes(playbook) -> None:
-    quiet = Process(1, "Acme", "Engineer")
-    wanted = plan_keep_hunting(playbook, [quiet], [interview()], [], now=NOW, tz=LA)
-    pending = replace(wanted, number=4)
-    offer = replace(quiet, outcome=Outcome.OFFER, outcome_at=NOW)
-    settled = settle_keep_hunting(playbook, [offer], [interview()], [pending], now=NOW, tz=LA)
-    assert [n.number for n in settled.changed] == [4] and settled.new == []
-
-
-# -- placing a moment ----------------------------------------------------------------------------
-
-
 def test_a_moment_lands_inside_the_window_and_after_a_pause() -> None:
     window = Day(starts=time(9), ends=time(18), morning=time(9))
     saturday = datetime(2026, 11, 28, 20, 0, tzinfo=UTC)
@@ -230,3 +210,48 @@ def test_a_moment_lands_inside_the_window_and_after_a_pause() -> None:
     paused = datetime(2026, 12, 2, 17, 0, tzinfo=UTC)
     assert local(place(NOW, window, now=NOW, tz=LA, paused_until=paused)) == "Wed 02 Dec 09:00"
     assert place(NOW - timedelta(days=3), window, now=NOW, tz=LA) == NOW, "never in the past"
+
+
+def test_two_quiet_weeks_bring_keep_applying_advice_a_week_after_the_last(playbook) -> None:
+    quiet = Process(1, "Acme", "Engineer")
+    assert plan_keep_hunting(playbook, [quiet], [interview()], [], now=NOW, tz=LA) is None
+    later = NOW + timedelta(days=15)
+    old = Nudge(3, 0, KEEP_HUNTING, "t", "x", "y", later, state=NudgeState.DONE, key="other")
+    nudge = plan_keep_hunting(playbook, [quiet], [interview()], [old], now=later, tz=LA, day=Day())
+    assert nudge is not None and nudge.key == "keep-hunting/quiet/1/1"
+    assert nudge.due_at >= later + playbook.keep_hunting.min_gap
+    first = playbook.keep_hunting.wordings[0].title.format(waiting_on="Acme")
+    assert nudge.title != first, "never the same words twice in a row"
+
+
+def test_someone_done_searching_gets_no_keep_applying_advice(playbook) -> None:
+    rejected = Process(1, "Acme", "Engineer", outcome=Outcome.REJECTED, outcome_at=NOW)
+    args = ([rejected], [interview()], [])
+    assert plan_keep_hunting(playbook, *args, now=NOW, tz=LA, searching=False) is None
+    paused = NOW + timedelta(days=3)
+    assert plan_keep_hunting(playbook, *args, now=NOW, tz=LA, paused_until=paused) is None
+    assert plan_keep_hunting(playbook, *args, now=NOW, tz=LA) is not None
+
+
+def test_an_untouched_keep_applying_nudge_gives_way_when_a_new_occasion_comes(playbook) -> None:
+    later = NOW + timedelta(days=15)
+    quiet = Process(1, "Acme", "Engineer")
+    wanted = plan_keep_hunting(playbook, [quiet], [interview()], [], now=later, tz=LA)
+    pending = replace(wanted, number=4)
+    no = replace(quiet, outcome=Outcome.REJECTED, outcome_at=later)
+    settled = settle_keep_hunting(playbook, [no], [interview()], [pending], now=later, tz=LA)
+    assert [n.number for n in settled.changed] == [4]
+    (rejected,) = settled.new
+    assert rejected.key.startswith("keep-hunting/rejected/1@"), "a rejection is news"
+    assert "no application in progress" in rejected.text
+
+
+def test_a_search_shrinking_to_two_employers_is_an_occasion(playbook) -> None:
+    names = ("Acme", "Globex", "Initech")
+    processes = [Process(n, name, "Engineer") for n, name in enumerate(names, start=1)]
+    rounds = [interview(n, process=n) for n in (1, 2, 3)]
+    assert plan_keep_hunting(playbook, processes, rounds, [], now=NOW, tz=LA) is None
+    offer = replace(processes[2], outcome=Outcome.OFFER, outcome_at=NOW)
+    nudge = plan_keep_hunting(playbook, [*processes[:2], offer], rounds, [], now=NOW, tz=LA)
+    assert nudge is not None and nudge.key.startswith("keep-hunting/shrank/3@")
+    assert "Acme, Globex" in nudge.text

@@ -30,7 +30,7 @@ from bot.domain.lifecycle import FOLLOW_UP, KEEP_HUNTING
 from bot.domain.nudge import Nudge, NudgeChangeRefused, NudgeState
 from bot.domain.parsing import InterviewRequest
 from bot.domain.playbook import load_playbook
-from bot.domain.timing import add_working_days, settle_in_day, zone
+from bot.domain.timing import WAKING_HOURS, add_working_days, settle_in_day, zone
 from bot.slack.blocks import build_overview
 from bot.storage.tinydb_store import TinyStore
 
@@ -407,9 +407,16 @@ class Lifecycle(RuleBasedStateMachine):
             if nudge.retry_at is not None:
                 continue
             local = nudge.due_at.astimezone(zone(LA))
-            assert settle_in_day(local, window) == local, (
-                f"#{nudge.number} {nudge.rule} planned at {local:%a %H:%M}, outside the window"
-            )
+            if nudge.anytime:
+                rule = PLAYBOOK.rule(nudge.rule)
+                assert rule is not None and rule.within is not None, f"#{nudge.number} anytime"
+                assert settle_in_day(local, WAKING_HOURS) == local, (
+                    f"#{nudge.number} {nudge.rule} planned at {local:%a %H:%M}, at night"
+                )
+            else:
+                assert settle_in_day(local, window) == local, (
+                    f"#{nudge.number} {nudge.rule} planned at {local:%a %H:%M}, outside the window"
+                )
             if profile.paused_until is not None:
                 assert nudge.due_at >= profile.paused_until, f"#{nudge.number} during the pause"
 

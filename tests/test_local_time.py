@@ -38,6 +38,7 @@ def test_nobody_is_nudged_outside_their_own_working_window(bot: Bot) -> None:
         bot.standin.set_user(user, tz=tz, team_id="T1")
         bot.command("add Acme, Engineer, today 10am, with Jane Doe and Bob Smith", user=user)
         bot.command("add Globex, Analyst, tomorrow 5pm, with Ann Lee", user=user)
+        bot.without_holidays(user)
     seen = {user: set() for user in ZONES}
     arrivals: dict[str, list[str]] = {user: [] for user in ZONES}
 
@@ -48,8 +49,13 @@ def test_nobody_is_nudged_outside_their_own_working_window(bot: Bot) -> None:
             if now_sent - seen[user]:
                 arrivals[user].append(local(bot.clock.now(), tz))
                 moment = bot.clock.now().astimezone(zone(tz))
-                assert moment.weekday() < 5, f"{user} nudged on a weekend: {arrivals[user]}"
-                assert 9 <= moment.hour < 18, f"{user} nudged at night: {arrivals[user]}"
+                fresh = [n for n in bot.nudges(user) if n.number in now_sent - seen[user]]
+                if all(n.anytime for n in fresh):
+                    assert all(n.rule == "thank-you" for n in fresh), "only thanks keep a day"
+                    assert 8 <= moment.hour < 21, f"{user} thanked at night: {arrivals[user]}"
+                else:
+                    assert moment.weekday() < 5, f"{user} nudged on a weekend: {arrivals[user]}"
+                    assert 9 <= moment.hour < 18, f"{user} nudged at night: {arrivals[user]}"
             seen[user] = now_sent
 
     for user in ZONES:
@@ -62,16 +68,20 @@ def test_a_person_can_move_their_window_and_is_only_nudged_inside_it(bot: Bot) -
     assert "Sat–Sun 10:00–12:00" in text(reply) or "Sat, Sun 10:00–12:00" in text(reply)
     bot.command("add Acme, Engineer, today 11am, with Jane Doe")
 
-    arrivals = []
+    arrivals, thanks = [], []
     seen: set[int] = set()
     for _ in range(7 * 24):
         bot.advance(timedelta(hours=1))
-        if sent(bot, "U1") - seen:
+        fresh = [n for n in bot.nudges() if n.number in sent(bot, "U1") - seen]
+        if fresh and all(n.rule == "thank-you" for n in fresh):
+            thanks.append(local(bot.clock.now(), "Europe/Berlin"))
+        elif fresh:
             arrivals.append(local(bot.clock.now(), "Europe/Berlin"))
         seen = sent(bot, "U1")
 
     assert arrivals and all(a.startswith(("Sat", "Sun")) for a in arrivals), arrivals
     assert all("10:00" <= a[-5:] < "12:00" for a in arrivals), arrivals
+    assert thanks == ["Thu 26 Nov 19:00"], "added at 18:00, a thank-you cannot wait till Saturday"
 
 
 @pytest.mark.parametrize(
@@ -93,8 +103,8 @@ def test_the_window_follows_summer_time_by_zone_name(bot: Bot) -> None:
     bot.command("add Acme, Engineer, today 2pm, with Jane Doe")
 
     linkedin = next(n for n in bot.nudges() if n.rule == "linkedin")
-    assert linkedin.due_at == datetime(2027, 3, 29, 7, 0, tzinfo=UTC)
-    assert local(linkedin.due_at, "Europe/Berlin") == "Mon 29 Mar 09:00"
+    assert linkedin.due_at == datetime(2027, 3, 30, 7, 0, tzinfo=UTC), "after Easter Monday"
+    assert local(linkedin.due_at, "Europe/Berlin") == "Tue 30 Mar 09:00"
     thank_you = next(n for n in bot.nudges() if n.rule == "thank-you")
     assert thank_you.due_at == datetime(2027, 3, 26, 15, 0, tzinfo=UTC), "16:00 CET"
 
@@ -104,7 +114,9 @@ def test_what_falls_due_over_the_weekend_arrives_as_one_digest_on_monday(bot: Bo
     bot.command("add Acme, Engineer, tomorrow 5pm, with Jane Doe and Bob Smith")
     planned = bot.nudges()
     monday = [n for n in planned if local(n.due_at, "America/Los_Angeles") == "Mon 30 Nov 09:00"]
-    assert len(monday) >= 6
+    assert {n.rule for n in monday} == {"linkedin", "be-patient"} and len(monday) == 3
+    thanks = [local(n.due_at, "America/Los_Angeles") for n in planned if n.rule == "thank-you"]
+    assert thanks == ["Fri 27 Nov 19:00"] * 2, "thank-yous do not wait for Monday"
 
     for _ in range(5 * 24):
         bot.advance(timedelta(hours=1))
@@ -167,7 +179,7 @@ def test_nothing_arrives_while_paused_and_resume_brings_one_digest(bot: Bot) -> 
     assert bot.dms() == [], "nothing while paused"
     held = [n for n in bot.nudges() if n.due_at <= bot.clock.now() + timedelta(days=10)]
 
-    assert "held reminder(s)" in text(bot.command("resume"))
+    assert "6 held reminders arrive" in text(bot.command("resume"))
     bot.advance(timedelta(hours=1))
 
     assert len(bot.dms()) == 1

@@ -46,6 +46,7 @@ def test_the_manifest_has_what_slack_requires_and_people_need() -> None:
 
 def test_the_scopes_are_exactly_those_the_bot_uses(bot: Bot) -> None:
     bot.standin.set_user("U1", tz="America/Los_Angeles", team_id="T1")
+    bot.without_holidays("U1")
     bot.standin.fail_next("chat.postMessage", "lost")
     bot.command("add Acme, Engineer, today 7am, with Jane Doe")
     assert eventually(lambda: any(n.attempts for n in bot.nudges()), 10)

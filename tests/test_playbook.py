@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -59,8 +60,9 @@ def test_every_piece_of_advice_in_the_seed_is_carried_by_a_rule_or_a_guard(playb
 
 def test_the_default_playbook_covers_what_the_product_promises(playbook) -> None:
     ids = {rule.id for rule in playbook.rules}
-    assert {"thank-you", "linkedin", "references", "proofread", "gracious-reply"} <= ids
-    assert playbook.follow_ups.max == 3 and playbook.follow_ups.min_gap == 5
+    assert {"thank-you", "linkedin", "references", "gracious-reply", "update-references"} <= ids
+    assert "proofread" not in ids, "proofreading is inside the thank-you message, not before it"
+    assert playbook.follow_ups.max == 2 and playbook.follow_ups.min_gap == 5
     assert playbook.keep_hunting.min_gap == timedelta(days=7)
     assert playbook.rule("thank-you").audience == "each interviewer"
     assert playbook.rule("linkedin").audience == "each interviewer"
@@ -74,7 +76,7 @@ def test_thank_you_notes_come_an_hour_after_the_end_one_per_interviewer(playbook
         "Bob Smith",
         "Jane Doe",
     ]
-    assert times["proofread"] == ["Fri 15:50"]
+    assert "references" not in times, "a first round is not late-stage"
     assert times["linkedin"] == ["Mon 09:00", "Mon 09:00"], "Saturday is outside the window"
     assert "follow-up" not in times, "follow-ups come from the cadence"
     assert [n.number for n in nudges] == list(range(len(nudges))), "numbered in time order"
@@ -82,11 +84,20 @@ def test_thank_you_notes_come_an_hour_after_the_end_one_per_interviewer(playbook
     assert [n.due_at for n in nudges] == sorted(n.due_at for n in nudges)
 
 
-def test_a_late_evening_interview_is_thanked_the_next_working_morning(playbook) -> None:
+def test_a_late_interview_is_thanked_within_a_day_but_never_at_night(playbook) -> None:
     thursday = plan_nudges(playbook, interview("2026-11-26T19:30", "Jane"), now=NOW)
-    friday = plan_nudges(playbook, interview("2026-11-27T19:30", "Jane"), now=NOW)
-    assert local_times(thursday)["thank-you"] == ["Fri 09:00"]
-    assert local_times(friday)["thank-you"] == ["Mon 09:00"]
+    friday = plan_nudges(playbook, interview("2026-11-27T17:00", "Jane"), now=NOW)
+    evening = plan_nudges(playbook, interview("2026-11-27T18:30", "Jane"), now=NOW)
+    assert local_times(thursday)["thank-you"] == ["Fri 09:00"], "the window is soon enough"
+    assert local_times(friday)["thank-you"] == ["Fri 19:00"], "not Monday: within a day"
+    assert local_times(evening)["thank-you"] == ["Fri 20:30"]
+    assert local_times(friday)["linkedin"] == ["Mon 09:00"], "no deadline: the window"
+    assert next(n for n in friday if n.rule == "thank-you").anytime
+
+
+def test_the_references_heads_up_comes_after_a_late_stage_round(playbook) -> None:
+    second = replace(interview("2026-11-27T14:00", "Jane"), round=playbook.late_stage_round)
+    assert local_times(plan_nudges(playbook, second, now=NOW))["references"] == ["Fri 17:00"]
 
 
 def test_a_past_interview_is_due_now_and_at_night_the_next_morning(playbook) -> None:
@@ -95,6 +106,7 @@ def test_a_past_interview_is_due_now_and_at_night_the_next_morning(playbook) -> 
     assert daytime and all(n.due_at == NOW for n in daytime)
     night = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)
     at_night = local_times(plan_nudges(playbook, past, now=night))
+    assert at_night.pop("thank-you") == ["Fri 08:00"], "waking hours, for the late thank-you"
     assert {t for times in at_night.values() for t in times} == {"Fri 09:00"}
 
 
@@ -129,10 +141,12 @@ def test_nothing_that_contacts_the_employer_is_planned_after_a_rejection(playboo
     assert not any(n.contacts_employer for n in nudges)
 
 
-def test_employer_facing_nudges_always_carry_the_proofread_reminder(playbook) -> None:
+def test_no_single_item_repeats_the_proofread_advice(playbook) -> None:
+    """It comes once per message that asks for writing to the employer (see test_blocks)."""
     nudges = plan_nudges(playbook, interview("2026-11-27T14:00", "Jane"), now=NOW)
+    assert any(n.contacts_employer for n in nudges)
     for nudge in nudges:
-        assert (playbook.proofread in nudge.tip) == nudge.contacts_employer
+        assert playbook.proofread not in nudge.text + nudge.tip
 
 
 def test_typed_text_is_escaped_and_links_are_url_encoded(playbook) -> None:
@@ -173,10 +187,17 @@ def rule(data: dict, rule_id: str) -> dict:
         (lambda d: rule(d, "thank-you").update({"for": "everyone"}), "thank-you", "for", "one of"),
         (lambda d: rule(d, "references").pop("title"), "references", "title", "required"),
         (
-            lambda d: rule(d, "proofread").update(text="Hi {nobody}"),
-            "proofread",
+            lambda d: rule(d, "references").update(text="Hi {nobody}"),
+            "references",
             "text",
             "{nobody}",
+        ),
+        (lambda d: rule(d, "thank-you").update(within="3d"), "thank-you", "within", "up to 2d"),
+        (
+            lambda d: rule(d, "update-references").update(needs="nothing-here"),
+            "update-references",
+            "needs",
+            "names no rule",
         ),
         (lambda d: rule(d, "be-patient").update(advice=["made-up"]), "be-patient", "advice", "not"),
         (lambda d: rule(d, "be-patient").update(colour="red"), "be-patient", "colour", "typo"),
@@ -222,7 +243,11 @@ def test_a_broken_playbook_names_the_file_the_rule_and_the_field(
         (lambda d: d["follow_ups"].update(texts=[]), "follow_ups.texts", "wordings"),
         (lambda d: d["follow_ups"]["texts"][1].pop("tip"), "follow_ups.texts[1].tip", "required"),
         (lambda d: d["keep_hunting"].update(min_gap="3h"), "keep_hunting.min_gap", "1d"),
-        (lambda d: d["keep_hunting"].update(text="{company}"), "keep_hunting.text", "{company}"),
+        (
+            lambda d: d["keep_hunting"]["wordings"][0].update(text="{company}"),
+            "keep_hunting.wordings[0].text",
+            "{company}",
+        ),
     ],
 )
 def test_a_broken_cadence_names_the_file_and_the_field(

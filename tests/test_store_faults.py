@@ -51,6 +51,7 @@ class FullDisk:
 def la_bot(bot: Bot) -> Bot:
     for user in ("U1", "U2"):
         bot.standin.set_user(user, tz=LA, team_id="T1")
+        bot.without_holidays(user)
     return bot
 
 
@@ -134,7 +135,7 @@ def test_on_a_really_full_disk_every_acknowledged_add_survives(
 ) -> None:
     standin.set_user("U1", tz=LA, team_id="T1")
     store = tiny_disk / "store"
-    bot = bot_factory(db=store)
+    bot = bot_factory(db=store, flood_limit=0)
     ballast = tiny_disk / "ballast"
     fd = os.open(ballast, os.O_WRONLY | os.O_CREAT)
     try:

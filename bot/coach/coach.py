@@ -15,7 +15,7 @@ from datetime import datetime, time, timedelta
 
 from bot.clock import Clock
 from bot.coach import interviews, items, outcomes, overview, settings
-from bot.coach.plans import paused_until
+from bot.coach.plans import paused_until, person_day
 from bot.coach.undo import UndoRecorder, last_change, undo_last_change
 from bot.domain.changes import NudgeChange, OutcomeChange, Plan
 from bot.domain.draft_check import DraftContext
@@ -72,7 +72,7 @@ class Coach:
 
     def window(self, person: Person) -> Day:
         """The person's working window: their own, or the playbook's default."""
-        return self.profile(person).window or self.playbook.day
+        return person_day(self.profile(person), self.playbook)
 
     def knows_timezone(self, person: Person) -> bool:
         checked = self.profile(person).tz_checked_at
@@ -220,6 +220,25 @@ class Coach:
             book.finish(f"marking {process.company} {outcome.value}")
         return change
 
+    def references_asked(self, person: Person, target: str) -> OutcomeChange:
+        """The employer asked for references: the heads-up to them comes now."""
+        now = self.clock.now()
+        with self._changing(person, now) as book:
+            process = outcomes.find(book, target)
+            change = outcomes.references_asked(book, self.playbook, process, now)
+            book.finish(f"noting that {process.company} asked for references")
+        return change
+
+    def searching(self, person: Person, active: bool) -> None:
+        """The person is done searching (no keep-applying advice), or back at it."""
+        with self.store.transaction(person) as book:
+            settings.searching(book, self.playbook, active, self.clock.now())
+
+    def change_country(self, person: Person, code: str) -> str:
+        """Whose public holidays are the person's days off; returns the country in use."""
+        with self.store.transaction(person) as book:
+            return settings.change_country(book, self.playbook, code, self.clock.now())
+
     def expect_decision(self, person: Person, target: str, when_text: str) -> OutcomeChange:
         """Record the date they said they would decide by; the follow-up keys off it."""
         now = self.clock.now()
@@ -311,6 +330,15 @@ class Coach:
         """Delete everything the coach stores about the person, files included."""
         self.store.forget(person)
         LOGGER.info("Forgot everything about a person on request")
+
+    def example(self, person: Person) -> tuple[str, int] | None:
+        """The person's latest company and interview number, for examples in help."""
+        with self.store.transaction(person) as book:
+            interviews = book.interviews()
+        if not interviews:
+            return None
+        latest = max(interviews, key=lambda i: i.id)
+        return latest.company, latest.id
 
     def draft(self, person: Person, number: int, drafts: DraftBook) -> str:
         """The draft that fits a nudge: a thank-you for its interviewer, or a follow-up."""

@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.clock import Clock
+from bot.coach.plans import person_day
 from bot.domain.interview import Person
 from bot.domain.nudge import (
     Nudge,
@@ -40,7 +41,8 @@ from bot.domain.nudge import (
     start_sending,
 )
 from bot.domain.playbook import Playbook
-from bot.domain.timing import settle_in_day, zone
+from bot.domain.text import plural
+from bot.domain.timing import WAKING_HOURS, settle_in_day, zone
 from bot.storage.protocol import PersonBook, Store
 
 LOGGER = logging.getLogger(__name__)
@@ -214,8 +216,10 @@ class Delivery:
         """Mark the person's due nudges `sending`, durably, before any Slack call.
 
         A nudge that would contact an employer after the process closed is cancelled here. One
-        that comes due outside the person's window, or during a pause, waits for the next
-        opening; one behind a failed send waits for that retry, so order is kept.
+        that comes due outside the person's window (waking hours, for one with a deadline),
+        or during a pause, waits for the next opening; one behind a failed send waits for that
+        retry, so order is kept. What else is planned for later today comes along, so a day's
+        items are one message, unless it is about an interview that has not ended yet.
         """
         now = self.clock.now()
         claim = f"{self.owner}:{next(self._runs)}"
@@ -225,17 +229,22 @@ class Delivery:
             if profile.delivery_parked or not due:
                 return None
             local_now = now.astimezone(zone(profile.tz))
-            window = profile.window or self.playbook.day
-            opening = settle_in_day(local_now, window)
-            if profile.paused_until is not None and now < profile.paused_until:
-                opening = settle_in_day(profile.paused_until.astimezone(local_now.tzinfo), window)
-            retries = [n.retry_at for n in book.waiting_nudges() if n.retry_at and n.retry_at > now]
+            window = person_day(profile, self.playbook)
+            paused = (
+                profile.paused_until
+                if profile.paused_until and now < profile.paused_until
+                else None
+            )
+            start = max(local_now, paused.astimezone(local_now.tzinfo)) if paused else local_now
+            waiting = book.waiting_nudges()
+            retries = [n.retry_at for n in waiting if n.retry_at and n.retry_at > now]
             retry_pending = min(retries) if retries else None
             ready: list[Nudge] = []
             held: list[Nudge] = []
             for nudge in due:
                 # One left `sending` by a crash may be in the DM already: it stays unsure.
                 unsure = nudge.unsure or nudge.state == NudgeState.SENDING
+                opening = settle_in_day(start, WAKING_HOURS if nudge.anytime else window)
                 if nudge.contacts_employer and not nudge.closing and _closed(book, nudge):
                     held.append(cancel(nudge, now))
                 elif opening != local_now:
@@ -244,6 +253,13 @@ class Delivery:
                     held.append(put_back(nudge, retry_pending, unsure=unsure))
                 else:
                     ready.append(start_sending(nudge, claim))
+            if ready:
+                taken = {n.number for n in due}
+                ready += [
+                    start_sending(n, claim)
+                    for n in waiting
+                    if n.number not in taken and _later_today(book, n, local_now, now)
+                ]
             book.save_nudges(ready + held)
         if not ready:
             return None
@@ -345,7 +361,7 @@ class Delivery:
         for mark, ts in found.items():
             by_message.setdefault(ts, []).append(unsure[mark])
         for ts, nudges in by_message.items():
-            LOGGER.info("%d nudge(s) were already in the DM; recorded, not re-sent", len(nudges))
+            LOGGER.info("%s already in the DM; recorded, not re-sent", plural(len(nudges), "nudge"))
             self._record_sent(batch, nudges, channel, ts)
         done = {n.number for nudges in by_message.values() for n in nudges}
         return [n for n in batch.nudges if n.number not in done]
@@ -402,8 +418,8 @@ class Delivery:
             self._put_back(person, batch.claim, nudges, lambda n: put_back(n, until))
         else:
             LOGGER.warning(
-                "Sending %d nudge(s) to %s failed, will retry: %s",
-                len(nudges),
+                "Sending %s to %s failed, will retry: %s",
+                plural(len(nudges), "nudge"),
                 _name(person),
                 problem.reason,
             )
@@ -432,6 +448,19 @@ class Delivery:
 def _at(moment: datetime) -> Callable[[Nudge], Nudge]:
     """Put a nudge back for `moment`, without counting a failed attempt."""
     return lambda nudge: put_back(nudge, moment)
+
+
+def _later_today(book: PersonBook, nudge: Nudge, local_now: datetime, now: datetime) -> bool:
+    """Planned for later today, and fine to send early: its interview (if any) is over and
+    its employer still in the picture."""
+    if nudge.state != NudgeState.SCHEDULED or nudge.retry_at is not None or nudge.due_at <= now:
+        return False
+    if nudge.due_at.astimezone(local_now.tzinfo).date() != local_now.date():
+        return False
+    interview = book.interview(nudge.interview_id)
+    if interview is not None and interview.ends_at > now:
+        return False
+    return not (nudge.contacts_employer and not nudge.closing and _closed(book, nudge))
 
 
 def _closed(book: PersonBook, nudge: Nudge) -> bool:

@@ -9,6 +9,7 @@ from bot.coach.plans import (
     number_new,
     open_process_for,
     paused_until,
+    person_day,
     settle,
     withdraw_follow_ups,
 )
@@ -88,11 +89,14 @@ def add(book: PersonBook, playbook: Playbook, request: InterviewRequest, now: da
             superseded = withdraw_follow_ups(book, {i.id for i in rounds}, now)
     book.save_interview(interview)
     renumber_rounds(book, interview.process_id)
+    interview = book.interview(interview.id) or interview
+    if not book.profile.searching:
+        book.save_profile(replace(book.profile, searching=True))
     planned = plan_nudges(
         playbook,
         interview,
         now=now,
-        day=profile.window,
+        day=person_day(profile, playbook),
         paused_until=paused_until(book, now),
         later_round=later_round,
     )
@@ -186,7 +190,7 @@ def edit(
             moment = rule_moment(rule, edited)
             due = place(
                 moment,
-                book.profile.window or playbook.day,
+                person_day(book.profile, playbook),
                 now=now,
                 tz=edited.tz,
                 paused_until=paused_until(book, now),
@@ -256,7 +260,7 @@ def _for_new_names(
     book: PersonBook, playbook: Playbook, before: Interview, edited: Interview, now: datetime
 ) -> list[Nudge]:
     """Per-interviewer items for people newly named, and the team note when none is left."""
-    window, paused = book.profile.window or playbook.day, paused_until(book, now)
+    window, paused = person_day(book.profile, playbook), paused_until(book, now)
     old = {i.name.casefold() for i in before.interviewers}
     fresh: list[Nudge] = []
     process = book.process(edited.process_id)
@@ -306,7 +310,7 @@ def _reword_follow_ups(
             if moment is not None:
                 due = place(
                     moment,
-                    book.profile.window or playbook.day,
+                    person_day(book.profile, playbook),
                     now=now,
                     tz=last.tz,
                     paused_until=paused_until(book, now),

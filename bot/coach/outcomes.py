@@ -9,6 +9,7 @@ from bot.coach.plans import (
     number_new,
     one_process,
     paused_until,
+    person_day,
     process_and_date,
     settle,
     withdraw_follow_ups,
@@ -17,7 +18,7 @@ from bot.domain.changes import OutcomeChange
 from bot.domain.interview import Outcome, Process
 from bot.domain.lifecycle import FOLLOW_UP, follow_up_refusal, latest_round
 from bot.domain.nudge import NudgeChangeRefused, NudgeState, cancel, mark_done
-from bot.domain.playbook import Playbook, plan_outcome_nudges
+from bot.domain.playbook import Playbook, plan_outcome_nudges, plan_rule
 from bot.domain.text import escape
 from bot.storage.protocol import PersonBook
 
@@ -49,6 +50,11 @@ def record(
     ]
     book.save_nudges(outdated)
     stale += outdated
+    kept = {
+        n.rule
+        for n in book.nudges_of(ids)
+        if n.state not in (NudgeState.CANCELLED, NudgeState.SKIPPED)
+    }
     closing = number_new(
         book,
         plan_outcome_nudges(
@@ -56,14 +62,43 @@ def record(
             latest_round(rounds),
             outcome,
             now=now,
-            day=book.profile.window,
+            day=person_day(book.profile, playbook),
             paused_until=paused_until(book, now),
+            planned_rules=kept,
         ),
     )
     planned, cancelled = settle(book, playbook, now, {process.id})
     withdrawn = [n for n in stale + cancelled if n.interview_id in ids]
     shown = sorted(closing + planned, key=lambda n: (n.due_at, n.number))
     return OutcomeChange(book.process(process.id) or updated, withdrawn, shown)
+
+
+def references_asked(
+    book: PersonBook, playbook: Playbook, process: Process, now: datetime
+) -> OutcomeChange:
+    """The employer asked for references: the heads-up to them comes now (once)."""
+    if process.closed:
+        raise NudgeChangeRefused(
+            f"{escape(process.company)} is marked {process.outcome.value}; no references to "
+            "prepare for them."
+        )
+    updated = replace(process, references_at=now, outcome_at=now, cold_at=None)
+    book.save_process(updated)
+    rounds = [i for i in book.interviews() if i.process_id == process.id]
+    last = latest_round(rounds)
+    day, paused = person_day(book.profile, playbook), paused_until(book, now)
+    wanted = [
+        plan_rule(playbook, rule, last, None, now=now, day=day, paused=paused, since=now)
+        for rule in playbook.rules
+        if rule.anchor == "references"
+    ]
+    existing = {
+        n.key for n in book.nudges_of([i.id for i in rounds]) if n.state != NudgeState.CANCELLED
+    }
+    planned = number_new(book, [n for n in wanted if n.key not in existing])
+    stale = withdraw_follow_ups(book, {i.id for i in rounds}, now)
+    more, _ = settle(book, playbook, now, {process.id})
+    return OutcomeChange(book.process(process.id) or updated, stale, planned + more)
 
 
 def expect_decision(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from bot.domain.calendar import build_calendar
 from bot.domain.draft_check import DraftContext
 from bot.domain.drafts import Author, DraftBook, follow_up_draft, follow_up_kind, thank_you_draft
+from bot.domain.export import readable_export
 from bot.domain.interview import Person
 from bot.domain.lifecycle import FOLLOW_UP
 from bot.domain.nudge import NudgeChangeRefused, NudgeState
@@ -42,10 +42,7 @@ def calendar(book: PersonBook, person: Person, now: datetime) -> bytes:
 
 def export(book: PersonBook, person: Person, now: datetime) -> bytes:
     """Everything the coach stores about the person, as JSON they can keep."""
-    data: dict[str, object] = dict(book.export())
-    data["person"] = {"team_id": person.team_id, "user_id": person.user_id}
-    data["exported_at"] = now.isoformat()
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True).encode()
+    return readable_export(book.export(), person, book.profile.tz or "UTC", now)
 
 
 def draft(book: PersonBook, number: int, drafts: DraftBook, now: datetime) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, datetime
 
-from bot.domain.interview import Interview, Process
+from bot.domain.interview import Interview, Process, Profile
 from bot.domain.lifecycle import (
     FOLLOW_UP,
     matching_processes,
@@ -17,6 +17,7 @@ from bot.domain.nudge import Nudge, NudgeChangeRefused, NudgeState, cancel
 from bot.domain.parsing import parse_date
 from bot.domain.playbook import Playbook
 from bot.domain.text import escape, shorten
+from bot.domain.timing import Day, country_of, with_country
 from bot.storage.protocol import PersonBook
 
 #: Keep-applying nudges belong to the whole search, not one interview.
@@ -50,8 +51,9 @@ def settle(
     rounds = {p.id: [i for i in interviews if i.process_id == p.id] for p in touched}
     open_nudges = {pid: book.open_nudges([i.id for i in found]) for pid, found in rounds.items()}
     paused = paused_until(book, now)
+    day = person_day(profile, playbook)
     settled = settle_processes(
-        playbook, touched, rounds, open_nudges, now=now, day=profile.window, paused_until=paused
+        playbook, touched, rounds, open_nudges, now=now, day=day, paused_until=paused
     )
     for process in settled.processes:
         book.save_process(process)
@@ -63,12 +65,19 @@ def settle(
         book.nudges_of([KEEP_HUNTING_ID]),
         now=now,
         tz=profile.tz or "UTC",
-        day=profile.window,
+        day=day,
         paused_until=paused,
+        searching=profile.searching,
     )
     changed = settled.changed + hunting.changed
     book.save_nudges(changed)
     return number_new(book, settled.new + hunting.new), changed
+
+
+def person_day(profile: Profile, playbook: Playbook) -> Day:
+    """The person's day: their window (or the playbook's) without their public holidays."""
+    country = profile.country if profile.country is not None else country_of(profile.tz)
+    return with_country(profile.window or playbook.day, country or None)
 
 
 def paused_until(book: PersonBook, now: datetime) -> datetime | None:

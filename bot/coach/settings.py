@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 
+from bot.coach.plans import person_day, settle
 from bot.domain.nudge import Nudge, NudgeChangeRefused, NudgeState
 from bot.domain.playbook import Playbook
 from bot.domain.text import shorten
-from bot.domain.timing import Day, place
+from bot.domain.timing import WAKING_HOURS, Day, is_known_country, place
 from bot.storage.protocol import PersonBook
 
 #: The longest pause the coach accepts.
@@ -68,7 +69,7 @@ def place_again(book: PersonBook, playbook: Playbook, now: datetime) -> list[Nud
     the moment its plan asked for. A change made before can no longer be undone: undo would
     bring back times placed in the old window."""
     profile = book.profile
-    window = profile.window or playbook.day
+    window = person_day(profile, playbook)
     paused = profile.paused_until if profile.paused_until and profile.paused_until > now else None
     moved = []
     for nudge in book.waiting_nudges():
@@ -76,7 +77,7 @@ def place_again(book: PersonBook, playbook: Playbook, now: datetime) -> list[Nud
             continue
         due = place(
             nudge.planned_for or nudge.due_at,
-            window,
+            WAKING_HOURS if nudge.anytime else window,
             now=now,
             tz=profile.tz or "UTC",
             paused_until=paused,
@@ -86,6 +87,32 @@ def place_again(book: PersonBook, playbook: Playbook, now: datetime) -> list[Nud
     book.save_nudges(moved)
     book.save_undo_record(None)
     return moved
+
+
+def change_country(book: PersonBook, playbook: Playbook, code: str, now: datetime) -> str:
+    """Whose public holidays are days off for the person; "auto" goes back to the country of
+    their time zone."""
+    wanted = code.strip().upper()
+    if wanted == "AUTO":
+        book.save_profile(replace(book.profile, country=None))
+    elif wanted == "NONE":
+        book.save_profile(replace(book.profile, country=""))
+    elif is_known_country(wanted):
+        book.save_profile(replace(book.profile, country=wanted))
+    else:
+        raise NudgeChangeRefused(
+            "Name a country by its two-letter code, like `country GB` or `country DE` "
+            "(`country auto` follows your time zone, `country none` keeps no holidays)."
+        )
+    place_again(book, playbook, now)
+    return person_day(book.profile, playbook).country or "none"
+
+
+def searching(book: PersonBook, playbook: Playbook, active: bool, now: datetime) -> None:
+    """The person says they are done searching (or back at it): keep-applying advice stops
+    (or may come again)."""
+    book.save_profile(replace(book.profile, searching=active))
+    settle(book, playbook, now, ())
 
 
 def set_profile(book: PersonBook, *, name: str | None, strengths: str | None) -> None:

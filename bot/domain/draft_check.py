@@ -225,4 +225,5 @@ def _one_edit_apart(a: str, b: str) -> bool:
 def verdict(review: Review) -> str:
     if review.ready:
         return "Ready to send."
-    return f"Fix {len(review.findings)} thing(s) before sending."
+    count = len(review.findings)
+    return f"Fix {count} thing{'' if count == 1 else 's'} before sending."

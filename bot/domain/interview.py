@@ -116,6 +116,8 @@ class Process:
     #: Since when the process has gone quiet: follow-ups used up with no news. Any news
     #: (an outcome, a date they named, a new round) warms it up again.
     cold_at: datetime | None = None
+    #: When the person said the employer asked for their references.
+    references_at: datetime | None = None
 
     @property
     def closed(self) -> bool:
@@ -137,6 +139,7 @@ class Process:
             "followed_up": [moment.timestamp() for moment in self.followed_up],
             "skipped": [moment.timestamp() for moment in self.skipped],
             "cold_at": None if self.cold_at is None else self.cold_at.timestamp(),
+            "references_at": None if self.references_at is None else self.references_at.timestamp(),
         }
 
     @classmethod
@@ -153,6 +156,9 @@ class Process:
             followed_up=tuple(_utc(stamp) for stamp in record.get("followed_up", [])),
             skipped=tuple(_utc(stamp) for stamp in record.get("skipped", [])),
             cold_at=None if record.get("cold_at") is None else _utc(record["cold_at"]),
+            references_at=None
+            if record.get("references_at") is None
+            else _utc(record["references_at"]),
         )
 
 
@@ -179,6 +185,12 @@ class Profile:
     delivery_parked: str | None = None
     #: A zone name Slack gave that is not a real zone (already told to the person).
     tz_unknown: str | None = None
+    #: Whose public holidays are days off; None: the country of the person's time zone;
+    #: "": none at all.
+    country: str | None = None
+    #: False once the person said they are done searching: no more keep-applying nudges
+    #: until they add an interview again.
+    searching: bool = True
 
     def to_record(self) -> dict[str, Any]:
         checked = self.tz_checked_at
@@ -202,6 +214,8 @@ class Profile:
             "next_nudge_number": self.next_nudge_number,
             "delivery_parked": self.delivery_parked,
             "tz_unknown": self.tz_unknown,
+            "country": self.country,
+            "searching": self.searching,
         }
 
     @classmethod
@@ -229,4 +243,6 @@ class Profile:
             next_nudge_number=int(record.get("next_nudge_number", 1)),
             delivery_parked=record.get("delivery_parked"),
             tz_unknown=record.get("tz_unknown"),
+            country=record.get("country"),
+            searching=bool(record.get("searching", True)),
         )

@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from bot.domain.interview import Interview, Outcome, Process
 from bot.domain.nudge import Nudge, NudgeState, cancel
 from bot.domain.playbook import FollowUpCadence, Playbook, Wording, placeholders
-from bot.domain.text import escape
+from bot.domain.text import escape, plural
 from bot.domain.timing import (
     Day,
     add_working_days,
@@ -45,6 +45,8 @@ from bot.domain.timing import (
 
 FOLLOW_UP = "follow-up"
 KEEP_HUNTING = "keep-hunting"
+#: The one message when a process goes quiet.
+LET_GO = "let-go"
 #: Outcomes that leave a process open; news of them restarts the follow-up count.
 OPEN_OUTCOMES = frozenset({Outcome.WAITING, Outcome.IN_PROCESS})
 
@@ -96,40 +98,57 @@ def follow_up_key(process: Process) -> str:
 
 
 def next_follow_up_at(
-    cadence: FollowUpCadence, process: Process, last_round: Interview
+    cadence: FollowUpCadence,
+    process: Process,
+    last_round: Interview,
+    country: str | None = None,
 ) -> datetime | None:
     """The moment the cadence asks for the next follow-up, or None once it should not ask.
 
     None when the process is closed or its suggestions since the latest news reached the
     cap. Otherwise working days from the latest news or suggestion (or from the date they
     said they would decide), and never sooner than `min_gap` after a follow-up made.
+    `country` names whose public holidays are not working days.
     """
     since = news_since(process, last_round)
     used = unanswered(process, since)
     if process.closed or len(used) >= cadence.max:
         return None
     tz = zone(last_round.tz)
-    anchor = (used[-1] if used else since).astimezone(tz)
-    if process.outcome == Outcome.IN_PROCESS:
-        local = add_working_days(
-            anchor, cadence.in_process[min(len(used), len(cadence.in_process) - 1)]
-        )
-    else:
-        local = add_working_days(anchor, cadence.waiting[min(len(used), len(cadence.waiting) - 1)])
-        if process.expected_on is not None and (
-            not used or used[-1].astimezone(tz).date() <= process.expected_on
-        ):
-            decided = datetime.combine(process.expected_on, cadence.at, tzinfo=tz)
-            local = add_working_days(decided, cadence.after_expected)
-    local = on_working_day(at_time(local, cadence.at))
+    local = _next_gap(cadence, process, used, since, last_round.tz, country)
+    if (
+        process.outcome != Outcome.IN_PROCESS
+        and process.expected_on is not None
+        and (not used or used[-1].astimezone(tz).date() <= process.expected_on)
+    ):
+        decided = datetime.combine(process.expected_on, cadence.at, tzinfo=tz)
+        local = add_working_days(decided, cadence.after_expected, country)
+    local = on_working_day(at_time(local, cadence.at), country)
     if process.followed_up:
-        local = max(local, fine_to_follow_up_from(cadence, process, last_round.tz))
+        local = max(local, fine_to_follow_up_from(cadence, process, last_round.tz, country))
     return local
 
 
-def fine_to_follow_up_from(cadence: FollowUpCadence, process: Process, tz: str) -> datetime:
+def _next_gap(
+    cadence: FollowUpCadence,
+    process: Process,
+    used: list[datetime],
+    since: datetime,
+    tz: str,
+    country: str | None,
+) -> datetime:
+    """The latest news or suggestion, plus the cadence's next gap in working days."""
+    anchor = (used[-1] if used else since).astimezone(zone(tz))
+    gaps = cadence.in_process if process.outcome == Outcome.IN_PROCESS else cadence.waiting
+    return add_working_days(anchor, gaps[min(len(used), len(gaps) - 1)], country)
+
+
+def fine_to_follow_up_from(
+    cadence: FollowUpCadence, process: Process, tz: str, country: str | None = None
+) -> datetime:
     """The first moment another follow-up would not be too soon after the last one made."""
-    return add_working_days(process.followed_up[-1].astimezone(zone(tz)), cadence.min_gap)
+    last = process.followed_up[-1].astimezone(zone(tz))
+    return add_working_days(last, cadence.min_gap, country)
 
 
 def plan_follow_up(
@@ -143,23 +162,52 @@ def plan_follow_up(
 ) -> Nudge | None:
     """The next follow-up nudge for a process, worded for where the process stands."""
     cadence = playbook.follow_ups
-    moment = next_follow_up_at(cadence, process, last_round)
+    day = day or playbook.day
+    moment = next_follow_up_at(cadence, process, last_round, day.country)
     if moment is None:
         return None
-    due = place(moment, day or playbook.day, now=now, tz=last_round.tz, paused_until=paused_until)
     wording = follow_up_wording(cadence, process, last_round)
+    nudge = _worded(wording, last_round, FOLLOW_UP, follow_up_key(process))
+    due = place(moment, day, now=now, tz=last_round.tz, paused_until=paused_until)
+    return replace(nudge, due_at=due, planned_for=moment, contacts_employer=True)
+
+
+def plan_let_go(
+    playbook: Playbook,
+    process: Process,
+    last_round: Interview,
+    *,
+    now: datetime,
+    day: Day | None = None,
+    paused_until: datetime | None = None,
+) -> Nudge:
+    """The one message for a process that has gone quiet: let it go and keep the energy for
+    the others. It comes when another follow-up would have."""
+    cadence = playbook.follow_ups
+    day = day or playbook.day
+    since = news_since(process, last_round)
+    used = unanswered(process, since)
+    moment = on_working_day(
+        at_time(_next_gap(cadence, process, used, since, last_round.tz, day.country), cadence.at),
+        day.country,
+    )
+    key = f"{LET_GO}/{process.id}/{len(process.followed_up) + len(process.skipped)}"
+    nudge = _worded(cadence.cold_text, last_round, LET_GO, key)
+    due = place(moment, day, now=now, tz=last_round.tz, paused_until=paused_until)
+    return replace(nudge, due_at=due, planned_for=moment)
+
+
+def _worded(wording: Wording, last_round: Interview, rule: str, key: str) -> Nudge:
     values = placeholders(last_round, None)
     return Nudge(
         number=0,
         interview_id=last_round.id,
-        rule=FOLLOW_UP,
+        rule=rule,
         title=wording.title.format_map(values),
         text=wording.text.format_map(values),
-        tip=f"{wording.tip.format_map(values)} {playbook.proofread}",
-        due_at=due,
-        contacts_employer=True,
-        key=follow_up_key(process),
-        planned_for=moment,
+        tip=wording.tip.format_map(values),
+        due_at=last_round.ends_at,
+        key=key,
     )
 
 
@@ -173,7 +221,12 @@ def follow_up_wording(cadence: FollowUpCadence, process: Process, last_round: In
 
 
 def follow_up_refusal(
-    cadence: FollowUpCadence, process: Process, last_round: Interview, now: datetime, tz: str
+    cadence: FollowUpCadence,
+    process: Process,
+    last_round: Interview,
+    now: datetime,
+    tz: str,
+    country: str | None = None,
 ) -> str | None:
     """Why logging a follow-up now would be wrong or overdoing it, or None when it is fine."""
     company = escape(process.company)
@@ -190,12 +243,12 @@ def follow_up_refusal(
     used = unanswered(process, news_since(process, last_round))
     if len(used) >= cadence.max:
         return (
-            f"You have already followed up {len(used)} times with {company} without news. "
-            "More messages would not help now; let them come back to you, and put the energy "
-            "into other applications."
+            f"You have already followed up {plural(len(used), 'time')} with {company} without "
+            "news. More messages would not help now; let them come back to you, and put the "
+            "energy into other applications."
         )
     if process.followed_up:
-        fine_from = fine_to_follow_up_from(cadence, process, tz)
+        fine_from = fine_to_follow_up_from(cadence, process, tz, country)
         if now < fine_from:
             last = process.followed_up[-1]
             return (
@@ -221,7 +274,7 @@ def settle_processes(
     `rounds` and `open_nudges` are by process id. A closed process loses every open item
     except closing items and those that outlive it. An open one drops items a later round
     made moot, and gets its next follow-up when it has none; when the cadence has no more
-    to suggest, it turns cold.
+    to suggest, it goes quiet, and one message suggests letting it go.
     """
     new: list[Nudge] = []
     changed: list[Nudge] = []
@@ -243,15 +296,18 @@ def settle_processes(
             and n.state == NudgeState.SCHEDULED
             and _until_next_round(playbook, n)
         )
-        if any(n.rule == FOLLOW_UP for n in mine):
+        if process.cold or any(n.rule == FOLLOW_UP for n in mine):
             continue
         follow_up = plan_follow_up(
             playbook, process, last, now=now, day=day, paused_until=paused_until
         )
         if follow_up is not None:
             new.append(follow_up)
-        elif not process.cold:
-            updated.append(replace(process, cold_at=now))
+            continue
+        updated.append(replace(process, cold_at=now))
+        let_go = plan_let_go(playbook, process, last, now=now, day=day, paused_until=paused_until)
+        if not any(n.key == let_go.key for n in mine):
+            new.append(let_go)
     return Settled(new, changed, updated)
 
 
@@ -263,7 +319,57 @@ def _outlives(playbook: Playbook, nudge: Nudge) -> bool:
 
 def _until_next_round(playbook: Playbook, nudge: Nudge) -> bool:
     rule = playbook.rule(nudge.rule)
-    return nudge.rule == FOLLOW_UP or (rule is not None and rule.until_next_round)
+    return nudge.rule in (FOLLOW_UP, LET_GO) or (rule is not None and rule.until_next_round)
+
+
+def keep_hunting_occasion(
+    playbook: Playbook,
+    processes: list[Process],
+    interviews: list[Interview],
+    *,
+    now: datetime,
+) -> tuple[datetime, str] | None:
+    """Whether something changed that calls for keep-applying advice: (when, which occasion).
+
+    A rejection came in; the search shrank to one or two employers when a process ended or
+    went quiet; or two weeks passed without an interview. The most recent wins.
+    """
+    config = playbook.keep_hunting
+    recent = timedelta(days=1)
+    found: list[tuple[datetime, str]] = []
+    for process in processes:
+        if (
+            process.outcome == Outcome.REJECTED
+            and process.outcome_at
+            and (now - process.outcome_at < recent)
+        ):
+            moment = process.outcome_at + config.after_rejection
+            found.append((moment, f"rejected/{process.id}@{int(process.outcome_at.timestamp())}"))
+    active = {p.company.casefold() for p in processes if not p.closed and not p.cold}
+    ended = [
+        (p, moment)
+        for p in processes
+        if (moment := _ended_at(p)) is not None and now - moment < recent
+    ]
+    ended_employers = {p.company.casefold() for p, _ in ended} - active
+    if ended and len(active) <= config.waiting_on_at_most < len(active) + len(ended_employers):
+        process, moment = max(ended, key=lambda pair: pair[1])
+        found.append((moment, f"shrank/{process.id}@{int(moment.timestamp())}"))
+    past = [i for i in interviews if i.starts_at <= now]
+    if past and not any(i.starts_at > now for i in interviews):
+        last = max(past, key=lambda i: i.ends_at)
+        periods = int((now - last.ends_at) / config.quiet_after)
+        if periods >= 1:
+            moment = last.ends_at + periods * config.quiet_after
+            found.append((moment, f"quiet/{last.id}/{periods}"))
+    return max(found) if found else None
+
+
+def _ended_at(process: Process) -> datetime | None:
+    """When a process stopped counting: it closed, or went quiet."""
+    if process.closed:
+        return process.outcome_at
+    return process.cold_at
 
 
 def plan_keep_hunting(
@@ -276,45 +382,30 @@ def plan_keep_hunting(
     tz: str,
     day: Day | None = None,
     paused_until: datetime | None = None,
+    searching: bool = True,
 ) -> Nudge | None:
-    """A keep-applying nudge, when the person's search hangs on too few employers.
+    """A keep-applying nudge when something changed, at most one a week, never the same
+    words twice in a row, and none for someone done searching or away on a pause.
 
-    Two occasions: every open process is waiting on at most `waiting_on_at_most` employers
-    for `after` since the last interview, or a rejection came in (then within a day). Never
-    within `min_gap` of the last one, and never twice for one occasion (`earlier` holds every
-    keep-applying nudge so far).
+    `earlier` holds every keep-applying nudge so far; an occasion is never used twice.
     """
-    config = playbook.keep_hunting
-    open_processes = [p for p in processes if not p.closed and not p.cold]
-    rejected = [
-        p
-        for p in processes
-        if p.outcome == Outcome.REJECTED and p.outcome_at and now - p.outcome_at < timedelta(1)
-    ]
-    moment: datetime | None = None
-    occasion = ""
-    if rejected:
-        latest = max(rejected, key=lambda p: p.outcome_at)  # type: ignore[arg-type,return-value]
-        moment = latest.outcome_at + config.after_rejection  # type: ignore[operator]
-        occasion = f"rejected/{latest.id}@{int(latest.outcome_at.timestamp())}"  # type: ignore[union-attr]
-    elif open_processes and all(p.outcome == Outcome.WAITING for p in open_processes):
-        employers = {p.company.casefold() for p in open_processes}
-        if len(employers) <= config.waiting_on_at_most:
-            ids = {p.id for p in open_processes}
-            last = max((i for i in interviews if i.process_id in ids), key=lambda i: i.ends_at)
-            moment = last.ends_at + config.after
-            occasion = f"quiet/{last.id}"
-    if moment is None:
+    if not searching or (paused_until is not None and paused_until > now):
         return None
-    key = f"{KEEP_HUNTING}/{occasion}"
+    occasion = keep_hunting_occasion(playbook, processes, interviews, now=now)
+    if occasion is None:
+        return None
+    moment, name = occasion
+    config = playbook.keep_hunting
+    key = f"{KEEP_HUNTING}/{name}"
     live = [n for n in earlier if n.state != NudgeState.CANCELLED]
     if any(n.key == key for n in live):
         return None
     if live:
         moment = max(moment, max(n.due_at for n in live) + config.min_gap)
-    due = place(moment, day or playbook.day, now=now, tz=tz, paused_until=paused_until)
-    wording = config.wording if open_processes else config.idle_wording
-    values = {"waiting_on": ", ".join(escape(p.company) for p in open_processes)}
+    active = [p for p in processes if not p.closed and not p.cold]
+    choices = config.wordings if active else config.idle_wordings
+    wording = choices[len(live) % len(choices)]
+    values = {"waiting_on": ", ".join(escape(p.company) for p in active)}
     return Nudge(
         number=0,
         interview_id=0,
@@ -322,7 +413,7 @@ def plan_keep_hunting(
         title=wording.title.format_map(values),
         text=wording.text.format_map(values),
         tip=wording.tip.format_map(values),
-        due_at=due,
+        due_at=place(moment, day or playbook.day, now=now, tz=tz, paused_until=paused_until),
         key=key,
         planned_for=moment,
     )
@@ -338,6 +429,7 @@ def settle_keep_hunting(
     tz: str,
     day: Day | None = None,
     paused_until: datetime | None = None,
+    searching: bool = True,
 ) -> Settled:
     """The keep-applying nudge for the person's whole search.
 
@@ -355,6 +447,7 @@ def settle_keep_hunting(
         tz=tz,
         day=day,
         paused_until=paused_until,
+        searching=searching,
     )
     keep = [n for n in pending if wanted is not None and n.key == wanted.key]
     changed = [cancel(n, now) for n in pending if n not in keep]

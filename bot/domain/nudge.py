@@ -61,6 +61,8 @@ class Nudge:
     #: The moment the plan asked for, before the person's window and pauses placed it at
     #: `due_at`; a change of window or pause places it again from here.
     planned_for: datetime | None = None
+    #: It has a deadline the working window would miss: it may come in waking hours.
+    anytime: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -112,6 +114,7 @@ class Nudge:
             "claim": self.claim,
             "key": self.key,
             "planned_for": _stamp(self.planned_for),
+            "anytime": self.anytime,
         }
         record.update((key, value) for key, value in optional.items() if value)
         return record
@@ -141,6 +144,7 @@ class Nudge:
             claim=record.get("claim"),
             key=record.get("key", ""),
             planned_for=_moment(record.get("planned_for")),
+            anytime=bool(record.get("anytime", False)),
         )
 
 

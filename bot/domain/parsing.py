@@ -53,6 +53,8 @@ REPLY_VERBS = (
     "expect",
     "undo",
     "check",
+    "references",
+    "searching",
     "unknown",
 )
 
@@ -282,6 +284,8 @@ def parse_reply(text: str) -> Reply:
     if cleaned in _HELP_PHRASES:
         return Reply(verb="help")
 
+    if _SEARCH_DONE.match(cleaned) or _SEARCH_AGAIN.match(cleaned):
+        return _parse_process_words(cleaned) or unknown
     for words, verb in ((_DONE_WORDS, "done"), (_SKIP_WORDS, "skip")):
         for word in words:
             if cleaned == word or cleaned.startswith(word + " ") or cleaned.startswith(word + "#"):
@@ -301,6 +305,16 @@ _FOLLOWED_UP = re.compile(
     r"^(?:i\s+)?(?:just\s+)?(?:have\s+)?followed[ -]?up(?:\s+(?:with|at|on))?\s+(?P<target>.+)$"
 )
 _EXPECT = re.compile(r"^expect(?:ing)?\s+(?P<rest>.+)$")
+_REFERENCES = re.compile(
+    r"^(?:(?P<before>.+?)\s+)?(?:asked|wants?|want|requested|needs?)\s+(?:for\s+|my\s+)*"
+    r"references?(?:\s+(?:at|from|for)\s+(?P<after>.+))?$"
+    r"|^references?\s+(?:at|from|for)\s+(?P<named>.+)$"
+)
+_SEARCH_DONE = re.compile(
+    r"^(?:i'?m\s+|i\s+am\s+)?(?:done|finished|stopped|stopping)\s+(?:searching|looking|"
+    r"job\s+hunting|with\s+my\s+search)$|^(?:stop|pause)\s+keep[- ]applying$"
+)
+_SEARCH_AGAIN = re.compile(r"^(?:i'?m\s+|i\s+am\s+)?(?:searching|looking|job\s+hunting)\s+again$")
 _DECIDES_BY = re.compile(
     r"^(?P<target>.+?)\s+(?:said\s+they(?:'d|\s+would)\s+|will\s+|should\s+|would\s+)?"
     r"(?:decide|get back to me|get back|answer|respond|let me know)\s+(?:by|on|before)\s+"
@@ -312,6 +326,13 @@ def _parse_process_words(cleaned: str) -> Reply | None:
     """Words about a hiring process: "acme rejected", "followed up with acme", "undo"."""
     if _UNDO.match(cleaned):
         return Reply(verb="undo")
+    if _SEARCH_DONE.match(cleaned):
+        return Reply(verb="searching", text="done")
+    if _SEARCH_AGAIN.match(cleaned):
+        return Reply(verb="searching", text="again")
+    if match := _REFERENCES.match(cleaned):
+        target = match.group("before") or match.group("after") or match.group("named") or ""
+        return Reply(verb="references", target=" ".join(_FILLER.sub(" ", target).split()))
     if match := _FOLLOWED_UP.match(cleaned):
         return Reply(verb="followed-up", target=match.group("target"))
     if match := _EXPECT.match(cleaned):

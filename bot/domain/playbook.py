@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -15,12 +15,22 @@ import yaml
 from bot.domain.interview import Interview, Interviewer, Outcome
 from bot.domain.nudge import Nudge
 from bot.domain.text import escape
-from bot.domain.timing import DAY_NAMES, Day, at_time, place, read_days, wall_clock, zone
+from bot.domain.timing import (
+    DAY_NAMES,
+    WAKING_HOURS,
+    Day,
+    at_time,
+    place,
+    read_days,
+    wall_clock,
+    zone,
+)
 
 #: What the coach enforces itself, whatever the rules say. Each carries seed advice.
 GUARDS: Mapping[str, tuple[str, ...]] = {
     "no contact once the process is closed": ("no-contact-after-no",),
-    "a proofread reminder on every nudge that writes to the employer": ("no-typos",),
+    "one proofread line in every message that asks you to write to the employer, and the "
+    "draft checker": ("no-typos",),
     "follow-ups only from the capped, spaced cadence": ("not-aggressive", "keep-following-up"),
 }
 
@@ -34,7 +44,8 @@ TEXT_PLACEHOLDERS = frozenset(
 #: The keep-applying nudge is about all of a person's processes, not one interview.
 HUNTING_PLACEHOLDERS = frozenset({"waiting_on"})
 LINK_PLACEHOLDERS = TEXT_PLACEHOLDERS | {"interviewer_q", "company_q", "role_q"}
-ANCHORS = ("start", "end", "outcome")
+#: `references`: when the person says references were asked for, or after a late-stage round.
+ANCHORS = ("start", "end", "outcome", "references")
 AUDIENCES = ("interview", "each interviewer")
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
@@ -69,7 +80,7 @@ class Rule:
     tip: str
     advice: tuple[str, ...]
     at: time | None = None
-    outcome: Outcome | None = None
+    outcomes: tuple[Outcome, ...] = ()
     link: str | None = None
     contacts_employer: bool = False
     only_without_interviewers: bool = False
@@ -79,6 +90,12 @@ class Rule:
     once_per_process: bool = False
     #: Moot once a later round is planned (the later round brings its own).
     until_next_round: bool = False
+    #: Must reach the person within this long of its anchor, even outside their working
+    #: window (never in quiet hours): a thank-you within a day of the interview.
+    within: timedelta | None = None
+    #: Planned only when this rule's item was planned for the process and not dropped
+    #: (thanking references presumes they were told).
+    needs: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,20 +124,23 @@ class FollowUpCadence:
     advice: tuple[str, ...]
     texts: tuple[Wording, ...]
     in_process_text: Wording
+    #: The one message when a process goes quiet: let it go, keep the energy for others.
+    cold_text: Wording
 
 
 @dataclass(frozen=True)
 class KeepHunting:
-    """The keep-applying nudge: when everything hangs on one or two employers, at most weekly."""
+    """The keep-applying nudge: only when something changed, at most weekly, never the same
+    words twice in a row, and not for someone who said they are done searching."""
 
     waiting_on_at_most: int
-    after: timedelta
+    quiet_after: timedelta
     after_rejection: timedelta
     min_gap: timedelta
     advice: tuple[str, ...]
-    wording: Wording
+    wordings: tuple[Wording, ...]
     #: The words when nothing is open any more (after the last rejection).
-    idle_wording: Wording
+    idle_wordings: tuple[Wording, ...]
 
 
 @dataclass(frozen=True)
@@ -132,6 +152,8 @@ class Playbook:
     follow_ups: FollowUpCadence
     keep_hunting: KeepHunting
     source: Path
+    #: From this round on, a round counts as late-stage: references may be called.
+    late_stage_round: int = 2
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -189,8 +211,14 @@ def _check_playbook(file: Path, raw: object) -> Playbook:
         raise PlaybookError(
             file, None, "advice", f"carried by no rule or guard: {', '.join(missing)}"
         )
+    late = raw.get("late_stage_round", 2)
+    if not isinstance(late, int) or isinstance(late, bool) or not 1 <= late <= 10:
+        raise PlaybookError(file, None, "late_stage_round", "must be a round from 1 to 10")
+    for rule in rules:
+        if rule.needs is not None and not any(r.id == rule.needs for r in rules):
+            raise PlaybookError(file, rule.id, "needs", f"names no rule: '{rule.needs}'")
     return Playbook(
-        tuple(rules), dict(advice), day, proofread.strip(), follow_ups, keep_hunting, file
+        tuple(rules), dict(advice), day, proofread.strip(), follow_ups, keep_hunting, file, late
     )
 
 
@@ -260,6 +288,7 @@ def _check_cadence(file: Path, raw: object, advice_ids: set[str]) -> FollowUpCad
         in_process_text=_check_wording(
             fail, "in_process_text", raw.get("in_process_text"), TEXT_PLACEHOLDERS
         ),
+        cold_text=_check_wording(fail, "cold_text", raw.get("cold_text"), TEXT_PLACEHOLDERS),
     )
 
 
@@ -283,16 +312,23 @@ def _check_keep_hunting(file: Path, raw: object, advice_ids: set[str]) -> KeepHu
     min_gap = duration("min_gap")
     if min_gap < timedelta(days=1):
         raise fail("min_gap", "must be 1d or more")
+
+    def wordings(field: str, allowed: frozenset[str]) -> tuple[Wording, ...]:
+        value = raw.get(field)
+        if not isinstance(value, list) or not value:
+            raise fail(field, "must list one or more wordings (title, text, tip)")
+        return tuple(
+            _check_wording(fail, f"{field}[{n}]", item, allowed) for n, item in enumerate(value)
+        )
+
     return KeepHunting(
         waiting_on_at_most=limit,
-        after=duration("after"),
+        quiet_after=duration("quiet_after"),
         after_rejection=duration("after_rejection"),
         min_gap=min_gap,
         advice=_check_advice(fail, raw.get("advice"), advice_ids),
-        wording=_check_wording(fail, "", raw, HUNTING_PLACEHOLDERS),
-        idle_wording=_check_wording(
-            fail, "when_nothing_is_open", raw.get("when_nothing_is_open"), frozenset()
-        ),
+        wordings=wordings("wordings", HUNTING_PLACEHOLDERS),
+        idle_wordings=wordings("when_nothing_is_open", frozenset()),
     )
 
 
@@ -338,7 +374,7 @@ def _check_rule(file: Path, index: int, raw: object, advice_ids: set[str]) -> Ru
     known = {
         "id", "for", "after", "wait", "at", "outcome", "title", "text", "tip", "link",
         "advice", "contacts_employer", "only_without_interviewers", "outlives_process",
-        "once_per_process", "until_next_round",
+        "once_per_process", "until_next_round", "within", "needs",
     }  # fmt: skip
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -349,15 +385,24 @@ def _check_rule(file: Path, index: int, raw: object, advice_ids: set[str]) -> Ru
     anchor = raw.get("after")
     if anchor not in ANCHORS:
         raise fail("after", f"must be one of: {', '.join(ANCHORS)}")
-    outcome = None
+    outcomes: tuple[Outcome, ...] = ()
     if anchor == "outcome":
+        named = raw.get("outcome")
         try:
-            outcome = Outcome(raw.get("outcome"))
-        except ValueError:
+            outcomes = tuple(Outcome(o) for o in (named if isinstance(named, list) else [named]))
+        except (ValueError, TypeError):
             options = ", ".join(o.value for o in Outcome)
-            raise fail("outcome", f"must be one of: {options}") from None
+            raise fail("outcome", f"must be one of (or a list of): {options}") from None
     elif "outcome" in raw:
         raise fail("outcome", "only goes with 'after: outcome'")
+    within = None
+    if "within" in raw:
+        within = parse_wait(str(raw["within"]))
+        if within is None or within > timedelta(days=2):
+            raise fail("within", f"'{raw['within']}' is not a duration like 24h, up to 2d")
+    needs = raw.get("needs")
+    if needs is not None and (not isinstance(needs, str) or not _RULE_ID.match(needs)):
+        raise fail("needs", "must name another rule by its id")
     wait = parse_wait(str(raw.get("wait", "")))
     if wait is None:
         raise fail("wait", f"'{raw.get('wait')}' is not a duration like 30m, 1h, 2d or 1w")
@@ -399,8 +444,10 @@ def _check_rule(file: Path, index: int, raw: object, advice_ids: set[str]) -> Ru
         anchor=anchor,
         wait=wait,
         at=at,
-        outcome=outcome,
+        outcomes=outcomes,
         link=link,
+        within=within,
+        needs=needs,
         advice=advice,
         title=wording.title,
         text=wording.text,
@@ -449,6 +496,8 @@ def plan_nudges(
     for rule in playbook.rules:
         if rule.anchor == "outcome" or (rule.contacts_employer and closed):
             continue
+        if rule.anchor == "references" and interview.round < playbook.late_stage_round:
+            continue
         if rule.only_without_interviewers and interview.interviewers:
             continue
         if rule.until_next_round and later_round:
@@ -473,12 +522,29 @@ def plan_rule(
     now: datetime,
     day: Day,
     paused: datetime | None = None,
+    since: datetime | None = None,
 ) -> Nudge:
-    """One rule's nudge for one interview (and interviewer), placed in the person's window."""
-    moment = rule_moment(rule, interview)
+    """One rule's nudge for one interview (and interviewer), placed in the person's window.
+
+    A rule with `within` that the window would place too late comes in waking hours instead
+    (08:00 to 21:00 any day). `since` anchors a `references` rule on the moment the person
+    said references were asked for.
+    """
+    moment = rule_moment(rule, interview, since=since)
     due = place(moment, day, now=now, tz=interview.tz, paused_until=paused)
+    anytime = False
+    if rule.within is not None:
+        deadline = (since or _anchor_of(rule, interview)) + rule.within
+        if due > deadline:
+            due = place(moment, WAKING_HOURS, now=now, tz=interview.tz, paused_until=paused)
+            anytime = True
     nudge = _nudge(playbook, rule, interview, interviewer, due, 0)
-    return replace(nudge, key=rule_key(rule, interview, interviewer), planned_for=moment)
+    return replace(
+        nudge,
+        key=rule_key(rule, interview, interviewer),
+        planned_for=moment,
+        anytime=anytime,
+    )
 
 
 def rule_key(rule: Rule, interview: Interview, interviewer: Interviewer | None) -> str:
@@ -489,11 +555,15 @@ def rule_key(rule: Rule, interview: Interview, interviewer: Interviewer | None) 
     return f"{rule.id}/{interview.id}/{who}"
 
 
-def rule_moment(rule: Rule, interview: Interview) -> datetime:
+def rule_moment(rule: Rule, interview: Interview, *, since: datetime | None = None) -> datetime:
     """The moment a timed rule asks for, in the interview's zone, before any window."""
-    anchor = interview.starts_at if rule.anchor == "start" else interview.ends_at
+    anchor = since or _anchor_of(rule, interview)
     local = wall_clock(anchor.astimezone(zone(interview.tz)) + rule.wait)
     return at_time(local, rule.at) if rule.at is not None else local
+
+
+def _anchor_of(rule: Rule, interview: Interview) -> datetime:
+    return interview.starts_at if rule.anchor == "start" else interview.ends_at
 
 
 def reword(playbook: Playbook, nudge: Nudge, interview: Interview) -> Nudge:
@@ -514,15 +584,21 @@ def plan_outcome_nudges(
     now: datetime,
     day: Day | None = None,
     paused_until: datetime | None = None,
+    planned_rules: Collection[str] = (),
 ) -> list[Nudge]:
     """The closing items a newly recorded outcome asks for, e.g. one gracious reply.
+
+    `planned_rules` are the rules the process has had items of (and kept): a rule that
+    `needs` another is planned only when that one was.
 
     These are the last nudges that may mention the employer: they are marked `closing`,
     which lets them pass the no-contact guard that stops everything else.
     """
     nudges: list[Nudge] = []
     for rule in playbook.rules:
-        if rule.anchor != "outcome" or rule.outcome != outcome:
+        if rule.anchor != "outcome" or outcome not in rule.outcomes:
+            continue
+        if rule.needs is not None and rule.needs not in planned_rules:
             continue
         moment = wall_clock(now.astimezone(zone(interview.tz)) + rule.wait)
         if rule.at is not None:
@@ -546,8 +622,6 @@ def _nudge(
 ) -> Nudge:
     values = placeholders(interview, interviewer)
     tip = rule.tip.format_map(values)
-    if rule.contacts_employer:
-        tip = f"{tip} {playbook.proofread}"
     link = None
     if rule.link:
         link = rule.link.format_map(_link_values(interview, interviewer))

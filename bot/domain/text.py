@@ -24,3 +24,8 @@ def shorten(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[: max(limit - 1, 0)].rstrip() + "…"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """A count with its noun: "1 item", "2 items", never "item(s)"."""
+    return f"{count} {word if count == 1 else many or word + 's'}"

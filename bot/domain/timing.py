@@ -1,10 +1,19 @@
-"""Local time: turning rule offsets into sensible moments in a person's own day."""
+"""Local time: turning rule offsets into sensible moments in a person's own day.
+
+A person's day is their working window, in their zone, without their country's public
+holidays (from the `holidays` package; the country is theirs to set, and otherwise the one
+their time zone belongs to).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import importlib.resources
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WORKING_WEEK = frozenset(range(5))
@@ -21,6 +30,12 @@ class Day:
     ends: time = time(18, 0)
     morning: time = time(9, 0)
     days: frozenset[int] = WORKING_WEEK
+    #: ISO country whose public holidays are days off (None: no holidays).
+    country: str | None = None
+
+    def open_on(self, day: date) -> bool:
+        """A day the window opens on: one of its weekdays, and not a public holiday."""
+        return day.weekday() in self.days and not is_holiday(day, self.country)
 
     def describe(self) -> str:
         """'Mon–Fri 09:00–18:00' or 'Mon, Wed, Sat 08:30–17:00'."""
@@ -30,6 +45,50 @@ class Day:
         else:
             days = ", ".join(DAY_NAMES[d] for d in ordered)
         return f"{days} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+#: Any day, 08:00 to 21:00: where a nudge with a deadline may come outside the working window,
+#: never in the quiet hours of the night, holidays included: the promise is "within a day".
+WAKING_HOURS = Day(starts=time(8), ends=time(21), morning=time(8), days=frozenset(range(7)))
+
+
+@functools.lru_cache(maxsize=256)
+def _holidays(country: str, year: int) -> frozenset[date]:
+    try:
+        return frozenset(holidays.country_holidays(country, years=year))
+    except NotImplementedError:
+        return frozenset()
+
+
+def is_holiday(day: date, country: str | None) -> bool:
+    """A public holiday in `country` (none for an unknown country or None)."""
+    return country is not None and day in _holidays(country, day.year)
+
+
+@functools.lru_cache(maxsize=1)
+def _zone_countries() -> dict[str, str]:
+    """Time zone name -> ISO country, from the IANA table the tzdata package ships."""
+    found: dict[str, str] = {}
+    table = importlib.resources.files("tzdata").joinpath("zoneinfo", "zone.tab")
+    for line in table.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            parts = line.split("\t")
+            if len(parts) >= 3:
+                found[parts[2]] = parts[0]
+    return found
+
+
+def country_of(tz: str | None) -> str | None:
+    """The country a time zone belongs to ("America/Los_Angeles" -> "US"), if any."""
+    return _zone_countries().get(tz or "")
+
+
+def is_known_country(code: str) -> bool:
+    return code.upper() in holidays.list_supported_countries()
+
+
+def with_country(day: Day, country: str | None) -> Day:
+    return replace(day, country=country) if day.country != country else day
 
 
 def zone(tz: str | None) -> tzinfo:
@@ -61,7 +120,7 @@ def settle_in_day(local: datetime, day: Day) -> datetime:
     Never dropped, never at 3 a.m.: a nudge due on Saturday night comes on Monday morning.
     """
     clock = local.timetz().replace(tzinfo=None)
-    if local.weekday() in day.days:
+    if day.open_on(local.date()):
         if day.starts <= clock < day.ends:
             return local
         if clock < day.starts:
@@ -86,8 +145,8 @@ def place(
 def next_morning(local: datetime, day: Day) -> datetime:
     """The window's opening on the next day it is open, in the same zone."""
     following = local + timedelta(days=1)
-    for _ in range(7):
-        if following.weekday() in day.days:
+    for _ in range(60):
+        if day.open_on(following.date()):
             break
         following += timedelta(days=1)
     return at_time(following, day.morning)
@@ -99,31 +158,29 @@ def format_local(moment: datetime, tz: str) -> str:
     return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
 
 
-def add_working_days(local: datetime, days: int) -> datetime:
-    """`days` Monday-to-Friday days later, same wall-clock time (public holidays not known)."""
+def working_day(day: date, country: str | None = None) -> bool:
+    """Monday to Friday, and not a public holiday of `country`."""
+    return day.weekday() < 5 and not is_holiday(day, country)
+
+
+def add_working_days(local: datetime, days: int, country: str | None = None) -> datetime:
+    """`days` working days later (Monday to Friday, public holidays skipped), same clock time."""
     moved = local
     while days > 0:
         moved += timedelta(days=1)
-        if moved.weekday() < 5:
+        if working_day(moved.date(), country):
             days -= 1
     return wall_clock(moved)
 
 
-def on_working_day(local: datetime) -> datetime:
-    """The same moment, pushed past a weekend: nobody wants a follow-up drafted on Sunday."""
-    while local.weekday() >= 5:
+def on_working_day(local: datetime, country: str | None = None) -> datetime:
+    """The same moment, pushed past a weekend or holiday: nobody wants a follow-up drafted
+    on Sunday or on Christmas Day."""
+    for _ in range(60):
+        if working_day(local.date(), country):
+            break
         local += timedelta(days=1)
     return wall_clock(local)
-
-
-def working_days_between(earlier: date, later: date) -> int:
-    """How many working days after `earlier` `later` is (0 for the same day or before)."""
-    count, day = 0, earlier
-    while day < later:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            count += 1
-    return count
 
 
 def at_time(local: datetime, clock: time) -> datetime:

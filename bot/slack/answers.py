@@ -20,7 +20,7 @@ from bot.domain.parsing import (
     parse_window_change,
     plain_text,
 )
-from bot.domain.text import escape
+from bot.domain.text import escape, plural
 from bot.domain.timing import format_local, zone
 from bot.slack.blocks import (
     Message,
@@ -31,6 +31,7 @@ from bot.slack.blocks import (
     build_outcome_reply,
     build_overview,
     build_plan_reply,
+    build_references_reply,
     build_review,
     build_settings,
 )
@@ -77,6 +78,26 @@ def set_outcome(coach: Coach, person: Person, target: str, outcome: Outcome | No
     except NudgeChangeRefused as refusal:
         return Answer(build_notice(str(refusal)))
     return Answer(build_outcome_reply(change, coach.timezone(person)), change.withdrawn)
+
+
+def references_asked(coach: Coach, person: Person, target: str) -> Answer:
+    try:
+        change = coach.references_asked(person, target)
+    except NudgeChangeRefused as refusal:
+        return Answer(build_notice(str(refusal)))
+    return Answer(build_references_reply(change, coach.timezone(person)), change.withdrawn)
+
+
+def searching(coach: Coach, person: Person, active: bool) -> Answer:
+    coach.searching(person, active)
+    if active:
+        return Answer(build_notice("Good luck with the search! Keep-applying tips are back on."))
+    return Answer(
+        build_notice(
+            "Noted: you are done searching, so no more keep-applying tips. Adding an interview "
+            "(or saying `searching again`) turns them back on."
+        )
+    )
 
 
 def expect_decision(coach: Coach, person: Person, target: str, when_text: str) -> Answer:
@@ -140,12 +161,22 @@ def from_words(coach: Coach, person: Person, reply: Reply) -> Answer | None:
         return expect_decision(coach, person, reply.target, reply.when_text or reply.text)
     if reply.verb == "undo":
         return undo(coach, person)
+    if reply.verb == "references":
+        return references_asked(coach, person, reply.target)
+    if reply.verb == "searching":
+        return searching(coach, person, reply.text == "again")
     return None
 
 
 def settings(coach: Coach, person: Person, text: str) -> Answer:
     """Show the working window, or change it: `days mon-fri`, `hours 9-18`."""
-    if text.strip():
+    wanted = text.strip()
+    if wanted.lower().startswith("country"):
+        try:
+            coach.change_country(person, wanted[len("country") :].strip())
+        except NudgeChangeRefused as refusal:
+            return Answer(build_notice(str(refusal)))
+    elif wanted:
         try:
             days, starts, ends = parse_window_change(text)
             coach.change_window(person, days, starts, ends)
@@ -194,7 +225,7 @@ def resume(coach: Coach, person: Person) -> Answer:
         held = coach.resume(person)
     except NudgeChangeRefused as refusal:
         return Answer(build_notice(str(refusal)))
-    count = f"{len(held)} held reminder(s) arrive" if held else "Reminders arrive"
+    count = f"{plural(len(held), 'held reminder')} arrive" if held else "Reminders arrive"
     return Answer(build_notice(f"Welcome back! {count} at the next opening of your window."))
 
 

@@ -14,7 +14,7 @@ from bot.domain.interview import Interview, Outcome, Person
 from bot.domain.lifecycle import FOLLOW_UP
 from bot.domain.nudge import Nudge, NudgeState
 from bot.domain.parsing import ADD_EXAMPLE
-from bot.domain.text import escape, shorten
+from bot.domain.text import escape, plural, shorten
 from bot.domain.timing import Day, format_local, zone
 
 if TYPE_CHECKING:
@@ -108,16 +108,24 @@ def read_outcome_value(value: str) -> tuple[str, int, Outcome] | None:
     return owner[0], owner[1], Outcome(outcome)
 
 
-def build_nudge_message(person: Person, nudges: list[Nudge], tz: str) -> Message:
-    """One nudge, or a digest of several that came due together; buttons on open ones."""
+def build_nudge_message(
+    person: Person, nudges: list[Nudge], tz: str, proofread: str = ""
+) -> Message:
+    """One nudge, or the day's digest; buttons on open ones.
+
+    A message that asks the person to write to an employer ends with the proofread advice,
+    once, not once per item.
+    """
     blocks: Blocks = []
     if len(nudges) > 1:
-        blocks.append(section(f"*{len(nudges)} things to do after your interview*"))
+        blocks.append(section(f"*{plural(len(nudges), 'thing')} for today*"))
     for nudge in nudges:
         if len(nudges) > 1:
             blocks.append({"type": "divider"})
         blocks.extend(_nudge_blocks(person, nudge, tz))
-    fallback = nudges[0].title if len(nudges) == 1 else f"{len(nudges)} interview follow-ups"
+    if proofread and any(n.contacts_employer and n.is_open for n in nudges):
+        blocks.append(context(f":mag: {proofread}"))
+    fallback = nudges[0].title if len(nudges) == 1 else f"{plural(len(nudges), 'thing')} for today"
     return {
         "text": fallback,
         "blocks": blocks[:MESSAGE_BLOCK_LIMIT],
@@ -219,7 +227,7 @@ def build_plan_reply(
     if replaced:
         blocks.append(
             context(
-                f"This round replaces {len(replaced)} earlier reminder(s) "
+                f"This round replaces {plural(len(replaced), 'earlier reminder')} "
                 f"({', '.join(f'#{n.number}' for n in replaced)}): the cadence starts again "
                 "from this interview."
             )
@@ -246,23 +254,27 @@ def build_add_problem(problem: str) -> Message:
     return {"text": escape(problem), "blocks": [section(text)]}
 
 
-def build_help() -> Message:
+def build_help(example: tuple[str, int] | None = None) -> Message:
+    """What the coach can do; the examples use the person's own latest company when known."""
+    company, number = example or ("acme", 3)
+    name = escape(company.casefold())
     text = (
         "*Interview Coach* reminds you of the right things to do after an interview.\n"
         f"• `{ADD_EXAMPLE}` registers an interview (a second one with the same company is "
-        "its next round)\n"
+        "another round)\n"
         "• `/interview list` shows your processes, upcoming interviews and open items\n"
-        "• `/interview status acme rejected` (or `in process`, `offer`, `withdrawn`, "
-        "`waiting`) tells me how it went\n"
-        "• `/interview expect acme dec 12` records when they said they would decide\n"
-        "• `/interview followed-up acme` logs a follow-up you sent\n"
-        "• `/interview edit 3 when tomorrow 3pm` (or `company`, `role`, `with`, `for`), "
-        "`/interview remove 3`, `/interview undo`\n"
-        "• `/interview settings`, `pause 2w`, `resume`, `calendar`\n"
+        f"• `/interview status {name} rejected` (or `in process`, `offer`, `withdrawn`, "
+        f"`waiting`, `references` when they ask for them) tells me how it went\n"
+        f"• `/interview expect {name} dec 12` records when they said they would decide\n"
+        f"• `/interview followed-up {name}` logs a follow-up you sent\n"
+        f"• `/interview edit {number} when tomorrow 3pm` (or `company`, `role`, `with`, `for`), "
+        f"`/interview remove {number}`, `/interview undo`\n"
+        "• `/interview settings` (window, `country` for public holidays), `pause 2w`, `resume`, "
+        "`calendar`, `status done searching`\n"
         "• `/interview profile name Sam Lee` (or `strengths ...`) for your drafts\n"
         "• `/interview export` sends you all your data; `/interview forget` deletes it\n"
         "In our direct messages you can also write `done 2`, `skip 3`, `snooze 1 2d`, "
-        "`list`, `acme rejected`, `followed up with acme` or `undo`."
+        f"`list`, `{name} rejected`, `followed up with {name}` or `undo`."
     )
     return {"text": "How to use Interview Coach", "blocks": [section(text)]}
 
@@ -328,7 +340,7 @@ def _standing_line(standing: Standing, tz: str) -> str:
         nudge = standing.next_nudge
         line += f" · next: {nudge.title} ({format_local(nudge.due_at, tz)})"
     if standing.open_items:
-        line += f" · {len(standing.open_items)} open item(s)"
+        line += f" · {plural(len(standing.open_items), 'open item')}"
     return line
 
 
@@ -349,15 +361,24 @@ def build_outcome_reply(change: OutcomeChange, tz: str) -> Message:
     contact = [n for n in withdrawn if n.contacts_employer]
     if contact and process.closed:
         lines.append(
-            f"I cancelled {len(contact)} reminder(s) that would have had you contact them: "
-            + ", ".join(f"`#{n.number}` {n.title}" for n in contact[:8])
+            f"I cancelled {plural(len(contact), 'reminder')} that would have had you contact "
+            "them: " + ", ".join(f"`#{n.number}` {n.title}" for n in contact[:8])
         )
     if len(withdrawn) > len(contact):
         lines.append(
-            f"I also dropped {len(withdrawn) - len(contact)} reminder(s) that no longer fit."
+            f"I also dropped {plural(len(withdrawn) - len(contact), 'reminder')} that no longer "
+            "fit."
         )
     if process.outcome == Outcome.REJECTED:
         lines.append("I won't suggest contacting them again.")
+    lines.extend(_planned_lines(change.planned, tz))
+    return _reply(lines)
+
+
+def build_references_reply(change: OutcomeChange, tz: str) -> Message:
+    """They asked for references: the heads-up to the references comes now."""
+    company = escape(change.process.company)
+    lines = [f"Good sign: {company} asked for your references. Let's get them ready."]
     lines.extend(_planned_lines(change.planned, tz))
     return _reply(lines)
 
@@ -394,13 +415,19 @@ def _reply(lines: list[str]) -> Message:
 
 
 def build_settings(window: Day, tz: str, paused_until: datetime | None) -> Message:
-    """The person's window and pause, and how to change them."""
+    """The person's window, holidays and pause, and how to change them."""
+    holidays = (
+        f"• Public holidays of {escape(window.country)} are days off"
+        if window.country
+        else "• No public holidays are known for your time zone"
+    )
     lines = [
         "*Your settings*",
         f"• Working window: {window.describe()} ({escape(tz)}, from your Slack profile)",
+        holidays,
         "• Paused until " + format_local(paused_until, tz) if paused_until else "• Not paused",
         "Change them with `/interview settings days mon-fri hours 9-18`, "
-        "`/interview pause 2w` and `/interview resume`.",
+        "`/interview settings country GB`, `/interview pause 2w` and `/interview resume`.",
     ]
     return _reply(lines)
 

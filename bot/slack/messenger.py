@@ -160,8 +160,9 @@ class SlackMessenger:
 
     digest_size = DIGEST_SIZE
 
-    def __init__(self, client_for: Callable[[str], WebClient]) -> None:
+    def __init__(self, client_for: Callable[[str], WebClient], *, proofread: str = "") -> None:
         self._client_for = client_for
+        self._proofread = proofread
 
     def client(self, team_id: str) -> WebClient:
         return self._client_for(team_id)
@@ -172,7 +173,7 @@ class SlackMessenger:
         return str(response["channel"]["id"])
 
     def post_nudges(self, channel: str, person: Person, nudges: list[Nudge], tz: str) -> str:
-        message = build_nudge_message(person, nudges, tz)
+        message = build_nudge_message(person, nudges, tz, self._proofread)
         with _reading_problems(may_have_arrived=True):
             response = self.client(person.team_id).chat_postMessage(
                 channel=channel,
@@ -193,7 +194,7 @@ class SlackMessenger:
     def update_nudges(
         self, channel: str, ts: str, person: Person, nudges: list[Nudge], tz: str
     ) -> None:
-        message = build_nudge_message(person, nudges, tz)
+        message = build_nudge_message(person, nudges, tz, self._proofread)
         with _reading_problems():
             self.client(person.team_id).chat_update(
                 channel=channel, ts=ts, text=message["text"], blocks=message["blocks"]

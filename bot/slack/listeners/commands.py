@@ -12,7 +12,13 @@ from slack_sdk import WebClient
 from bot.coach.coach import Coach
 from bot.domain.interview import Person
 from bot.domain.nudge import NudgeChangeRefused
-from bot.domain.parsing import AddInputError, outcome_target, parse_add, read_outcome
+from bot.domain.parsing import (
+    AddInputError,
+    outcome_target,
+    parse_add,
+    parse_reply,
+    read_outcome,
+)
 from bot.domain.text import escape, shorten
 from bot.slack import answers
 from bot.slack.blocks import (
@@ -49,7 +55,7 @@ def interview_command(
     verb, rest = verb.lower(), rest.strip()
     coach = services.coach
     if verb in ("", "help"):
-        ack(response_type="ephemeral", **build_help())
+        ack(response_type="ephemeral", **build_help(coach.example(person)))
         return
     if verb == "add":
         trigger = str(command.get("trigger_id", ""))
@@ -99,7 +105,7 @@ def interview_command(
         services.surfaces.refresh_messages(person, answer.refresh)
     else:
         text = f"I don't know `{escape(shorten(verb, 40))}`. Here is what I can do:"
-        help_message = build_help()
+        help_message = build_help(coach.example(person))
         ack(
             response_type="ephemeral",
             text=text,
@@ -110,6 +116,15 @@ def interview_command(
 
 
 def _status(coach: Coach, person: Person, text: str) -> answers.Answer:
+    """`status acme rejected`, `status acme references`, `status done searching`."""
+    words = parse_reply(text)
+    if words.verb in ("references", "searching"):
+        answer = answers.from_words(coach, person, words)
+        if answer is not None:
+            return answer
+    lowered = text.lower()
+    if "reference" in lowered:
+        return answers.references_asked(coach, person, lowered.replace("references", " "))
     outcome = read_outcome(text)
     return answers.set_outcome(coach, person, outcome_target(text), outcome)
 
