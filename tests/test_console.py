@@ -30,6 +30,7 @@ def run_console(tmp_path: Path, script: str, *args: str) -> subprocess.Completed
         if not key.startswith("SLACK_") and key != "LOG_LEVEL"
     }
     env.update(
+        PYTHONPATH=str(ROOT),  # this checkout's bot package, whichever copy is installed
         COACH_DB_PATH=str(tmp_path / "data"),
         COACH_CONSOLE_TZ="Europe/Berlin",
         COACH_CLOCK_START="2026-11-26T10:00:00+01:00",
