@@ -263,3 +263,18 @@ def test_files_go_under_the_console_data_by_default(tmp_path: Path) -> None:
     expected = (tmp_path / "data" / "console" / "files" / "interview-coach.json").resolve()
     assert f"saved to {expected}" in result.stdout
     assert json.loads(expected.read_text("utf-8"))
+
+
+def test_a_long_piped_script_is_never_asked_to_slow_down(tmp_path: Path) -> None:
+    commands = ["/interview list", "list", "/interview settings"] * 15
+    script = "/interview add Acme, Staff Engineer, today 2pm, with Jane Doe\n"
+    script += "\n".join(commands) + "\n"
+
+    result = run_console(tmp_path, script)
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert len(commands) >= 40
+    assert "faster than I can keep up" not in out
+    assert out.count("*Your processes*") == 2 * 15, "every list, command or DM, was answered"
+    assert out.count("*Your settings*") == 15
