@@ -121,7 +121,7 @@ class TextForm:
         if field.default:
             guide.append(f"Enter keeps: {self._shown_default(field)}")
             if field.optional:
-                guide.append("- leaves it empty")
+                guide.append("`-` leaves it empty")
         elif field.optional:
             guide.append("optional: Enter skips")
         lines = [f"✎ {field.label}"] + ([f"  ({' · '.join(guide)})"] if guide else [])
@@ -190,6 +190,7 @@ class TextForm:
         self._asking = named or list(self.fields[:1])
 
     def label_of(self, block_id: str) -> str:
+        """A field's label, so the bot's errors (keyed by block id) read as the form shows them."""
         return next((f.label for f in self.fields if f.block_id == block_id), block_id)
 
     def state_values(self) -> dict[str, dict[str, Any]]:
