@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib.metadata
 import logging
 import os
 import signal
 import sys
 import threading
+import tomllib
+from pathlib import Path
 
 from dotenv import load_dotenv
 
@@ -21,6 +24,28 @@ from bot.storage.protocol import StoreError
 
 LOGGER = logging.getLogger("bot")
 
+NO_CREDENTIALS = (
+    "interview-coach serve: no Slack credentials are set. Set SLACK_BOT_TOKEN and "
+    "SLACK_SIGNING_SECRET to serve over HTTP, or SLACK_BOT_TOKEN and SLACK_APP_TOKEN for "
+    "Socket Mode (in the environment or in .env). `interview-coach console` runs the offline "
+    "console instead."
+)
+
+
+def version() -> str:
+    """The installed version; a checkout that was never installed reads its pyproject."""
+    try:
+        return importlib.metadata.version("interview-coach")
+    except importlib.metadata.PackageNotFoundError:
+        return _pyproject_version(Path(__file__).resolve().parent.parent / "pyproject.toml")
+
+
+def _pyproject_version(pyproject: Path) -> str:
+    try:
+        return str(tomllib.loads(pyproject.read_text("utf-8"))["project"]["version"])
+    except (OSError, KeyError, TypeError, tomllib.TOMLDecodeError):
+        return "unknown"
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
@@ -28,8 +53,12 @@ def main(argv: list[str] | None = None) -> int:
         description="Interview Coach: a Slack bot for the days after an interview.",
     )
     parser.add_argument(
-        "mode", nargs="?", choices=("console", "serve"), help="force the offline console"
+        "mode",
+        nargs="?",
+        choices=("console", "serve"),
+        help="console: the offline console; serve: run on Slack (needs Slack credentials)",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     args = parser.parse_args(argv)
     load_dotenv()
     try:
@@ -37,7 +66,10 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as problem:
         print(f"interview-coach: {problem}", file=sys.stderr)
         return 2
-    console = args.mode == "console" or settings.mode == "console"
+    if args.mode == "serve" and settings.mode == "console":
+        print(NO_CREDENTIALS, file=sys.stderr)
+        return 2
+    console = args.mode == "console" or (args.mode is None and settings.mode == "console")
     quiet = console and "LOG_LEVEL" not in os.environ
     logging.basicConfig(
         level="WARNING" if quiet else settings.log_level,
@@ -47,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         if console:
             from bot.local.console import run_console
 
-            if settings.mode == "console" and args.mode != "console":
+            if args.mode is None:
                 print("No Slack credentials set: starting the offline console.", file=sys.stderr)
             return run_console(settings, sys.stdin, sys.stdout, start=settings.clock_start)
         return _run_on_slack(settings)

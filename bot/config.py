@@ -39,6 +39,8 @@ class Settings:
     rules_path: Path = field(default_factory=_default_rules)
     log_level: str = "INFO"
     console_tz: str = "UTC"
+    #: Where the console writes files the bot uploads; None: `<db_path>/console/files`.
+    console_files: Path | None = None
     clock_start: datetime | None = None
     #: Requests one person may make in 10 seconds before being asked to slow down; 0: no gate.
     flood_limit: int = 30
@@ -105,6 +107,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             f"COACH_FLOOD_LIMIT must be a whole number of requests (0: no limit), not "
             f"{flood_text!r}."
         )
+    console_files = get("COACH_CONSOLE_FILES")
     console_tz = get("COACH_CONSOLE_TZ") or "UTC"
     if not is_known_zone(console_tz):
         raise SettingsError(
@@ -120,6 +123,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         rules_path=Path(rules) if rules else _default_rules(),
         log_level=(get("LOG_LEVEL") or "INFO").upper(),
         console_tz=console_tz,
+        console_files=Path(console_files) if console_files else None,
         flood_limit=int(flood_text),
         clock_start=clock_start,
     )

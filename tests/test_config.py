@@ -34,6 +34,12 @@ def test_an_app_token_means_socket_mode_and_a_signing_secret_http() -> None:
     assert http.db_path == Path("/var/coach")
 
 
+def test_the_console_files_folder_is_a_setting() -> None:
+    assert load_settings({}).console_files is None
+    chosen = load_settings({"COACH_CONSOLE_FILES": "/tmp/coach-files"}).console_files
+    assert chosen == Path("/tmp/coach-files")
+
+
 @pytest.mark.parametrize(
     ("env", "problem"),
     [

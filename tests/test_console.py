@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,16 +25,20 @@ this line is never read
 """
 
 
-def run_console(tmp_path: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
+def run_console(
+    tmp_path: Path, script: str, *args: str, **settings: str
+) -> subprocess.CompletedProcess[str]:
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith("SLACK_") and key != "LOG_LEVEL"
     }
     env.update(
+        PYTHONPATH=str(ROOT),  # this checkout's bot package, whichever copy is installed
         COACH_DB_PATH=str(tmp_path / "data"),
         COACH_CONSOLE_TZ="Europe/Berlin",
         COACH_CLOCK_START="2026-11-26T10:00:00+01:00",
+        **settings,
     )
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
@@ -76,3 +82,201 @@ def test_the_console_ends_cleanly_at_the_end_of_input(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "/interview list" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def answer_to(out: str, line: str, occurrence: int = 1) -> str:
+    """What the console printed in answer to the `occurrence`-th input `line`."""
+    after = out.split(f"> {line}\n")[occurrence]
+    return after.split("\n> ", 1)[0]
+
+
+BUTTONS = """\
+/interview add Acme, Staff Engineer, today 2pm, with Jane Doe and Bob Smith
+advance 6h
+click "Draft it" 2
+click draft it
+click snooze-choice 3 next week
+click snooze-choice 2
+click done 1
+click done 1
+click frobnicate
+/interview remove 1
+click "Keep it"
+click remove
+/interview remove 1
+click remove i1
+/interview add Acme, Staff Engineer, today 2pm, with Jane Doe
+/interview forget
+click keep my data
+/interview forget
+click "Delete everything"
+/interview list
+"""
+
+
+def test_every_button_and_menu_can_be_pressed_by_its_name(tmp_path: Path) -> None:
+    result = run_console(tmp_path, BUTTONS)
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    digest = answer_to(out, "advance 6h")
+    assert "*#2 · Thank Jane Doe for the Acme interview*" in digest
+    assert "[Done] [Snooze] [Skip] [Draft it]" in digest
+    assert "▾ snooze-choice: Later today | Tomorrow morning | Next week" in digest
+    assert "Dear Jane" in answer_to(out, 'click "Draft it" 2')
+    which = answer_to(out, "click draft it")
+    assert "Which one?" in which and "#2, #3" in which
+    snoozed = answer_to(out, "click snooze-choice 3 next week")
+    assert "Interview Coach DM, updated" in snoozed
+    assert ":zzz: Snoozed until" in snoozed.split("*#3 ·")[1]
+    choose = answer_to(out, "click snooze-choice 2")
+    assert "Later today, Tomorrow morning, Next week" in choose
+    assert ":white_check_mark: Done. Nice work." in answer_to(out, "click done 1", 1)
+    assert "There is no [Done] for #1 on screen" in answer_to(out, "click done 1", 2)
+    unknown = answer_to(out, "click frobnicate")
+    assert "no button or menu called" in unknown and "[Draft it]" in unknown
+    assert "[Remove] [Keep it]" in answer_to(out, "/interview remove 1", 1)
+    assert "Kept it. Nothing was removed." in answer_to(out, 'click "Keep it"')
+    assert "no button or menu called" in answer_to(out, "click remove"), "the prompt was replaced"
+    assert "Removed `i1` Acme" in answer_to(out, "click remove i1")
+    assert "Kept. Nothing was deleted." in answer_to(out, "click keep my data")
+    assert "I deleted everything I kept about you" in answer_to(out, 'click "Delete everything"')
+    assert "Nothing on your list yet" in answer_to(out, "/interview list")
+
+
+FOLLOW_UPS = """\
+/interview add Acme, Staff Engineer, today 2pm, with Jane Doe
+/interview add Globex, Designer, today 3pm
+advance 7d
+click heard-back 6
+click heard-back 6 not selected
+click done 12
+click "I followed up" 12
+"""
+
+
+def test_follow_ups_offer_i_followed_up_and_the_heard_back_menu(tmp_path: Path) -> None:
+    result = run_console(tmp_path, FOLLOW_UPS)
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    arrived = answer_to(out, "advance 7d")
+    assert "*#6 · A polite follow-up with Acme*" in arrived
+    assert "*#12 · A polite follow-up with Globex*" in arrived
+    assert "[I followed up] [Snooze] [Skip] [Draft it]" in arrived
+    menu = "▾ heard-back: Still in process | Not selected | Got an offer | I withdrew"
+    assert arrived.count(menu) == 2
+    assert "Still in process, Not selected, Got an offer, I withdrew" in answer_to(
+        out, "click heard-back 6"
+    )
+    assert "I'm sorry about Acme" in answer_to(out, "click heard-back 6 not selected")
+    followed = answer_to(out, "click done 12")
+    assert ":white_check_mark: Done. Nice work." in followed.split("*#12 ·")[1]
+    assert "no button or menu called" in answer_to(out, 'click "I followed up" 12')
+
+
+LONG_NAME = "Jane " + "x" * 90
+FORM = f"""\
+/interview add
+Acme
+
+Staff Engineer
+tomorrow
+2026-11-27
+14:00
+2
+{LONG_NAME}; Bob Smith
+Ask about the on-call rota
+Jane Doe <jane@acme.com>; Bob Smith
+/interview export
+/interview add Globex
+form
+
+Designer
+cancel
+/interview list
+"""
+
+
+def test_the_add_form_is_asked_field_by_field_and_submitted_as_slack_would(
+    tmp_path: Path,
+) -> None:
+    result = run_console(tmp_path, FORM)
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "✎ Company" in answer_to(out, "/interview add")
+    assert "Role is required." in answer_to(out, "")
+    assert "today is 2026-11-26" in answer_to(out, "Staff Engineer")
+    assert "Type the date as YYYY-MM-DD" in answer_to(out, "tomorrow")
+    assert "2) 45 minutes" in answer_to(out, "14:00")
+    assert "✎ Notes" in answer_to(out, f"{LONG_NAME}; Bob Smith")
+    refused = answer_to(out, "Ask about the on-call rota")
+    assert "┌─ form not saved" in refused
+    assert "Interviewer names can be up to 80 characters." in refused
+    assert "✎ Interviewers" in refused, "only the refused field is asked again"
+    assert "Saved *Acme*" not in out.split("> Jane Doe <jane@acme.com>")[0]
+    saved = answer_to(out, "Jane Doe <jane@acme.com>; Bob Smith")
+    assert "Saved *Acme* · Staff Engineer" in saved
+    assert "Fri 27 Nov, 14:00–14:45 (Europe/Berlin) with Jane Doe, Bob Smith" in saved
+    exported = re.search(r"📎 interview-coach\.json saved to (\S+)", out)
+    assert exported is not None
+    data = Path(exported.group(1)).read_text("utf-8")
+    assert "jane@acme.com" in data and "Ask about the on-call rota" in data
+    opened = answer_to(out, "/interview add Globex")
+    assert "The role is missing" in opened and "type `form`" in opened
+    prefilled = answer_to(out, "form")
+    assert "Enter keeps: Globex" in prefilled
+    assert "Closed the form. Nothing was saved." in answer_to(out, "cancel")
+    assert "Globex" not in answer_to(out, "/interview list")
+
+
+def test_calendar_and_export_files_are_written_to_the_files_folder(tmp_path: Path) -> None:
+    script = (
+        "/interview add Acme, Staff Engineer, tomorrow 2pm, with Jane Doe\n"
+        "/interview calendar\n/interview export\n/interview export\n"
+    )
+    result = run_console(tmp_path, script, COACH_CONSOLE_FILES=str(tmp_path / "downloads"))
+
+    assert result.returncode == 0, result.stderr
+    folder = (tmp_path / "downloads").resolve()
+    assert f"Files the bot sends you are saved in {folder}" in result.stdout
+    paths = [Path(p) for p in re.findall(r"📎 \S+ saved to (\S+)", result.stdout)]
+    assert [p.parent for p in paths] == [folder] * 3
+    assert [p.name for p in paths] == [
+        "interviews.ics",
+        "interview-coach.json",
+        "interview-coach-2.json",
+    ], "a second export never overwrites the first"
+    calendar = paths[0].read_text("utf-8")
+    assert calendar.startswith("BEGIN:VCALENDAR") and "Acme" in calendar
+    first, second = (json.loads(p.read_text("utf-8")) for p in paths[1:])
+    assert first == second
+    assert "Acme" in json.dumps(first)
+    for command, notice in (("calendar", "Sending your calendar"), ("export", "Sending a file")):
+        answer = answer_to(result.stdout, f"/interview {command}")
+        assert answer.index(notice) < answer.index("📎"), "the reply comes before the file"
+
+
+def test_files_go_under_the_console_data_by_default(tmp_path: Path) -> None:
+    result = run_console(tmp_path, "/interview export\n")
+
+    assert result.returncode == 0, result.stderr
+    expected = (tmp_path / "data" / "console" / "files" / "interview-coach.json").resolve()
+    assert f"saved to {expected}" in result.stdout
+    assert json.loads(expected.read_text("utf-8"))
+
+
+def test_a_long_piped_script_is_never_asked_to_slow_down(tmp_path: Path) -> None:
+    commands = ["/interview list", "list", "/interview settings"] * 15
+    script = "/interview add Acme, Staff Engineer, today 2pm, with Jane Doe\n"
+    script += "\n".join(commands) + "\n"
+
+    result = run_console(tmp_path, script)
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert len(commands) >= 40
+    assert "faster than I can keep up" not in out
+    assert out.count("*Your processes*") == 2 * 15, "every list, command or DM, was answered"
+    assert out.count("*Your settings*") == 15

@@ -238,6 +238,22 @@ def test_views_are_recorded(standin):
     assert standin.views()[2]["user_id"] == "U1"
 
 
+def test_watchers_see_views_and_files_before_the_call_returns(standin):
+    views: list[dict] = []
+    files: list[dict] = []
+    standin.on_view = views.append
+    standin.on_file = files.append
+    client = client_for(standin)
+    client.views_open(trigger_id="t1", view={"type": "modal", "callback_id": "add", "blocks": []})
+    assert [(v["method"], v["view"]["callback_id"]) for v in views] == [("views.open", "add")]
+    client.files_upload_v2(channel="D1", filename="a.ics", content=b"BEGIN", initial_comment="c")
+    assert [(f["name"], f["content"], f["initial_comment"]) for f in files] == [
+        ("a.ics", b"BEGIN", "c")
+    ]
+    files[0]["content"] = b"changed"
+    assert standin.files()[0]["content"] == b"BEGIN", "watchers get copies"
+
+
 def test_ephemeral_is_kept_apart(standin):
     client = client_for(standin)
     ts = client.chat_postEphemeral(channel="C1", user="U1", text="only you")["message_ts"]

@@ -105,10 +105,15 @@ def block_action_body(
     action_ts: str | None = None,
     state_values: dict[str, Any] | None = None,
     selected: bool = False,
+    menu_type: str = "static_select",
+    option_text: str | None = None,
+    ephemeral: bool = False,
 ) -> bytes:
     """A button click on a bot message, as the block_actions payload Slack posts.
 
-    With `selected`, a choice from a static_select menu whose option value is `value`.
+    With `selected`, a choice from a menu (`menu_type`: static_select or overflow) whose option
+    value is `value` and label `option_text`. `ephemeral`: the message was shown only to the
+    clicker (a reply to a command), which Slack says in the container.
     """
     shown = dict(message) if message is not None else {}
     shown.setdefault("type", "message")
@@ -127,7 +132,7 @@ def block_action_body(
             "type": "message",
             "message_ts": message_ts,
             "channel_id": channel_id,
-            "is_ephemeral": False,
+            "is_ephemeral": ephemeral,
         },
         "trigger_id": trigger_id,
         "team": {"id": team_id, "domain": TEAM_DOMAIN},
@@ -136,7 +141,17 @@ def block_action_body(
         "channel": {"id": channel_id, "name": "directmessage"},
         "message": shown,
         "state": {"values": state_values or {}},
-        "actions": [_action(action_id, block_id, value, action_ts, selected=selected)],
+        "actions": [
+            _action(
+                action_id,
+                block_id,
+                value,
+                action_ts,
+                selected=selected,
+                menu_type=menu_type,
+                option_text=option_text,
+            )
+        ],
     }
     if response_url is not None:
         payload["response_url"] = response_url
@@ -144,7 +159,14 @@ def block_action_body(
 
 
 def _action(
-    action_id: str, block_id: str, value: str, action_ts: str | None, *, selected: bool
+    action_id: str,
+    block_id: str,
+    value: str,
+    action_ts: str | None,
+    *,
+    selected: bool,
+    menu_type: str = "static_select",
+    option_text: str | None = None,
 ) -> dict[str, Any]:
     common = {
         "action_id": action_id,
@@ -152,8 +174,9 @@ def _action(
         "action_ts": action_ts or f"{time.time():.6f}",
     }
     if selected:
-        option = {"text": {"type": "plain_text", "text": value, "emoji": True}, "value": value}
-        return {**common, "type": "static_select", "selected_option": option}
+        label = option_text or value
+        option = {"text": {"type": "plain_text", "text": label, "emoji": True}, "value": value}
+        return {**common, "type": menu_type, "selected_option": option}
     return {
         **common,
         "text": {"type": "plain_text", "text": value, "emoji": True},

@@ -57,6 +57,19 @@ class Message:
     metadata: dict[str, Any] | None = None
 
 
+@dataclass(frozen=True)
+class Received:
+    """A view opened, pushed, updated or published ("view") or a file uploaded ("file"), handed
+    to whoever watches the stand-in as it arrives."""
+
+    kind: str
+    record: dict[str, Any]
+
+
+#: What a Web API method hands to the stand-in's watchers once it has been applied.
+Notice = Message | Received
+
+
 @dataclass
 class FaultPlan:
     """Random faults to inject, seeded so a failing run can be replayed."""
@@ -226,6 +239,9 @@ class SlackStandIn:
         self._stats: Counter[str] = Counter()
         self._users: dict[str, _UserInfo] = {}
         self.on_message: Callable[[Message], None] | None = None
+        #: Called with each view record as `views()` lists it, and each file as `files()` does.
+        self.on_view: Callable[[dict[str, Any]], None] | None = None
+        self.on_file: Callable[[dict[str, Any]], None] | None = None
         self._reset_state()
 
     def _reset_state(self) -> None:
@@ -484,7 +500,7 @@ class SlackStandIn:
         if handler is None:
             self._send_json(request, {"ok": False, "error": "unknown_method"})
             return
-        notify: list[Message] = []
+        notify: list[Notice] = []
         try:
             with self._cond:
                 result = handler(params, notify)
@@ -496,8 +512,8 @@ class SlackStandIn:
         except _SlackApiError as exc:
             self._send_json(request, {"ok": False, "error": exc.error})
             return
-        for message in notify:
-            self._notify(message)
+        for notice in notify:
+            self._notify(notice)
         if fault == "lost":
             self._send_fault(request, "drop")
             return
@@ -606,15 +622,23 @@ class SlackStandIn:
                     self._calls[index] = replace(self._calls[index], fault=kind)
                     break
 
-    def _notify(self, message: Message) -> None:
-        """Call on_message before answering, so the caller never outruns what it printed."""
-        callback = self.on_message
+    def _notify(self, notice: Notice) -> None:
+        """Call the watcher before answering, so the caller never outruns what it printed."""
+        if isinstance(notice, Message):
+            self._call(self.on_message, notice)
+        elif notice.kind == "view":
+            self._call(self.on_view, notice.record)
+        else:
+            self._call(self.on_file, notice.record)
+
+    @staticmethod
+    def _call(callback: Callable[[Any], None] | None, item: object) -> None:
         if callback is None:
             return
         try:
-            callback(copy.deepcopy(message))
+            callback(copy.deepcopy(item))
         except Exception:
-            LOGGER.exception("on_message callback failed")
+            LOGGER.exception("a stand-in watcher failed")
 
     # -- responses -------------------------------------------------------------------------
 
@@ -672,7 +696,7 @@ class SlackStandIn:
 
     # -- Web API methods (called with the lock held) ---------------------------------------
 
-    def _methods(self) -> dict[str, Callable[[dict[str, Any], list[Message]], dict[str, Any]]]:
+    def _methods(self) -> dict[str, Callable[[dict[str, Any], list[Notice]], dict[str, Any]]]:
         return {
             "auth.test": self._auth_test,
             "users.info": self._users_info,
@@ -689,7 +713,7 @@ class SlackStandIn:
             "files.completeUploadExternal": self._files_complete_upload,
         }
 
-    def _auth_test(self, params: dict[str, Any], notify: list[Message]) -> dict[str, Any]:
+    def _auth_test(self, params: dict[str, Any], notify: list[Notice]) -> dict[str, Any]:
         return {
             "url": "https://stand-in.slack.com/",
             "team": TEAM_NAME,
@@ -700,7 +724,7 @@ class SlackStandIn:
             "is_enterprise_install": False,
         }
 
-    def _users_info(self, params: dict[str, Any], notify: list[Message]) -> dict[str, Any]:
+    def _users_info(self, params: dict[str, Any], notify: list[Notice]) -> dict[str, Any]:
         user_id = params.get("user")
         if not user_id:
             raise _SlackApiError("user_not_found")
@@ -721,7 +745,7 @@ class SlackStandIn:
             user["tz_offset"] = _tz_offset(info.tz)
         return {"user": user}
 
-    def _conversations_open(self, params: dict[str, Any], notify: list[Message]) -> dict[str, Any]:
+    def _conversations_open(self, params: dict[str, Any], notify: list[Notice]) -> dict[str, Any]:
         if params.get("channel"):
             channel_id = str(params["channel"])
         else:
@@ -734,7 +758,7 @@ class SlackStandIn:
         return {"channel": {"id": channel_id}, "already_open": already_open, "no_op": already_open}
 
     def _conversations_history(
-        self, params: dict[str, Any], notify: list[Message]
+        self, params: dict[str, Any], notify: list[Notice]
     ) -> dict[str, Any]:
         """Newest first, like Slack; metadata only when asked with include_all_metadata."""
         channel = self._dm_channel(str(params.get("channel") or ""))
@@ -761,7 +785,7 @@ class SlackStandIn:
             raise _FaultError("429", retry_after=1)
         self._last_post[channel] = now
 
-    def _chat_post_message(self, params: dict[str, Any], notify: list[Message]) -> dict[str, Any]:
+    def _chat_post_message(self, params: dict[str, Any], notify: list[Notice]) -> dict[str, Any]:
         channel = params.get("channel")
         if not channel:
             raise _SlackApiError("channel_not_found")
@@ -782,7 +806,7 @@ class SlackStandIn:
         notify.append(copy.deepcopy(message))
         return {"channel": channel, "ts": message.ts, "message": self._message_json(message)}
 
-    def _chat_update(self, params: dict[str, Any], notify: list[Message]) -> dict[str, Any]:
+    def _chat_update(self, params: dict[str, Any], notify: list[Notice]) -> dict[str, Any]:
         channel = self._dm_channel(str(params.get("channel") or ""))
         ts = str(params.get("ts") or "")
         message = next((m for m in self._messages.get(channel, []) if m.ts == ts), None)
@@ -803,7 +827,7 @@ class SlackStandIn:
             "message": self._message_json(message),
         }
 
-    def _chat_post_ephemeral(self, params: dict[str, Any], notify: list[Message]) -> dict[str, Any]:
+    def _chat_post_ephemeral(self, params: dict[str, Any], notify: list[Notice]) -> dict[str, Any]:
         channel, user = params.get("channel"), params.get("user")
         if not channel:
             raise _SlackApiError("channel_not_found")
@@ -854,24 +878,27 @@ class SlackStandIn:
             "state": {"values": {}},
         }
 
-    def _views_open(self, params: dict[str, Any], notify: list[Message]) -> dict[str, Any]:
+    def _views_open(self, params: dict[str, Any], notify: list[Notice]) -> dict[str, Any]:
         if not params.get("trigger_id"):
             raise _SlackApiError("invalid_trigger_id")
         view = self._view_json(params.get("view"), self._new_id("V"))
-        self._views.append(
-            {"method": "views.open", "trigger_id": params["trigger_id"], "view": params["view"]}
+        self._record_view(
+            {"method": "views.open", "trigger_id": params["trigger_id"], "view": params["view"]},
+            notify,
         )
         return {"view": view}
 
-    def _views_publish(self, params: dict[str, Any], notify: list[Message]) -> dict[str, Any]:
+    def _views_publish(self, params: dict[str, Any], notify: list[Notice]) -> dict[str, Any]:
         user_id = params.get("user_id")
         if not user_id:
             raise _SlackApiError("user_not_found")
         view = self._view_json(params.get("view"), "VHOME" + str(user_id))
-        self._views.append({"method": "views.publish", "user_id": user_id, "view": params["view"]})
+        self._record_view(
+            {"method": "views.publish", "user_id": user_id, "view": params["view"]}, notify
+        )
         return {"view": view}
 
-    def _views_update(self, params: dict[str, Any], notify: list[Message]) -> dict[str, Any]:
+    def _views_update(self, params: dict[str, Any], notify: list[Notice]) -> dict[str, Any]:
         view_id, external_id = params.get("view_id"), params.get("external_id")
         if not view_id and not external_id:
             raise _SlackApiError("not_found")
@@ -881,12 +908,15 @@ class SlackStandIn:
             record["view_id"] = view_id
         if external_id:
             record["external_id"] = external_id
-        self._views.append(record)
+        self._record_view(record, notify)
         return {"view": view}
 
-    def _files_get_upload_url(
-        self, params: dict[str, Any], notify: list[Message]
-    ) -> dict[str, Any]:
+    def _record_view(self, record: dict[str, Any], notify: list[Notice]) -> None:
+        self._views.append(record)
+        if self.on_view is not None:
+            notify.append(Received("view", record))
+
+    def _files_get_upload_url(self, params: dict[str, Any], notify: list[Notice]) -> dict[str, Any]:
         filename, length = params.get("filename"), params.get("length")
         if not filename or length in (None, ""):
             raise _SlackApiError("invalid_arguments")
@@ -895,7 +925,7 @@ class SlackStandIn:
         return {"upload_url": f"{self._origin}/upload/{file_id}", "file_id": file_id}
 
     def _files_complete_upload(
-        self, params: dict[str, Any], notify: list[Message]
+        self, params: dict[str, Any], notify: list[Notice]
     ) -> dict[str, Any]:
         entries = params.get("files")
         if not isinstance(entries, list) or not entries:
@@ -917,5 +947,7 @@ class SlackStandIn:
                 "content": upload["content"],
             }
             self._files.append(record)
+            if self.on_file is not None:
+                notify.append(Received("file", record))
             completed.append({k: v for k, v in record.items() if k != "content"})
         return {"files": completed}
