@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import string
+import time
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +12,7 @@ import pytest
 import yaml
 from conftest import RULES
 
-from bot.domain.draft_check import DraftChecker, DraftContext, Review
+from bot.domain.draft_check import MAX_MISSPELT, DraftChecker, DraftContext, Review
 from bot.domain.drafts import load_drafts
 
 CHECKER = DraftChecker(load_drafts(RULES).known_words)
@@ -171,6 +174,22 @@ def test_a_hard_wrapped_multi_line_draft_keeps_working() -> None:
     assert kinds(CHECKER.review(note.replace("reporting\n", "reportnig\n"), CONTEXT)) == {
         "spelling"
     }
+
+
+def test_a_page_of_noise_is_answered_quickly_with_a_short_list() -> None:
+    shuffle = random.Random(7)
+    noise = " ".join(
+        "".join(shuffle.choice(string.ascii_lowercase) for _ in range(shuffle.randint(5, 9)))
+        for _ in range(1400)
+    )[:10_000]
+
+    began = time.perf_counter()
+    review = CHECKER.review(noise, CONTEXT)
+    took = time.perf_counter() - began
+
+    spelling = [f for f in review.findings if f.kind == "spelling"]
+    assert 0 < len(spelling) <= MAX_MISSPELT
+    assert took < 2.0, f"{took:.2f} s for a page of noise"
 
 
 # -- the corpus --------------------------------------------------------------------------------

@@ -27,6 +27,12 @@ COMMON = 100_000
 LIKELY = 1_000
 #: Two-edit corrections come from these more common words only, to stay fast and sure.
 TWO_EDITS_COMMON = 5_000
+#: Past this many misspelt words a draft needs rewriting, not a list; and unknown words
+#: looked up (two edits deep for the first few) are capped, so a pasted page of noise is
+#: answered as fast as a note.
+MAX_MISSPELT = 12
+MAX_LOOK_UPS = 60
+MAX_DEEP_LOOK_UPS = 8
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})
 #: A word: letters of any alphabet ("Łukasz", "Nguyễn"), digits inside ("B2B"), "I'm".
@@ -374,10 +380,13 @@ class DraftChecker:
         Only common words count: one letter away first, else two ("greatful": grateful).
         None means the word is no likely typo: a trade term or a name the list lacks.
         """
+        return self._suggest(word, deep=True)
+
+    def _suggest(self, word: str, *, deep: bool) -> list[str]:
         lowered = word.lower()
         found = {w for w in self._speller.candidates(lowered) or () if self._speller[w] >= LIKELY}
         found.discard(lowered)
-        if not found:
+        if not found and deep:
             found = self._two_edits_away(lowered)
         ranked = sorted(found, key=lambda w: (-self._speller[w], w))[:SUGGESTIONS]
         return [w.capitalize() for w in ranked] if word[:1].isupper() else ranked
@@ -408,11 +417,14 @@ class DraftChecker:
         signed_at: int | None,
         context: DraftContext,
     ) -> dict[str, list[str]]:
-        """Misspelt words, each with its likely corrections."""
+        """Misspelt words, each with its likely corrections; a page of noise is cut short."""
         expected = _name_parts(context)
         misspelt: dict[str, list[str]] = {}
         seen: set[str] = set()
+        looked_up = 0
         for word, position in tokens:
+            if len(misspelt) >= MAX_MISSPELT or looked_up >= MAX_LOOK_UPS:
+                break
             base = word[:-2] if word.lower().endswith("'s") else word
             lowered = base.lower()
             if (
@@ -423,17 +435,18 @@ class DraftChecker:
                 or any(c.isupper() for c in base[1:])
                 or lowered in expected
                 or lowered in _PREFIXES
-                or self.known(base)
             ):
                 continue
-            options = self.suggestions(base)
-            if not options:
-                continue  # no likely typo: a trade term or a name the word list lacks
             after_sign_off = signed_at is not None and position >= signed_at
             if base[:1].isupper() and (position not in starts or after_sign_off):
                 continue  # a proper name: a place, a product, a person, the sender
             seen.add(lowered)
-            misspelt[base] = options
+            if self.known(base):
+                continue
+            looked_up += 1
+            options = self._suggest(base, deep=looked_up <= MAX_DEEP_LOOK_UPS)
+            if options:  # else no likely typo: a trade term or a name the list lacks
+                misspelt[base] = options
         return misspelt
 
     def _names(
