@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from spellchecker import SpellChecker
 
+from bot.domain.drafts import first_name
 from bot.domain.interview import Interview
 
 #: Longer than this, a thank-you or follow-up stops being read to the end.
@@ -462,7 +463,7 @@ class DraftChecker:
                 findings += _greeted_name(name, parts, context)
             words = {word.lower() for word, _ in tokens}
             if not greeted and not words & set(parts):
-                firsts = [_first_name(name) for name in context.interviewers]
+                firsts = [first_name(name) for name in context.interviewers]
                 who = firsts[0] if len(firsts) == 1 else f"one of {', '.join(firsts)}"
                 findings.append(Finding("name", f"Address {who} by name."))
         near_checks = (
@@ -542,11 +543,6 @@ def _name_parts(context: DraftContext) -> set[str]:
         )
         for part in _WORD.findall(name.translate(_APOSTROPHES))
     }
-
-
-def _first_name(name: str) -> str:
-    words = [w for w in name.split() if w.lower().rstrip(".") not in _TITLES]
-    return (words or name.split() or [name])[0]
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
