@@ -483,6 +483,12 @@ class Suite:
         report.figure("draft_check_median_ms", median(times), "ms")
         report.figure("draft_check_p99_ms", percentile(times, 99), "ms", "target < 50 ms")
         report.target("7 draft check p99", percentile(times, 99), "ms", "<", 50)
+        drafts, precision, recall = draft_check.corpus_scores()
+        report.figure("draft_checker_corpus", drafts, "drafts", "clean ones and planted faults")
+        report.figure("draft_checker_precision", precision, "", "flagged drafts that had a fault")
+        report.figure("draft_checker_recall", recall, "", "faulty drafts that were flagged")
+        report.target("7 draft checker precision", precision, "", ">=", 0.9)
+        report.target("7 draft checker recall", recall, "", ">=", 0.9)
 
     def timely(self, standin: SlackStandIn) -> None:
         scale, report = self.scale, self.report

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -52,19 +53,59 @@ def draft_button(bot: Bot, number: int) -> str:
 
 def test_each_interviewer_gets_a_personal_different_thank_you_draft(la_bot: Bot) -> None:
     la_bot.command(
-        "add Zylker, Staff SRE, today 10am, with Siobhan Oyelaran, Bob Smith and Ann Lee"
+        "add Zylker, Staff SRE, today 10am, with Siobhan Oyelaran, Bob Smith, Ann Lee and "
+        "Kenji Watanabe"
     )
     thanks = {n.interviewer: n.number for n in la_bot.nudges() if n.rule == "thank-you"}
 
     drafts = {name: draft_button(la_bot, number) for name, number in thanks.items()}
 
-    assert len(set(drafts.values())) == 3
+    assert len(thanks) == 4
+    without_names = {draft.replace(name.split()[0], "NAME") for name, draft in drafts.items()}
+    assert len(without_names) == 4, "the fourth interviewer got a note the first one had"
     for name, draft in drafts.items():
         assert name.split()[0] in draft
         assert "Zylker" in draft and "Staff SRE" in draft
         assert "Tomasz Wojcik" in draft
         assert "[one thing you discussed]" in draft
-    assert "running Kubernetes at scale" in drafts["Siobhan Oyelaran"]
+        assert "running Kubernetes at scale" in draft
+    stressed = {_sentence_with(draft, "running Kubernetes at scale") for draft in drafts.values()}
+    assert len(stressed) == 4, "the strengths were put the same way twice"
+
+
+def test_a_draft_names_the_day_as_the_person_would_say_it(la_bot: Bot) -> None:
+    la_bot.command("add Zylker, Staff SRE, today 10am, with Siobhan Oyelaran")
+    (thanks,) = [n for n in la_bot.nudges() if n.rule == "thank-you"]
+
+    same_day = draft_button(la_bot, thanks.number)
+    la_bot.clock.advance(timedelta(days=1))
+    next_day = draft_button(la_bot, thanks.number)
+    la_bot.clock.advance(timedelta(days=20))
+    weeks_later = draft_button(la_bot, thanks.number)
+
+    assert "with me today" in same_day
+    assert "with me yesterday" in next_day
+    assert "with me on 26 November" in weeks_later
+    assert not any("Thursday" in d for d in (same_day, next_day, weeks_later))
+
+
+def test_follow_up_drafts_change_along_the_sequence(la_bot: Bot) -> None:
+    la_bot.command("add Zylker, Staff SRE, today 10am, with Siobhan Oyelaran")
+    drafts, titles = [], []
+    for _ in range(3):
+        la_bot.clock.advance(timedelta(days=8))
+        (open_one,) = [n for n in la_bot.nudges() if n.rule == "follow-up" and n.is_open]
+        drafts.append(draft_button(la_bot, open_one.number))
+        titles.append(open_one.title)
+        assert "Logged" in la_bot.dm("followed up with zylker").text
+
+    first, second, last = drafts
+    assert "follow up on my interview on 26 November" in first
+    assert "brief note to say I'm still keen" in second
+    assert "keep me in mind for future openings" in last
+    assert titles[-1] == "A last check-in with Zylker"
+    assert len(set(drafts)) == 3
+    assert len(last.split()) < min(len(first.split()), len(second.split()))
 
 
 def test_follow_up_drafts_fit_where_the_process_stands(la_bot: Bot) -> None:
@@ -87,6 +128,21 @@ def test_follow_up_drafts_fit_where_the_process_stands(la_bot: Bot) -> None:
     reply = draft_button(la_bot, gracious.number)
     assert "future openings" in reply
     assert "Siobhan" in reply
+    assert reply.count("feedback") == 1, "one request for feedback, no more"
+
+
+def test_a_draft_naming_another_employer_is_caught_in_the_dm(la_bot: Bot) -> None:
+    la_bot.command("add Zylker, Staff SRE, today 10am, with Siobhan Oyelaran")
+    la_bot.command("add Globex, Platform Lead, tomorrow 2pm, with Priya Raman")
+
+    answer = la_bot.dm(
+        "check Dear Siobhan,\n\nThank you for the Staff SRE interview today. I would love to "
+        "help Globex grow, and my Kubernetes experience fits.\n\nBest regards,\nTomasz"
+    )
+
+    shown = json.dumps(answer.blocks, ensure_ascii=False)
+    assert "wrong company?" in shown and "Globex" in shown
+    assert "Name the company (Zylker)" in shown, "the draft was read as the Zylker one"
 
 
 def test_a_draft_is_checked_in_the_dm_and_not_kept(la_bot: Bot, tmp_path: Path) -> None:
@@ -124,10 +180,29 @@ def test_broken_draft_templates_stop_start_up_with_the_file_and_field(tmp_path: 
     (tmp_path / "drafts.yml").write_text(yaml.safe_dump(data))
     with pytest.raises(DraftsError, match=r"drafts.yml: field 'follow_up.first'.*\{nickname\}"):
         load_drafts(tmp_path)
+    data["follow_up"]["first"] = "Hi {first_name}"
+    data["thank_you"]["middles"] = data["thank_you"]["middles"][:1]
+    (tmp_path / "drafts.yml").write_text(yaml.safe_dump(data))
+    with pytest.raises(DraftsError, match=r"field 'thank_you' makes \d+ notes; at least 20"):
+        load_drafts(tmp_path)
     del data["thank_you"]
     (tmp_path / "drafts.yml").write_text(yaml.safe_dump(data))
     with pytest.raises(DraftsError, match="field 'thank_you'"):
         load_drafts(tmp_path)
+
+
+def test_the_word_list_is_read_beside_the_drafts_and_checked(tmp_path: Path) -> None:
+    (tmp_path / "drafts.yml").write_text((RULES / "drafts.yml").read_text())
+    (tmp_path / "words.yml").write_text("data: [Snowplow, dagster]\n")
+    assert {"snowplow", "dagster"} <= load_drafts(tmp_path).known_words
+
+    (tmp_path / "words.yml").write_text("sales: [go-to-market]\n")
+    with pytest.raises(DraftsError, match=r"words.yml: field 'sales' has 'go-to-market'"):
+        load_drafts(tmp_path)
+
+
+def _sentence_with(text: str, phrase: str) -> str:
+    return next(s for s in re.split(r"(?<=[.!?])\s+", text) if phrase in s)
 
 
 GOOD = [

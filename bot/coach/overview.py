@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.domain.calendar import build_calendar
-from bot.domain.draft_check import DraftContext
+from bot.domain.draft_check import DraftContext, context_for
 from bot.domain.drafts import Author, DraftBook, follow_up_draft, follow_up_kind, thank_you_draft
 from bot.domain.export import readable_export
 from bot.domain.interview import Person
-from bot.domain.lifecycle import FOLLOW_UP
+from bot.domain.lifecycle import FOLLOW_UP, latest_round, news_since, unanswered
 from bot.domain.nudge import NudgeChangeRefused, NudgeState
 from bot.domain.overview import Overview, build_overview
 from bot.domain.timing import zone
@@ -46,7 +46,8 @@ def export(book: PersonBook, person: Person, now: datetime) -> bytes:
 
 
 def draft(book: PersonBook, number: int, drafts: DraftBook, now: datetime) -> str:
-    """The draft that fits a nudge: a thank-you for its interviewer, or a follow-up."""
+    """The draft that fits a nudge: a thank-you for its interviewer, or a follow-up worded
+    for its place in the sequence (the count the nudge's own wording uses)."""
     nudge = book.nudge(number)
     interview = book.interview(nudge.interview_id) if nudge else None
     process = book.process(interview.process_id) if interview else None
@@ -56,25 +57,16 @@ def draft(book: PersonBook, number: int, drafts: DraftBook, now: datetime) -> st
     author = Author(profile.my_name, profile.strengths)
     if nudge.rule in DRAFTED_THANKS:
         who = next((i for i in interview.interviewers if i.name == nudge.interviewer), None)
-        return thank_you_draft(drafts, interview, who, author)
+        return thank_you_draft(drafts, interview, who, author, now)
+    rounds = [i for i in book.interviews() if i.process_id == process.id] or [interview]
+    ordinal = len(unanswered(process, news_since(process, latest_round(rounds))))
     today = now.astimezone(zone(interview.tz)).date()
-    after = process.expected_on is not None and today > process.expected_on
-    return follow_up_draft(drafts, follow_up_kind(process, after), interview, author)
+    kind = follow_up_kind(process, ordinal, today, interview.tz)
+    return follow_up_draft(drafts, kind, interview, author, now)
 
 
 def draft_context(book: PersonBook, text: str) -> DraftContext:
-    """The names a draft should use (those of the interview it names, else the latest), and
-    every name of the person's that the checker must not flag."""
-    interviews = sorted(book.interviews(), key=lambda i: i.starts_at)
-    named = [i for i in interviews if i.company.casefold() in text.casefold()]
-    latest = (named or interviews or [None])[-1]
-    others = tuple(
-        name for i in interviews for name in (i.company, i.role, *(x.name for x in i.interviewers))
-    )
-    return DraftContext(
-        company=latest.company if latest else "",
-        role=latest.role if latest else "",
-        interviewers=tuple(x.name for x in latest.interviewers) if latest else (),
-        sender=book.profile.my_name,
-        others=others,
-    )
+    """The names a draft should use (those of the interview it is about), every name of the
+    person's that the checker must not flag, and their other employers."""
+    companies = [p.company for p in book.processes()]
+    return context_for(book.interviews(), companies, book.profile.my_name, text)

@@ -1,14 +1,21 @@
 """Drafts of the notes the coach asks for: a thank-you per interviewer, follow-ups by state.
 
-The wording lives in `rules/drafts.yml` so a coach can rewrite it without code. Drafts are
-plain text with the person's words in them; square brackets mark what only the person can
-write, and the draft checker reminds them of anything still in brackets.
+The wording lives in `rules/drafts.yml` so a coach can rewrite it without code, and the
+checker's extra vocabulary in `rules/words.yml`. Drafts are plain text with the person's
+words in them; square brackets mark what only the person can write, and the draft checker
+reminds them of anything still in brackets.
 """
 
 from __future__ import annotations
 
+import re
 import string
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from itertools import product
 from pathlib import Path
 
 import yaml
@@ -17,9 +24,18 @@ from bot.domain.interview import Interview, Interviewer, Outcome, Process
 from bot.domain.timing import zone
 
 PLACEHOLDERS = frozenset(
-    {"first_name", "interviewer", "company", "role", "when", "my_name", "strengths"}
+    {"first_name", "interviewer", "company", "role", "when", "my_name", "strengths", "feedback"}
 )
-FOLLOW_UP_KINDS = ("first", "in_process", "after_expected", "rejected")
+#: A thank-you note is one of each, in this order.
+THANK_YOU_PARTS = ("openings", "middles", "closings")
+#: Follow-ups while waiting with no date named, by their place in the sequence.
+SEQUENCE = ("first", "second", "last")
+FOLLOW_UP_KINDS = (*SEQUENCE, "after_expected", "in_process", "rejected")
+#: An interview lists up to 20 interviewers, and each must get a note of their own.
+MIN_VARIANTS = 20
+#: Titles before a name that a greeting should not take for the first name.
+_TITLES = frozenset({"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "mx", "prof", "prof."})
+_KNOWN_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
 class DraftsError(ValueError):
@@ -28,9 +44,18 @@ class DraftsError(ValueError):
 
 @dataclass(frozen=True)
 class DraftBook:
-    thank_you: tuple[str, ...]
+    openings: tuple[str, ...]
+    middles: tuple[str, ...]
+    closings: tuple[str, ...]
     follow_up: dict[str, str]
+    #: The one polite request for feedback a reply to a rejection may carry.
+    feedback: str
     known_words: frozenset[str]
+
+    @property
+    def variants(self) -> int:
+        """How many different thank-you notes the parts make."""
+        return len(self.openings) * len(self.middles) * len(self.closings)
 
 
 @dataclass(frozen=True)
@@ -42,12 +67,10 @@ class Author:
 
 
 def load_drafts(path: Path) -> DraftBook:
-    """Read and check `drafts.yml` (a folder's, or the file itself)."""
+    """Read and check `drafts.yml` (a folder's, or the file itself), with the `words.yml`
+    beside it when there is one."""
     file = path / "drafts.yml" if path.is_dir() else path
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise DraftsError(f"{file}: cannot be read as YAML ({error})") from error
+    raw = _read_yaml(file)
     if not isinstance(raw, dict):
         raise DraftsError(f"{file}: must be a mapping with thank_you and follow_up")
 
@@ -64,58 +87,186 @@ def load_drafts(path: Path) -> DraftBook:
         return value.strip()
 
     thanks = raw.get("thank_you")
-    if not isinstance(thanks, list) or not thanks:
-        raise DraftsError(f"{file}: field 'thank_you' must list one or more templates")
+    if not isinstance(thanks, dict):
+        raise DraftsError(
+            f"{file}: field 'thank_you' must map {', '.join(THANK_YOU_PARTS)} to templates"
+        )
+    parts: list[tuple[str, ...]] = []
+    for part in THANK_YOU_PARTS:
+        listed = thanks.get(part)
+        if not isinstance(listed, list) or not listed:
+            raise DraftsError(f"{file}: field 'thank_you.{part}' must list one or more parts")
+        parts.append(tuple(template(f"thank_you.{part}[{n}]", t) for n, t in enumerate(listed)))
+    openings, middles, closings = parts
+    if len(openings) * len(middles) * len(closings) < MIN_VARIANTS:
+        raise DraftsError(
+            f"{file}: field 'thank_you' makes {len(openings) * len(middles) * len(closings)} "
+            f"notes; at least {MIN_VARIANTS} are needed, one per interviewer"
+        )
     follow_up = raw.get("follow_up")
     if not isinstance(follow_up, dict):
         raise DraftsError(f"{file}: field 'follow_up' must map {', '.join(FOLLOW_UP_KINDS)}")
-    known = raw.get("known_words", [])
-    if not isinstance(known, list):
-        raise DraftsError(f"{file}: field 'known_words' must be a list of words")
+    words = file.parent / "words.yml"
     return DraftBook(
-        thank_you=tuple(template(f"thank_you[{n}]", t) for n, t in enumerate(thanks)),
+        openings=openings,
+        middles=middles,
+        closings=closings,
         follow_up={k: template(f"follow_up.{k}", follow_up.get(k)) for k in FOLLOW_UP_KINDS},
-        known_words=frozenset(str(w).lower() for w in known),
+        feedback=template("follow_up.feedback", follow_up.get("feedback")),
+        known_words=load_words(words) if words.is_file() else frozenset(),
     )
 
 
+def load_words(file: Path) -> frozenset[str]:
+    """Read `words.yml`: lists of words by field, all accepted by the spell checker."""
+    raw = _read_yaml(file)
+    if not isinstance(raw, dict):
+        raise DraftsError(f"{file}: must map fields (data, design...) to lists of words")
+    words: set[str] = set()
+    for group, listed in raw.items():
+        if not isinstance(listed, list):
+            raise DraftsError(f"{file}: field '{group}' must be a list of words")
+        for word in listed:
+            text = str(word).strip().lower()
+            if not _KNOWN_WORD.fullmatch(text):
+                raise DraftsError(f"{file}: field '{group}' has '{word}', not a single word")
+            words.add(text)
+    return frozenset(words)
+
+
+def _read_yaml(file: Path) -> object:
+    try:
+        return yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise DraftsError(f"{file}: cannot be read as YAML ({error})") from error
+
+
+def thank_you_variant(book: DraftBook, position: int) -> tuple[int, int, int]:
+    """The opening, middle and closing for the interviewer at `position` of an interview.
+
+    Positions get combinations that are all different until the parts run out, and
+    neighbours share as few parts as the lists allow.
+    """
+    sizes = (len(book.openings), len(book.middles), len(book.closings))
+    order = _variant_order(sizes)
+    opening, middle, closing = order[position % len(order)]
+    return opening, middle, closing
+
+
+@lru_cache(maxsize=16)
+def _variant_order(sizes: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+    """Every combination once, each next one using the parts used least so far."""
+    left = list(product(*(range(size) for size in sizes)))
+    uses: list[Counter[int]] = [Counter() for _ in sizes]
+    order: list[tuple[int, ...]] = []
+    while left:
+        previous = order[-1] if order else ()
+        chosen = min(
+            left,
+            key=lambda combination: (
+                sum(uses[k][part] for k, part in enumerate(combination)),
+                sum(a == b for a, b in zip(combination, previous, strict=False)),
+            ),
+        )
+        left.remove(chosen)
+        for k, part in enumerate(chosen):
+            uses[k][part] += 1
+        order.append(chosen)
+    return tuple(order)
+
+
+def thank_you_template(book: DraftBook, variant: Sequence[int]) -> str:
+    """One thank-you note's template: its opening, middle and closing as paragraphs."""
+    opening, middle, closing = variant
+    return "\n\n".join((book.openings[opening], book.middles[middle], book.closings[closing]))
+
+
 def thank_you_draft(
-    book: DraftBook, interview: Interview, interviewer: Interviewer | None, author: Author
+    book: DraftBook,
+    interview: Interview,
+    interviewer: Interviewer | None,
+    author: Author,
+    now: datetime,
 ) -> str:
     """A thank-you note for one interviewer; each interviewer gets a different wording."""
     position = 0
     if interviewer is not None:
         names = [i.name for i in interview.interviewers]
         position = names.index(interviewer.name) if interviewer.name in names else 0
-    template = book.thank_you[position % len(book.thank_you)]
-    return template.format_map(_values(interview, interviewer, author))
+    template = thank_you_template(book, thank_you_variant(book, position))
+    return template.format_map(_values(interview, interviewer, author, now))
 
 
-def follow_up_kind(process: Process, today_is_after_expected: bool) -> str:
-    """Which follow-up fits where the process stands."""
+def follow_up_kind(process: Process, ordinal: int, today: date, tz: str) -> str:
+    """Which follow-up fits where the process stands and how many came before it.
+
+    `ordinal` counts the follow-up suggestions used (sent or skipped) since the process's
+    latest news: 0 for the first. The last of the sequence wins over the date they named,
+    which is only brought up once.
+    """
     if process.outcome == Outcome.REJECTED:
         return "rejected"
     if process.outcome == Outcome.IN_PROCESS:
         return "in_process"
-    if process.expected_on is not None and today_is_after_expected:
-        return "after_expected"
-    return "first"
+    if ordinal >= len(SEQUENCE) - 1:
+        return SEQUENCE[-1]
+    expected = process.expected_on
+    if expected is not None and today > expected:
+        local = zone(tz)
+        used = (*process.followed_up, *process.skipped)
+        if not any(moment.astimezone(local).date() > expected for moment in used):
+            return "after_expected"
+    return SEQUENCE[max(ordinal, 0)]
 
 
-def follow_up_draft(book: DraftBook, kind: str, interview: Interview, author: Author) -> str:
+def follow_up_draft(
+    book: DraftBook,
+    kind: str,
+    interview: Interview,
+    author: Author,
+    now: datetime,
+    *,
+    ask_feedback: bool = True,
+) -> str:
+    """A follow-up to the first interviewer; a reply to a rejection may ask for feedback once."""
     contact = interview.interviewers[0] if interview.interviewers else None
-    return book.follow_up[kind].format_map(_values(interview, contact, author))
+    values = _values(interview, contact, author, now)
+    values["feedback"] = book.feedback if ask_feedback else ""
+    text = book.follow_up[kind].format_map(values)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in text.splitlines()))
 
 
-def _values(interview: Interview, interviewer: Interviewer | None, author: Author) -> dict:
-    local = interview.starts_at.astimezone(zone(interview.tz))
+def spoken_date(moment: datetime, tz: str, now: datetime) -> str:
+    """How the person would name the day on the day they write: today, yesterday, on 21 April."""
+    local = zone(tz)
+    day = moment.astimezone(local).date()
+    today = now.astimezone(local).date()
+    if day == today:
+        return "today"
+    if (today - day).days == 1:
+        return "yesterday"
+    year = f" {day.year}" if day.year != today.year else ""
+    return f"on {day.day} {day:%B}{year}"
+
+
+def first_name(name: str) -> str:
+    """The name a greeting uses: the first word that is not a title."""
+    words = name.split()
+    given = [w for w in words if w.lower() not in _TITLES]
+    return (given or words or [name])[0]
+
+
+def _values(
+    interview: Interview, interviewer: Interviewer | None, author: Author, now: datetime
+) -> dict[str, str]:
     name = interviewer.name if interviewer else "[their name]"
     return {
-        "first_name": name.split()[0] if interviewer else name,
+        "first_name": first_name(name) if interviewer else name,
         "interviewer": name,
         "company": interview.company,
         "role": interview.role,
-        "when": f"on {local:%A}",
+        "when": spoken_date(interview.starts_at, interview.tz, now),
         "my_name": author.name or "[your name]",
-        "strengths": author.strengths or "[why you are the best fit]",
+        "strengths": author.strengths or "[what you do best]",
+        "feedback": "",
     }
