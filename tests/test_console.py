@@ -93,13 +93,13 @@ def answer_to(out: str, line: str, occurrence: int = 1) -> str:
 BUTTONS = """\
 /interview add Acme, Staff Engineer, today 2pm, with Jane Doe and Bob Smith
 advance 6h
-click "Draft it" 2
+click "Draft it" 1
 click draft it
-click snooze-choice 3 next week
-click snooze-choice 2
-click done 1
-click done 1
 click frobnicate
+click snooze-choice 2 next week
+click snooze-choice 1
+click done 1
+click done 1
 /interview remove 1
 click "Keep it"
 click remove
@@ -120,19 +120,19 @@ def test_every_button_and_menu_can_be_pressed_by_its_name(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     out = result.stdout
     digest = answer_to(out, "advance 6h")
-    assert "*#2 · Thank Jane Doe for the Acme interview*" in digest
+    assert "*#1 · Thank Jane Doe for the Acme interview*" in digest
     assert "[Done] [Snooze] [Skip] [Draft it]" in digest
     assert "▾ snooze-choice: Later today | Tomorrow morning | Next week" in digest
-    assert "Dear Jane" in answer_to(out, 'click "Draft it" 2')
+    assert "Dear Jane" in answer_to(out, 'click "Draft it" 1')
     which = answer_to(out, "click draft it")
-    assert "Which one?" in which and "#2, #3" in which
-    snoozed = answer_to(out, "click snooze-choice 3 next week")
+    assert "Which one?" in which and "#1, #2" in which
+    snoozed = answer_to(out, "click snooze-choice 2 next week")
     assert "Interview Coach DM, updated" in snoozed
-    assert ":zzz: Snoozed until" in snoozed.split("*#3 ·")[1]
-    choose = answer_to(out, "click snooze-choice 2")
+    assert ":zzz: Snoozed until" in snoozed.split("*#2 ·")[1]
+    choose = answer_to(out, "click snooze-choice 1")
     assert "Later today, Tomorrow morning, Next week" in choose
     assert ":white_check_mark: Done. Nice work." in answer_to(out, "click done 1", 1)
-    assert "There is no [Done] for #1 on screen" in answer_to(out, "click done 1", 2)
+    assert "no button or menu called “done 1” on screen" in answer_to(out, "click done 1", 2)
     unknown = answer_to(out, "click frobnicate")
     assert "no button or menu called" in unknown and "[Draft it]" in unknown
     assert "[Remove] [Keep it]" in answer_to(out, "/interview remove 1", 1)
@@ -148,10 +148,10 @@ FOLLOW_UPS = """\
 /interview add Acme, Staff Engineer, today 2pm, with Jane Doe
 /interview add Globex, Designer, today 3pm
 advance 7d
-click heard-back 6
-click heard-back 6 not selected
-click done 12
-click "I followed up" 12
+click heard-back 4
+click heard-back 4 not selected
+click done 7
+click "I followed up" 7
 """
 
 
@@ -161,18 +161,18 @@ def test_follow_ups_offer_i_followed_up_and_the_heard_back_menu(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     out = result.stdout
     arrived = answer_to(out, "advance 7d")
-    assert "*#6 · A polite follow-up with Acme*" in arrived
-    assert "*#12 · A polite follow-up with Globex*" in arrived
+    assert "*#4 · A polite follow-up with Acme*" in arrived
+    assert "*#7 · A polite follow-up with Globex*" in arrived
     assert "[I followed up] [Snooze] [Skip] [Draft it]" in arrived
     menu = "▾ heard-back: Still in process | Not selected | Got an offer | I withdrew"
     assert arrived.count(menu) == 2
     assert "Still in process, Not selected, Got an offer, I withdrew" in answer_to(
-        out, "click heard-back 6"
+        out, "click heard-back 4"
     )
-    assert "I'm sorry about Acme" in answer_to(out, "click heard-back 6 not selected")
-    followed = answer_to(out, "click done 12")
-    assert ":white_check_mark: Done. Nice work." in followed.split("*#12 ·")[1]
-    assert "no button or menu called" in answer_to(out, 'click "I followed up" 12')
+    assert "I'm sorry about Acme" in answer_to(out, "click heard-back 4 not selected")
+    followed = answer_to(out, "click done 7")
+    assert ":white_check_mark: Done. Nice work." in followed.split("*#7 ·")[1]
+    assert "no button or menu called" in answer_to(out, 'click "I followed up" 7')
 
 
 LONG_NAME = "Jane " + "x" * 90

@@ -238,3 +238,9 @@ def test_the_reply_to_a_rejection_may_ask_for_feedback_once_and_politely() -> No
         review = CHECKER.review(draft, context(meeting, author))
         assert review.ready, review.findings
         assert draft.startswith("Hi Siobhan,") and draft.endswith("Tomasz Wojcik")
+
+
+@pytest.mark.parametrize(("ordinal", "kind"), [(0, "first"), (1, "last"), (4, "last")])
+def test_with_two_follow_ups_the_second_is_already_the_last(ordinal: int, kind: str) -> None:
+    process = Process(1, "Zylker", "Staff SRE")
+    assert follow_up_kind(process, ordinal, date(2026, 5, 5), "Europe/London", of=2) == kind

@@ -343,7 +343,9 @@ class Coach:
     def draft(self, person: Person, number: int, drafts: DraftBook) -> str:
         """The draft that fits a nudge: a thank-you for its interviewer, or a follow-up."""
         with self.store.transaction(person) as book:
-            return overview.draft(book, number, drafts, self.clock.now())
+            return overview.draft(
+                book, number, drafts, self.clock.now(), follow_ups=self.playbook.follow_ups.max
+            )
 
     def draft_context(self, person: Person, text: str) -> DraftContext:
         with self.store.transaction(person) as book:

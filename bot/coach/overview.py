@@ -45,7 +45,9 @@ def export(book: PersonBook, person: Person, now: datetime) -> bytes:
     return readable_export(book.export(), person, book.profile.tz or "UTC", now)
 
 
-def draft(book: PersonBook, number: int, drafts: DraftBook, now: datetime) -> str:
+def draft(
+    book: PersonBook, number: int, drafts: DraftBook, now: datetime, *, follow_ups: int
+) -> str:
     """The draft that fits a nudge: a thank-you for its interviewer, or a follow-up worded
     for its place in the sequence (the count the nudge's own wording uses)."""
     nudge = book.nudge(number)
@@ -61,7 +63,7 @@ def draft(book: PersonBook, number: int, drafts: DraftBook, now: datetime) -> st
     rounds = [i for i in book.interviews() if i.process_id == process.id] or [interview]
     ordinal = len(unanswered(process, news_since(process, latest_round(rounds))))
     today = now.astimezone(zone(interview.tz)).date()
-    kind = follow_up_kind(process, ordinal, today, interview.tz)
+    kind = follow_up_kind(process, ordinal, today, interview.tz, of=follow_ups)
     return follow_up_draft(drafts, kind, interview, author, now)
 
 

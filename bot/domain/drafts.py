@@ -197,18 +197,21 @@ def thank_you_draft(
     return template.format_map(_values(interview, interviewer, author, now))
 
 
-def follow_up_kind(process: Process, ordinal: int, today: date, tz: str) -> str:
+def follow_up_kind(
+    process: Process, ordinal: int, today: date, tz: str, *, of: int = len(SEQUENCE)
+) -> str:
     """Which follow-up fits where the process stands and how many came before it.
 
     `ordinal` counts the follow-up suggestions used (sent or skipped) since the process's
-    latest news: 0 for the first. The last of the sequence wins over the date they named,
+    latest news: 0 for the first; `of` is how many the playbook suggests at most, so the
+    last one says it is the last. The last of the sequence wins over the date they named,
     which is only brought up once.
     """
     if process.outcome == Outcome.REJECTED:
         return "rejected"
     if process.outcome == Outcome.IN_PROCESS:
         return "in_process"
-    if ordinal >= len(SEQUENCE) - 1:
+    if ordinal >= max(of, 1) - 1:
         return SEQUENCE[-1]
     expected = process.expected_on
     if expected is not None and today > expected:
@@ -216,7 +219,7 @@ def follow_up_kind(process: Process, ordinal: int, today: date, tz: str) -> str:
         used = (*process.followed_up, *process.skipped)
         if not any(moment.astimezone(local).date() > expected for moment in used):
             return "after_expected"
-    return SEQUENCE[max(ordinal, 0)]
+    return SEQUENCE[min(max(ordinal, 0), len(SEQUENCE) - 2)]
 
 
 def follow_up_draft(
