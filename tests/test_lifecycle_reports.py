@@ -332,6 +332,15 @@ def test_a_process_out_of_follow_ups_turns_cold_and_the_list_says_so(me: Bot) ->
         process = book.process(1)
     assert process.cold and process.outcome == Outcome.WAITING
     assert "gone quiet" in said(me.command("list"))
+    status, _ = me.endpoint.app_home_opened(
+        user_id="U1", team_id="T1", event_id="EvQ", event_time=1
+    )
+    assert status == 200 and me.standin.wait_for(lambda s: bool(s.views()))
+    home = json.dumps(me.standin.views()[-1]["view"], ensure_ascii=False)
+    assert "*Pipeline* · 0 active · 0 waiting to hear back · 1 gone quiet · 0 closed" in home
+    assert "gone quiet: no more follow-ups unless you hear back" in home
+    (let_go,) = [n for n in me.nudges() if n.rule == "let-go"]
+    assert let_go.state == NudgeState.SENT and let_go.title == "Time to let Hooli rest"
     assert not [n for n in me.nudges() if n.rule == "follow-up" and n.is_open]
     me.command("status hooli in process")
     with me.store.transaction(ME) as book:

@@ -17,9 +17,11 @@ from bot.domain.parsing import (
     Interviewer,
     InterviewRequest,
     Reply,
+    form_field_of,
     parse_add,
     parse_duration,
     parse_reply,
+    read_add_form,
     warm_up,
 )
 
@@ -497,3 +499,24 @@ def test_reply_text_built_from_keywords_never_crashes(text: str):
 def test_parse_duration_never_raises(text: str):
     result = parse_duration(text)
     assert result is None or result >= timedelta()
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"date": "2028-03-01", "time": "14:00"}, "date"),
+        ({"date": "2026-11-27", "time": "25:61"}, "time"),
+        ({"company": " ", "date": "2026-11-27", "time": "14:00"}, "company"),
+        ({"role": "", "date": "2026-11-27", "time": "14:00"}, "role"),
+    ],
+)
+def test_each_add_form_problem_points_at_its_own_field(values: dict, field: str) -> None:
+    form = {"company": "Acme", "role": "Engineer", **values}
+    with pytest.raises(AddInputError) as problem:
+        read_add_form(form, now=NOW, tz="America/Los_Angeles")
+    assert form_field_of(str(problem.value)) == field, str(problem.value)
+
+
+def test_the_persons_own_words_in_a_problem_do_not_decide_the_field() -> None:
+    problem = "'the role play on 3 March 2030 2pm' is more than a year away; nothing was saved."
+    assert form_field_of(problem) == "date"

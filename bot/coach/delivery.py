@@ -258,7 +258,8 @@ class Delivery:
                 ready += [
                     start_sending(n, claim)
                     for n in waiting
-                    if n.number not in taken and _later_today(book, n, local_now, now)
+                    if n.number not in taken
+                    and _later_today(book, self.playbook, n, local_now, now)
                 ]
             book.save_nudges(ready + held)
         if not ready:
@@ -450,15 +451,20 @@ def _at(moment: datetime) -> Callable[[Nudge], Nudge]:
     return lambda nudge: put_back(nudge, moment)
 
 
-def _later_today(book: PersonBook, nudge: Nudge, local_now: datetime, now: datetime) -> bool:
-    """Planned for later today, and fine to send early: its interview (if any) is over and
-    its employer still in the picture."""
+def _later_today(
+    book: PersonBook, playbook: Playbook, nudge: Nudge, local_now: datetime, now: datetime
+) -> bool:
+    """Planned for later today, and fine to send early: an item about an interview only once
+    that interview is over, and only while its employer is still in the picture. Advice
+    about the search as a whole (keep applying) may come with the day's other items."""
     if nudge.state != NudgeState.SCHEDULED or nudge.retry_at is not None or nudge.due_at <= now:
         return False
     if nudge.due_at.astimezone(local_now.tzinfo).date() != local_now.date():
         return False
     interview = book.interview(nudge.interview_id)
-    if interview is not None and interview.ends_at > now:
+    rule = playbook.rule(nudge.rule)
+    about_the_interview = rule is not None and rule.anchor in ("start", "end")
+    if about_the_interview and interview is not None and interview.ends_at > now:
         return False
     return not (nudge.contacts_employer and not nudge.closing and _closed(book, nudge))
 

@@ -8,8 +8,8 @@ from datetime import datetime, time, timedelta
 from bot.coach.plans import person_day, settle
 from bot.domain.nudge import Nudge, NudgeChangeRefused, NudgeState
 from bot.domain.playbook import Playbook
-from bot.domain.text import shorten
-from bot.domain.timing import WAKING_HOURS, Day, is_known_country, place
+from bot.domain.text import escape, shorten
+from bot.domain.timing import WAKING_HOURS, Day, place, read_country
 from bot.storage.protocol import PersonBook
 
 #: The longest pause the coach accepts.
@@ -89,23 +89,29 @@ def place_again(book: PersonBook, playbook: Playbook, now: datetime) -> list[Nud
     return moved
 
 
-def change_country(book: PersonBook, playbook: Playbook, code: str, now: datetime) -> str:
+def change_country(book: PersonBook, playbook: Playbook, text: str, now: datetime) -> str:
     """Whose public holidays are days off for the person; "auto" goes back to the country of
-    their time zone."""
-    wanted = code.strip().upper()
-    if wanted == "AUTO":
+    their time zone, "none" keeps none."""
+    wanted = text.strip()
+    if wanted.upper() == "AUTO":
         book.save_profile(replace(book.profile, country=None))
-    elif wanted == "NONE":
+    elif wanted.upper() == "NONE":
         book.save_profile(replace(book.profile, country=""))
-    elif is_known_country(wanted):
-        book.save_profile(replace(book.profile, country=wanted))
+    elif code := read_country(wanted):
+        book.save_profile(replace(book.profile, country=code))
     else:
         raise NudgeChangeRefused(
-            "Name a country by its two-letter code, like `country GB` or `country DE` "
-            "(`country auto` follows your time zone, `country none` keeps no holidays)."
+            f"I don't know the holidays of {_quoted(wanted)}. Name a country by its two-letter "
+            "code or its name, like `country GB` or `country Germany` (`country auto` follows "
+            "your time zone, `country none` keeps no holidays). Nothing was changed."
         )
     place_again(book, playbook, now)
     return person_day(book.profile, playbook).country or "none"
+
+
+def _quoted(text: str) -> str:
+    shown = " ".join(text.split())[:40]
+    return f"'{escape(shown)}'" if shown else "that country"
 
 
 def searching(book: PersonBook, playbook: Playbook, active: bool, now: datetime) -> None:

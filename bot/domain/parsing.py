@@ -784,7 +784,12 @@ _FIELD_WORDS = (
     ("long", "duration"),
     ("when", "date"),
     ("date", "date"),
+    ("year away", "date"),
+    ("today", "date"),
 )
+#: The person's own words echoed in a problem, which must not decide the field.
+_ECHOED = re.compile(r"(?<!\w)'[^']*'(?!\w)")
+_FORM_TIME = re.compile(r"([01]?\d|2[0-3]):[0-5]\d")
 MAX_NOTES_LENGTH = 2000
 
 
@@ -800,6 +805,8 @@ def read_add_form(values: dict[str, str], *, now: datetime, tz: str) -> Intervie
     minutes = values.get("duration", "60").strip() or "60"
     if not minutes.isdigit():
         raise AddInputError("Pick how long the interview is.")
+    if not _FORM_TIME.fullmatch(values["time"].strip()):
+        raise AddInputError("Write the time of day like 14:00 or 9:30.")
     company, role = read_company(values["company"]), read_role(values["role"])
     starts_at, remark = read_start(
         f"{values['date'].strip()} {values['time'].strip()}", now=now, tz=tz
@@ -846,7 +853,7 @@ def form_field_of(problem: str) -> str:
     The problems name their subject first ("The role is missing; put it after the
     company"), so the earliest field word wins.
     """
-    lowered = problem.lower()
+    lowered = _ECHOED.sub("''", problem.lower())
     found = [(lowered.find(word), field) for word, field in _FIELD_WORDS if word in lowered]
     return min(found)[1] if found else "company"
 

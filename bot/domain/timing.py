@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -85,6 +86,38 @@ def country_of(tz: str | None) -> str | None:
 
 def is_known_country(code: str) -> bool:
     return code.upper() in holidays.list_supported_countries()
+
+
+#: Names people use that are not the country's ISO code or its name in the holiday tables.
+COUNTRY_ALIASES = {"UK": "GB", "BRITAIN": "GB", "ENGLAND": "GB", "USA": "US", "AMERICA": "US"}
+
+
+@functools.lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """ISO code -> English name ("GB" -> "United Kingdom"), from the holiday tables."""
+    names: dict[str, str] = {}
+    for entry in holidays.registry.COUNTRIES.values():
+        names[entry[1]] = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", entry[0])
+    return names
+
+
+def country_name(code: str) -> str:
+    """How the coach names a country to a person: "United Kingdom (GB)"."""
+    name = _country_names().get(code.upper())
+    return f"{name} ({code.upper()})" if name else code.upper()
+
+
+def read_country(text: str) -> str | None:
+    """A country the person named by ISO code or by name ("gb", "Germany", "the uk")."""
+    wanted = " ".join(text.replace("the ", " ").split()).upper()
+    wanted = COUNTRY_ALIASES.get(wanted, wanted)
+    if is_known_country(wanted):
+        return wanted
+    squeezed = wanted.replace(" ", "")
+    for code, name in _country_names().items():
+        if name.upper().replace(" ", "") == squeezed and is_known_country(code):
+            return code
+    return None
 
 
 def with_country(day: Day, country: str | None) -> Day:

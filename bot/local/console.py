@@ -662,11 +662,14 @@ def let_time_pass(runtime: CoachRuntime, clock: ManualClock, delta: timedelta) -
     returns how many nudges went out.
 
     A message held back for Slack's one-per-second pace is let through too: the clock then
-    ends up to a second past `delta`, as it would in real time.
+    ends up to a second past `delta`, as it would in real time. A pass already under way (a
+    change set one off) finishes first: jumping the clock past its lease would hand its
+    nudges to a second pass, which real time never does.
     """
-    target = clock.advance(delta)
     delivery, store = runtime.services.delivery, runtime.store
     delivered = delivery.deliver_due(wait_for_all=True)
+    target = clock.advance(delta)
+    delivered += delivery.deliver_due(wait_for_all=True)
     for _ in range(1_000):
         following = store.next_due_at()
         if following is None or following > target + CHANNEL_GAP:

@@ -15,7 +15,7 @@ from bot.domain.lifecycle import FOLLOW_UP
 from bot.domain.nudge import Nudge, NudgeState
 from bot.domain.parsing import ADD_EXAMPLE
 from bot.domain.text import escape, plural, shorten
-from bot.domain.timing import Day, format_local, zone
+from bot.domain.timing import Day, country_name, format_local, zone
 
 if TYPE_CHECKING:
     from bot.domain.changes import OutcomeChange
@@ -340,7 +340,7 @@ def _standing_line(standing: Standing, tz: str) -> str:
         nudge = standing.next_nudge
         line += f" · next: {nudge.title} ({format_local(nudge.due_at, tz)})"
     if standing.open_items:
-        line += f" · {plural(len(standing.open_items), 'open item')}"
+        line += f" · {plural(len(standing.open_items), 'item')} waiting for you"
     return line
 
 
@@ -417,9 +417,9 @@ def _reply(lines: list[str]) -> Message:
 def build_settings(window: Day, tz: str, paused_until: datetime | None) -> Message:
     """The person's window, holidays and pause, and how to change them."""
     holidays = (
-        f"• Public holidays of {escape(window.country)} are days off"
+        f"• Public holidays are days off: {escape(country_name(window.country))}"
         if window.country
-        else "• No public holidays are known for your time zone"
+        else "• No public holidays are kept as days off"
     )
     lines = [
         "*Your settings*",
@@ -427,7 +427,8 @@ def build_settings(window: Day, tz: str, paused_until: datetime | None) -> Messa
         holidays,
         "• Paused until " + format_local(paused_until, tz) if paused_until else "• Not paused",
         "Change them with `/interview settings days mon-fri hours 9-18`, "
-        "`/interview settings country GB`, `/interview pause 2w` and `/interview resume`.",
+        "`/interview settings country GB` (or `auto`, `none`), `/interview pause 2w` and "
+        "`/interview resume`.",
     ]
     return _reply(lines)
 
@@ -449,15 +450,17 @@ def build_home(
     tz = overview.tz
     standings = overview.standings
     closed = sum(1 for s in standings if s.process.closed)
+    quiet = sum(1 for s in standings if not s.process.closed and s.process.cold)
     waiting = sum(
-        1 for s in standings if not s.process.closed and s.process.outcome.value == "waiting"
+        1
+        for s in standings
+        if not s.process.closed and not s.process.cold and s.process.outcome.value == "waiting"
     )
+    pipeline = f"*Pipeline* · {len(standings) - closed - quiet} active · {waiting} waiting to "
+    pipeline += f"hear back · {quiet} gone quiet · " if quiet else "hear back · "
     blocks: Blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": "Interview Coach"}},
-        section(
-            f"*Pipeline* · {len(standings) - closed} active · {waiting} waiting to hear back · "
-            f"{closed} closed"
-        ),
+        section(f"{pipeline}{closed} closed"),
     ]
     if overview.upcoming:
         lines = [

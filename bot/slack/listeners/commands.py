@@ -81,6 +81,8 @@ def interview_command(
             response_type="ephemeral",
             **build_notice(":calendar: Sending your calendar file to our direct messages."),
         )
+        if not coach.knows_timezone(person):
+            services.surfaces.learn_timezone(person)
         comment = (
             "Your interviews and coming follow-ups. Open the file to add them to your calendar."
         )
@@ -100,8 +102,14 @@ def interview_command(
     elif verb == "remove" or verb == "delete":
         ack(response_type="ephemeral", **_confirm_removal(services, person, rest))
     elif verb in PROCESS_VERBS:
-        answer = PROCESS_VERBS[verb](coach, person, rest)
-        ack(response_type="ephemeral", **answer.message)
+        if coach.knows_timezone(person):
+            answer = PROCESS_VERBS[verb](coach, person, rest)
+            ack(response_type="ephemeral", **answer.message)
+        else:
+            ack()
+            services.surfaces.learn_timezone(person)
+            answer = PROCESS_VERBS[verb](coach, person, rest)
+            respond(response_type="ephemeral", **answer.message)
         services.surfaces.refresh_messages(person, answer.refresh)
     else:
         text = f"I don't know `{escape(shorten(verb, 40))}`. Here is what I can do:"
