@@ -187,6 +187,22 @@ def test_an_offer_or_withdrawal_closes_the_process(
     assert [n.rule for n in coach_bot.nudges() if n.closing] == [closing_rule]
 
 
+def test_news_recorded_again_does_not_bring_back_a_closing_item_already_done(
+    coach_bot: Bot,
+) -> None:
+    coach_bot.command("add Acme, Engineer, today 10am, with Jane Doe")
+    coach_bot.command("status acme offer")
+    (weigh,) = [n for n in coach_bot.nudges() if n.rule == "weigh-offer"]
+    coach_bot.dm(f"done #{weigh.number}")
+    coach_bot.command("status acme waiting")
+    coach_bot.advance(timedelta(minutes=5))
+    coach_bot.command("status acme offer")
+
+    offers = [n for n in coach_bot.nudges() if n.rule == "weigh-offer"]
+    assert [(n.number, n.state) for n in offers] == [(weigh.number, NudgeState.DONE)]
+    assert process(coach_bot).outcome == Outcome.OFFER
+
+
 def test_still_in_process_arms_gentle_check_ins(coach_bot: Bot) -> None:
     coach_bot.command("add Acme, Engineer, today 10am, with Jane Doe")
     coach_bot.advance(timedelta(days=1))

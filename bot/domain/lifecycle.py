@@ -40,6 +40,7 @@ from bot.domain.timing import (
     format_local,
     on_working_day,
     place,
+    working_days_between,
     zone,
 )
 
@@ -296,19 +297,62 @@ def settle_processes(
             and n.state == NudgeState.SCHEDULED
             and _until_next_round(playbook, n)
         )
-        if process.cold or any(n.rule == FOLLOW_UP for n in mine):
+        if process.cold:
             continue
-        follow_up = plan_follow_up(
+        planned = next((n for n in mine if n.rule == FOLLOW_UP), None)
+        follow_up = planned or plan_follow_up(
             playbook, process, last, now=now, day=day, paused_until=paused_until
         )
         if follow_up is not None:
-            new.append(follow_up)
+            if paused_until is None or paused_until <= now:
+                changed.extend(_giving_way(playbook, mine, follow_up, now=now, tz=last.tz, day=day))
+            if planned is None:
+                new.append(follow_up)
             continue
         updated.append(replace(process, cold_at=now))
         let_go = plan_let_go(playbook, process, last, now=now, day=day, paused_until=paused_until)
         if not any(n.key == let_go.key for n in mine):
             new.append(let_go)
     return Settled(new, changed, updated)
+
+
+def _giving_way(
+    playbook: Playbook,
+    mine: list[Nudge],
+    follow_up: Nudge,
+    *,
+    now: datetime,
+    tz: str,
+    day: Day | None,
+) -> list[Nudge]:
+    """Untouched items that must keep clear of the next follow-up and do not: cancelled.
+
+    Not during a pause: everything held waits for its end, and the resume places each item
+    again, apart."""
+    return [
+        cancel(n, now)
+        for n in mine
+        if n.state == NudgeState.SCHEDULED
+        and overtaken(playbook, n, n.due_at, follow_up, tz=tz, day=day)
+    ]
+
+
+def overtaken(
+    playbook: Playbook,
+    nudge: Nudge,
+    moment: datetime,
+    follow_up: Nudge,
+    *,
+    tz: str,
+    day: Day | None,
+) -> bool:
+    """Would this untouched item, arriving at `moment`, come with or just before the
+    follow-up ("no need to chase yet" the working day before "chase now")?"""
+    rule = playbook.rule(nudge.rule)
+    clear = rule.clear_of_follow_up if rule else None
+    if clear is None or nudge.touched or follow_up.rule != FOLLOW_UP:
+        return False
+    return working_days_between(moment, follow_up.due_at, tz, day) < clear
 
 
 def _outlives(playbook: Playbook, nudge: Nudge) -> bool:
