@@ -216,3 +216,14 @@ def test_patience_never_comes_with_or_the_day_before_a_follow_up(la: Bot) -> Non
     la.advance(timedelta(days=5))
     sent = [n.rule for n in la.nudges() if n.state == NudgeState.SENT]
     assert "be-patient" not in sent and "follow-up" in sent
+
+
+def test_two_quiet_weeks_bring_keep_applying_advice_to_someone_who_did_nothing(la: Bot) -> None:
+    la.command("add Acme, Engineer, tomorrow 10am, with Jane Doe")
+
+    came = arrivals(la, timedelta(days=17), timedelta(hours=1))
+
+    advice = [moment for moment, rules in came.items() if "keep-hunting" in rules]
+    assert advice == ["Fri 11 Dec 11:00"], came
+    days = [moment[:10] for moment in came]
+    assert len(days) == len(set(days)), f"one message a day: {came}"

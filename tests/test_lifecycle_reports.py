@@ -71,6 +71,7 @@ def test_two_edits_in_a_row_keep_every_reminder_under_its_number(me: Bot) -> Non
         "linkedin",
         "be-patient",
         "follow-up",
+        "keep-hunting",
     }
 
     me.command("edit 1 role Senior Product Designer")

@@ -372,11 +372,16 @@ def keep_hunting_occasion(
     interviews: list[Interview],
     *,
     now: datetime,
+    used: Collection[str] = (),
+    ahead: bool = True,
 ) -> tuple[datetime, str] | None:
     """Whether something changed that calls for keep-applying advice: (when, which occasion).
 
     A rejection came in; the search shrank to one or two employers when a process ended or
-    went quiet; or two weeks passed without an interview. The most recent wins.
+    went quiet; or two weeks passed without an interview. The most recent wins. With none of
+    those, the next two quiet weeks to come are the occasion, planned ahead: a person who
+    hears nothing and does nothing still gets the advice on time, with that day's message
+    (unless `ahead` is False). `used` names the occasions already taken.
     """
     config = playbook.keep_hunting
     recent = timedelta(days=1)
@@ -399,14 +404,21 @@ def keep_hunting_occasion(
     if ended and len(active) <= config.waiting_on_at_most < len(active) + len(ended_employers):
         process, moment = max(ended, key=lambda pair: pair[1])
         found.append((moment, f"shrank/{process.id}@{int(moment.timestamp())}"))
-    past = [i for i in interviews if i.starts_at <= now]
-    if past and not any(i.starts_at > now for i in interviews):
-        last = max(past, key=lambda i: i.ends_at)
-        periods = int((now - last.ends_at) / config.quiet_after)
+    upcoming = None
+    if interviews:
+        last = max(interviews, key=lambda i: i.ends_at)
+        periods = max(0, int((now - last.ends_at) / config.quiet_after))
         if periods >= 1:
             moment = last.ends_at + periods * config.quiet_after
             found.append((moment, f"quiet/{last.id}/{periods}"))
-    return max(found) if found else None
+        then = periods + 1
+        upcoming = (last.ends_at + then * config.quiet_after, f"quiet/{last.id}/{then}")
+    fresh = [occasion for occasion in found if occasion[1] not in used]
+    if fresh:
+        return max(fresh)
+    if not ahead or upcoming is None or upcoming[1] in used:
+        return None
+    return upcoming
 
 
 def _ended_at(process: Process) -> datetime | None:
@@ -435,15 +447,18 @@ def plan_keep_hunting(
     """
     if not searching or (paused_until is not None and paused_until > now):
         return None
-    occasion = keep_hunting_occasion(playbook, processes, interviews, now=now)
+    live = [n for n in earlier if n.state != NudgeState.CANCELLED]
+    used = {n.key.removeprefix(f"{KEEP_HUNTING}/") for n in live}
+    # While one is still open (sent, or snoozed by the person), the next is not planned ahead.
+    ahead = not any(n.is_open for n in live)
+    occasion = keep_hunting_occasion(
+        playbook, processes, interviews, now=now, used=used, ahead=ahead
+    )
     if occasion is None:
         return None
     moment, name = occasion
     config = playbook.keep_hunting
     key = f"{KEEP_HUNTING}/{name}"
-    live = [n for n in earlier if n.state != NudgeState.CANCELLED]
-    if any(n.key == key for n in live):
-        return None
     if live:
         moment = max(moment, max(n.due_at for n in live) + config.min_gap)
     active = [p for p in processes if not p.closed and not p.cold]
@@ -493,7 +508,10 @@ def settle_keep_hunting(
         paused_until=paused_until,
         searching=searching,
     )
-    keep = [n for n in pending if wanted is not None and n.key == wanted.key]
+    keep = [n for n in pending if wanted is not None and n.key == wanted.key][:1]
     changed = [cancel(n, now) for n in pending if n not in keep]
+    if wanted is not None and keep and keep[0].due_at != wanted.due_at:
+        # The same occasion at a new moment (the interview it counts from moved).
+        changed.append(replace(keep[0], due_at=wanted.due_at, planned_for=wanted.planned_for))
     new = [wanted] if wanted is not None and not keep else []
     return Settled(new, changed, [])
