@@ -381,3 +381,18 @@ def test_forget_workspace_refuses_a_store_in_use(
     assert main(["forget-workspace", "T1"]) == 2
     assert "stop the coach" in capsys.readouterr().err
     assert people_of(coach, "T1") == [Person("T1", "U1")]
+
+
+def test_with_one_token_an_uninstall_stops_delivery_and_keeps_the_data(bot: Bot) -> None:
+    bot.standin.set_user("U1", tz=LA, team_id="T1")
+    bot.without_holidays()
+    add_interview(bot, "U1", "T1", when="today 10am")
+    status, _ = bot.endpoint.app_uninstalled(
+        team_id="T1", event_id="EvUninstallOne", event_time=int(bot.clock.now().timestamp())
+    )
+    assert status == 200
+    assert eventually(lambda: "T1" in bot.runtime.services.delivery.stopped_teams())
+    bot.advance(timedelta(hours=3))
+    assert not [m for m in bot.dms("U1") if m.metadata]
+    assert bot.store.workspace_forget_at("T1") is None
+    assert people_of(bot, "T1") == [Person("T1", "U1")]
