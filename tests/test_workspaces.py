@@ -280,8 +280,10 @@ def test_each_workspace_is_served_with_its_own_token_only(coach: Bot, two: dict[
         assert {"chat.postMessage", "chat.update", "users.info", "views.publish"} <= methods
         assert tokens_about(coach, user) == {two[team]}, f"{user} was reached with another token"
     for team in ("T1", "T2"):
-        used = {c.method for c in coach.standin.calls_with(two[team])}
-        assert "auth.test" in used, "each request was authorized with its workspace's token"
+        checks = [c for c in coach.standin.calls_with(two[team]) if c.method == "auth.test"]
+        assert checks, "requests were authorized with their workspace's token"
+        # One at the install, one at the first request; later requests reuse the answer.
+        assert len(checks) <= 3, "auth.test is not asked again before every ack"
 
 
 # -- leaving, and coming back --------------------------------------------------------------------

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from slack_bolt import BoltResponse
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.error import BoltError
 from slack_bolt.oauth import OAuthFlow
 from slack_bolt.oauth.callback_options import CallbackOptions, FailureArgs, SuccessArgs
@@ -177,7 +178,13 @@ def oauth_flow(
     on_installed: Callable[[str], None],
 ) -> OAuthFlow:
     """Bolt's OAuth flow on our stores, trading codes at `api_url`; `on_installed(team_id)`
-    runs after each install."""
+    runs after each install.
+
+    Each request's authorization finds the workspace's installation in the store, then asks
+    `auth.test` about its token once: the answer is kept per token, which is safe because an
+    uninstall deletes the installation (so its token is never found again) and a reinstall
+    brings a new token. Without that, every request would wait for `auth.test` before `ack()`.
+    """
 
     def installed(args: SuccessArgs) -> BoltResponse:
         if args.installation.team_id:
@@ -194,6 +201,7 @@ def oauth_flow(
         scopes=list(scopes),
         user_scopes=[],
         redirect_uri=redirect_uri,
+        authorization_url=_authorization_url(api_url),
         installation_store=CoachInstallationStore(store),
         installation_store_bot_only=True,
         state_store=CoachStateStore(store, clock),
@@ -201,5 +209,20 @@ def oauth_flow(
         callback_options=CallbackOptions(success=installed, failure=refused),
         logger=LOGGER,
     )
+    settings.authorize = InstallationStoreAuthorize(
+        logger=LOGGER,
+        client_id=client_id,
+        client_secret=client_secret,
+        installation_store=settings.installation_store,
+        bot_only=True,
+        cache_enabled=True,
+    )
     exchange = WebClient(base_url=api_url, timeout=10, logger=EXCHANGE_LOGGER)
     return OAuthFlow(client=exchange, logger=LOGGER, settings=settings)
+
+
+def _authorization_url(api_url: str) -> str | None:
+    """Slack's approval page beside its Web API (slack.com, GovSlack); Bolt's default else."""
+    if api_url.endswith("/api/"):
+        return api_url[: -len("api/")] + "oauth/v2/authorize"
+    return None
