@@ -20,6 +20,7 @@ from bot.clock import ShiftedClock, SystemClock
 from bot.config import Settings, SettingsError, load_settings
 from bot.domain.drafts import DraftsError
 from bot.domain.playbook import PlaybookError
+from bot.domain.text import plural
 from bot.runtime import open_coach, open_store
 from bot.slack.payloads import is_slack_id
 from bot.storage.protocol import StoreError, StoreLocked
@@ -119,7 +120,7 @@ def _forget_workspace(settings: Settings, team_id: str) -> int:
         installed = store.find_installation(team_id) is not None
     finally:
         store.close()
-    print(f"Deleted the data of {count} people of workspace {team_id}.")
+    print(f"Deleted the data of {plural(count, 'person', 'people')} of workspace {team_id}.")
     if installed:
         print(f"{team_id} still has the app installed: its people can start afresh.")
     return 0

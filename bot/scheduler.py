@@ -39,10 +39,10 @@ class NudgeScheduler:
         forget_departed: Callable[[], object] | None = None,
     ) -> None:
         self.delivery = delivery
-        self._forget_departed = forget_departed
         self.store = store
         self.clock = clock
         self._sweep = sweep
+        self._forget_departed = forget_departed
         self._arming = threading.Lock()
         self._passing = threading.Lock()
         self._again = threading.Event()

@@ -369,7 +369,7 @@ def test_forget_workspace_deletes_its_peoples_data_at_once(
     assert main(["forget-workspace", "T1"]) == 0
 
     out = capsys.readouterr().out
-    assert "Deleted the data of 1 people of workspace T1" in out
+    assert "Deleted the data of 1 person of workspace T1" in out
     assert "still has the app installed" in out
     assert not (db / "people" / "T1").exists()
     assert (db / "people" / "T2").exists()

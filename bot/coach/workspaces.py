@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.coach.delivery import Delivery
+from bot.domain.text import plural
 from bot.storage.protocol import Store
 
 LOGGER = logging.getLogger(__name__)
@@ -65,5 +66,7 @@ class Workspaces:
     def forget(self, team_id: str) -> int:
         """Delete the workspace's people's data now; how many people it held."""
         count = self.store.forget_workspace(team_id)
-        LOGGER.warning("Deleted the data of %d people of workspace %s", count, team_id)
+        LOGGER.warning(
+            "Deleted the data of %s of workspace %s", plural(count, "person", "people"), team_id
+        )
         return count

@@ -84,7 +84,6 @@ class WorkspaceFiles:
         if not _STATE.fullmatch(state):
             raise ValueError("not an OAuth state this store can keep")
         with self._lock:
-            self._drop_expired_states(datetime.now(UTC))
             _write(self._states_dir / f"{state}.json", {"expires_at": expires_at.timestamp()})
 
     def consume_oauth_state(self, state: str, now: datetime) -> bool:
@@ -93,10 +92,10 @@ class WorkspaceFiles:
         path = self._states_dir / f"{state}.json"
         with self._lock:
             record = _read(path)
-            if record is None:
-                return False
-            _delete(path)
-        return now.timestamp() < float(record.get("expires_at", 0))
+            if record is not None:
+                _delete(path)
+            self._drop_expired_states(now)
+        return record is not None and now.timestamp() < float(record.get("expires_at", 0))
 
     def _drop_expired_states(self, now: datetime) -> None:
         """States never used (an install abandoned half way) would otherwise pile up."""

@@ -157,3 +157,12 @@ def test_team_ids_that_are_not_slack_ids_are_refused(store: Store, team: str) ->
         store.schedule_workspace_forget(team, NOW)
     with pytest.raises(ValueError):
         store.forget_workspace(team)
+
+
+def test_states_live_by_the_callers_clock_not_the_machines(store: Store) -> None:
+    """An injected clock may be days behind the machine's: issuing more never drops a state."""
+    long_ago = datetime(2020, 1, 1, tzinfo=UTC)
+    store.issue_oauth_state("state-0004-abcd", long_ago + timedelta(minutes=10))
+    store.issue_oauth_state("state-0005-abcd", long_ago + timedelta(minutes=10))
+    assert store.consume_oauth_state("state-0004-abcd", long_ago) is True
+    assert store.consume_oauth_state("state-0005-abcd", long_ago) is True
