@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CLIENT_ID, CLIENT_SECRET, Bot, BotFactory, eventually
+from conftest import CLIENT_ID, CLIENT_SECRET, Bot, BotFactory, eventually, stop
 
 from bot.__main__ import main
 from bot.domain.interview import Person
@@ -319,6 +319,24 @@ def test_a_workspace_that_leaves_stops_at_once_and_is_forgotten_after_the_grace(
     assert coach.store.workspace_forget_at("T1") is None
     assert people_of(coach, "T2") == [Person("T2", "U2")]
     assert coach.nudges("U2", "T2")
+
+
+def test_after_a_restart_a_workspace_without_installation_is_stopped_not_written_to(
+    bot_factory: BotFactory, coach: Bot, two: dict[str, str]
+) -> None:
+    for team, user in (("T1", "U1"), ("T2", "U2")):
+        add_interview(coach, user, team, when="today 10am")
+    uninstall(coach, "T1", "app_uninstalled")
+    stop(coach)
+
+    again = bot_factory(oauth=True)
+    assert again.runtime.services.delivery.stopped_teams() == {}
+    again.advance(timedelta(hours=3))
+
+    assert again.runtime.services.delivery.stopped_teams() == {"T1": "not_installed"}
+    assert not [m for m in again.dms("U1") if m.metadata]
+    assert [m for m in again.dms("U2") if m.metadata]
+    assert {n.state for n in again.nudges("U1", "T1")} == {NudgeState.SCHEDULED}
 
 
 def test_a_reinstall_within_the_grace_keeps_the_data_and_uses_the_new_token(
