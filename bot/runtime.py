@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from slack_bolt import App
+from slack_sdk import WebClient
 
 from bot.clock import Clock
 from bot.coach.coach import Coach
 from bot.coach.delivery import Delivery
+from bot.coach.workspaces import Workspaces
 from bot.config import Settings
 from bot.domain.draft_check import DraftChecker
 from bot.domain.drafts import load_drafts
@@ -20,7 +23,8 @@ from bot.domain.playbook import load_playbook
 from bot.scheduler import NudgeScheduler
 from bot.slack.app import Services, build_app
 from bot.slack.http import CoachServer
-from bot.slack.messenger import SlackMessenger, make_client
+from bot.slack.installations import oauth_flow
+from bot.slack.messenger import InstalledClients, SlackMessenger, make_client
 from bot.slack.surfaces import Surfaces
 from bot.storage.protocol import Store
 from bot.storage.tinydb_store import TinyStore
@@ -58,6 +62,8 @@ class CoachRuntime:
         self._serving.start()
         self.server.ready.set()
         LOGGER.info("Listening on %s/slack/events", self.server.url)
+        if self.settings.mode == "oauth":
+            LOGGER.info("Add to Slack: %s/slack/install", self.server.url)
         return self.server
 
     def close(self) -> None:
@@ -76,7 +82,10 @@ class CoachRuntime:
 def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = None) -> CoachRuntime:
     """Check the playbook and open the store before anything talks to Slack.
 
-    A broken playbook or a store in use by another process stops start-up right here.
+    A broken playbook or a store in use by another process stops start-up right here. With
+    the app's OAuth credentials (mode "oauth") every Web API call uses the token of the
+    workspace it is for: listeners get it from Bolt's authorization of each request, and
+    delivery and redraws look it up in the workspace's installation.
     """
     playbook = load_playbook(settings.rules_path)
     drafts = load_drafts(
@@ -86,17 +95,34 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
     try:
         warm_up()
         coach = Coach(store, playbook, clock)
-        listener_client = make_client(settings.bot_token or "", settings.api_url)
-        delivery_client = make_client(settings.bot_token or "", settings.api_url, retries=False)
         proofread = playbook.proofread
+        many = settings.mode == "oauth"
+        if many:
+            # Bolt gives each request a client of its own with the workspace's token; this
+            # one has none, and lends Bolt its base URL and retry handlers.
+            listener_client = make_client(None, settings.api_url)
+            listener_clients = InstalledClients(_token_finder(store), settings.api_url)
+            delivery_clients = InstalledClients(
+                _token_finder(store), settings.api_url, retries=False
+            )
+        else:
+            listener_client = make_client(settings.bot_token or "", settings.api_url)
+            delivery_client = make_client(settings.bot_token or "", settings.api_url, retries=False)
+
+            def listener_clients(_team: str) -> WebClient:
+                return listener_client
+
+            def delivery_clients(_team: str) -> WebClient:
+                return delivery_client
+
         delivery = Delivery(
-            store,
-            playbook,
-            clock,
-            SlackMessenger(lambda _team: delivery_client, proofread=proofread),
+            store, playbook, clock, SlackMessenger(delivery_clients, proofread=proofread)
         )
-        surfaces = Surfaces(
-            coach, SlackMessenger(lambda _team: listener_client, proofread=proofread)
+        surfaces = Surfaces(coach, SlackMessenger(listener_clients, proofread=proofread))
+        workspaces = (
+            Workspaces(store, clock, delivery, grace=timedelta(days=settings.uninstall_grace_days))
+            if many
+            else None
         )
         services = Services(
             coach=coach,
@@ -105,20 +131,50 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
             clock=clock,
             drafts=drafts,
             checker=DraftChecker(drafts.known_words),
+            workspaces=workspaces,
         )
         signing = settings.signing_secret if settings.mode != "socket" else None
+        oauth = None
+        if workspaces is not None:
+            oauth = oauth_flow(
+                store=store,
+                clock=clock,
+                api_url=settings.api_url,
+                client_id=settings.client_id or "",
+                client_secret=settings.client_secret or "",
+                scopes=settings.scopes,
+                redirect_uri=settings.redirect_uri,
+                on_installed=workspaces.installed,
+            )
         app = build_app(
             client=listener_client,
             signing_secret=signing,
             services=services,
             flood_limit=settings.flood_limit,
+            oauth_flow=oauth,
         )
-        scheduler = NudgeScheduler(delivery, store, clock, sweep=sweep or timedelta(seconds=30))
+        scheduler = NudgeScheduler(
+            delivery,
+            store,
+            clock,
+            sweep=sweep or timedelta(seconds=30),
+            forget_departed=workspaces.forget_due if workspaces is not None else None,
+        )
         scheduler.start()
     except BaseException:
         store.close()
         raise
     return CoachRuntime(settings, store, services, app, scheduler)
+
+
+def _token_finder(store: Store) -> Callable[[str], str | None]:
+    """The bot token of a workspace's installation, looked up at each call."""
+
+    def token_of(team_id: str) -> str | None:
+        installation = store.find_installation(team_id)
+        return installation.bot_token if installation is not None else None
+
+    return token_of
 
 
 def open_store(settings: Settings) -> Store:

@@ -182,6 +182,11 @@ class Delivery:
         """A workspace's token works again (a new install): deliver to it again."""
         self._stopped_teams.pop(team_id, None)
 
+    def stop_team(self, team_id: str, reason: str) -> None:
+        """Stop a workspace's delivery at once (it uninstalled the app): nothing is claimed for
+        it from now on, and a send already under way finds no token to send with."""
+        self._stopped_teams[team_id] = reason
+
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=False)
 
@@ -409,8 +414,8 @@ class Delivery:
         if isinstance(problem, WorkspaceUnreachable):
             self._stopped_teams[person.team_id] = problem.reason
             LOGGER.critical(
-                "Slack refused the token of workspace %s (%s): its delivery is stopped until "
-                "the app is installed again or the coach restarts with a working token.",
+                "Workspace %s cannot be reached (%s): its delivery is stopped until the app is "
+                "installed again or the coach restarts with a working token.",
                 person.team_id,
                 problem.reason,
             )

@@ -343,6 +343,45 @@ def app_home_opened_body(
     )
 
 
+def app_uninstalled_body(
+    *, team_id: str, event_id: str, event_time: int, api_app_id: str = DEFAULT_API_APP_ID
+) -> bytes:
+    """The workspace removed the app, as an Events API callback."""
+    return _event_envelope(
+        {"type": "app_uninstalled", "event_ts": f"{event_time}.000000"},
+        team_id=team_id,
+        event_id=event_id,
+        event_time=event_time,
+        api_app_id=api_app_id,
+        bot_user_id=DEFAULT_BOT_USER_ID,
+    )
+
+
+def tokens_revoked_body(
+    *,
+    team_id: str,
+    event_id: str,
+    event_time: int,
+    bot: list[str] | None = None,
+    oauth: list[str] | None = None,
+    api_app_id: str = DEFAULT_API_APP_ID,
+) -> bytes:
+    """Tokens of the workspace were revoked: `bot` and `oauth` name whose."""
+    event = {
+        "type": "tokens_revoked",
+        "tokens": {"oauth": oauth or [], "bot": bot or []},
+        "event_ts": f"{event_time}.000000",
+    }
+    return _event_envelope(
+        event,
+        team_id=team_id,
+        event_id=event_id,
+        event_time=event_time,
+        api_app_id=api_app_id,
+        bot_user_id=DEFAULT_BOT_USER_ID,
+    )
+
+
 def url_verification_body(*, challenge: str) -> bytes:
     """The handshake Slack sends when the request URL is configured."""
     payload = {"token": VERIFICATION_TOKEN, "challenge": challenge, "type": "url_verification"}
@@ -406,3 +445,11 @@ class BotEndpoint:
     def app_home_opened(self, **fields: Any) -> tuple[int, bytes]:
         """Post an app_home_opened event; takes app_home_opened_body's arguments."""
         return self.event(app_home_opened_body(**fields))
+
+    def app_uninstalled(self, **fields: Any) -> tuple[int, bytes]:
+        """Post an app_uninstalled event; takes app_uninstalled_body's arguments."""
+        return self.event(app_uninstalled_body(**fields))
+
+    def tokens_revoked(self, **fields: Any) -> tuple[int, bytes]:
+        """Post a tokens_revoked event; takes tokens_revoked_body's arguments."""
+        return self.event(tokens_revoked_body(**fields))

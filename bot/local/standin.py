@@ -20,6 +20,8 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.local.standin_oauth import OAuthApps, OAuthRefused
+
 LOGGER = logging.getLogger(__name__)
 
 BOT_USER_ID = "UBOT"
@@ -41,6 +43,8 @@ class ApiCall:
     params: dict[str, Any]
     at: float
     fault: str | None = None
+    #: The bearer token the call was made with (its Authorization header), if any.
+    token: str | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -242,6 +246,8 @@ class SlackStandIn:
         #: Called with each view record as `views()` lists it, and each file as `files()` does.
         self.on_view: Callable[[dict[str, Any]], None] | None = None
         self.on_file: Callable[[dict[str, Any]], None] | None = None
+        #: Apps that install through OAuth, and the workspaces' tokens (see standin_oauth).
+        self.oauth = OAuthApps()
         self._reset_state()
 
     def _reset_state(self) -> None:
@@ -381,6 +387,16 @@ class SlackStandIn:
         with self._cond:
             return [call for call in self._calls if call.method == method]
 
+    def calls_with(self, token: str) -> list[ApiCall]:
+        """Every call made with this bearer token."""
+        with self._cond:
+            return [call for call in self._calls if call.token == token]
+
+    def tokens_used(self, method: str | None = None) -> set[str | None]:
+        """The tokens calls (of `method`, or all) were made with."""
+        with self._cond:
+            return {call.token for call in self._calls if method in (None, call.method)}
+
     def messages(self, channel: str | None = None) -> list[Message]:
         """Posted messages with updates applied, in posting order."""
         with self._cond:
@@ -482,8 +498,11 @@ class SlackStandIn:
             return
         token = self._token(request, params)
         params.pop("token", None)
+        if method == "oauth.v2.access":
+            self._oauth_access(request, params)
+            return
         fault, retry_after = self._pick_fault(method, params)
-        self._record_call(method, params, fault)
+        self._record_call(method, params, fault, token)
         if fault == "hang":
             self._release.wait(self.hang_seconds)
             fault = None
@@ -495,6 +514,13 @@ class SlackStandIn:
             return
         if not self._token_ok(token):
             self._send_json(request, {"ok": False, "error": "invalid_auth"})
+            return
+        refusal = self.oauth.refusal(token)
+        if refusal is not None:
+            self._send_json(request, {"ok": False, "error": refusal})
+            return
+        if method == "auth.test" and (identity := self.oauth.identity(token)) is not None:
+            self._send_json(request, {"ok": True, **self._auth_test({}, []), **identity})
             return
         handler = self._methods().get(method)
         if handler is None:
@@ -610,10 +636,24 @@ class SlackStandIn:
         target = params.get("channel") or params.get("users") or params.get("user")
         return self._dm_channel(str(target)) if target else None
 
-    def _record_call(self, method: str, params: dict[str, Any], fault: str | None) -> None:
+    def _record_call(
+        self, method: str, params: dict[str, Any], fault: str | None, token: str | None = None
+    ) -> None:
         with self._cond:
-            self._calls.append(ApiCall(method, copy.deepcopy(params), self._clock(), fault))
+            call = ApiCall(method, copy.deepcopy(params), self._clock(), fault, token)
+            self._calls.append(call)
             self._bump()
+
+    def _oauth_access(self, request: _Handler, params: dict[str, Any]) -> None:
+        """`oauth.v2.access`: authenticated by the app's credentials, never by a token."""
+        shown = {key: value for key, value in params.items() if key != "client_secret"}
+        self._record_call("oauth.v2.access", shown, None)
+        try:
+            result = self.oauth.exchange(request.headers.get("Authorization", ""), params)
+        except OAuthRefused as refused:
+            self._send_json(request, {"ok": False, "error": refused.error})
+            return
+        self._send_json(request, {"ok": True, **result})
 
     def _set_fault_on_last_call(self, method: str, kind: str) -> None:
         with self._cond:
