@@ -19,7 +19,7 @@ from bot.clock import ShiftedClock, SystemClock
 from bot.config import Settings, SettingsError, load_settings
 from bot.domain.drafts import DraftsError
 from bot.domain.playbook import PlaybookError
-from bot.runtime import open_coach
+from bot.runtime import SocketModeRefused, open_coach
 from bot.storage.protocol import StoreError
 
 LOGGER = logging.getLogger("bot")
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("No Slack credentials set: starting the offline console.", file=sys.stderr)
             return run_console(settings, sys.stdin, sys.stdout, start=settings.clock_start)
         return _run_on_slack(settings)
-    except (PlaybookError, DraftsError, StoreError) as problem:
+    except (PlaybookError, DraftsError, StoreError, SocketModeRefused) as problem:
         print(f"interview-coach: {problem}", file=sys.stderr)
         return 2
 
@@ -97,11 +97,7 @@ def _run_on_slack(settings: Settings) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         if settings.mode == "socket":
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            handler = SocketModeHandler(runtime.app, settings.app_token)
-            handler.connect()
-            LOGGER.info("Connected to Slack in Socket Mode")
+            runtime.socket_mode().start()
         else:
             runtime.serve_http()
         stop.wait()
