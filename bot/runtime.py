@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import socket
 import threading
@@ -34,6 +35,8 @@ LOGGER = logging.getLogger(__name__)
 #: Seconds between the Socket Mode client's pings; a connection that answers none for four of
 #: them is taken for dead and replaced.
 PING_INTERVAL = 10.0
+#: Seconds the old connection's reader waits per receive once Slack asked for a new connection.
+REFRESH_POLL = 0.05
 
 
 class SocketModeRefused(RuntimeError):
@@ -58,6 +61,7 @@ class SocketModeLink:
             web_client=make_client("", settings.api_url, retries=False),
             ping_interval=ping_interval,
         )
+        self._handler.client.on_message_listeners.append(self._hurry_refresh)
         self._closed = False
 
     @property
@@ -87,6 +91,26 @@ class SocketModeLink:
             LOGGER.info("Connected to Slack in Socket Mode")
         else:
             LOGGER.warning("The Socket Mode connection did not open yet; trying again shortly")
+
+    def _hurry_refresh(self, message: str) -> None:
+        """Slack asked for a new connection: make the old one's reader wake often.
+
+        The client opens the new connection at once, but reads it only after closing the old
+        one, which waits for the old reader's receive to time out (3 s): envelopes sent on the
+        new connection meanwhile would be acknowledged at Slack's 3-second limit. Called in
+        that reader's own thread, between two receives, so the next one already times out
+        sooner; envelopes still sent on the old connection are read as before.
+        """
+        if '"disconnect"' not in message:
+            return
+        try:
+            kind = json.loads(message).get("type")
+        except (ValueError, AttributeError):
+            return
+        session = self._handler.client.current_session
+        if kind == "disconnect" and session is not None and session.sock is not None:
+            with contextlib.suppress(OSError):
+                session.sock.settimeout(REFRESH_POLL)
 
     def close(self) -> None:
         """Disconnect and stop the client's threads; envelopes under way are finished first."""

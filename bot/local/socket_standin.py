@@ -256,6 +256,8 @@ class SocketModeStandIn:
 
     def _connections_open(self, token: str | None, params: dict[str, Any]) -> dict[str, Any]:
         """apps.connections.open: an address with a single-use ticket, for an app-level token."""
+        if self._server is None:
+            return {"ok": False, "error": "service_unavailable"}
         if token is None:
             return {"ok": False, "error": "not_authed"}
         if token not in self._app_tokens:
