@@ -33,7 +33,7 @@ from bot.local.console import let_time_pass
 from bot.local.socket_standin import APP_TOKEN, Acknowledgement, SocketModeStandIn
 from bot.local.standin import Message, SlackStandIn
 from bot.runtime import CoachRuntime, SocketModeLink, SocketModeRefused, open_coach
-from bot.slack.blocks import DONE_ACTION
+from bot.slack.blocks import ADD_FORM, DONE_ACTION
 
 ROOT = Path(__file__).resolve().parent.parent
 LA = "America/Los_Angeles"
@@ -209,6 +209,35 @@ def test_a_direct_message_is_acknowledged_and_answered_in_the_dm(socket_bot: Soc
     assert socket_bot.standin.wait_for(lambda s: bool(s.messages("DU1")))
     (answer,) = socket_bot.replies()
     assert "done 2" in json.dumps(answer.blocks)
+
+
+def test_a_form_submission_is_answered_in_its_acknowledgement(socket_bot: SocketBot) -> None:
+    socket_bot.command("settings country none")
+    state: dict[str, Any] = {
+        "company": {"value": {"value": "Acme"}},
+        "role": {"value": {"value": "Staff Engineer"}},
+        "date": {"value": {"selected_date": "2026-11-27"}},
+    }
+
+    def submit() -> Acknowledgement | None:
+        envelope = socket_bot.slack.view_submission(
+            user_id="U1", team_id=TEAM, callback_id=ADD_FORM, state_values=state
+        )
+        return socket_bot.slack.wait_for_ack(envelope)
+
+    refused = submit()
+    assert refused is not None and refused.payload is not None
+    assert refused.payload["response_action"] == "errors"
+    assert list(refused.payload["errors"]) == ["time"]
+    assert socket_bot.nudges() == []
+
+    state["time"] = {"value": {"selected_time": "14:00"}}
+    saved = submit()
+
+    assert saved is not None and saved.payload is None, "an empty acknowledgement closes the form"
+    with socket_bot.runtime.store.transaction(Person(TEAM, "U1")) as book:
+        (interview,) = book.interviews()
+    assert (interview.company, interview.role) == ("Acme", "Staff Engineer")
 
 
 def test_a_retried_event_is_acknowledged_and_handled_once(
