@@ -21,7 +21,7 @@ from bot.config import Settings, SettingsError, load_settings
 from bot.domain.drafts import DraftsError
 from bot.domain.playbook import PlaybookError
 from bot.domain.text import plural
-from bot.runtime import open_coach, open_store
+from bot.runtime import SocketModeRefused, open_coach, open_store
 from bot.slack.payloads import is_slack_id
 from bot.storage.protocol import StoreError, StoreLocked
 
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("No Slack credentials set: starting the offline console.", file=sys.stderr)
             return run_console(settings, sys.stdin, sys.stdout, start=settings.clock_start)
         return _run_on_slack(settings)
-    except (PlaybookError, DraftsError, StoreError) as problem:
+    except (PlaybookError, DraftsError, StoreError, SocketModeRefused) as problem:
         print(f"interview-coach: {problem}", file=sys.stderr)
         return 2
 
@@ -135,11 +135,7 @@ def _run_on_slack(settings: Settings) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         if settings.mode == "socket":
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            handler = SocketModeHandler(runtime.app, settings.app_token)
-            handler.connect()
-            LOGGER.info("Connected to Slack in Socket Mode")
+            runtime.socket_mode().start()
         else:
             runtime.serve_http()
         stop.wait()

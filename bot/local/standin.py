@@ -73,6 +73,10 @@ class Received:
 #: What a Web API method hands to the stand-in's watchers once it has been applied.
 Notice = Message | Received
 
+#: A method served by another side of the stand-in: (the caller's token, the parameters) to the
+#: whole JSON answer, `ok` included.
+MethodAnswer = Callable[[str | None, dict[str, Any]], dict[str, Any]]
+
 
 @dataclass
 class FaultPlan:
@@ -242,6 +246,7 @@ class SlackStandIn:
         self.hang_seconds = 30.0
         self._stats: Counter[str] = Counter()
         self._users: dict[str, _UserInfo] = {}
+        self._answers: dict[str, MethodAnswer] = {}
         self.on_message: Callable[[Message], None] | None = None
         #: Called with each view record as `views()` lists it, and each file as `files()` does.
         self.on_view: Callable[[dict[str, Any]], None] | None = None
@@ -332,6 +337,12 @@ class SlackStandIn:
         """Configure what users.info says, so the bot's time zone handling can be tested."""
         with self._cond:
             self._users[user_id] = _UserInfo(team_id=team_id, tz=tz, name=name)
+
+    def answer(self, method: str, answer: MethodAnswer) -> None:
+        """Serve `method` with `answer`, which checks the token itself: Socket Mode's
+        apps.connections.open takes the app-level token, which no other method accepts."""
+        with self._cond:
+            self._answers[method] = answer
 
     @property
     def faults(self) -> FaultPlan:
@@ -508,6 +519,15 @@ class SlackStandIn:
             fault = None
         if fault is not None and fault != "lost":
             self._send_fault(request, fault, retry_after)
+            return
+        with self._cond:
+            answer = self._answers.get(method)
+        if answer is not None:
+            result = answer(token, params)
+            if fault == "lost":
+                self._send_fault(request, "drop")
+            else:
+                self._send_json(request, result)
             return
         if token is None:
             self._send_json(request, {"ok": False, "error": "not_authed"})
