@@ -7,7 +7,7 @@ The clock starts on Thursday 26 Nov 2026 at 09:00 in Los Angeles; interviews are
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 import pytest
@@ -117,6 +117,21 @@ def test_an_expected_decision_date_moves_the_follow_up_to_the_day_after(coach_bo
     (moved,) = follow_ups(coach_bot, NudgeState.SCHEDULED)
     assert local(moved.due_at) == "Mon 14 Dec 10:00"
     assert str(process(coach_bot).expected_on) == "2026-12-12"
+
+
+def test_a_decision_date_before_the_interview_is_refused_and_changes_nothing(
+    coach_bot: Bot,
+) -> None:
+    coach_bot.command("add Acme, Engineer, dec 3 10am, with Jane Doe")
+    before = coach_bot.nudges()
+
+    reply = text(coach_bot.command("expect acme tomorrow"))
+
+    assert "Your Acme interview is on Thu 3 Dec, 10:00" in reply
+    assert "Nothing was changed" in reply
+    assert coach_bot.nudges() == before
+    assert process(coach_bot).expected_on is None
+    assert all(n.due_at > datetime(2026, 12, 3, 18, 0, tzinfo=UTC) for n in follow_ups(coach_bot))
 
 
 def test_the_decision_date_can_be_given_in_words_in_the_dm(coach_bot: Bot) -> None:

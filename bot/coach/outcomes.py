@@ -20,6 +20,7 @@ from bot.domain.lifecycle import FOLLOW_UP, follow_up_refusal, latest_round
 from bot.domain.nudge import NudgeChangeRefused, NudgeState, cancel, mark_done
 from bot.domain.playbook import Playbook, plan_outcome_nudges, plan_rule
 from bot.domain.text import escape
+from bot.domain.timing import format_local, zone
 from bot.storage.protocol import PersonBook
 
 
@@ -113,6 +114,14 @@ def expect_decision(
     if process.closed:
         raise NudgeChangeRefused(
             f"{escape(process.company)} is marked {process.outcome.value}; no decision to wait for."
+        )
+    rounds = [i for i in interviews if i.process_id == process.id]
+    last = latest_round(rounds)
+    if decided < last.starts_at.astimezone(zone(tz)).date():
+        raise NudgeChangeRefused(
+            f"Your {escape(process.company)} interview is on {format_local(last.starts_at, tz)}: "
+            "a decision before it doesn't fit. Tell me the date they give you there. "
+            "Nothing was changed."
         )
     updated = replace(process, expected_on=decided, outcome_at=now, cold_at=None)
     book.save_process(updated)
