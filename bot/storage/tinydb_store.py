@@ -20,7 +20,6 @@ import heapq
 import json
 import logging
 import os
-import re
 import shutil
 import threading
 from collections import OrderedDict
@@ -48,15 +47,14 @@ from bot.storage.journal import (
     write_atomically,
 )
 from bot.storage.protocol import StoreError, StoreLocked, StoreWriteFailed
+from bot.storage.records import OPEN as _OPEN
+from bot.storage.records import SLACK_ID as _SLACK_ID
+from bot.storage.records import WAITING as _WAITING
+from bot.storage.records import check_person, next_attempt
 
 LOGGER = logging.getLogger(__name__)
 
-#: Team and user ids as Slack makes them; any other name in the folder is not the store's.
-_SLACK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _SINGLETON = "1"
-#: Nudge states waiting for delivery, and those still open for the person.
-_WAITING = frozenset({"scheduled", "sending"})
-_OPEN = frozenset({"scheduled", "sending", "sent"})
 
 #: Journal lines after which a person's snapshot is rewritten and the journal emptied.
 COMPACT_AFTER = 64
@@ -64,11 +62,6 @@ COMPACT_AFTER = 64
 COMPACT_BYTES = 16_384
 
 T = TypeVar("T")
-
-
-def next_attempt(record: dict[str, Any]) -> float:
-    """When delivery should next try a waiting nudge record."""
-    return float(record.get("retry_at") or record["due_at"])
 
 
 class NudgeIndex:
@@ -578,9 +571,7 @@ class TinyStore:
             watcher(moment)
 
     def _path(self, person: Person) -> Path:
-        for part in (person.team_id, person.user_id):
-            if not isinstance(part, str) or not _SLACK_ID.fullmatch(part):
-                raise ValueError(f"not a Slack id: {part!r}")
+        check_person(person)
         return self.people_root / person.team_id / f"{person.user_id}.json"
 
     def _set_aside(self, person: Person, problem: Exception) -> None:

@@ -1,0 +1,528 @@
+"""The PostgreSQL store: every replica on one database, each person locked by their own row.
+
+`transaction(person)` is one database transaction that starts by locking the person's row
+(`SELECT … FOR UPDATE`, the row made on first use), so the lock holds across replicas and
+nobody else waits. Fields the coach filters on are indexed columns; the rest of each record is
+the domain's own encoding as JSONB, the same records the TinyDB store keeps.
+
+Delivery claims people, not nudges: each person's row carries `next_due` (kept up to date by
+every write), the lease (`claimed_by`, `lease_until`) and `wake_at`, derived from them, so a
+claim is one indexed `SELECT … FOR UPDATE SKIP LOCKED` however many nudges are stored. A write
+that makes someone due sooner NOTIFYs the other replicas inside its transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+from psycopg_pool import ConnectionPool
+
+from bot.domain.interview import Interview, Person, Process, Profile
+from bot.domain.nudge import Nudge
+from bot.storage.postgres_schema import (
+    connect,
+    connection_kwargs,
+    migrate,
+    where,
+    without_password,
+)
+from bot.storage.postgres_watch import DueListener
+from bot.storage.protocol import StoreError, StoreWriteFailed
+from bot.storage.records import OPEN, WAITING, check_person, next_attempt
+
+LOGGER = logging.getLogger(__name__)
+
+_KEY = "team_id = %(team)s AND user_id = %(user)s"
+_WAITING = tuple(sorted(WAITING))
+_OPEN = tuple(sorted(OPEN))
+#: How long a skipped workspace's people are left alone before they are looked at again.
+SKIP_FOR = timedelta(seconds=300)
+
+
+def _key(person: Person) -> dict[str, Any]:
+    return {"team": person.team_id, "user": person.user_id}
+
+
+class PostgresPersonBook:
+    """A person's data inside their transaction (the PersonBook protocol over SQL)."""
+
+    def __init__(self, person: Person, conn: psycopg.Connection, row: tuple[Any, ...]) -> None:
+        self.person = person
+        self._conn = conn
+        self._key = _key(person)
+        self._profile_record: dict[str, Any] | None = row[1]
+        self._undo: dict[str, Any] | None = row[2]
+        self._profile: Profile | None = None
+        self.wrote = False
+
+    @property
+    def profile(self) -> Profile:
+        if self._profile is None:
+            record = self._profile_record
+            self._profile = Profile.from_record(record) if record is not None else Profile()
+        return self._profile
+
+    def save_profile(self, profile: Profile) -> None:
+        self._profile_record, self._profile = profile.to_record(), profile
+        self._run(f"UPDATE people SET profile = %(r)s WHERE {_KEY}", r=Jsonb(self._profile_record))
+
+    def interview(self, interview_id: int) -> Interview | None:
+        rows = self._records("interviews", "id = %(id)s", id=interview_id)
+        return Interview.from_record(rows[0]) if rows else None
+
+    def interviews(self) -> list[Interview]:
+        return [Interview.from_record(r) for r in self._records("interviews")]
+
+    def save_interview(self, interview: Interview) -> None:
+        self._put("interviews", interview.id, interview.to_record())
+
+    def delete_interview(self, interview_id: int) -> None:
+        self._run(f"DELETE FROM interviews WHERE {_KEY} AND id = %(id)s", id=interview_id)
+
+    def process(self, process_id: int) -> Process | None:
+        rows = self._records("processes", "id = %(id)s", id=process_id)
+        return Process.from_record(rows[0]) if rows else None
+
+    def processes(self) -> list[Process]:
+        return [Process.from_record(r) for r in self._records("processes")]
+
+    def save_process(self, process: Process) -> None:
+        self._put("processes", process.id, process.to_record())
+
+    def delete_process(self, process_id: int) -> None:
+        self._run(f"DELETE FROM processes WHERE {_KEY} AND id = %(id)s", id=process_id)
+
+    def nudge(self, number: int) -> Nudge | None:
+        found = self._nudges("number = %(n)s", n=number)
+        return found[0] if found else None
+
+    def open_nudges(self, interview_ids: Collection[int] | None = None) -> list[Nudge]:
+        if interview_ids is None:
+            return self._nudges("state = ANY(%(s)s)", s=list(_OPEN))
+        return self._nudges(
+            "state = ANY(%(s)s) AND interview_id = ANY(%(i)s)", s=list(_OPEN), i=list(interview_ids)
+        )
+
+    def nudges_of(self, interview_ids: Collection[int]) -> list[Nudge]:
+        return self._nudges("interview_id = ANY(%(i)s)", i=list(interview_ids))
+
+    def nudges_in_message(self, message_ts: str) -> list[Nudge]:
+        return self._nudges("message_ts = %(ts)s", ts=message_ts)
+
+    def latest_message(self) -> str | None:
+        row = self._conn.execute(
+            f"SELECT message_ts FROM nudges WHERE {_KEY} AND message_ts IS NOT NULL"
+            " ORDER BY message_ts::numeric DESC LIMIT 1",
+            self._key,
+        ).fetchone()
+        return row[0] if row else None
+
+    def due_nudges(self, now: datetime) -> list[Nudge]:
+        return self._nudges(
+            "state = ANY(%(s)s) AND next_attempt <= %(t)s", s=list(_WAITING), t=now.timestamp()
+        )
+
+    def waiting_nudges(self) -> list[Nudge]:
+        return self._nudges("state = ANY(%(s)s)", s=list(_WAITING))
+
+    def nudges(self) -> list[Nudge]:
+        return self._nudges("true")
+
+    def save_nudges(self, nudges: Collection[Nudge]) -> None:
+        if not nudges:
+            return
+        rows = []
+        for nudge in nudges:
+            record = nudge.to_record()
+            rows.append(
+                {
+                    **self._key,
+                    "n": nudge.number,
+                    "i": nudge.interview_id,
+                    "s": record["state"],
+                    "ts": nudge.message_ts,
+                    "at": next_attempt(record),
+                    "r": Jsonb(record),
+                }
+            )
+        self.wrote = True
+        with self._conn.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO nudges"
+                " (team_id, user_id, number, interview_id, state, message_ts, next_attempt, record)"
+                " VALUES (%(team)s, %(user)s, %(n)s, %(i)s, %(s)s, %(ts)s, %(at)s, %(r)s)"
+                " ON CONFLICT (team_id, user_id, number) DO UPDATE SET"
+                " interview_id = EXCLUDED.interview_id, state = EXCLUDED.state,"
+                " message_ts = EXCLUDED.message_ts, next_attempt = EXCLUDED.next_attempt,"
+                " record = EXCLUDED.record",
+                rows,
+            )
+
+    def delete_nudges(self, numbers: Collection[int]) -> None:
+        if numbers:
+            self._run(f"DELETE FROM nudges WHERE {_KEY} AND number = ANY(%(n)s)", n=list(numbers))
+
+    def undo_record(self) -> dict[str, Any] | None:
+        return self._undo
+
+    def save_undo_record(self, record: dict[str, Any] | None) -> None:
+        self._undo = record
+        value = None if record is None else Jsonb(record)
+        self._run(f"UPDATE people SET undo = %(r)s WHERE {_KEY}", r=value)
+
+    def export(self) -> dict[str, list[dict[str, Any]]]:
+        return {
+            "interviews": self._records("interviews"),
+            "nudges": [n.to_record() for n in self.nudges()],
+            "processes": self._records("processes"),
+            "profile": [] if self._profile_record is None else [self._profile_record],
+            "undo": [] if self._undo is None else [self._undo],
+        }
+
+    def _run(self, query: str, **params: Any) -> None:
+        self.wrote = True
+        self._conn.execute(query.encode(), {**self._key, **params})
+
+    def _put(self, table: str, record_id: int, record: dict[str, Any]) -> None:
+        self._run(
+            f"INSERT INTO {table} (team_id, user_id, id, record)"
+            " VALUES (%(team)s, %(user)s, %(id)s, %(r)s)"
+            " ON CONFLICT (team_id, user_id, id) DO UPDATE SET record = EXCLUDED.record",
+            id=record_id,
+            r=Jsonb(record),
+        )
+
+    def _records(self, table: str, where_: str = "true", **params: Any) -> list[dict[str, Any]]:
+        rows = self._conn.execute(
+            f"SELECT record FROM {table} WHERE {_KEY} AND {where_} ORDER BY id".encode(),
+            {**self._key, **params},
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def _nudges(self, where_: str, **params: Any) -> list[Nudge]:
+        rows = self._conn.execute(
+            f"SELECT record FROM nudges WHERE {_KEY} AND {where_} ORDER BY number".encode(),
+            {**self._key, **params},
+        ).fetchall()
+        return [Nudge.from_record(row[0]) for row in rows]
+
+
+class PostgresStore:
+    """Every person's data in one PostgreSQL database, shared by any number of replicas."""
+
+    def __init__(self, url: str, *, schema: str | None = None, pool_size: int = 16) -> None:
+        self._url = url
+        self._schema = schema
+        self._id = uuid.uuid4().hex
+        self._channel = f"coach_due {schema or 'public'}"
+        with connect(url, schema) as conn:
+            applied = migrate(conn)
+        if applied:
+            LOGGER.info("Database schema brought up to version %d", applied[-1])
+        self._pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=pool_size,
+            kwargs=connection_kwargs(schema),
+            open=False,
+            name="interview-coach",
+            timeout=10.0,
+        )
+        try:
+            self._pool.open(wait=True, timeout=10.0)
+        except psycopg.Error as error:
+            self._pool.close()
+            raise StoreError(
+                f"Cannot reach the PostgreSQL database at {where(url)}: "
+                f"{without_password(str(error), url)}"
+            ) from None
+        self._held = threading.local()
+        self._watchers: list[Callable[[datetime], None]] = []
+        self._listener: DueListener | None = None
+        self._closed = False
+
+    # -- transactions ------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self, person: Person) -> Iterator[PostgresPersonBook]:
+        """One person's data, changed as a unit: committed at the end, or not at all.
+
+        A transaction for the same person inside this one (same thread) joins it, as a
+        re-entrant lock would, instead of waiting for itself on a second connection.
+        """
+        check_person(person)
+        books = self._books()
+        if person in books:
+            yield books[person]
+            return
+        self._check_open()
+        wake: float | None = None
+        with self._errors_mapped(), self._pool.connection() as conn:
+            try:
+                row = self._lock_person(conn, person)
+                book = PostgresPersonBook(person, conn, row)
+                books[person] = book
+                try:
+                    yield book
+                finally:
+                    del books[person]
+                if book.wrote:
+                    wake = self._settle(conn, person, before=row[0])
+            except BaseException:
+                conn.rollback()
+                raise
+            self._commit(conn)
+        self._tell_watchers(wake)
+
+    def forget(self, person: Person) -> None:
+        """Delete everything kept about the person; a lease on them ends with it."""
+        check_person(person)
+        with self._errors_mapped(), self._pool.connection() as conn:
+            key = _key(person)
+            row = conn.execute(f"SELECT 1 FROM people WHERE {_KEY} FOR UPDATE", key).fetchone()
+            if row is not None:
+                for table in ("nudges", "interviews", "processes"):
+                    conn.execute(f"DELETE FROM {table} WHERE {_KEY}".encode(), key)
+                conn.execute(
+                    "UPDATE people SET kept = false, profile = NULL, undo = NULL, notice = NULL,"
+                    " next_due = NULL, waiting = 0, claimed_by = NULL, lease_until = NULL,"
+                    f" not_before = NULL WHERE {_KEY}",
+                    key,
+                )
+            self._commit(conn)
+
+    # -- delivery leases ---------------------------------------------------------------------
+
+    def claim_due(
+        self,
+        now: datetime,
+        *,
+        owner: str,
+        lease: timedelta,
+        limit: int = 100,
+        skip_teams: Collection[str] = (),
+    ) -> list[Person]:
+        """People due by `now`, leased to `owner`; people another replica holds are skipped."""
+        moment = now.timestamp()
+        params = {
+            "now": moment,
+            "owner": owner,
+            "until": (now + lease).timestamp(),
+            "limit": limit,
+            "skip": list(skip_teams),
+            "later": (now + SKIP_FOR).timestamp(),
+        }
+        with self._errors_mapped(), self._pool.connection() as conn:
+            rows = conn.execute(
+                "WITH due AS (SELECT team_id, user_id, wake_at FROM people"
+                " WHERE wake_at <= %(now)s AND NOT team_id = ANY(%(skip)s)"
+                " ORDER BY wake_at LIMIT %(limit)s FOR UPDATE SKIP LOCKED)"
+                " UPDATE people SET claimed_by = %(owner)s, lease_until = %(until)s FROM due"
+                " WHERE people.team_id = due.team_id AND people.user_id = due.user_id"
+                " RETURNING people.team_id, people.user_id, due.wake_at",
+                params,
+            ).fetchall()
+            if skip_teams:
+                # Look at that workspace again later, without spinning on it meanwhile.
+                conn.execute(
+                    "WITH held AS (SELECT team_id, user_id FROM people"
+                    " WHERE wake_at <= %(now)s AND team_id = ANY(%(skip)s)"
+                    " FOR UPDATE SKIP LOCKED)"
+                    " UPDATE people SET not_before = %(later)s FROM held"
+                    " WHERE people.team_id = held.team_id AND people.user_id = held.user_id"
+                    " AND people.claimed_by IS NULL",
+                    params,
+                )
+            self._commit(conn)
+        return [Person(team, user) for team, user, _ in sorted(rows, key=lambda r: r[2])]
+
+    def release(self, person: Person, *, owner: str, not_before: datetime | None = None) -> None:
+        wake = None
+        with self._errors_mapped(), self._pool.connection() as conn:
+            row = conn.execute(
+                "UPDATE people SET claimed_by = NULL, lease_until = NULL, not_before = %(nb)s"
+                f" WHERE {_KEY} AND claimed_by = %(owner)s RETURNING wake_at",
+                {
+                    **_key(person),
+                    "owner": owner,
+                    "nb": not_before.timestamp() if not_before else None,
+                },
+            ).fetchone()
+            if row is not None and row[0] is not None:
+                wake = row[0]
+                self._notify(conn, wake)
+            self._commit(conn)
+        self._tell_watchers(wake)
+
+    def next_due_at(self) -> datetime | None:
+        with self._errors_mapped(), self._pool.connection() as conn:
+            row = conn.execute("SELECT min(wake_at) FROM people WHERE wake_at IS NOT NULL")
+            value = row.fetchone()
+            conn.rollback()
+        if value is None or value[0] is None:
+            return None
+        return datetime.fromtimestamp(value[0], UTC)
+
+    def pending_count(self) -> int:
+        with self._errors_mapped(), self._pool.connection() as conn:
+            row = conn.execute("SELECT coalesce(sum(waiting), 0) FROM people").fetchone()
+            conn.rollback()
+        return int(row[0]) if row else 0
+
+    def watch_due(self, callback: Callable[[datetime], None]) -> None:
+        """Hear of due moments from this store at once, and from other replicas by NOTIFY."""
+        self._watchers.append(callback)
+        if self._listener is None and not self._closed:
+            self._listener = DueListener(
+                self._url,
+                self._schema,
+                self._channel,
+                own_id=self._id,
+                heard=self._heard,
+                reconnected=self._caught_up,
+            )
+            self._listener.start()
+
+    def people(self) -> Iterator[Person]:
+        """Everyone with something kept."""
+        with self._errors_mapped(), self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT team_id, user_id FROM people WHERE kept ORDER BY team_id, user_id"
+            ).fetchall()
+            conn.rollback()
+        yield from (Person(team, user) for team, user in rows)
+
+    def take_notice(self, person: Person) -> str | None:
+        check_person(person)
+        with self._errors_mapped(), self._pool.connection() as conn:
+            row = conn.execute(
+                "WITH owed AS (SELECT team_id, user_id, notice FROM people"
+                f" WHERE {_KEY} AND notice IS NOT NULL FOR UPDATE)"
+                " UPDATE people SET notice = NULL FROM owed"
+                " WHERE people.team_id = owed.team_id AND people.user_id = owed.user_id"
+                " RETURNING owed.notice",
+                _key(person),
+            ).fetchone()
+            self._commit(conn)
+        return row[0] if row else None
+
+    def leave_notice(self, person: Person, notice: str) -> None:
+        """Owe the person a message (a migration carries over what the old store owed)."""
+        check_person(person)
+        with self._errors_mapped(), self._pool.connection() as conn:
+            conn.execute(
+                "INSERT INTO people (team_id, user_id, kept, notice)"
+                " VALUES (%(team)s, %(user)s, true, %(notice)s) ON CONFLICT (team_id, user_id)"
+                " DO UPDATE SET kept = true, notice = EXCLUDED.notice",
+                {**_key(person), "notice": notice},
+            )
+            self._commit(conn)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._listener is not None:
+            self._listener.close()
+        self._pool.close()
+
+    # -- inside ------------------------------------------------------------------------------
+
+    def _books(self) -> dict[Person, PostgresPersonBook]:
+        books = getattr(self._held, "books", None)
+        if books is None:
+            books = self._held.books = {}
+        return books
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError("the store is closed")
+
+    @contextmanager
+    def _errors_mapped(self) -> Iterator[None]:
+        """Database errors become the protocol's: the coach tells the person, not a traceback."""
+        self._check_open()
+        try:
+            yield
+        except StoreError:
+            raise
+        except psycopg.Error as error:
+            raise StoreError(
+                f"the database at {where(self._url)} failed: "
+                f"{without_password(str(error), self._url)}"
+            ) from error
+
+    def _commit(self, conn: psycopg.Connection) -> None:
+        try:
+            conn.commit()
+        except psycopg.Error as error:
+            raise StoreWriteFailed(
+                f"could not commit to the database at {where(self._url)}: "
+                f"{without_password(str(error), self._url)}"
+            ) from error
+
+    @staticmethod
+    def _lock_person(conn: psycopg.Connection, person: Person) -> tuple[Any, ...]:
+        """Lock the person's row (made on first use): their lock, across every replica."""
+        key = _key(person)
+        select = f"SELECT wake_at, profile, undo FROM people WHERE {_KEY} FOR UPDATE"
+        row = conn.execute(select, key).fetchone()
+        if row is None:
+            conn.execute(
+                "INSERT INTO people (team_id, user_id) VALUES (%(team)s, %(user)s)"
+                " ON CONFLICT DO NOTHING",
+                key,
+            )
+            row = conn.execute(select, key).fetchone()
+        if row is None:
+            raise StoreError(f"could not lock the record of {person.user_id}")
+        return tuple(row)
+
+    def _settle(
+        self, conn: psycopg.Connection, person: Person, *, before: float | None
+    ) -> float | None:
+        """Keep `next_due` in step with what was written; tell the replicas of a new moment."""
+        row = conn.execute(
+            "UPDATE people SET kept = true,"
+            " next_due = CASE WHEN coalesce(profile->>'delivery_parked', '') <> '' THEN NULL"
+            " ELSE (SELECT min(next_attempt) FROM nudges n WHERE n.team_id = people.team_id"
+            " AND n.user_id = people.user_id AND n.state = ANY(%(s)s)) END,"
+            " waiting = (SELECT count(*) FROM nudges n WHERE n.team_id = people.team_id"
+            " AND n.user_id = people.user_id AND n.state = ANY(%(s)s))"
+            f" WHERE {_KEY} RETURNING wake_at",
+            {**_key(person), "s": list(_WAITING)},
+        ).fetchone()
+        wake = row[0] if row else None
+        if wake is None or wake == before:
+            return None
+        self._notify(conn, wake)
+        return wake
+
+    def _notify(self, conn: psycopg.Connection, wake: float) -> None:
+        """Inside the writing transaction: PostgreSQL delivers it only once that commits."""
+        conn.execute("SELECT pg_notify(%s, %s)", (self._channel, f"{self._id} {wake!r}"))
+
+    def _tell_watchers(self, wake: float | None) -> None:
+        if wake is None:
+            return
+        moment = datetime.fromtimestamp(wake, UTC)
+        for watcher in list(self._watchers):
+            watcher(moment)
+
+    def _heard(self, wake: float) -> None:
+        self._tell_watchers(wake)
+
+    def _caught_up(self) -> None:
+        """Notices sent while the listener was away are lost: ask once what is next."""
+        moment = self.next_due_at()
+        if moment is not None:
+            for watcher in list(self._watchers):
+                watcher(moment)
