@@ -44,6 +44,9 @@ class Settings:
     clock_start: datetime | None = None
     #: Requests one person may make in 10 seconds before being asked to slow down; 0: no gate.
     flood_limit: int = 30
+    #: A PostgreSQL URL: the store shared by every replica. None: TinyDB under `db_path`.
+    #: Out of repr, because it may carry a password.
+    database_url: str | None = field(default=None, repr=False)
 
     @property
     def mode(self) -> str:
@@ -107,6 +110,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             f"COACH_FLOOD_LIMIT must be a whole number of requests (0: no limit), not "
             f"{flood_text!r}."
         )
+    database_url = get("COACH_DATABASE_URL")
+    if database_url and not database_url.startswith(("postgresql://", "postgres://")):
+        raise SettingsError(
+            "COACH_DATABASE_URL must be a PostgreSQL address starting with postgresql://, "
+            "like postgresql://coach@db.internal:5432/coach (or leave it empty for the "
+            "embedded store under COACH_DB_PATH)."
+        )
     console_files = get("COACH_CONSOLE_FILES")
     console_tz = get("COACH_CONSOLE_TZ") or "UTC"
     if not is_known_zone(console_tz):
@@ -126,4 +136,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         console_files=Path(console_files) if console_files else None,
         flood_limit=int(flood_text),
         clock_start=clock_start,
+        database_url=database_url,
     )

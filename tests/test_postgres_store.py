@@ -11,12 +11,15 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import psycopg
 import pytest
 
+from bot.config import Settings
 from bot.domain.interview import Person
 from bot.domain.nudge import Nudge
+from bot.runtime import open_store
 from bot.storage.postgres_schema import migrations
 from bot.storage.postgres_store import PostgresStore
 from bot.storage.protocol import StoreError
@@ -272,6 +275,21 @@ def test_next_due_is_kept_on_the_persons_row(
     with store.transaction(ALICE) as book:
         book.delete_nudges([1])
     assert query(postgres_url, schema, row) == [((NOW + timedelta(hours=5)).timestamp(), 1)]
+
+
+def test_a_database_url_in_the_settings_selects_the_postgresql_store(
+    postgres_url: str, schema: str, tmp_path: Path
+) -> None:
+    url = f"{postgres_url}?options=-csearch_path%3D{schema}"
+    store = open_store(Settings(database_url=url, db_path=tmp_path / "unused"))
+    try:
+        assert isinstance(store, PostgresStore)
+        with store.transaction(ALICE) as book:
+            book.save_nudges([nudge(1)])
+    finally:
+        store.close()
+    assert query(postgres_url, schema, "SELECT number FROM nudges") == [(1,)]
+    assert not (tmp_path / "unused").exists()
 
 
 def test_an_unreachable_database_is_named_without_its_password() -> None:
