@@ -485,6 +485,11 @@ class TinyStore:
             }
             yield from (Person(team.name, name) for name in sorted(names))
 
+    def owed_notice(self, person: Person) -> str | None:
+        """The message `take_notice` would give, left in place (a migration copies it)."""
+        with self._index_lock:
+            return self._notices.get(person)
+
     def take_notice(self, person: Person) -> str | None:
         if not self._notices:
             return None
