@@ -305,3 +305,37 @@ def test_an_address_that_cannot_be_read_is_refused_clearly() -> None:
         PostgresStore("postgresql://coach:hunter2secret@db.example:port/coach")
     message = str(refused.value)
     assert "db.example" in message and "hunter2secret" not in message
+
+
+def test_replicas_share_the_events_they_handled_and_the_flood_gate(replica: Replicas) -> None:
+    one, other = replica(), replica()
+    keep, window = timedelta(hours=1), timedelta(seconds=10)
+    assert one.first_time("EvRETRIED", NOW, keep=keep)
+    assert not other.first_time("EvRETRIED", NOW + timedelta(minutes=1), keep=keep), (
+        "Slack's retry reached the other replica and was handled twice"
+    )
+    admitted = [
+        (one if n % 2 else other).allow_request(
+            ALICE, NOW + timedelta(milliseconds=n), limit=4, window=window
+        )
+        for n in range(6)
+    ]
+    assert admitted == [True] * 4 + [False] * 2
+
+
+def test_many_requests_at_once_admit_exactly_the_limit(replica: Replicas) -> None:
+    stores = [replica(), replica()]
+    results: list[bool] = []
+    start = threading.Barrier(8)
+
+    def ask(store: PostgresStore) -> None:
+        start.wait(5)
+        for _ in range(5):
+            results.append(store.allow_request(ALICE, NOW, limit=10, window=timedelta(seconds=10)))
+
+    threads = [threading.Thread(target=ask, args=(stores[n % 2],)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(results) == 40 and results.count(True) == 10

@@ -45,6 +45,8 @@ _WAITING = tuple(sorted(WAITING))
 _OPEN = tuple(sorted(OPEN))
 #: How long a skipped workspace's people are left alone before they are looked at again.
 SKIP_FOR = timedelta(seconds=300)
+#: Event ids past their time are deleted once every this many events seen.
+PRUNE_EVENTS_EVERY = 500
 
 
 def _key(person: Person) -> dict[str, Any]:
@@ -247,6 +249,7 @@ class PostgresStore:
         self._held = threading.local()
         self._watchers: list[Callable[[datetime], None]] = []
         self._listener: DueListener | None = None
+        self._events_seen = 0
         self._closed = False
 
     # -- transactions ------------------------------------------------------------------------
@@ -413,6 +416,49 @@ class PostgresStore:
             ).fetchone()
             self._commit(conn)
         return row[0] if row else None
+
+    def first_time(self, event_id: str, now: datetime, *, keep: timedelta) -> bool:
+        """Claimed with one insert: a repeat finds the id there, an expired one is renewed."""
+        moment = now.timestamp()
+        expired = (now - keep).timestamp()
+        with self._errors_mapped(), self._pool.connection() as conn:
+            row = conn.execute(
+                "INSERT INTO seen_events AS seen (event_id, seen_at) VALUES (%(id)s, %(now)s)"
+                " ON CONFLICT (event_id) DO UPDATE SET seen_at = EXCLUDED.seen_at"
+                " WHERE seen.seen_at < %(expired)s RETURNING 1",
+                {"id": event_id, "now": moment, "expired": expired},
+            ).fetchone()
+            self._events_seen += 1
+            if self._events_seen % PRUNE_EVENTS_EVERY == 0:
+                conn.execute("DELETE FROM seen_events WHERE seen_at < %s", (expired,))
+            self._commit(conn)
+        return row is not None
+
+    def allow_request(
+        self, person: Person, now: datetime, *, limit: int, window: timedelta
+    ) -> bool:
+        """One statement per request: the person's window row is trimmed and counted in place."""
+        check_person(person)
+        params = {
+            **_key(person),
+            "now": now.timestamp(),
+            "since": (now - window).timestamp(),
+            "limit": limit,
+        }
+        recent = "ARRAY(SELECT t FROM unnest(w.recent) t WHERE t >= %(since)s ORDER BY t)"
+        with self._errors_mapped(), self._pool.connection() as conn:
+            row = conn.execute(
+                "INSERT INTO request_windows AS w (team_id, user_id, recent, admitted)"
+                " VALUES (%(team)s, %(user)s, ARRAY[%(now)s::float8], %(limit)s > 0)"
+                " ON CONFLICT (team_id, user_id) DO UPDATE SET"
+                f" admitted = cardinality({recent}) < %(limit)s,"
+                f" recent = CASE WHEN cardinality({recent}) < %(limit)s"
+                f" THEN {recent} || %(now)s::float8 ELSE {recent} END"
+                " RETURNING admitted",
+                params,
+            ).fetchone()
+            self._commit(conn)
+        return bool(row and row[0])
 
     def leave_notice(self, person: Person, notice: str) -> None:
         """Owe the person a message (a migration carries over what the old store owed)."""

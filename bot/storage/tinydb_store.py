@@ -51,6 +51,7 @@ from bot.storage.records import OPEN as _OPEN
 from bot.storage.records import SLACK_ID as _SLACK_ID
 from bot.storage.records import WAITING as _WAITING
 from bot.storage.records import check_person, next_attempt
+from bot.storage.requests import RequestWindows, SeenEvents
 
 LOGGER = logging.getLogger(__name__)
 
@@ -369,6 +370,9 @@ class TinyStore:
         self._heap: list[tuple[float, str, str]] = []
         self._watchers: list[Callable[[datetime], None]] = []
         self._notices: dict[Person, str] = {}
+        #: One process per folder: what requests came in lives in its memory alone.
+        self._seen_events = SeenEvents()
+        self._request_windows = RequestWindows()
         self._closed = False
         self._index_everyone()
 
@@ -500,6 +504,16 @@ class TinyStore:
                 missing_ok=True
             )
         return notice
+
+    def first_time(self, event_id: str, now: datetime, *, keep: timedelta) -> bool:
+        return self._seen_events.first_time(event_id, now.timestamp(), keep.total_seconds())
+
+    def allow_request(
+        self, person: Person, now: datetime, *, limit: int, window: timedelta
+    ) -> bool:
+        return self._request_windows.allow(
+            person, now.timestamp(), limit=limit, window=window.total_seconds()
+        )
 
     def close(self) -> None:
         with self._index_lock:
