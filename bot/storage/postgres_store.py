@@ -8,7 +8,7 @@ the domain's own encoding as JSONB, the same records the TinyDB store keeps.
 Delivery claims people, not nudges: each person's row carries `next_due` (kept up to date by
 every write), the lease (`claimed_by`, `lease_until`) and `wake_at`, derived from them, so a
 claim is one indexed `SELECT … FOR UPDATE SKIP LOCKED` however many nudges are stored. A write
-that makes someone due sooner NOTIFYs the other replicas inside its transaction.
+that changes when someone is next due NOTIFYs the other replicas inside its transaction.
 """
 
 from __future__ import annotations
@@ -22,11 +22,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
-from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
-from bot.domain.interview import Interview, Person, Process, Profile
-from bot.domain.nudge import Nudge
+from bot.domain.interview import Person
+from bot.storage.postgres_book import KEY, WAITING_STATES, PostgresPersonBook, person_key
 from bot.storage.postgres_schema import (
     connect,
     connection_kwargs,
@@ -36,185 +35,14 @@ from bot.storage.postgres_schema import (
 )
 from bot.storage.postgres_watch import DueListener
 from bot.storage.protocol import StoreError, StoreWriteFailed
-from bot.storage.records import OPEN, WAITING, check_person, next_attempt
+from bot.storage.records import check_person
 
 LOGGER = logging.getLogger(__name__)
 
-_KEY = "team_id = %(team)s AND user_id = %(user)s"
-_WAITING = tuple(sorted(WAITING))
-_OPEN = tuple(sorted(OPEN))
 #: How long a skipped workspace's people are left alone before they are looked at again.
 SKIP_FOR = timedelta(seconds=300)
 #: Event ids past their time are deleted once every this many events seen.
 PRUNE_EVENTS_EVERY = 500
-
-
-def _key(person: Person) -> dict[str, Any]:
-    return {"team": person.team_id, "user": person.user_id}
-
-
-class PostgresPersonBook:
-    """A person's data inside their transaction (the PersonBook protocol over SQL)."""
-
-    def __init__(self, person: Person, conn: psycopg.Connection, row: tuple[Any, ...]) -> None:
-        self.person = person
-        self._conn = conn
-        self._key = _key(person)
-        self._profile_record: dict[str, Any] | None = row[1]
-        self._undo: dict[str, Any] | None = row[2]
-        self._profile: Profile | None = None
-        self.wrote = False
-
-    @property
-    def profile(self) -> Profile:
-        if self._profile is None:
-            record = self._profile_record
-            self._profile = Profile.from_record(record) if record is not None else Profile()
-        return self._profile
-
-    def save_profile(self, profile: Profile) -> None:
-        self._profile_record, self._profile = profile.to_record(), profile
-        self._run(f"UPDATE people SET profile = %(r)s WHERE {_KEY}", r=Jsonb(self._profile_record))
-
-    def interview(self, interview_id: int) -> Interview | None:
-        rows = self._records("interviews", "id = %(id)s", id=interview_id)
-        return Interview.from_record(rows[0]) if rows else None
-
-    def interviews(self) -> list[Interview]:
-        return [Interview.from_record(r) for r in self._records("interviews")]
-
-    def save_interview(self, interview: Interview) -> None:
-        self._put("interviews", interview.id, interview.to_record())
-
-    def delete_interview(self, interview_id: int) -> None:
-        self._run(f"DELETE FROM interviews WHERE {_KEY} AND id = %(id)s", id=interview_id)
-
-    def process(self, process_id: int) -> Process | None:
-        rows = self._records("processes", "id = %(id)s", id=process_id)
-        return Process.from_record(rows[0]) if rows else None
-
-    def processes(self) -> list[Process]:
-        return [Process.from_record(r) for r in self._records("processes")]
-
-    def save_process(self, process: Process) -> None:
-        self._put("processes", process.id, process.to_record())
-
-    def delete_process(self, process_id: int) -> None:
-        self._run(f"DELETE FROM processes WHERE {_KEY} AND id = %(id)s", id=process_id)
-
-    def nudge(self, number: int) -> Nudge | None:
-        found = self._nudges("number = %(n)s", n=number)
-        return found[0] if found else None
-
-    def open_nudges(self, interview_ids: Collection[int] | None = None) -> list[Nudge]:
-        if interview_ids is None:
-            return self._nudges("state = ANY(%(s)s)", s=list(_OPEN))
-        return self._nudges(
-            "state = ANY(%(s)s) AND interview_id = ANY(%(i)s)", s=list(_OPEN), i=list(interview_ids)
-        )
-
-    def nudges_of(self, interview_ids: Collection[int]) -> list[Nudge]:
-        return self._nudges("interview_id = ANY(%(i)s)", i=list(interview_ids))
-
-    def nudges_in_message(self, message_ts: str) -> list[Nudge]:
-        return self._nudges("message_ts = %(ts)s", ts=message_ts)
-
-    def latest_message(self) -> str | None:
-        row = self._conn.execute(
-            f"SELECT message_ts FROM nudges WHERE {_KEY} AND message_ts IS NOT NULL"
-            " ORDER BY message_ts::numeric DESC LIMIT 1",
-            self._key,
-        ).fetchone()
-        return row[0] if row else None
-
-    def due_nudges(self, now: datetime) -> list[Nudge]:
-        return self._nudges(
-            "state = ANY(%(s)s) AND next_attempt <= %(t)s", s=list(_WAITING), t=now.timestamp()
-        )
-
-    def waiting_nudges(self) -> list[Nudge]:
-        return self._nudges("state = ANY(%(s)s)", s=list(_WAITING))
-
-    def nudges(self) -> list[Nudge]:
-        return self._nudges("true")
-
-    def save_nudges(self, nudges: Collection[Nudge]) -> None:
-        if not nudges:
-            return
-        rows = []
-        for nudge in nudges:
-            record = nudge.to_record()
-            rows.append(
-                {
-                    **self._key,
-                    "n": nudge.number,
-                    "i": nudge.interview_id,
-                    "s": record["state"],
-                    "ts": nudge.message_ts,
-                    "at": next_attempt(record),
-                    "r": Jsonb(record),
-                }
-            )
-        self.wrote = True
-        with self._conn.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO nudges"
-                " (team_id, user_id, number, interview_id, state, message_ts, next_attempt, record)"
-                " VALUES (%(team)s, %(user)s, %(n)s, %(i)s, %(s)s, %(ts)s, %(at)s, %(r)s)"
-                " ON CONFLICT (team_id, user_id, number) DO UPDATE SET"
-                " interview_id = EXCLUDED.interview_id, state = EXCLUDED.state,"
-                " message_ts = EXCLUDED.message_ts, next_attempt = EXCLUDED.next_attempt,"
-                " record = EXCLUDED.record",
-                rows,
-            )
-
-    def delete_nudges(self, numbers: Collection[int]) -> None:
-        if numbers:
-            self._run(f"DELETE FROM nudges WHERE {_KEY} AND number = ANY(%(n)s)", n=list(numbers))
-
-    def undo_record(self) -> dict[str, Any] | None:
-        return self._undo
-
-    def save_undo_record(self, record: dict[str, Any] | None) -> None:
-        self._undo = record
-        value = None if record is None else Jsonb(record)
-        self._run(f"UPDATE people SET undo = %(r)s WHERE {_KEY}", r=value)
-
-    def export(self) -> dict[str, list[dict[str, Any]]]:
-        return {
-            "interviews": self._records("interviews"),
-            "nudges": [n.to_record() for n in self.nudges()],
-            "processes": self._records("processes"),
-            "profile": [] if self._profile_record is None else [self._profile_record],
-            "undo": [] if self._undo is None else [self._undo],
-        }
-
-    def _run(self, query: str, **params: Any) -> None:
-        self.wrote = True
-        self._conn.execute(query.encode(), {**self._key, **params})
-
-    def _put(self, table: str, record_id: int, record: dict[str, Any]) -> None:
-        self._run(
-            f"INSERT INTO {table} (team_id, user_id, id, record)"
-            " VALUES (%(team)s, %(user)s, %(id)s, %(r)s)"
-            " ON CONFLICT (team_id, user_id, id) DO UPDATE SET record = EXCLUDED.record",
-            id=record_id,
-            r=Jsonb(record),
-        )
-
-    def _records(self, table: str, where_: str = "true", **params: Any) -> list[dict[str, Any]]:
-        rows = self._conn.execute(
-            f"SELECT record FROM {table} WHERE {_KEY} AND {where_} ORDER BY id".encode(),
-            {**self._key, **params},
-        ).fetchall()
-        return [row[0] for row in rows]
-
-    def _nudges(self, where_: str, **params: Any) -> list[Nudge]:
-        rows = self._conn.execute(
-            f"SELECT record FROM nudges WHERE {_KEY} AND {where_} ORDER BY number".encode(),
-            {**self._key, **params},
-        ).fetchall()
-        return [Nudge.from_record(row[0]) for row in rows]
 
 
 class PostgresStore:
@@ -289,15 +117,15 @@ class PostgresStore:
         """Delete everything kept about the person; a lease on them ends with it."""
         check_person(person)
         with self._errors_mapped(), self._pool.connection() as conn:
-            key = _key(person)
-            row = conn.execute(f"SELECT 1 FROM people WHERE {_KEY} FOR UPDATE", key).fetchone()
+            key = person_key(person)
+            row = conn.execute(f"SELECT 1 FROM people WHERE {KEY} FOR UPDATE", key).fetchone()
             if row is not None:
                 for table in ("nudges", "interviews", "processes"):
-                    conn.execute(f"DELETE FROM {table} WHERE {_KEY}".encode(), key)
+                    conn.execute(f"DELETE FROM {table} WHERE {KEY}".encode(), key)
                 conn.execute(
                     "UPDATE people SET kept = false, profile = NULL, undo = NULL, notice = NULL,"
                     " next_due = NULL, waiting = 0, claimed_by = NULL, lease_until = NULL,"
-                    f" not_before = NULL WHERE {_KEY}",
+                    f" not_before = NULL WHERE {KEY}",
                     key,
                 )
             self._commit(conn)
@@ -352,9 +180,9 @@ class PostgresStore:
         with self._errors_mapped(), self._pool.connection() as conn:
             row = conn.execute(
                 "UPDATE people SET claimed_by = NULL, lease_until = NULL, not_before = %(nb)s"
-                f" WHERE {_KEY} AND claimed_by = %(owner)s RETURNING wake_at",
+                f" WHERE {KEY} AND claimed_by = %(owner)s RETURNING wake_at",
                 {
-                    **_key(person),
+                    **person_key(person),
                     "owner": owner,
                     "nb": not_before.timestamp() if not_before else None,
                 },
@@ -408,11 +236,11 @@ class PostgresStore:
         with self._errors_mapped(), self._pool.connection() as conn:
             row = conn.execute(
                 "WITH owed AS (SELECT team_id, user_id, notice FROM people"
-                f" WHERE {_KEY} AND notice IS NOT NULL FOR UPDATE)"
+                f" WHERE {KEY} AND notice IS NOT NULL FOR UPDATE)"
                 " UPDATE people SET notice = NULL FROM owed"
                 " WHERE people.team_id = owed.team_id AND people.user_id = owed.user_id"
                 " RETURNING owed.notice",
-                _key(person),
+                person_key(person),
             ).fetchone()
             self._commit(conn)
         return row[0] if row else None
@@ -440,7 +268,7 @@ class PostgresStore:
         """One statement per request: the person's window row is trimmed and counted in place."""
         check_person(person)
         params = {
-            **_key(person),
+            **person_key(person),
             "now": now.timestamp(),
             "since": (now - window).timestamp(),
             "limit": limit,
@@ -468,7 +296,7 @@ class PostgresStore:
                 "INSERT INTO people (team_id, user_id, kept, notice)"
                 " VALUES (%(team)s, %(user)s, true, %(notice)s) ON CONFLICT (team_id, user_id)"
                 " DO UPDATE SET kept = true, notice = EXCLUDED.notice",
-                {**_key(person), "notice": notice},
+                {**person_key(person), "notice": notice},
             )
             self._commit(conn)
 
@@ -518,8 +346,8 @@ class PostgresStore:
     @staticmethod
     def _lock_person(conn: psycopg.Connection, person: Person) -> tuple[Any, ...]:
         """Lock the person's row (made on first use): their lock, across every replica."""
-        key = _key(person)
-        select = f"SELECT wake_at, profile, undo FROM people WHERE {_KEY} FOR UPDATE"
+        key = person_key(person)
+        select = f"SELECT wake_at, profile, undo FROM people WHERE {KEY} FOR UPDATE"
         row = conn.execute(select, key).fetchone()
         if row is None:
             conn.execute(
@@ -543,8 +371,8 @@ class PostgresStore:
             " AND n.user_id = people.user_id AND n.state = ANY(%(s)s)) END,"
             " waiting = (SELECT count(*) FROM nudges n WHERE n.team_id = people.team_id"
             " AND n.user_id = people.user_id AND n.state = ANY(%(s)s))"
-            f" WHERE {_KEY} RETURNING wake_at",
-            {**_key(person), "s": list(_WAITING)},
+            f" WHERE {KEY} RETURNING wake_at",
+            {**person_key(person), "s": WAITING_STATES},
         ).fetchone()
         wake = row[0] if row else None
         if wake is None or wake == before:
