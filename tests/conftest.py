@@ -151,8 +151,15 @@ def bot_factory(tmp_path: Path, standin: SlackStandIn, clock: ManualClock) -> It
     """Start (and restart) the real coach on a temp store; everything is closed afterwards."""
     running: list[CoachRuntime] = []
 
-    def start(*, rules: Path = RULES, db: Path | None = None, flood_limit: int = 30) -> Bot:
+    def start(
+        *,
+        rules: Path = RULES,
+        db: Path | None = None,
+        flood_limit: int = 30,
+        database_url: str | None = None,
+    ) -> Bot:
         settings = Settings(
+            database_url=database_url,
             flood_limit=flood_limit,
             bot_token="xoxb-test",
             signing_secret=SECRET,
