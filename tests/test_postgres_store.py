@@ -339,3 +339,20 @@ def test_many_requests_at_once_admit_exactly_the_limit(replica: Replicas) -> Non
     for thread in threads:
         thread.join(30)
     assert len(results) == 40 and results.count(True) == 10
+
+
+def test_forget_leaves_no_row_of_the_person_in_any_table(
+    replica: Replicas, postgres_url: str, schema: str
+) -> None:
+    store = replica()
+    with store.transaction(ALICE) as book:
+        book.save_nudges([nudge(1)])
+        book.save_undo_record({"description": "adding"})
+    store.allow_request(ALICE, NOW, limit=5, window=timedelta(seconds=10))
+    store.leave_notice(ALICE, "owed")
+    store.forget(ALICE)
+    for table in ("nudges", "interviews", "processes", "request_windows"):
+        assert query(postgres_url, schema, f"SELECT count(*) FROM {table}") == [(0,)], table
+    assert query(
+        postgres_url, schema, "SELECT kept, profile, undo, notice, next_due, claimed_by FROM people"
+    ) == [(False, None, None, None, None, None)]

@@ -120,7 +120,7 @@ class PostgresStore:
             key = person_key(person)
             row = conn.execute(f"SELECT 1 FROM people WHERE {KEY} FOR UPDATE", key).fetchone()
             if row is not None:
-                for table in ("nudges", "interviews", "processes"):
+                for table in ("nudges", "interviews", "processes", "request_windows"):
                     conn.execute(f"DELETE FROM {table} WHERE {KEY}".encode(), key)
                 conn.execute(
                     "UPDATE people SET kept = false, profile = NULL, undo = NULL, notice = NULL,"
