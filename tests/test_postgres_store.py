@@ -356,3 +356,28 @@ def test_forget_leaves_no_row_of_the_person_in_any_table(
     assert query(
         postgres_url, schema, "SELECT kept, profile, undo, notice, next_due, claimed_by FROM people"
     ) == [(False, None, None, None, None, None)]
+
+
+def test_inside_a_persons_transaction_their_lease_and_notice_are_reached_without_waiting(
+    replica: Replicas,
+) -> None:
+    store = replica()
+    heard: list[datetime] = []
+    store.watch_due(heard.append)
+    with store.transaction(ALICE) as book:
+        book.save_nudges([nudge(1)])
+    store.leave_notice(ALICE, "owed")
+    assert store.claim_due(NOW, owner="a", lease=LEASE) == [ALICE]
+    finished = threading.Event()
+
+    def inside() -> None:
+        with store.transaction(ALICE):
+            assert store.take_notice(ALICE) == "owed"
+            store.release(ALICE, owner="a")
+            assert heard == [NOW], "announced only once the transaction commits"
+        finished.set()
+
+    threading.Thread(target=inside).start()
+    assert finished.wait(5), "the thread waited for its own lock"
+    assert heard == [NOW, NOW]
+    assert store.claim_due(NOW, owner="b", lease=LEASE) == [ALICE]

@@ -33,7 +33,7 @@ class PostgresPersonBook:
 
     def __init__(self, person: Person, conn: psycopg.Connection, row: tuple[Any, ...]) -> None:
         self.person = person
-        self._conn = conn
+        self.connection = conn
         self._key = person_key(person)
         self._profile_record: dict[str, Any] | None = row[1]
         self._undo: dict[str, Any] | None = row[2]
@@ -95,7 +95,7 @@ class PostgresPersonBook:
         return self._nudges("message_ts = %(ts)s", ts=message_ts)
 
     def latest_message(self) -> str | None:
-        row = self._conn.execute(
+        row = self.connection.execute(
             f"SELECT message_ts FROM nudges WHERE {KEY} AND message_ts IS NOT NULL"
             " ORDER BY message_ts::numeric DESC LIMIT 1",
             self._key,
@@ -131,7 +131,7 @@ class PostgresPersonBook:
                 }
             )
         self.wrote = True
-        with self._conn.cursor() as cursor:
+        with self.connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO nudges"
                 " (team_id, user_id, number, interview_id, state, message_ts, next_attempt, record)"
@@ -166,7 +166,7 @@ class PostgresPersonBook:
 
     def _run(self, query: str, **params: Any) -> None:
         self.wrote = True
-        self._conn.execute(query.encode(), {**self._key, **params})
+        self.connection.execute(query.encode(), {**self._key, **params})
 
     def _put(self, table: str, record_id: int, record: dict[str, Any]) -> None:
         self._run(
@@ -178,14 +178,14 @@ class PostgresPersonBook:
         )
 
     def _records(self, table: str, where_: str = "true", **params: Any) -> list[dict[str, Any]]:
-        rows = self._conn.execute(
+        rows = self.connection.execute(
             f"SELECT record FROM {table} WHERE {KEY} AND {where_} ORDER BY id".encode(),
             {**self._key, **params},
         ).fetchall()
         return [row[0] for row in rows]
 
     def _nudges(self, where_: str, **params: Any) -> list[Nudge]:
-        rows = self._conn.execute(
+        rows = self.connection.execute(
             f"SELECT record FROM nudges WHERE {KEY} AND {where_} ORDER BY number".encode(),
             {**self._key, **params},
         ).fetchall()

@@ -115,8 +115,7 @@ class PostgresStore:
 
     def forget(self, person: Person) -> None:
         """Delete everything kept about the person; a lease on them ends with it."""
-        check_person(person)
-        with self._errors_mapped(), self._pool.connection() as conn:
+        with self._about(person) as conn:
             key = person_key(person)
             row = conn.execute(f"SELECT 1 FROM people WHERE {KEY} FOR UPDATE", key).fetchone()
             if row is not None:
@@ -128,7 +127,6 @@ class PostgresStore:
                     f" not_before = NULL WHERE {KEY}",
                     key,
                 )
-            self._commit(conn)
 
     # -- delivery leases ---------------------------------------------------------------------
 
@@ -177,7 +175,8 @@ class PostgresStore:
 
     def release(self, person: Person, *, owner: str, not_before: datetime | None = None) -> None:
         wake = None
-        with self._errors_mapped(), self._pool.connection() as conn:
+        inside = person in self._books()
+        with self._about(person, changes_due=True) as conn:
             row = conn.execute(
                 "UPDATE people SET claimed_by = NULL, lease_until = NULL, not_before = %(nb)s"
                 f" WHERE {KEY} AND claimed_by = %(owner)s RETURNING wake_at",
@@ -187,10 +186,9 @@ class PostgresStore:
                     "nb": not_before.timestamp() if not_before else None,
                 },
             ).fetchone()
-            if row is not None and row[0] is not None:
+            if row is not None and row[0] is not None and not inside:
                 wake = row[0]
                 self._notify(conn, wake)
-            self._commit(conn)
         self._tell_watchers(wake)
 
     def next_due_at(self) -> datetime | None:
@@ -232,8 +230,7 @@ class PostgresStore:
         yield from (Person(team, user) for team, user in rows)
 
     def take_notice(self, person: Person) -> str | None:
-        check_person(person)
-        with self._errors_mapped(), self._pool.connection() as conn:
+        with self._about(person) as conn:
             row = conn.execute(
                 "WITH owed AS (SELECT team_id, user_id, notice FROM people"
                 f" WHERE {KEY} AND notice IS NOT NULL FOR UPDATE)"
@@ -242,7 +239,6 @@ class PostgresStore:
                 " RETURNING owed.notice",
                 person_key(person),
             ).fetchone()
-            self._commit(conn)
         return row[0] if row else None
 
     def first_time(self, event_id: str, now: datetime, *, keep: timedelta) -> bool:
@@ -315,6 +311,25 @@ class PostgresStore:
         if books is None:
             books = self._held.books = {}
         return books
+
+    @contextmanager
+    def _about(self, person: Person, *, changes_due: bool = False) -> Iterator[psycopg.Connection]:
+        """A connection for a change to the person's row, committed when the block ends.
+
+        Inside this thread's own transaction for the person, that transaction's connection
+        (it commits, and announces a new due moment, at its end): a second connection would
+        wait forever for the lock this thread holds.
+        """
+        check_person(person)
+        held = self._books().get(person)
+        if held is not None:
+            with self._errors_mapped():
+                yield held.connection
+            held.wrote = held.wrote or changes_due
+            return
+        with self._errors_mapped(), self._pool.connection() as conn:
+            yield conn
+            self._commit(conn)
 
     def _check_open(self) -> None:
         if self._closed:
