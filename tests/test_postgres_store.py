@@ -381,3 +381,21 @@ def test_inside_a_persons_transaction_their_lease_and_notice_are_reached_without
     assert finished.wait(5), "the thread waited for its own lock"
     assert heard == [NOW, NOW]
     assert store.claim_due(NOW, owner="b", lease=LEASE) == [ALICE]
+
+
+def test_a_dropped_database_connection_is_a_store_error_and_the_next_transaction_works(
+    replica: Replicas, postgres_url: str, schema: str
+) -> None:
+    store = replica()
+    with store.transaction(ALICE) as book:
+        book.save_nudges([nudge(1)])
+    query(
+        postgres_url,
+        schema,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+        f"interview-coach {schema}",
+    )
+    with pytest.raises(StoreError), store.transaction(ALICE) as book:
+        book.save_nudges([nudge(2)])
+    with store.transaction(ALICE) as book:
+        assert [n.number for n in book.nudges()] == [1], "the failed change did not happen"

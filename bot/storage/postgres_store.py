@@ -61,7 +61,10 @@ class PostgresStore:
             url,
             min_size=1,
             max_size=pool_size,
-            kwargs=connection_kwargs(schema),
+            kwargs={
+                **connection_kwargs(schema),
+                "application_name": f"interview-coach {schema or ''}".strip(),
+            },
             open=False,
             name="interview-coach",
             timeout=10.0,
