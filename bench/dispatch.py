@@ -58,6 +58,11 @@ class ExactlyOnce:
         )
 
 
+#: A heavy person's interviews today: two interviewers each, so more thank-yous (each due
+#: an hour after its interview, by 14:00) than one message holds.
+HEAVY_HOURS = (7, 8, 9, 10, 11, 12)
+
+
 def _request(rng: random.Random, starts_local_hour: int, day_offset: int = 0) -> InterviewRequest:
     local = (START + timedelta(days=day_offset)).astimezone(zone(LA))
     starts = local.replace(hour=starts_local_hour, minute=0, second=0, microsecond=0)
@@ -87,7 +92,7 @@ def throughput(
     standin: SlackStandIn, runtime: CoachRuntime, clock: ManualClock, *, people: int
 ) -> Throughput:
     """People who used the coach before (zone and DM known) each get an interview today; at
-    15:00 in Los Angeles its thank-yous, proofread and references reminders are due."""
+    15:00 in Los Angeles its thank-yous (one per interviewer) are due, one message each."""
     coach = runtime.services.coach
     rng = random.Random(5)
     crowd = [Person(TEAM_ID, f"UD{i:06d}") for i in range(people)]
@@ -124,16 +129,20 @@ def exactly_once(
 ) -> ExactlyOnce:
     """New people (no DM open yet) with interviews earlier today, all of it due now, delivered
     under a one-message-per-second-per-channel limit and 5% random 429s. A heavy person has
-    more than one digest's worth, so their second message hits the channel limit."""
+    more than one digest's worth (a thank-you per interviewer of each of their interviews),
+    so their second message hits the channel limit."""
     coach = runtime.services.coach
     rng = random.Random(seed)
     crowd = [Person(TEAM_ID, f"UR{i:06d}") for i in range(light + heavy)]
     for index, person in enumerate(crowd):
         coach.remember_timezone(person, LA)
-        for hour in (8, 10, 12) if index < heavy else (11,):
+        hours = HEAVY_HOURS if index < heavy else (11,)
+        # One employer each: a second round would bring other items, due at other times.
+        companies = rng.sample(COMPANIES, len(hours))
+        for hour, company in zip(hours, companies, strict=True):
             request = _request(rng, starts_local_hour=hour)
             request = InterviewRequest(
-                company=request.company,
+                company=company,
                 role=request.role,
                 starts_at=request.starts_at,
                 duration=request.duration,

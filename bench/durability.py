@@ -10,13 +10,16 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from bench.common import START
 from bot.coach.coach import Coach
-from bot.domain.interview import Person
+from bot.domain.interview import Interview, Person, Process, Profile
+from bot.domain.lifecycle import FOLLOW_UP, follow_up_refusal, latest_round
 from bot.domain.nudge import OPEN_STATES
+from bot.domain.playbook import FollowUpCadence
 from bot.storage.journal import read_person
 
 
@@ -34,10 +37,18 @@ class Durability:
 
 
 def open_nudges(
-    store_root: Path, people: list[Person], count: int, seed: int
+    store_root: Path,
+    people: list[Person],
+    count: int,
+    seed: int,
+    *,
+    cadence: FollowUpCadence,
+    now: datetime,
 ) -> list[tuple[Person, int]]:
     """(person, number) of open nudges of `count` people picked at random, one each.
 
+    Only nudges a person can tick off now: a follow-up whose interview is still ahead (or one
+    that would be too soon after the last) is refused by the coach, so it is not a write.
     Read from the files, not through the store, so the store's cache of open people is left
     as the HTTP phase left it: most of these people are not in it, as in a large population.
     """
@@ -45,13 +56,38 @@ def open_nudges(
     chosen: list[tuple[Person, int]] = []
     for person in rng.sample(people, len(people)):
         path = store_root / "people" / person.team_id / f"{person.user_id}.json"
-        records = person_data(path).get("nudges", {}).values()
-        numbers = [int(r["number"]) for r in records if r["state"] in OPEN_STATES]
+        tables = person_data(path)
+        records = tables.get("nudges", {}).values()
+        numbers = [
+            int(r["number"])
+            for r in records
+            if r["state"] in OPEN_STATES and _markable(tables, r, cadence, now)
+        ]
         if numbers:
             chosen.append((person, rng.choice(numbers)))
         if len(chosen) == count:
             break
     return chosen
+
+
+def _markable(
+    tables: dict[str, Any], record: dict[str, Any], cadence: FollowUpCadence, now: datetime
+) -> bool:
+    """Whether Done on this open nudge is accepted: the coach's own follow-up refusal."""
+    if record["rule"] != FOLLOW_UP:
+        return True
+    interviews = [Interview.from_record(r) for r in tables.get("interviews", {}).values()]
+    interview = next((i for i in interviews if i.id == int(record["interview_id"])), None)
+    process_record = (
+        tables.get("processes", {}).get(str(interview.process_id)) if interview else None
+    )
+    if interview is None or process_record is None:
+        return True
+    process = Process.from_record(process_record)
+    rounds = [i for i in interviews if i.process_id == process.id]
+    profiles = [Profile.from_record(r) for r in tables.get("profile", {}).values()]
+    tz = (profiles[0].tz if profiles else None) or "UTC"
+    return follow_up_refusal(cadence, process, latest_round(rounds), now, tz) is None
 
 
 def person_data(path: Path) -> dict[str, Any]:
@@ -101,7 +137,10 @@ def measure(
     cold read of the person's file and are reported apart.
     """
     result = Durability()
-    targets = open_nudges(store_root, people, samples, seed=7)
+    now = coach.clock.now()
+    targets = open_nudges(
+        store_root, people, samples, seed=7, cadence=coach.playbook.follow_ups, now=now
+    )
     result.people = len(targets)
     result.rows = rows
     db = sqlite_table(sqlite_dir / "nudges.sqlite", rows, seed=7)

@@ -42,6 +42,12 @@ class Latencies:
     full_collections: list[float] = field(default_factory=list)
 
 
+def add_text(i: int, people: int) -> str:
+    """The i-th add's text: each pass over the people takes the next one, so nobody adds the
+    same interview twice (the coach refuses a duplicate, which is not the add being timed)."""
+    return ADD_TEXTS[(i // people) % len(ADD_TEXTS)]
+
+
 def register_noop(runtime: CoachRuntime) -> None:
     """The baseline: a slash command whose listener only acknowledges."""
     runtime.app.command("/noop")(lambda ack: ack())
@@ -114,7 +120,7 @@ def measure(
         person = pool[i % len(pool)]
         began = time.perf_counter()
         status, body = endpoint.command(
-            text="add " + ADD_TEXTS[i % len(ADD_TEXTS)],
+            text="add " + add_text(i, len(pool)),
             user_id=person.user_id,
             team_id=person.team_id,
             channel_id="C0001",

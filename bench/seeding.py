@@ -149,9 +149,15 @@ class _Seeder:
         """Someone who has used the coach: zone and DM known, a few interviews added."""
         self.coach.remember_timezone(person, tz)
         self.coach.remember_dm_channel(person, "D" + person.user_id)
-        for _ in range(INTERVIEWS_PER_PERSON):
+        taken: set[tuple[str, datetime]] = set()
+        while len(taken) < INTERVIEWS_PER_PERSON:
             day = START + timedelta(days=self.rng.randint(*days))
-            self.coach.add_interview(person, interview_request(self.rng, tz, day))
+            request = interview_request(self.rng, tz, day)
+            # The same company at the same minute is one interview: the coach refuses it twice.
+            if (request.company, request.starts_at) in taken:
+                continue
+            taken.add((request.company, request.starts_at))
+            self.coach.add_interview(person, request)
 
     def deliver_due(self) -> None:
         """What delivery records for everything due at START, without talking to Slack."""

@@ -17,7 +17,17 @@ from pathlib import Path
 
 import slack_bolt
 
-from bench import dispatch, draft_check, durability, front, growth, latency, startup, timeliness
+from bench import (
+    dispatch,
+    draft_check,
+    durability,
+    front,
+    growth,
+    latency,
+    noise,
+    startup,
+    timeliness,
+)
 from bench.common import (
     RULES,
     START,
@@ -516,6 +526,11 @@ class Suite:
         p99 = percentile(late, 99) if not result.missing else math.inf
         report.target("6 lateness p99 after due time", p99, "s", "<", TIMELY_LIMIT_S)
 
+    def noise(self) -> None:
+        """The same personas at either scale: they measure the product's manners, not load."""
+        self.report.section(noise.TITLE)
+        noise.measure(self.report)
+
     @staticmethod
     def _need(seeded: Seeded | None) -> Seeded:
         if seeded is None:
@@ -569,6 +584,7 @@ def main(argv: list[str]) -> int:
         _guarded(report, "8 per-person growth", lambda: suite.person_growth(standin))
         _guarded(report, "9 the HTTP front", lambda: suite.crowd(standin))
     _guarded(report, "7 draft check", lambda: suite.draft_check())
+    _guarded(report, "10 noise", suite.noise)
     report.summary()
     report.note(f"load average at end: {load_average()}")
     wall = time.perf_counter() - began

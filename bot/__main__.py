@@ -1,4 +1,5 @@
-"""Start-up: read settings, then run on Slack (Socket Mode or HTTP) or as the offline console."""
+"""Start-up: read settings, then run on Slack (Socket Mode, HTTP, or HTTP for many workspaces
+through OAuth) or as the offline console; or forget a workspace's data on request."""
 
 from __future__ import annotations
 
@@ -19,16 +20,19 @@ from bot.clock import ShiftedClock, SystemClock
 from bot.config import Settings, SettingsError, load_settings
 from bot.domain.drafts import DraftsError
 from bot.domain.playbook import PlaybookError
-from bot.runtime import open_coach
-from bot.storage.protocol import StoreError
+from bot.domain.text import plural
+from bot.runtime import SocketModeRefused, open_coach, open_store
+from bot.slack.payloads import is_slack_id
+from bot.storage.protocol import StoreError, StoreLocked
 
 LOGGER = logging.getLogger("bot")
 
 NO_CREDENTIALS = (
     "interview-coach serve: no Slack credentials are set. Set SLACK_BOT_TOKEN and "
     "SLACK_SIGNING_SECRET to serve over HTTP, or SLACK_BOT_TOKEN and SLACK_APP_TOKEN for "
-    "Socket Mode (in the environment or in .env). `interview-coach console` runs the offline "
-    "console instead."
+    "Socket Mode, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_SIGNING_SECRET to install "
+    "it in many workspaces (in the environment or in .env). `interview-coach console` runs the "
+    "offline console instead."
 )
 
 
@@ -55,17 +59,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "mode",
         nargs="?",
-        choices=("console", "serve", "migrate"),
+        choices=("console", "serve", "migrate", "forget-workspace"),
         help="console: the offline console; serve: run on Slack (needs Slack credentials); "
-        "migrate: copy the store under COACH_DB_PATH into PostgreSQL (with --to)",
+        "migrate: copy the store under COACH_DB_PATH into PostgreSQL (with --to); "
+        "forget-workspace TEAM_ID: delete that workspace's people's data now",
     )
     parser.add_argument(
         "--to",
         metavar="URL",
         help="migrate: the PostgreSQL database to copy into, postgresql://…",
     )
+    parser.add_argument("team", nargs="?", help="the workspace (team id) to forget")
     parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     args = parser.parse_args(argv)
+    if (args.mode == "forget-workspace") != (args.team is not None):
+        parser.error("a team id goes with forget-workspace, and only with it")
     load_dotenv()
     try:
         settings = load_settings()
@@ -76,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         return _migrate(settings, args.to)
     if args.to is not None:
         parser.error("--to only goes with migrate")
+    if args.mode == "forget-workspace":
+        return _forget_workspace(settings, args.team)
     if args.mode == "serve" and settings.mode == "console":
         print(NO_CREDENTIALS, file=sys.stderr)
         return 2
@@ -93,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("No Slack credentials set: starting the offline console.", file=sys.stderr)
             return run_console(settings, sys.stdin, sys.stdout, start=settings.clock_start)
         return _run_on_slack(settings)
-    except (PlaybookError, DraftsError, StoreError) as problem:
+    except (PlaybookError, DraftsError, StoreError, SocketModeRefused) as problem:
         print(f"interview-coach: {problem}", file=sys.stderr)
         return 2
 
@@ -138,6 +148,34 @@ def _migrate(settings: Settings, url: str | None) -> int:
     return 0
 
 
+def _forget_workspace(settings: Settings, team_id: str) -> int:
+    """Delete a workspace's people's data at once, as its grace period ending would."""
+    if not is_slack_id(team_id) or not team_id.startswith("T"):
+        print(f"interview-coach: {team_id!r} is not a Slack team id (T…)", file=sys.stderr)
+        return 2
+    try:
+        store = open_store(settings)
+    except StoreLocked as problem:
+        print(
+            f"interview-coach: {problem} The TinyDB store takes one process at a time: stop "
+            "the coach, run forget-workspace, and start it again.",
+            file=sys.stderr,
+        )
+        return 2
+    except StoreError as problem:
+        print(f"interview-coach: {problem}", file=sys.stderr)
+        return 2
+    try:
+        count = store.forget_workspace(team_id)
+        installed = store.find_installation(team_id) is not None
+    finally:
+        store.close()
+    print(f"Deleted the data of {plural(count, 'person', 'people')} of workspace {team_id}.")
+    if installed:
+        print(f"{team_id} still has the app installed: its people can start afresh.")
+    return 0
+
+
 def _run_on_slack(settings: Settings) -> int:
     clock = ShiftedClock(settings.clock_start) if settings.clock_start else SystemClock()
     runtime = open_coach(settings, clock)
@@ -147,11 +185,7 @@ def _run_on_slack(settings: Settings) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         if settings.mode == "socket":
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            handler = SocketModeHandler(runtime.app, settings.app_token)
-            handler.connect()
-            LOGGER.info("Connected to Slack in Socket Mode")
+            runtime.socket_mode().start()
         else:
             runtime.serve_http()
         stop.wait()

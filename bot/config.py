@@ -11,6 +11,10 @@ from pathlib import Path
 from bot.domain.timing import is_known_zone
 
 DEFAULT_API_URL = "https://slack.com/api/"
+#: The bot scopes an install asks for: the manifest's, checked by tests/test_manifest.py.
+DEFAULT_SCOPES = ("commands", "chat:write", "files:write", "im:write", "im:history", "users:read")
+#: Days a workspace's people's data is kept after it uninstalls the app (reinstalling keeps it).
+DEFAULT_UNINSTALL_GRACE_DAYS = 30
 #: A clock set outside these years is a typo, and far-off dates overflow date arithmetic.
 EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST_START = datetime(2100, 12, 31, tzinfo=UTC)
@@ -47,15 +51,28 @@ class Settings:
     #: A PostgreSQL URL: the store shared by every replica. None: TinyDB under `db_path`.
     #: Out of repr, because it may carry a password.
     database_url: str | None = field(default=None, repr=False)
+    #: The app's OAuth credentials: with them (and no bot token) the coach installs anywhere.
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    scopes: tuple[str, ...] = DEFAULT_SCOPES
+    #: Where Slack sends the browser back; None: the Redirect URL set in the app's settings.
+    redirect_uri: str | None = None
+    uninstall_grace_days: int = DEFAULT_UNINSTALL_GRACE_DAYS
 
     @property
     def mode(self) -> str:
-        """'socket', 'http' or 'console' (no Slack credentials at all)."""
+        """'socket', 'http', 'oauth' (HTTP, many workspaces) or 'console' (no credentials)."""
         if self.bot_token and self.app_token:
             return "socket"
         if self.bot_token and self.signing_secret:
             return "http"
+        if self.client_id and self.client_secret and self.signing_secret:
+            return "oauth"
         return "console"
+
+    @property
+    def serves_http(self) -> bool:
+        return self.mode in ("http", "oauth")
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -70,8 +87,32 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         get("SLACK_SIGNING_SECRET"),
         get("SLACK_APP_TOKEN"),
     )
-    if (signing_secret or app_token) and not bot_token:
-        raise SettingsError("SLACK_BOT_TOKEN is missing: the bot cannot post without it.")
+    client_id, client_secret = get("SLACK_CLIENT_ID"), get("SLACK_CLIENT_SECRET")
+    if bool(client_id) != bool(client_secret):
+        raise SettingsError(
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together: set both to install the coach "
+            "in many workspaces, or neither."
+        )
+    if client_id:
+        if bot_token:
+            raise SettingsError(
+                "Both SLACK_BOT_TOKEN (one workspace) and SLACK_CLIENT_ID/SLACK_CLIENT_SECRET "
+                "(installs through Slack's OAuth) are set: keep one of them."
+            )
+        if app_token:
+            raise SettingsError(
+                "Installs through Slack's OAuth are served over HTTP: unset SLACK_APP_TOKEN."
+            )
+        if not signing_secret:
+            raise SettingsError(
+                "SLACK_SIGNING_SECRET is missing: installs through Slack's OAuth are served over "
+                "HTTP, and every request is verified with it."
+            )
+    elif (signing_secret or app_token) and not bot_token:
+        raise SettingsError(
+            "SLACK_BOT_TOKEN is missing: the bot cannot post without it (or set "
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to install it in many workspaces)."
+        )
     if bot_token and not (signing_secret or app_token):
         raise SettingsError(
             "SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor "
@@ -117,6 +158,21 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             "like postgresql://coach@db.internal:5432/coach (or leave it empty for the "
             "embedded store under COACH_DB_PATH)."
         )
+    grace_text = get("COACH_UNINSTALL_GRACE_DAYS") or str(DEFAULT_UNINSTALL_GRACE_DAYS)
+    if not grace_text.isdigit():
+        raise SettingsError(
+            f"COACH_UNINSTALL_GRACE_DAYS must be a whole number of days (0: at once), not "
+            f"{grace_text!r}."
+        )
+    scopes_text = get("SLACK_SCOPES")
+    scopes = (
+        tuple(s.strip() for s in scopes_text.split(",") if s.strip())
+        if scopes_text
+        else DEFAULT_SCOPES
+    )
+    redirect_uri = get("SLACK_REDIRECT_URI")
+    if redirect_uri and not redirect_uri.startswith(("http://", "https://")):
+        raise SettingsError(f"SLACK_REDIRECT_URI must be an http(s) address, not {redirect_uri!r}.")
     console_files = get("COACH_CONSOLE_FILES")
     console_tz = get("COACH_CONSOLE_TZ") or "UTC"
     if not is_known_zone(console_tz):
@@ -137,4 +193,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         flood_limit=int(flood_text),
         clock_start=clock_start,
         database_url=database_url,
+        client_id=client_id,
+        client_secret=client_secret,
+        scopes=scopes,
+        redirect_uri=redirect_uri,
+        uninstall_grace_days=int(grace_text),
     )

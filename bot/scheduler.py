@@ -3,13 +3,15 @@
 The scheduler holds nothing of its own: the store says who is due, so a restart rebuilds
 everything. Jobs have stable ids with replace_existing, and no misfire grace limit, so a late
 wake-up still runs instead of being dropped as "missed". A wake-up asked for while a pass runs
-is never lost: the running pass goes round once more.
+is never lost: the running pass goes round once more. The sweep also forgets the workspaces
+whose grace period after leaving has ended, measured on the injected clock.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -27,11 +29,20 @@ SWEEP_JOB = "deliver-sweep"
 class NudgeScheduler:
     """Wakes delivery when the earliest nudge comes due, in the clock's time."""
 
-    def __init__(self, delivery: Delivery, store: Store, clock: Clock, *, sweep: timedelta) -> None:
+    def __init__(
+        self,
+        delivery: Delivery,
+        store: Store,
+        clock: Clock,
+        *,
+        sweep: timedelta,
+        forget_departed: Callable[[], object] | None = None,
+    ) -> None:
         self.delivery = delivery
         self.store = store
         self.clock = clock
         self._sweep = sweep
+        self._forget_departed = forget_departed
         self._arming = threading.Lock()
         self._passing = threading.Lock()
         self._again = threading.Event()
@@ -43,7 +54,7 @@ class NudgeScheduler:
     def start(self) -> None:
         self._scheduler.start()
         self._scheduler.add_job(
-            self._run,
+            self.sweep,
             "interval",
             seconds=self._sweep.total_seconds(),
             id=SWEEP_JOB,
@@ -73,6 +84,15 @@ class NudgeScheduler:
             self._scheduler.add_job(
                 self._run, "date", run_date=run_at, id=WAKE_JOB, replace_existing=True
             )
+
+    def sweep(self) -> None:
+        """The safety net: forget workspaces whose grace has ended, then a delivery pass."""
+        if self._forget_departed is not None:
+            try:
+                self._forget_departed()
+            except Exception:
+                LOGGER.exception("Forgetting departed workspaces failed; the next sweep retries")
+        self._run()
 
     def _run(self) -> None:
         """One delivery pass, repeated while wake-ups arrive during it."""

@@ -33,6 +33,9 @@ POSTGRES_HOWTO = (
 START = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
 TEAM = "T1"
 SECRET = "test-signing-secret"
+#: The app's OAuth credentials, for a coach installed through Slack's OAuth flow.
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "test-client-secret"
 
 
 @pytest.fixture
@@ -157,16 +160,24 @@ def bot_factory(tmp_path: Path, standin: SlackStandIn, clock: ManualClock) -> It
         db: Path | None = None,
         flood_limit: int = 30,
         database_url: str | None = None,
+        oauth: bool = False,
+        grace_days: int = 30,
     ) -> Bot:
+        """`oauth`: installed through Slack's OAuth flow, with no bot token of its own."""
+        credentials: dict[str, Any] = {"bot_token": "xoxb-test"}
+        if oauth:
+            standin.oauth.register(CLIENT_ID, CLIENT_SECRET)
+            credentials = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
         settings = Settings(
             database_url=database_url,
             flood_limit=flood_limit,
-            bot_token="xoxb-test",
             signing_secret=SECRET,
             api_url=standin.base_url,
             port=0,
             db_path=db or tmp_path / "store",
             rules_path=rules,
+            uninstall_grace_days=grace_days,
+            **credentials,
         )
         runtime = open_coach(settings, clock)
         running.append(runtime)

@@ -276,8 +276,9 @@ def test_restart_loses_nothing_and_sends_missed_nudges_once(
         return [(n.number, n.rule, n.interviewer, n.due_at) for n in nudges]
 
     assert plan(second.nudges()) == plan(before)
-    assert {n.rule for n in before} == {"thank-you", "linkedin", "be-patient", "follow-up"}
-    assert len(before) == 6, "two thank-yous, two connections, patience, the follow-up"
+    rules = {"thank-you", "linkedin", "be-patient", "follow-up", "keep-hunting"}
+    assert {n.rule for n in before} == rules
+    assert len(before) == 7, "two thank-yous, two connections, patience, a follow-up, the search"
     due = [n for n in before if n.due_at <= second.clock.now()]
     assert {n.rule for n in due} == {"thank-you"}
     due_numbers = {n.number for n in due}

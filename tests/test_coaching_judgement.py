@@ -198,3 +198,32 @@ def test_help_speaks_of_the_persons_own_company_and_interview(la: Bot) -> None:
     assert "/interview status pied piper rejected" in help_text
     assert "/interview edit 2 when tomorrow 3pm" in help_text
     assert "acme" not in help_text.lower().replace("/interview add acme", "")
+
+
+def test_patience_never_comes_with_or_the_day_before_a_follow_up(la: Bot) -> None:
+    la.without_holidays()
+    la.command("add Acme, Engineer, today 7am, with Jane Doe")
+    patience = next(n for n in la.nudges() if n.rule == "be-patient")
+    assert patience.due_at.astimezone(zone(LA)).strftime("%a %H:%M") == "Mon 09:00"
+
+    la.command("expect acme nov 27")  # they decide Friday: the follow-up comes Monday
+
+    follow_up = next(n for n in la.nudges() if n.rule == "follow-up" and n.is_open)
+    assert follow_up.due_at.astimezone(zone(LA)).strftime("%a") == "Mon"
+    assert next(n for n in la.nudges() if n.number == patience.number).state == (
+        NudgeState.CANCELLED
+    ), "'too early to chase' and 'time to follow up' never arrive together"
+    la.advance(timedelta(days=5))
+    sent = [n.rule for n in la.nudges() if n.state == NudgeState.SENT]
+    assert "be-patient" not in sent and "follow-up" in sent
+
+
+def test_two_quiet_weeks_bring_keep_applying_advice_to_someone_who_did_nothing(la: Bot) -> None:
+    la.command("add Acme, Engineer, tomorrow 10am, with Jane Doe")
+
+    came = arrivals(la, timedelta(days=17), timedelta(hours=1))
+
+    advice = [moment for moment, rules in came.items() if "keep-hunting" in rules]
+    assert advice == ["Fri 11 Dec 11:00"], came
+    days = [moment[:10] for moment in came]
+    assert len(days) == len(set(days)), f"one message a day: {came}"

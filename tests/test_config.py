@@ -12,6 +12,10 @@ from bot.config import SettingsError, load_settings
 BOT = "xoxb-123-secret-token"
 SIGNING = "abc123signing"
 APP = "xapp-1-secret"
+CLIENT = "1111.2222"
+CLIENT_SECRET = "client-secret-abc"
+OAUTH = {"SLACK_CLIENT_ID": CLIENT, "SLACK_CLIENT_SECRET": CLIENT_SECRET,
+         "SLACK_SIGNING_SECRET": SIGNING}  # fmt: skip
 
 
 def test_no_credentials_means_the_offline_console() -> None:
@@ -34,6 +38,22 @@ def test_an_app_token_means_socket_mode_and_a_signing_secret_http() -> None:
     assert http.db_path == Path("/var/coach")
 
 
+def test_client_credentials_and_a_signing_secret_mean_installs_through_oauth() -> None:
+    settings = load_settings(OAUTH)
+    assert settings.mode == "oauth"
+    assert settings.serves_http
+    assert settings.uninstall_grace_days == 30
+    assert "chat:write" in settings.scopes
+    assert settings.redirect_uri is None
+    chosen = load_settings(
+        {**OAUTH, "COACH_UNINSTALL_GRACE_DAYS": "7", "SLACK_SCOPES": "commands, chat:write",
+         "SLACK_REDIRECT_URI": "https://coach.example.com/slack/oauth_redirect"}
+    )  # fmt: skip
+    assert chosen.uninstall_grace_days == 7
+    assert chosen.scopes == ("commands", "chat:write")
+    assert chosen.redirect_uri == "https://coach.example.com/slack/oauth_redirect"
+
+
 def test_the_console_files_folder_is_a_setting() -> None:
     assert load_settings({}).console_files is None
     chosen = load_settings({"COACH_CONSOLE_FILES": "/tmp/coach-files"}).console_files
@@ -53,6 +73,12 @@ def test_the_console_files_folder_is_a_setting() -> None:
         ({"COACH_CLOCK_START": "0001-01-01T00:00:00+00:00"}, "between 2000 and 2100"),
         ({"COACH_CLOCK_START": "9999-12-31T23:59:00+00:00"}, "between 2000 and 2100"),
         ({"COACH_CONSOLE_TZ": "Mars/Olympus_Mons"}, "COACH_CONSOLE_TZ must be a time zone"),
+        ({"SLACK_CLIENT_ID": CLIENT, "SLACK_SIGNING_SECRET": SIGNING}, "go together"),
+        ({**OAUTH, "SLACK_BOT_TOKEN": BOT}, "keep one of them"),
+        ({**OAUTH, "SLACK_APP_TOKEN": APP}, "unset SLACK_APP_TOKEN"),
+        ({"SLACK_CLIENT_ID": CLIENT, "SLACK_CLIENT_SECRET": CLIENT_SECRET}, "SIGNING_SECRET"),
+        ({**OAUTH, "COACH_UNINSTALL_GRACE_DAYS": "a month"}, "whole number of days"),
+        ({**OAUTH, "SLACK_REDIRECT_URI": "coach.example.com/back"}, "SLACK_REDIRECT_URI"),
     ],
 )
 def test_broken_settings_are_refused_with_a_clear_message(env: dict, problem: str) -> None:
@@ -66,7 +92,8 @@ def test_secrets_never_appear_in_the_settings_repr_or_logs(caplog) -> None:
     )
     caplog.set_level(logging.DEBUG)
     logging.getLogger("bot").info("Starting with %s", settings)
-    for secret in (BOT, SIGNING, APP):
+    logging.getLogger("bot").info("Starting with %s", load_settings(OAUTH))
+    for secret in (BOT, SIGNING, APP, CLIENT_SECRET):
         assert secret not in repr(settings)
         assert secret not in caplog.text
 

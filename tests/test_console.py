@@ -150,8 +150,8 @@ FOLLOW_UPS = """\
 advance 7d
 click heard-back 4
 click heard-back 4 not selected
-click done 7
-click "I followed up" 7
+click done 8
+click "I followed up" 8
 """
 
 
@@ -162,7 +162,7 @@ def test_follow_ups_offer_i_followed_up_and_the_heard_back_menu(tmp_path: Path) 
     out = result.stdout
     arrived = answer_to(out, "advance 7d")
     assert "*#4 · A polite follow-up with Acme*" in arrived
-    assert "*#7 · A polite follow-up with Globex*" in arrived
+    assert "*#8 · A polite follow-up with Globex*" in arrived
     assert "[I followed up] [Snooze] [Skip] [Draft it]" in arrived
     menu = "▾ heard-back: Still in process | Not selected | Got an offer | I withdrew"
     assert arrived.count(menu) == 2
@@ -170,9 +170,9 @@ def test_follow_ups_offer_i_followed_up_and_the_heard_back_menu(tmp_path: Path) 
         out, "click heard-back 4"
     )
     assert "I'm sorry about Acme" in answer_to(out, "click heard-back 4 not selected")
-    followed = answer_to(out, "click done 7")
-    assert ":white_check_mark: Done. Nice work." in followed.split("*#7 ·")[1]
-    assert "no button or menu called" in answer_to(out, 'click "I followed up" 7')
+    followed = answer_to(out, "click done 8")
+    assert ":white_check_mark: Done. Nice work." in followed.split("*#8 ·")[1]
+    assert "no button or menu called" in answer_to(out, 'click "I followed up" 8')
 
 
 LONG_NAME = "Jane " + "x" * 90

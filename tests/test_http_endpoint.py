@@ -139,7 +139,9 @@ def test_idle_and_slow_connections_do_not_keep_anyone_else_waiting(bot: Bot) -> 
         began = time.monotonic()
         answers = all_at_once(bot.endpoint.url, [help_request(bot, f"U{n}") for n in range(20)])
         assert [a.status for a in answers] == [200] * 20
-        assert time.monotonic() - began < 1.0, "answered within a second despite the crowd"
+        # Held up by the crowd, they would wait for its 30 s idle timeout; the speed itself is
+        # measured in bench/ (phase 9), so a busy machine does not fail this test.
+        assert time.monotonic() - began < 5.0, "answered at once despite the crowd"
     finally:
         close_all(idle + slow)
     closed_at = time.monotonic()

@@ -187,6 +187,22 @@ def test_an_offer_or_withdrawal_closes_the_process(
     assert [n.rule for n in coach_bot.nudges() if n.closing] == [closing_rule]
 
 
+def test_news_recorded_again_does_not_bring_back_a_closing_item_already_done(
+    coach_bot: Bot,
+) -> None:
+    coach_bot.command("add Acme, Engineer, today 10am, with Jane Doe")
+    coach_bot.command("status acme offer")
+    (weigh,) = [n for n in coach_bot.nudges() if n.rule == "weigh-offer"]
+    coach_bot.dm(f"done #{weigh.number}")
+    coach_bot.command("status acme waiting")
+    coach_bot.advance(timedelta(minutes=5))
+    coach_bot.command("status acme offer")
+
+    offers = [n for n in coach_bot.nudges() if n.rule == "weigh-offer"]
+    assert [(n.number, n.state) for n in offers] == [(weigh.number, NudgeState.DONE)]
+    assert process(coach_bot).outcome == Outcome.OFFER
+
+
 def test_still_in_process_arms_gentle_check_ins(coach_bot: Bot) -> None:
     coach_bot.command("add Acme, Engineer, today 10am, with Jane Doe")
     coach_bot.advance(timedelta(days=1))
@@ -346,7 +362,9 @@ def test_keep_applying_comes_only_when_something_changed_at_most_weekly(
 ) -> None:
     coach_bot.command("add Acme, Engineer, today 10am, with Jane Doe")
     coach_bot.command("add Globex, Analyst, today 11am, with Ann Lee")
-    assert not [n for n in coach_bot.nudges() if n.rule == "keep-hunting"], "nothing changed"
+    ahead = [n for n in coach_bot.nudges() if n.rule == "keep-hunting" and n.is_open]
+    assert [n.key for n in ahead] == ["keep-hunting/quiet/2/1"], "only the quiet weeks ahead"
+    assert local(ahead[0].planned_for) == "Thu 10 Dec 12:00", "two weeks after the last one"
 
     run_days(coach_bot, 6)
     coach_bot.command("status acme rejected")
@@ -373,7 +391,7 @@ def test_done_searching_stops_keep_applying_advice_until_the_next_interview(
     coach_bot.command("add Acme, Engineer, today 10am, with Jane Doe")
     coach_bot.command("status acme rejected")
     coach_bot.advance(timedelta(minutes=1))
-    (hunting,) = [n for n in coach_bot.nudges() if n.rule == "keep-hunting"]
+    (hunting,) = [n for n in coach_bot.nudges() if n.rule == "keep-hunting" and n.is_open]
     gracious = next(n for n in coach_bot.nudges() if n.rule == "gracious-reply")
     assert hunting.message_ts == gracious.message_ts, "the same day's advice: one message"
 
@@ -381,9 +399,9 @@ def test_done_searching_stops_keep_applying_advice_until_the_next_interview(
 
     assert "no more keep-applying tips" in reply
     run_days(coach_bot, 30, step=timedelta(hours=6))
-    assert [n.number for n in coach_bot.nudges() if n.rule == "keep-hunting"] == [hunting.number], (
-        "two quiet weeks bring nothing to someone done searching"
-    )
+    after = [n.number for n in coach_bot.nudges() if n.rule == "keep-hunting" and n.is_open]
+    assert after == [hunting.number], "two quiet weeks bring nothing to someone done searching"
+    assert max(n.number for n in coach_bot.nudges() if n.rule == "keep-hunting") == hunting.number
     coach_bot.command("add Globex, Analyst, today 11am")
     with coach_bot.store.transaction(ME) as book:
         assert book.profile.searching, "a new interview means the search is on again"

@@ -190,7 +190,9 @@ def test_a_rejection_brings_one_keep_applying_nudge_and_never_twice(playbook) ->
     assert first is not None and first.rule == KEEP_HUNTING
     assert "no application in progress" in first.text, "nothing is open any more"
     done = mark_done(replace(first, number=9), NOW)
-    assert plan_keep_hunting(playbook, [rejected], [interview()], [done], now=NOW, tz=LA) is None
+    again = plan_keep_hunting(playbook, [rejected], [interview()], [done], now=NOW, tz=LA)
+    assert again is not None and again.key == "keep-hunting/quiet/1/1", "only the quiet weeks"
+    assert again.due_at >= first.due_at + playbook.keep_hunting.min_gap
 
 
 def test_a_snoozed_keep_applying_nudge_is_not_replaced(playbook) -> None:
@@ -214,7 +216,9 @@ def test_a_moment_lands_inside_the_window_and_after_a_pause() -> None:
 
 def test_two_quiet_weeks_bring_keep_applying_advice_a_week_after_the_last(playbook) -> None:
     quiet = Process(1, "Acme", "Engineer")
-    assert plan_keep_hunting(playbook, [quiet], [interview()], [], now=NOW, tz=LA) is None
+    ahead = plan_keep_hunting(playbook, [quiet], [interview()], [], now=NOW, tz=LA)
+    assert ahead is not None and ahead.key == "keep-hunting/quiet/1/1", "planned ahead"
+    assert ahead.planned_for == interview().ends_at + playbook.keep_hunting.quiet_after
     later = NOW + timedelta(days=15)
     old = Nudge(3, 0, KEEP_HUNTING, "t", "x", "y", later, state=NudgeState.DONE, key="other")
     nudge = plan_keep_hunting(playbook, [quiet], [interview()], [old], now=later, tz=LA, day=Day())
@@ -250,7 +254,10 @@ def test_a_search_shrinking_to_two_employers_is_an_occasion(playbook) -> None:
     names = ("Acme", "Globex", "Initech")
     processes = [Process(n, name, "Engineer") for n, name in enumerate(names, start=1)]
     rounds = [interview(n, process=n) for n in (1, 2, 3)]
-    assert plan_keep_hunting(playbook, processes, rounds, [], now=NOW, tz=LA) is None
+    unchanged = plan_keep_hunting(playbook, processes, rounds, [], now=NOW, tz=LA)
+    assert unchanged is not None and unchanged.key.startswith("keep-hunting/quiet/"), (
+        "nothing changed: only the quiet weeks ahead"
+    )
     offer = replace(processes[2], outcome=Outcome.OFFER, outcome_at=NOW)
     nudge = plan_keep_hunting(playbook, [*processes[:2], offer], rounds, [], now=NOW, tz=LA)
     assert nudge is not None and nudge.key.startswith("keep-hunting/shrank/3@")

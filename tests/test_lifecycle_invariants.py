@@ -30,7 +30,13 @@ from bot.domain.lifecycle import FOLLOW_UP, KEEP_HUNTING
 from bot.domain.nudge import Nudge, NudgeChangeRefused, NudgeState
 from bot.domain.parsing import InterviewRequest
 from bot.domain.playbook import load_playbook
-from bot.domain.timing import WAKING_HOURS, add_working_days, settle_in_day, zone
+from bot.domain.timing import (
+    WAKING_HOURS,
+    add_working_days,
+    settle_in_day,
+    working_days_between,
+    zone,
+)
 from bot.slack.blocks import build_overview
 from bot.storage.tinydb_store import TinyStore
 
@@ -182,7 +188,10 @@ class Lifecycle(RuleBasedStateMachine):
             if latest == interview.id
             else {n for n in kept if (PLAYBOOK.rule(before[n][0]) or _NO_RULE).until_next_round}
         )
-        lost = [n for n in kept if n not in after and n not in moot]
+        giving_way = {
+            n for n in kept if (PLAYBOOK.rule(before[n][0]) or _NO_RULE).clear_of_follow_up
+        }
+        lost = [n for n in kept if n not in after and n not in moot | giving_way]
         assert not lost, f"edit {field} dropped pending items {lost}"
         if field in ("company", "role"):
             moved = [n for n in mine_before if before[n][2] != after[n][2]]
@@ -378,6 +387,30 @@ class Lifecycle(RuleBasedStateMachine):
         self.interviews_seen |= ids
 
     @invariant()
+    def patience_keeps_clear_of_the_next_follow_up(self) -> None:
+        interviews, processes, nudges = self.snapshot()
+        with self.store.transaction(ME) as book:
+            window = book.profile.window or PLAYBOOK.day
+            paused_until = book.profile.paused_until
+        if paused_until is not None and paused_until > self.clock.now():
+            return  # everything held waits for the pause's end; the resume places it apart
+        for process in processes:
+            rounds = {i.id for i in interviews if i.process_id == process.id}
+            mine = [n for n in nudges.values() if n.interview_id in rounds and n.is_open]
+            follow_ups = [n for n in mine if n.rule == FOLLOW_UP and n.state in WAITING]
+            for nudge in mine:
+                rule = PLAYBOOK.rule(nudge.rule)
+                clear = rule.clear_of_follow_up if rule else None
+                if clear is None or nudge.touched or nudge.state != NudgeState.SCHEDULED:
+                    continue
+                for follow_up in follow_ups:
+                    between = working_days_between(nudge.due_at, follow_up.due_at, LA, window)
+                    assert between >= clear, (
+                        f"#{nudge.number} {nudge.rule} at {nudge.due_at:%a %d %H:%M} too close "
+                        f"to follow-up #{follow_up.number} at {follow_up.due_at:%a %d %H:%M}"
+                    )
+
+    @invariant()
     def follow_ups_respect_the_cap_and_the_gap(self) -> None:
         interviews, processes, nudges = self.snapshot()
         cadence = PLAYBOOK.follow_ups
@@ -410,9 +443,10 @@ class Lifecycle(RuleBasedStateMachine):
             if nudge.anytime:
                 rule = PLAYBOOK.rule(nudge.rule)
                 assert rule is not None and rule.within is not None, f"#{nudge.number} anytime"
-                assert settle_in_day(local, WAKING_HOURS) == local, (
-                    f"#{nudge.number} {nudge.rule} planned at {local:%a %H:%M}, at night"
-                )
+                assert local in (
+                    settle_in_day(local, WAKING_HOURS),
+                    settle_in_day(local, window),
+                ), f"#{nudge.number} {nudge.rule} planned at {local:%a %H:%M}, at night"
             else:
                 assert settle_in_day(local, window) == local, (
                     f"#{nudge.number} {nudge.rule} planned at {local:%a %H:%M}, outside the window"
@@ -460,6 +494,7 @@ class _NoRule:
     """Stands in for rules the playbook does not have (follow-ups are the cadence's)."""
 
     until_next_round = False
+    clear_of_follow_up = None
 
 
 _NO_RULE = _NoRule()

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import yaml
 from conftest import Bot, eventually
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+
+from bot.config import DEFAULT_SCOPES
 
 MANIFEST = yaml.safe_load((Path(__file__).resolve().parent.parent / "manifest.yml").read_text())
 
@@ -40,7 +43,12 @@ def test_the_manifest_has_what_slack_requires_and_people_need() -> None:
     settings = MANIFEST["settings"]
     assert settings["socket_mode_enabled"] is True
     assert settings["interactivity"]["is_enabled"] is True
-    assert settings["event_subscriptions"]["bot_events"] == ["app_home_opened", "message.im"]
+    assert settings["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "message.im",
+        "app_uninstalled",
+        "tokens_revoked",
+    ]
     assert home["home_tab_enabled"] is True
 
 
@@ -58,3 +66,13 @@ def test_the_scopes_are_exactly_those_the_bot_uses(bot: Bot) -> None:
     used = {SCOPE_OF[call.method] for call in bot.standin.calls} - {None}
     declared = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     assert used | {"commands"} == declared
+
+
+def test_an_install_asks_for_the_manifests_scopes_and_comes_back_to_bolts_redirect_path() -> None:
+    assert list(DEFAULT_SCOPES) == MANIFEST["oauth_config"]["scopes"]["bot"]
+    (redirect,) = MANIFEST["oauth_config"]["redirect_urls"]
+    default_path = OAuthSettings(client_id="1.2", client_secret="s").redirect_uri_path
+    assert redirect.startswith("https://")
+    assert redirect.endswith(default_path)
+    assert MANIFEST["settings"]["token_rotation_enabled"] is False, "rotation is not handled"
+    assert MANIFEST["settings"]["org_deploy_enabled"] is False, "org-wide installs are not"

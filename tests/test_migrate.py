@@ -12,11 +12,16 @@ import bot.__main__ as entry
 from bot.domain.interview import Interview, Interviewer, Person, Process, Profile
 from bot.domain.nudge import Nudge, NudgeState
 from bot.storage.postgres_store import PostgresStore
+from bot.storage.protocol import Installation
 from bot.storage.tinydb_store import TinyStore
 
 NOW = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
 PEOPLE = [Person("T1", "U1"), Person("T1", "U2"), Person("T2", "U1")]
 NOTICE = "I couldn't read what I had saved for you."
+INSTALLED = Installation(
+    team_id="T1", bot_token="xoxb-t1-token", installed_at=NOW, bot_scopes=("commands",)
+)
+LEAVING = NOW + timedelta(days=30)
 
 
 def seed(root: Path) -> None:
@@ -61,6 +66,12 @@ def seed(root: Path) -> None:
                 book.save_undo_record({"description": f"adding {n}", "at": 1.5, "before": {}})
     finally:
         store.close()
+    workspaces = TinyStore(root)
+    try:
+        workspaces.save_installation(INSTALLED)
+        workspaces.schedule_workspace_forget("T2", LEAVING)
+    finally:
+        workspaces.close()
     aside = root / "quarantine" / "T2"
     aside.mkdir(parents=True)
     (aside / "U1.notice").write_text(NOTICE, encoding="utf-8")
@@ -97,6 +108,7 @@ def test_migrate_copies_every_person_with_their_states_and_a_second_run_changes_
     assert "interviews: 6" in first and "processes: 3" in first
     assert "nudges: 18 (cancelled 3, done 3, scheduled 3, sending 3, sent 3, skipped 3)" in first
     assert "notices: 1" in first
+    assert "installations: 1" in first and "departures: 1" in first
 
     source, target = TinyStore(root), PostgresStore(url)
     try:
@@ -105,6 +117,8 @@ def test_migrate_copies_every_person_with_their_states_and_a_second_run_changes_
             assert snapshot(target, person) == snapshot(source, person)
         assert target.pending_count() == source.pending_count() == 6
         assert target.next_due_at() == source.next_due_at() == NOW + timedelta(hours=1)
+        assert target.find_installation("T1") == INSTALLED
+        assert target.workspace_forget_at("T2") == LEAVING
     finally:
         source.close()
         target.close()

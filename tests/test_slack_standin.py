@@ -411,3 +411,52 @@ def test_bot_endpoint_signs_real_http_requests():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_an_approved_install_is_exchanged_once_for_a_token_of_that_workspace() -> None:
+    with SlackStandIn() as standin:
+        standin.oauth.register("111.222", "app-secret")
+        code = standin.oauth.approve("111.222", "T7", team_name="Seven")
+        client = WebClient(base_url=standin.base_url)
+        answer = client.oauth_v2_access(client_id="111.222", client_secret="app-secret", code=code)
+        token = answer["access_token"]
+        assert answer["team"] == {"id": "T7", "name": "Seven"}
+        assert token.startswith("xoxb-T7-")
+        assert "chat:write" in answer["scope"].split(",")
+        assert WebClient(token=token, base_url=standin.base_url).auth_test()["team_id"] == "T7"
+        with pytest.raises(SlackApiError, match="invalid_code"):
+            client.oauth_v2_access(client_id="111.222", client_secret="app-secret", code=code)
+        assert "app-secret" not in repr(standin.calls)
+
+
+def test_a_bad_code_or_client_secret_gets_no_token() -> None:
+    with SlackStandIn() as standin:
+        standin.oauth.register("111.222", "app-secret")
+        code = standin.oauth.approve("111.222", "T7")
+        client = WebClient(base_url=standin.base_url)
+        with pytest.raises(SlackApiError, match="bad_client_secret"):
+            client.oauth_v2_access(client_id="111.222", client_secret="guess", code=code)
+        with pytest.raises(SlackApiError, match="invalid_code"):
+            client.oauth_v2_access(client_id="111.222", client_secret="app-secret", code="nope")
+        assert standin.oauth.tokens("T7") == []
+
+
+def test_each_call_records_the_token_it_used_and_revoked_tokens_are_refused() -> None:
+    with SlackStandIn() as standin:
+        standin.oauth.register("111.222", "app-secret")
+        codes = [standin.oauth.approve("111.222", team) for team in ("T7", "T8")]
+        exchange = WebClient(base_url=standin.base_url)
+        seven, eight = (
+            exchange.oauth_v2_access(client_id="111.222", client_secret="app-secret", code=c)[
+                "access_token"
+            ]
+            for c in codes
+        )
+        WebClient(token=seven, base_url=standin.base_url).chat_postMessage(channel="U1", text="a")
+        WebClient(token=eight, base_url=standin.base_url).chat_postMessage(channel="U2", text="b")
+        assert [c.params["channel"] for c in standin.calls_with(seven)] == ["U1"]
+        assert standin.tokens_used("chat.postMessage") == {seven, eight}
+        standin.oauth.revoke("T7")
+        with pytest.raises(SlackApiError, match="token_revoked"):
+            WebClient(token=seven, base_url=standin.base_url).auth_test()
+        assert WebClient(token=eight, base_url=standin.base_url).auth_test()["team_id"] == "T8"

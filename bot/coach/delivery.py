@@ -31,6 +31,7 @@ from typing import Protocol
 from bot.clock import Clock
 from bot.coach.plans import person_day
 from bot.domain.interview import Person
+from bot.domain.lifecycle import FOLLOW_UP, overtaken
 from bot.domain.nudge import (
     Nudge,
     NudgeState,
@@ -42,7 +43,7 @@ from bot.domain.nudge import (
 )
 from bot.domain.playbook import Playbook
 from bot.domain.text import plural
-from bot.domain.timing import WAKING_HOURS, settle_in_day, zone
+from bot.domain.timing import WAKING_HOURS, Day, settle_in_day, zone
 from bot.storage.protocol import PersonBook, Store
 
 LOGGER = logging.getLogger(__name__)
@@ -181,6 +182,11 @@ class Delivery:
         """A workspace's token works again (a new install): deliver to it again."""
         self._stopped_teams.pop(team_id, None)
 
+    def stop_team(self, team_id: str, reason: str) -> None:
+        """Stop a workspace's delivery at once (it uninstalled the app): nothing is claimed for
+        it from now on, and a send already under way finds no token to send with."""
+        self._stopped_teams[team_id] = reason
+
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=False)
 
@@ -245,7 +251,13 @@ class Delivery:
                 # One left `sending` by a crash may be in the DM already: it stays unsure.
                 unsure = nudge.unsure or nudge.state == NudgeState.SENDING
                 opening = settle_in_day(start, WAKING_HOURS if nudge.anytime else window)
-                if nudge.contacts_employer and not nudge.closing and _closed(book, nudge):
+                employer_gone = (
+                    nudge.contacts_employer and not nudge.closing and _closed(book, nudge)
+                )
+                overtaken = (
+                    not unsure and paused is None and self._overtaken(book, nudge, opening, window)
+                )
+                if employer_gone or overtaken:
                     held.append(cancel(nudge, now))
                 elif opening != local_now:
                     held.append(replace(put_back(nudge, None, unsure=unsure), due_at=opening))
@@ -266,6 +278,18 @@ class Delivery:
             return None
         ordered = sorted(ready, key=lambda n: (n.due_at, n.number))
         return DueBatch(person, ordered, profile.tz or "UTC", profile.dm_channel, claim)
+
+    def _overtaken(self, book: PersonBook, nudge: Nudge, moment: datetime, window: Day) -> bool:
+        """Patience that would now arrive with, or just before, its process's follow-up (the
+        coach was down, or held it for a pause) is no longer worth sending."""
+        rule = self.playbook.rule(nudge.rule)
+        if rule is None or rule.clear_of_follow_up is None:
+            return False
+        follow_up = _follow_up_of(book, nudge)
+        tz = book.profile.tz or "UTC"
+        return follow_up is not None and overtaken(
+            self.playbook, nudge, moment, follow_up, tz=tz, day=window
+        )
 
     # -- sending -----------------------------------------------------------------------------
 
@@ -390,8 +414,8 @@ class Delivery:
         if isinstance(problem, WorkspaceUnreachable):
             self._stopped_teams[person.team_id] = problem.reason
             LOGGER.critical(
-                "Slack refused the token of workspace %s (%s): its delivery is stopped until "
-                "the app is installed again or the coach restarts with a working token.",
+                "Workspace %s cannot be reached (%s): its delivery is stopped until the app is "
+                "installed again or the coach restarts with a working token.",
                 person.team_id,
                 problem.reason,
             )
@@ -449,6 +473,15 @@ class Delivery:
 def _at(moment: datetime) -> Callable[[Nudge], Nudge]:
     """Put a nudge back for `moment`, without counting a failed attempt."""
     return lambda nudge: put_back(nudge, moment)
+
+
+def _follow_up_of(book: PersonBook, nudge: Nudge) -> Nudge | None:
+    """The open follow-up of the process a nudge belongs to, if any."""
+    interview = book.interview(nudge.interview_id)
+    if interview is None:
+        return None
+    rounds = [i.id for i in book.interviews() if i.process_id == interview.process_id]
+    return next((n for n in book.open_nudges(rounds) if n.rule == FOLLOW_UP), None)
 
 
 def _later_today(

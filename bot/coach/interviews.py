@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.coach.plans import (
+    KEEP_HUNTING_ID,
     number_new,
     open_process_for,
     paused_until,
@@ -106,7 +107,9 @@ def add(book: PersonBook, playbook: Playbook, request: InterviewRequest, now: da
     superseded += [
         n for n in changed if n.interview_id in earlier and n.state == NudgeState.CANCELLED
     ]
-    everything = sorted(nudges + settled, key=lambda n: (n.due_at, n.number))
+    # The plan shown is this interview's; advice about the whole search stays in `list`.
+    about_it = [n for n in settled if n.interview_id != KEEP_HUNTING_ID]
+    everything = sorted(nudges + about_it, key=lambda n: (n.due_at, n.number))
     stored = book.interview(interview.id) or interview
     return Plan(stored, everything, superseded, remark=request.remark)
 

@@ -50,27 +50,30 @@ def record(
     ]
     book.save_nudges(outdated)
     stale += outdated
-    kept = {
-        n.rule
-        for n in book.nudges_of(ids)
-        if n.state not in (NudgeState.CANCELLED, NudgeState.SKIPPED)
-    }
-    closing = number_new(
-        book,
-        plan_outcome_nudges(
-            playbook,
-            latest_round(rounds),
-            outcome,
-            now=now,
-            day=person_day(book.profile, playbook),
-            paused_until=paused_until(book, now),
-            planned_rules=kept,
-        ),
+    earlier = book.nudges_of(ids)
+    kept = {n.rule for n in earlier if n.state not in (NudgeState.CANCELLED, NudgeState.SKIPPED)}
+    acted = {_occasion(n.key) for n in earlier if n.closing and n.touched}
+    wanted = plan_outcome_nudges(
+        playbook,
+        latest_round(rounds),
+        outcome,
+        now=now,
+        day=person_day(book.profile, playbook),
+        paused_until=paused_until(book, now),
+        planned_rules=kept,
     )
+    closing = number_new(book, [n for n in wanted if _occasion(n.key) not in acted])
     planned, cancelled = settle(book, playbook, now, {process.id})
     withdrawn = [n for n in stale + cancelled if n.interview_id in ids]
     shown = sorted(closing + planned, key=lambda n: (n.due_at, n.number))
     return OutcomeChange(book.process(process.id) or updated, withdrawn, shown)
+
+
+def _occasion(key: str) -> str:
+    """A closing item's rule, process and outcome, without the moment it was recorded: the
+    person who already acted on "weigh the Acme offer" is not asked again when the same news
+    is recorded a second time."""
+    return key.partition("@")[0]
 
 
 def references_asked(

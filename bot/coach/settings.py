@@ -85,6 +85,7 @@ def place_again(book: PersonBook, playbook: Playbook, now: datetime) -> list[Nud
         if due != nudge.due_at:
             moved.append(replace(nudge, due_at=due))
     book.save_nudges(moved)
+    settle(book, playbook, now, [p.id for p in book.processes()])
     book.save_undo_record(None)
     return moved
 

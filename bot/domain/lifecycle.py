@@ -40,6 +40,7 @@ from bot.domain.timing import (
     format_local,
     on_working_day,
     place,
+    working_days_between,
     zone,
 )
 
@@ -296,19 +297,62 @@ def settle_processes(
             and n.state == NudgeState.SCHEDULED
             and _until_next_round(playbook, n)
         )
-        if process.cold or any(n.rule == FOLLOW_UP for n in mine):
+        if process.cold:
             continue
-        follow_up = plan_follow_up(
+        planned = next((n for n in mine if n.rule == FOLLOW_UP), None)
+        follow_up = planned or plan_follow_up(
             playbook, process, last, now=now, day=day, paused_until=paused_until
         )
         if follow_up is not None:
-            new.append(follow_up)
+            if paused_until is None or paused_until <= now:
+                changed.extend(_giving_way(playbook, mine, follow_up, now=now, tz=last.tz, day=day))
+            if planned is None:
+                new.append(follow_up)
             continue
         updated.append(replace(process, cold_at=now))
         let_go = plan_let_go(playbook, process, last, now=now, day=day, paused_until=paused_until)
         if not any(n.key == let_go.key for n in mine):
             new.append(let_go)
     return Settled(new, changed, updated)
+
+
+def _giving_way(
+    playbook: Playbook,
+    mine: list[Nudge],
+    follow_up: Nudge,
+    *,
+    now: datetime,
+    tz: str,
+    day: Day | None,
+) -> list[Nudge]:
+    """Untouched items that must keep clear of the next follow-up and do not: cancelled.
+
+    Not during a pause: everything held waits for its end, and the resume places each item
+    again, apart."""
+    return [
+        cancel(n, now)
+        for n in mine
+        if n.state == NudgeState.SCHEDULED
+        and overtaken(playbook, n, n.due_at, follow_up, tz=tz, day=day)
+    ]
+
+
+def overtaken(
+    playbook: Playbook,
+    nudge: Nudge,
+    moment: datetime,
+    follow_up: Nudge,
+    *,
+    tz: str,
+    day: Day | None,
+) -> bool:
+    """Would this untouched item, arriving at `moment`, come with or just before the
+    follow-up ("no need to chase yet" the working day before "chase now")?"""
+    rule = playbook.rule(nudge.rule)
+    clear = rule.clear_of_follow_up if rule else None
+    if clear is None or nudge.touched or follow_up.rule != FOLLOW_UP:
+        return False
+    return working_days_between(moment, follow_up.due_at, tz, day) < clear
 
 
 def _outlives(playbook: Playbook, nudge: Nudge) -> bool:
@@ -328,11 +372,16 @@ def keep_hunting_occasion(
     interviews: list[Interview],
     *,
     now: datetime,
+    used: Collection[str] = (),
+    ahead: bool = True,
 ) -> tuple[datetime, str] | None:
     """Whether something changed that calls for keep-applying advice: (when, which occasion).
 
     A rejection came in; the search shrank to one or two employers when a process ended or
-    went quiet; or two weeks passed without an interview. The most recent wins.
+    went quiet; or two weeks passed without an interview. The most recent wins. With none of
+    those, the next two quiet weeks to come are the occasion, planned ahead: a person who
+    hears nothing and does nothing still gets the advice on time, with that day's message
+    (unless `ahead` is False). `used` names the occasions already taken.
     """
     config = playbook.keep_hunting
     recent = timedelta(days=1)
@@ -355,14 +404,21 @@ def keep_hunting_occasion(
     if ended and len(active) <= config.waiting_on_at_most < len(active) + len(ended_employers):
         process, moment = max(ended, key=lambda pair: pair[1])
         found.append((moment, f"shrank/{process.id}@{int(moment.timestamp())}"))
-    past = [i for i in interviews if i.starts_at <= now]
-    if past and not any(i.starts_at > now for i in interviews):
-        last = max(past, key=lambda i: i.ends_at)
-        periods = int((now - last.ends_at) / config.quiet_after)
+    upcoming = None
+    if interviews:
+        last = max(interviews, key=lambda i: i.ends_at)
+        periods = max(0, int((now - last.ends_at) / config.quiet_after))
         if periods >= 1:
             moment = last.ends_at + periods * config.quiet_after
             found.append((moment, f"quiet/{last.id}/{periods}"))
-    return max(found) if found else None
+        then = periods + 1
+        upcoming = (last.ends_at + then * config.quiet_after, f"quiet/{last.id}/{then}")
+    fresh = [occasion for occasion in found if occasion[1] not in used]
+    if fresh:
+        return max(fresh)
+    if not ahead or upcoming is None or upcoming[1] in used:
+        return None
+    return upcoming
 
 
 def _ended_at(process: Process) -> datetime | None:
@@ -391,15 +447,18 @@ def plan_keep_hunting(
     """
     if not searching or (paused_until is not None and paused_until > now):
         return None
-    occasion = keep_hunting_occasion(playbook, processes, interviews, now=now)
+    live = [n for n in earlier if n.state != NudgeState.CANCELLED]
+    used = {n.key.removeprefix(f"{KEEP_HUNTING}/") for n in live}
+    # While one is still open (sent, or snoozed by the person), the next is not planned ahead.
+    ahead = not any(n.is_open for n in live)
+    occasion = keep_hunting_occasion(
+        playbook, processes, interviews, now=now, used=used, ahead=ahead
+    )
     if occasion is None:
         return None
     moment, name = occasion
     config = playbook.keep_hunting
     key = f"{KEEP_HUNTING}/{name}"
-    live = [n for n in earlier if n.state != NudgeState.CANCELLED]
-    if any(n.key == key for n in live):
-        return None
     if live:
         moment = max(moment, max(n.due_at for n in live) + config.min_gap)
     active = [p for p in processes if not p.closed and not p.cold]
@@ -449,7 +508,10 @@ def settle_keep_hunting(
         paused_until=paused_until,
         searching=searching,
     )
-    keep = [n for n in pending if wanted is not None and n.key == wanted.key]
+    keep = [n for n in pending if wanted is not None and n.key == wanted.key][:1]
     changed = [cancel(n, now) for n in pending if n not in keep]
+    if wanted is not None and keep and keep[0].due_at != wanted.due_at:
+        # The same occasion at a new moment (the interview it counts from moved).
+        changed.append(replace(keep[0], due_at=wanted.due_at, planned_for=wanted.planned_for))
     new = [wanted] if wanted is not None and not keep else []
     return Settled(new, changed, [])

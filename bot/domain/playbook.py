@@ -96,6 +96,10 @@ class Rule:
     #: Planned only when this rule's item was planned for the process and not dropped
     #: (thanking references presumes they were told).
     needs: str | None = None
+    #: Working days that must lie between this item and its process's next follow-up; while
+    #: untouched it is dropped when they do not ("no need to chase yet" must not arrive with,
+    #: or the working day before, "chase now").
+    clear_of_follow_up: int | None = None
 
 
 @dataclass(frozen=True)
@@ -374,7 +378,7 @@ def _check_rule(file: Path, index: int, raw: object, advice_ids: set[str]) -> Ru
     known = {
         "id", "for", "after", "wait", "at", "outcome", "title", "text", "tip", "link",
         "advice", "contacts_employer", "only_without_interviewers", "outlives_process",
-        "once_per_process", "until_next_round", "within", "needs",
+        "once_per_process", "until_next_round", "within", "needs", "clear_of_follow_up",
     }  # fmt: skip
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -400,6 +404,9 @@ def _check_rule(file: Path, index: int, raw: object, advice_ids: set[str]) -> Ru
         within = parse_wait(str(raw["within"]))
         if within is None or within > timedelta(days=2):
             raise fail("within", f"'{raw['within']}' is not a duration like 24h, up to 2d")
+    clear = raw.get("clear_of_follow_up")
+    if clear is not None and (isinstance(clear, bool) or not isinstance(clear, int) or clear < 0):
+        raise fail("clear_of_follow_up", "must be a number of working days, like 1")
     needs = raw.get("needs")
     if needs is not None and (not isinstance(needs, str) or not _RULE_ID.match(needs)):
         raise fail("needs", "must name another rule by its id")
@@ -448,6 +455,7 @@ def _check_rule(file: Path, index: int, raw: object, advice_ids: set[str]) -> Ru
         link=link,
         within=within,
         needs=needs,
+        clear_of_follow_up=clear,
         advice=advice,
         title=wording.title,
         text=wording.text,

@@ -206,6 +206,21 @@ def add_working_days(local: datetime, days: int, country: str | None = None) -> 
     return wall_clock(moved)
 
 
+def working_days_between(earlier: datetime, later: datetime, tz: str, day: Day | None) -> int:
+    """Working days strictly between two moments' local dates (the window's open days when
+    given, Monday to Friday otherwise); -1 when the later one is not on a later date."""
+    start = earlier.astimezone(zone(tz)).date()
+    end = later.astimezone(zone(tz)).date()
+    if end <= start:
+        return -1
+    count = 0
+    current = start + timedelta(days=1)
+    while current < end and count < 30:
+        count += day.open_on(current) if day is not None else working_day(current)
+        current += timedelta(days=1)
+    return count
+
+
 def on_working_day(local: datetime, country: str | None = None) -> datetime:
     """The same moment, pushed past a weekend or holiday: nobody wants a follow-up drafted
     on Sunday or on Christmas Day."""

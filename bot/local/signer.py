@@ -54,7 +54,7 @@ def _form_payload(payload: dict[str, Any]) -> bytes:
     return urlencode({"payload": json.dumps(payload, separators=(",", ":"))}).encode("utf-8")
 
 
-def slash_command_body(
+def slash_command_fields(
     *,
     text: str,
     user_id: str,
@@ -66,8 +66,8 @@ def slash_command_body(
     user_name: str | None = None,
     api_app_id: str = DEFAULT_API_APP_ID,
     channel_name: str | None = None,
-) -> bytes:
-    """A form-encoded slash command, with the fields and order Slack uses."""
+) -> dict[str, str]:
+    """A slash command's fields, with the names and order Slack uses."""
     if channel_name is None:
         channel_name = "directmessage" if channel_id.startswith("D") else channel_id.lower()
     fields = {
@@ -85,10 +85,15 @@ def slash_command_body(
         "response_url": response_url,
         "trigger_id": trigger_id,
     }
-    return urlencode(fields).encode("utf-8")
+    return fields
 
 
-def block_action_body(
+def slash_command_body(**fields: Any) -> bytes:
+    """A form-encoded slash command, as Slack posts it; takes slash_command_fields' arguments."""
+    return urlencode(slash_command_fields(**fields)).encode("utf-8")
+
+
+def block_action_payload(
     *,
     user_id: str,
     team_id: str,
@@ -108,8 +113,8 @@ def block_action_body(
     menu_type: str = "static_select",
     option_text: str | None = None,
     ephemeral: bool = False,
-) -> bytes:
-    """A button click on a bot message, as the block_actions payload Slack posts.
+) -> dict[str, Any]:
+    """A button click on a bot message: the block_actions payload Slack sends.
 
     With `selected`, a choice from a menu (`menu_type`: static_select or overflow) whose option
     value is `value` and label `option_text`. `ephemeral`: the message was shown only to the
@@ -155,7 +160,12 @@ def block_action_body(
     }
     if response_url is not None:
         payload["response_url"] = response_url
-    return _form_payload(payload)
+    return payload
+
+
+def block_action_body(**fields: Any) -> bytes:
+    """A button click as Slack posts it; takes block_action_payload's arguments."""
+    return _form_payload(block_action_payload(**fields))
 
 
 def _action(
@@ -185,7 +195,7 @@ def _action(
     }
 
 
-def view_submission_body(
+def view_submission_payload(
     *,
     user_id: str,
     team_id: str,
@@ -197,8 +207,8 @@ def view_submission_body(
     api_app_id: str = DEFAULT_API_APP_ID,
     trigger_id: str = DEFAULT_TRIGGER_ID,
     blocks: list[dict[str, Any]] | None = None,
-) -> bytes:
-    """A modal submission, as the view_submission payload Slack posts."""
+) -> dict[str, Any]:
+    """A modal submission: the view_submission payload Slack sends."""
     payload = {
         "type": "view_submission",
         "team": {"id": team_id, "domain": TEAM_DOMAIN},
@@ -231,7 +241,12 @@ def view_submission_body(
         "is_enterprise_install": False,
         "enterprise": None,
     }
-    return _form_payload(payload)
+    return payload
+
+
+def view_submission_body(**fields: Any) -> bytes:
+    """A modal submission as Slack posts it; takes view_submission_payload's arguments."""
+    return _form_payload(view_submission_payload(**fields))
 
 
 def _event_envelope(
@@ -242,7 +257,7 @@ def _event_envelope(
     event_time: int,
     api_app_id: str,
     bot_user_id: str,
-) -> bytes:
+) -> dict[str, Any]:
     """Wrap an event in the event_callback envelope of the Events API."""
     envelope = {
         "token": VERIFICATION_TOKEN,
@@ -266,10 +281,14 @@ def _event_envelope(
         "is_ext_shared_channel": False,
         "event_context": f"4-stand-in-{event_id}",
     }
-    return json.dumps(envelope, separators=(",", ":")).encode("utf-8")
+    return envelope
 
 
-def message_event_body(
+def _json_body(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, separators=(",", ":")).encode("utf-8")
+
+
+def message_event_payload(
     *,
     user_id: str,
     team_id: str,
@@ -280,7 +299,7 @@ def message_event_body(
     event_time: int,
     api_app_id: str = DEFAULT_API_APP_ID,
     bot_user_id: str = DEFAULT_BOT_USER_ID,
-) -> bytes:
+) -> dict[str, Any]:
     """A direct message from a user to the bot, as an Events API callback."""
     event = {
         "type": "message",
@@ -315,7 +334,12 @@ def message_event_body(
     )
 
 
-def app_home_opened_body(
+def message_event_body(**fields: Any) -> bytes:
+    """A DM message event as Slack posts it; takes message_event_payload's arguments."""
+    return _json_body(message_event_payload(**fields))
+
+
+def app_home_opened_payload(
     *,
     user_id: str,
     team_id: str,
@@ -324,7 +348,7 @@ def app_home_opened_body(
     api_app_id: str = DEFAULT_API_APP_ID,
     bot_user_id: str = DEFAULT_BOT_USER_ID,
     tab: str = "home",
-) -> bytes:
+) -> dict[str, Any]:
     """The user opened the bot's Home tab, as an Events API callback."""
     event = {
         "type": "app_home_opened",
@@ -341,6 +365,54 @@ def app_home_opened_body(
         api_app_id=api_app_id,
         bot_user_id=bot_user_id,
     )
+
+
+def app_uninstalled_body(
+    *, team_id: str, event_id: str, event_time: int, api_app_id: str = DEFAULT_API_APP_ID
+) -> bytes:
+    """The workspace removed the app, as an Events API callback."""
+    return _json_body(
+        _event_envelope(
+            {"type": "app_uninstalled", "event_ts": f"{event_time}.000000"},
+            team_id=team_id,
+            event_id=event_id,
+            event_time=event_time,
+            api_app_id=api_app_id,
+            bot_user_id=DEFAULT_BOT_USER_ID,
+        )
+    )
+
+
+def tokens_revoked_body(
+    *,
+    team_id: str,
+    event_id: str,
+    event_time: int,
+    bot: list[str] | None = None,
+    oauth: list[str] | None = None,
+    api_app_id: str = DEFAULT_API_APP_ID,
+) -> bytes:
+    """Tokens of the workspace were revoked: `bot` and `oauth` name whose."""
+    event = {
+        "type": "tokens_revoked",
+        "tokens": {"oauth": oauth or [], "bot": bot or []},
+        "event_ts": f"{event_time}.000000",
+    }
+    return _json_body(
+        _event_envelope(
+            event,
+            team_id=team_id,
+            event_id=event_id,
+            event_time=event_time,
+            api_app_id=api_app_id,
+            bot_user_id=DEFAULT_BOT_USER_ID,
+        )
+    )
+
+
+def app_home_opened_body(**fields: Any) -> bytes:
+    """An app_home_opened event as Slack posts it; takes app_home_opened_payload's arguments."""
+    return _json_body(app_home_opened_payload(**fields))
 
 
 def url_verification_body(*, challenge: str) -> bytes:
@@ -406,3 +478,11 @@ class BotEndpoint:
     def app_home_opened(self, **fields: Any) -> tuple[int, bytes]:
         """Post an app_home_opened event; takes app_home_opened_body's arguments."""
         return self.event(app_home_opened_body(**fields))
+
+    def app_uninstalled(self, **fields: Any) -> tuple[int, bytes]:
+        """Post an app_uninstalled event; takes app_uninstalled_body's arguments."""
+        return self.event(app_uninstalled_body(**fields))
+
+    def tokens_revoked(self, **fields: Any) -> tuple[int, bytes]:
+        """Post a tokens_revoked event; takes tokens_revoked_body's arguments."""
+        return self.event(tokens_revoked_body(**fields))

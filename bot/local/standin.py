@@ -20,6 +20,8 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.local.standin_oauth import OAuthApps, OAuthRefused
+
 LOGGER = logging.getLogger(__name__)
 
 BOT_USER_ID = "UBOT"
@@ -41,6 +43,8 @@ class ApiCall:
     params: dict[str, Any]
     at: float
     fault: str | None = None
+    #: The bearer token the call was made with (its Authorization header), if any.
+    token: str | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -68,6 +72,10 @@ class Received:
 
 #: What a Web API method hands to the stand-in's watchers once it has been applied.
 Notice = Message | Received
+
+#: A method served by another side of the stand-in: (the caller's token, the parameters) to the
+#: whole JSON answer, `ok` included.
+MethodAnswer = Callable[[str | None, dict[str, Any]], dict[str, Any]]
 
 
 @dataclass
@@ -238,10 +246,13 @@ class SlackStandIn:
         self.hang_seconds = 30.0
         self._stats: Counter[str] = Counter()
         self._users: dict[str, _UserInfo] = {}
+        self._answers: dict[str, MethodAnswer] = {}
         self.on_message: Callable[[Message], None] | None = None
         #: Called with each view record as `views()` lists it, and each file as `files()` does.
         self.on_view: Callable[[dict[str, Any]], None] | None = None
         self.on_file: Callable[[dict[str, Any]], None] | None = None
+        #: Apps that install through OAuth, and the workspaces' tokens (see standin_oauth).
+        self.oauth = OAuthApps()
         self._reset_state()
 
     def _reset_state(self) -> None:
@@ -327,6 +338,12 @@ class SlackStandIn:
         with self._cond:
             self._users[user_id] = _UserInfo(team_id=team_id, tz=tz, name=name)
 
+    def answer(self, method: str, answer: MethodAnswer) -> None:
+        """Serve `method` with `answer`, which checks the token itself: Socket Mode's
+        apps.connections.open takes the app-level token, which no other method accepts."""
+        with self._cond:
+            self._answers[method] = answer
+
     @property
     def faults(self) -> FaultPlan:
         return self._faults
@@ -380,6 +397,16 @@ class SlackStandIn:
     def calls_to(self, method: str) -> list[ApiCall]:
         with self._cond:
             return [call for call in self._calls if call.method == method]
+
+    def calls_with(self, token: str) -> list[ApiCall]:
+        """Every call made with this bearer token."""
+        with self._cond:
+            return [call for call in self._calls if call.token == token]
+
+    def tokens_used(self, method: str | None = None) -> set[str | None]:
+        """The tokens calls (of `method`, or all) were made with."""
+        with self._cond:
+            return {call.token for call in self._calls if method in (None, call.method)}
 
     def messages(self, channel: str | None = None) -> list[Message]:
         """Posted messages with updates applied, in posting order."""
@@ -482,19 +509,38 @@ class SlackStandIn:
             return
         token = self._token(request, params)
         params.pop("token", None)
+        if method == "oauth.v2.access":
+            self._oauth_access(request, params)
+            return
         fault, retry_after = self._pick_fault(method, params)
-        self._record_call(method, params, fault)
+        self._record_call(method, params, fault, token)
         if fault == "hang":
             self._release.wait(self.hang_seconds)
             fault = None
         if fault is not None and fault != "lost":
             self._send_fault(request, fault, retry_after)
             return
+        with self._cond:
+            answer = self._answers.get(method)
+        if answer is not None:
+            result = answer(token, params)
+            if fault == "lost":
+                self._send_fault(request, "drop")
+            else:
+                self._send_json(request, result)
+            return
         if token is None:
             self._send_json(request, {"ok": False, "error": "not_authed"})
             return
         if not self._token_ok(token):
             self._send_json(request, {"ok": False, "error": "invalid_auth"})
+            return
+        refusal = self.oauth.refusal(token)
+        if refusal is not None:
+            self._send_json(request, {"ok": False, "error": refusal})
+            return
+        if method == "auth.test" and (identity := self.oauth.identity(token)) is not None:
+            self._send_json(request, {"ok": True, **self._auth_test({}, []), **identity})
             return
         handler = self._methods().get(method)
         if handler is None:
@@ -610,10 +656,24 @@ class SlackStandIn:
         target = params.get("channel") or params.get("users") or params.get("user")
         return self._dm_channel(str(target)) if target else None
 
-    def _record_call(self, method: str, params: dict[str, Any], fault: str | None) -> None:
+    def _record_call(
+        self, method: str, params: dict[str, Any], fault: str | None, token: str | None = None
+    ) -> None:
         with self._cond:
-            self._calls.append(ApiCall(method, copy.deepcopy(params), self._clock(), fault))
+            call = ApiCall(method, copy.deepcopy(params), self._clock(), fault, token)
+            self._calls.append(call)
             self._bump()
+
+    def _oauth_access(self, request: _Handler, params: dict[str, Any]) -> None:
+        """`oauth.v2.access`: authenticated by the app's credentials, never by a token."""
+        shown = {key: value for key, value in params.items() if key != "client_secret"}
+        self._record_call("oauth.v2.access", shown, None)
+        try:
+            result = self.oauth.exchange(request.headers.get("Authorization", ""), params)
+        except OAuthRefused as refused:
+            self._send_json(request, {"ok": False, "error": refused.error})
+            return
+        self._send_json(request, {"ok": True, **result})
 
     def _set_fault_on_last_call(self, method: str, kind: str) -> None:
         with self._cond:

@@ -11,15 +11,17 @@ from datetime import timedelta
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt.oauth import OAuthFlow
 from slack_sdk import WebClient
 
 from bot.clock import Clock
 from bot.coach.coach import Coach
 from bot.coach.delivery import Delivery
+from bot.coach.workspaces import Workspaces
 from bot.domain.draft_check import DraftChecker
 from bot.domain.drafts import DraftBook
 from bot.domain.interview import Person
-from bot.slack.listeners import actions, commands, events, home, views
+from bot.slack.listeners import actions, commands, events, home, views, workspaces
 from bot.slack.payloads import person_of, shape_problem
 from bot.slack.surfaces import Surfaces
 from bot.storage.protocol import StoreError
@@ -37,6 +39,8 @@ class Services:
     clock: Clock
     drafts: DraftBook
     checker: DraftChecker
+    #: Installs and departures; None with a single workspace's token from the settings.
+    workspaces: Workspaces | None = None
 
 
 #: How long an event id is remembered: Slack's last retry comes about 5 minutes after the first.
@@ -101,13 +105,20 @@ def build_app(
     signing_secret: str | None,
     services: Services,
     flood_limit: int = 30,
+    oauth_flow: OAuthFlow | None = None,
 ) -> App:
-    """The real Bolt app; request signatures are verified whenever a signing secret is set."""
+    """The real Bolt app; request signatures are verified whenever a signing secret is set.
+
+    With `oauth_flow` the app serves Bolt's install flow and authorizes each request with
+    the bot token of the workspace it comes from (`context.client`); without, `client`'s one
+    token serves the one workspace.
+    """
     app = App(
         client=client,
         signing_secret=signing_secret,
         request_verification_enabled=signing_secret is not None,
         token_verification_enabled=False,
+        oauth_flow=oauth_flow,
     )
 
     @app.middleware
@@ -141,6 +152,7 @@ def build_app(
     events.register(app)
     home.register(app)
     views.register(app)
+    workspaces.register(app)
 
     @app.error
     def report_error(error: Exception, body: dict[str, Any]) -> None:

@@ -1,10 +1,13 @@
-"""The HTTP front door: Slack's requests on POST /slack/events, and GET /healthz.
+"""The HTTP front door: Slack's requests on POST /slack/events, GET /healthz, and (when the
+coach installs through OAuth) the browser's GET /slack/install and GET /slack/oauth_redirect.
 
 Bolt is served as a WSGI app by waitress, a well-kept production server: a bounded pool of
 worker threads, a deep listen backlog, idle connections timed out, and requests read whole
 before any worker sees them (a slow or idle client costs a socket, never a thread). Before a
 request reaches Bolt, its size, its signature and its shape are checked here: a bad signature
-gets 401 and a body Bolt could not even parse (deeply nested JSON included) gets 400.
+gets 401 and a body Bolt could not even parse (deeply nested JSON included) gets 400. The two
+OAuth pages come from people's browsers, which sign nothing: they are only ever GETs, and Bolt
+checks their state against its cookie and the state store; every POST is signature-checked.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
-from slack_bolt import App, BoltRequest
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.oauth import OAuthFlow
 from slack_sdk.signature import SignatureVerifier
 from waitress import wasyncore
 from waitress.server import create_server
@@ -39,6 +43,8 @@ CONNECTION_LIMIT = 4000
 BACKLOG = 4096
 #: Seconds an idle connection may stay open.
 IDLE_TIMEOUT = 30
+#: A query longer than this is no redirect Slack made (a code and a state are short).
+MAX_QUERY = 4096
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 Route = Callable[[dict[str, Any]], tuple[int, bytes, dict[str, str]] | None]
@@ -54,6 +60,8 @@ def coach_wsgi(
     """The WSGI app: /healthz, /slack/events, and any extra `routes` (path -> handler)."""
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
     extra = routes or {}
+    oauth = app.oauth_flow
+    oauth_paths = {oauth.install_path, oauth.redirect_uri_path} if oauth is not None else set()
 
     def serve(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -65,6 +73,8 @@ def coach_wsgi(
             status, body, headers = answer if answer is not None else (404, b"not found", {})
         elif path == EVENTS_PATH and method == "POST":
             status, body, headers = _slack_request(app, verifier, environ)
+        elif oauth is not None and path in oauth_paths and method == "GET":
+            status, body, headers = _oauth_page(oauth, path, environ)
         else:
             status, body, headers = 404, b"not found", {}
         headers.setdefault("Content-Type", "text/plain; charset=utf-8")
@@ -106,12 +116,34 @@ def _slack_request(
     except Exception:
         LOGGER.exception("A request failed outside every listener")
         return 500, b"internal error", {}
-    extra = {
+    return response.status, (response.body or "").encode("utf-8"), _flat_headers(response)
+
+
+def _oauth_page(
+    oauth: OAuthFlow, path: str, environ: dict[str, Any]
+) -> tuple[int, bytes, dict[str, str]]:
+    """The Add to Slack page (a new state and its cookie), or the redirect back from Slack."""
+    query = environ.get("QUERY_STRING", "")
+    if len(query) > MAX_QUERY:
+        return 400, b"bad request", {}
+    request = BoltRequest(body="", query=query, headers=_headers(environ))
+    try:
+        if path == oauth.install_path:
+            response = oauth.handle_installation(request)
+        else:
+            response = oauth.handle_callback(request)
+    except Exception:
+        LOGGER.exception("The install flow failed")
+        return 500, b"internal error", {}
+    return response.status, (response.body or "").encode("utf-8"), _flat_headers(response)
+
+
+def _flat_headers(response: BoltResponse) -> dict[str, str]:
+    return {
         key: values[0] if isinstance(values, list | tuple) else str(values)
         for key, values in response.headers.items()
-        if key.lower() != "content-length"
+        if key.lower() != "content-length" and values
     }
-    return response.status, (response.body or "").encode("utf-8"), extra
 
 
 def _unparseable(body: str, content_type: str) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import logging
 import socket
+import threading
 import urllib.error
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -81,14 +82,56 @@ def retry_handlers() -> list[RetryHandler]:
     ]
 
 
-def make_client(token: str, base_url: str, *, timeout: int = 10, retries: bool = True) -> WebClient:
-    """A Web API client; delivery's has no retry handlers (see the module docstring)."""
+def make_client(
+    token: str | None, base_url: str, *, timeout: int = 10, retries: bool = True
+) -> WebClient:
+    """A Web API client; delivery's has no retry handlers (see the module docstring).
+
+    Without a token it serves as the template Bolt copies for each request it authorizes.
+    """
     return WebClient(
         token=token,
         base_url=base_url,
         timeout=timeout,
         retry_handlers=retry_handlers() if retries else [],
     )
+
+
+class InstalledClients:
+    """A Web API client per workspace, with the bot token its installation holds.
+
+    The token is looked up on every call, so an uninstall or a reinstall counts at once (and a
+    replica sees another's). A client is kept while its token is the workspace's: a new token
+    gets a new client, and an old token is let go. A workspace with no installation cannot be
+    reached at all: `WorkspaceUnreachable`, which stops that workspace's delivery as a revoked
+    token does.
+    """
+
+    #: Clients kept; past this many workspaces the cache starts afresh.
+    LIMIT = 10_000
+
+    def __init__(
+        self, token_of: Callable[[str], str | None], base_url: str, *, retries: bool = True
+    ) -> None:
+        self._token_of = token_of
+        self._base_url = base_url
+        self._retries = retries
+        self._clients: dict[str, WebClient] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, team_id: str) -> WebClient:
+        token = self._token_of(team_id)
+        with self._lock:
+            if token is None:
+                self._clients.pop(team_id, None)
+                raise WorkspaceUnreachable("not_installed")
+            client = self._clients.get(team_id)
+            if client is None or client.token != token:
+                if len(self._clients) >= self.LIMIT:
+                    self._clients.clear()
+                client = make_client(token, self._base_url, retries=self._retries)
+                self._clients[team_id] = client
+            return client
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:

@@ -34,8 +34,9 @@ from bot.storage.postgres_schema import (
     without_password,
 )
 from bot.storage.postgres_watch import DueListener
-from bot.storage.protocol import StoreError, StoreWriteFailed
-from bot.storage.records import check_person
+from bot.storage.postgres_workspaces import PostgresWorkspaces
+from bot.storage.protocol import Installation, StoreError, StoreWriteFailed
+from bot.storage.records import SLACK_ID, check_person
 
 LOGGER = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ class PostgresStore:
         self._listener: DueListener | None = None
         self._events_seen = 0
         self._closed = False
+        self.workspaces = PostgresWorkspaces(self._committed)
 
     # -- transactions ------------------------------------------------------------------------
 
@@ -299,6 +301,52 @@ class PostgresStore:
             )
             self._commit(conn)
 
+    # -- workspaces (see bot.storage.postgres_workspaces) --------------------------------------
+
+    def save_installation(self, installation: Installation) -> None:
+        self.workspaces.save_installation(installation)
+
+    def find_installation(
+        self, team_id: str, *, enterprise_id: str | None = None
+    ) -> Installation | None:
+        return self.workspaces.find_installation(team_id, enterprise_id=enterprise_id)
+
+    def delete_installation(self, team_id: str) -> None:
+        self.workspaces.delete_installation(team_id)
+
+    def issue_oauth_state(self, state: str, expires_at: datetime) -> None:
+        self.workspaces.issue_oauth_state(state, expires_at)
+
+    def consume_oauth_state(self, state: str, now: datetime) -> bool:
+        return self.workspaces.consume_oauth_state(state, now)
+
+    def schedule_workspace_forget(self, team_id: str, at: datetime) -> datetime:
+        return self.workspaces.schedule_forget(team_id, at)
+
+    def cancel_workspace_forget(self, team_id: str) -> bool:
+        return self.workspaces.cancel_forget(team_id)
+
+    def workspace_forget_at(self, team_id: str) -> datetime | None:
+        return self.workspaces.forget_at(team_id)
+
+    def workspaces_to_forget(self, now: datetime) -> list[str]:
+        return self.workspaces.to_forget(now)
+
+    def forget_workspace(self, team_id: str) -> int:
+        """Forget each of the team's people as `forget` does (each under their own lock)."""
+        if not SLACK_ID.fullmatch(team_id):
+            raise ValueError(f"not a Slack id: {team_id!r}")
+        with self._committed() as conn:
+            rows = conn.execute(
+                "SELECT user_id, kept FROM people WHERE team_id = %s ORDER BY user_id", (team_id,)
+            ).fetchall()
+        for user_id, _ in rows:
+            self.forget(Person(team_id, user_id))
+        with self._committed() as conn:
+            conn.execute("DELETE FROM request_windows WHERE team_id = %s", (team_id,))
+            conn.execute("DELETE FROM workspace_departures WHERE team_id = %s", (team_id,))
+        return sum(1 for _, kept in rows if kept)
+
     def close(self) -> None:
         if self._closed:
             return
@@ -330,6 +378,13 @@ class PostgresStore:
                 yield held.connection
             held.wrote = held.wrote or changes_due
             return
+        with self._errors_mapped(), self._pool.connection() as conn:
+            yield conn
+            self._commit(conn)
+
+    @contextmanager
+    def _committed(self) -> Iterator[psycopg.Connection]:
+        """A pooled connection whose work is committed when the block ends."""
         with self._errors_mapped(), self._pool.connection() as conn:
             yield conn
             self._commit(conn)

@@ -14,13 +14,18 @@ offers the same promises, checked by one contract suite (tests/contract/):
 - A person's next due moment is the earliest next attempt (`retry_at`, else `due_at`) of their
   nudges in state `scheduled` or `sending`, and there is none while the profile says their
   delivery is parked (`delivery_parked`).
+- Workspaces: each installed workspace has one bot installation (saving another replaces it);
+  OAuth states are issued with an expiry and consumed at most once; a workspace that left is
+  forgotten (all its people's data) when its grace period ends, unless it comes back first.
+  These live in the same store as people's data, so every replica shares them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
 from contextlib import AbstractContextManager
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from bot.domain.interview import Interview, Person, Process, Profile
@@ -37,6 +42,57 @@ class StoreWriteFailed(StoreError):
 
 class StoreLocked(StoreError):
     """Another process already uses this store; two writers would corrupt it."""
+
+
+@dataclass(frozen=True)
+class Installation:
+    """A workspace's bot installation, as every backend keeps it.
+
+    Only the bot's side is kept: the coach asks for no user scopes. Organisation-wide installs
+    are not offered (the manifest has `org_deploy_enabled: false`), so a team id is required.
+    The token stays out of repr, so it never reaches a log.
+    """
+
+    team_id: str
+    bot_token: str = field(repr=False)
+    installed_at: datetime
+    enterprise_id: str | None = None
+    team_name: str | None = None
+    app_id: str | None = None
+    bot_id: str | None = None
+    bot_user_id: str | None = None
+    bot_scopes: tuple[str, ...] = ()
+    installer_user_id: str | None = None
+
+    def to_record(self) -> dict[str, Any]:
+        """Plain JSON values, the same in every backend."""
+        return {
+            "team_id": self.team_id,
+            "bot_token": self.bot_token,
+            "installed_at": self.installed_at.timestamp(),
+            "enterprise_id": self.enterprise_id,
+            "team_name": self.team_name,
+            "app_id": self.app_id,
+            "bot_id": self.bot_id,
+            "bot_user_id": self.bot_user_id,
+            "bot_scopes": list(self.bot_scopes),
+            "installer_user_id": self.installer_user_id,
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Installation:
+        return cls(
+            team_id=str(record["team_id"]),
+            bot_token=str(record["bot_token"]),
+            installed_at=datetime.fromtimestamp(float(record["installed_at"]), UTC),
+            enterprise_id=record.get("enterprise_id"),
+            team_name=record.get("team_name"),
+            app_id=record.get("app_id"),
+            bot_id=record.get("bot_id"),
+            bot_user_id=record.get("bot_user_id"),
+            bot_scopes=tuple(record.get("bot_scopes") or ()),
+            installer_user_id=record.get("installer_user_id"),
+        )
 
 
 class PersonBook(Protocol):
@@ -161,6 +217,53 @@ class Store(Protocol):
     ) -> bool:
         """Count one request by the person unless `limit` were already admitted within
         `window` before `now` (then it is refused and not counted), across every replica."""
+        ...
+
+    # -- workspaces --------------------------------------------------------------------------
+
+    def save_installation(self, installation: Installation) -> None:
+        """Keep a workspace's bot installation, durably; it replaces the team's earlier one."""
+        ...
+
+    def find_installation(
+        self, team_id: str, *, enterprise_id: str | None = None
+    ) -> Installation | None:
+        """The team's bot installation (of that enterprise, when one is named), if any."""
+        ...
+
+    def delete_installation(self, team_id: str) -> None:
+        """Forget the team's installation and its token; nothing is sent there after."""
+        ...
+
+    def issue_oauth_state(self, state: str, expires_at: datetime) -> None:
+        """Remember a one-time OAuth state until `expires_at`."""
+        ...
+
+    def consume_oauth_state(self, state: str, now: datetime) -> bool:
+        """True once for a state issued and not expired by `now`; False for anything else."""
+        ...
+
+    def schedule_workspace_forget(self, team_id: str, at: datetime) -> datetime:
+        """Forget the team's people at `at`; an earlier schedule is kept. Returns the moment."""
+        ...
+
+    def cancel_workspace_forget(self, team_id: str) -> bool:
+        """The team came back: keep its people's data. True when a deletion was cancelled."""
+        ...
+
+    def workspace_forget_at(self, team_id: str) -> datetime | None:
+        """When the team's people are to be forgotten, if they are."""
+        ...
+
+    def workspaces_to_forget(self, now: datetime) -> list[str]:
+        """Teams whose grace period has ended by `now`."""
+        ...
+
+    def forget_workspace(self, team_id: str) -> int:
+        """Delete everything kept about the team's people, at once, and any schedule for it.
+
+        Returns how many people were forgotten.
+        """
         ...
 
     def close(self) -> None: ...

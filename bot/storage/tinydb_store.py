@@ -46,12 +46,13 @@ from bot.storage.journal import (
     trim_torn_tail,
     write_atomically,
 )
-from bot.storage.protocol import StoreError, StoreLocked, StoreWriteFailed
+from bot.storage.protocol import Installation, StoreError, StoreLocked, StoreWriteFailed
 from bot.storage.records import OPEN as _OPEN
 from bot.storage.records import SLACK_ID as _SLACK_ID
 from bot.storage.records import WAITING as _WAITING
 from bot.storage.records import check_person, next_attempt
 from bot.storage.requests import RequestWindows, SeenEvents
+from bot.storage.workspace_files import WorkspaceFiles
 
 LOGGER = logging.getLogger(__name__)
 
@@ -374,6 +375,7 @@ class TinyStore:
         self._seen_events = SeenEvents()
         self._request_windows = RequestWindows()
         self._closed = False
+        self.workspaces = WorkspaceFiles(root)
         self._index_everyone()
 
     # -- transactions ------------------------------------------------------------------------
@@ -525,6 +527,59 @@ class TinyStore:
                 slot.file = None
         fcntl.flock(self._lock_file, fcntl.LOCK_UN)
         self._lock_file.close()
+
+    # -- workspaces (see bot.storage.workspace_files) -----------------------------------------
+
+    def save_installation(self, installation: Installation) -> None:
+        self._check_open()
+        self.workspaces.save_installation(installation)
+
+    def find_installation(
+        self, team_id: str, *, enterprise_id: str | None = None
+    ) -> Installation | None:
+        return self.workspaces.find_installation(team_id, enterprise_id=enterprise_id)
+
+    def delete_installation(self, team_id: str) -> None:
+        self._check_open()
+        self.workspaces.delete_installation(team_id)
+
+    def issue_oauth_state(self, state: str, expires_at: datetime) -> None:
+        self._check_open()
+        self.workspaces.issue_oauth_state(state, expires_at)
+
+    def consume_oauth_state(self, state: str, now: datetime) -> bool:
+        self._check_open()
+        return self.workspaces.consume_oauth_state(state, now)
+
+    def schedule_workspace_forget(self, team_id: str, at: datetime) -> datetime:
+        self._check_open()
+        return self.workspaces.schedule_forget(team_id, at)
+
+    def cancel_workspace_forget(self, team_id: str) -> bool:
+        self._check_open()
+        return self.workspaces.cancel_forget(team_id)
+
+    def workspace_forget_at(self, team_id: str) -> datetime | None:
+        return self.workspaces.forget_at(team_id)
+
+    def workspaces_to_forget(self, now: datetime) -> list[str]:
+        return self.workspaces.to_forget(now)
+
+    def forget_workspace(self, team_id: str) -> int:
+        """Forget each of the team's people as `forget` does, then the team's folders."""
+        self._check_open()
+        team = self.people_root / team_id
+        if not _SLACK_ID.fullmatch(team_id):
+            raise ValueError(f"not a Slack id: {team_id!r}")
+        people = [p for p in self.people() if p.team_id == team_id]
+        for person in people:
+            self.forget(person)
+        for folder in (team, self.quarantine_root / team_id):
+            if folder.exists():
+                _remove(folder)
+                fsync_folder(folder.parent)
+        self.workspaces.cancel_forget(team_id)
+        return len(people)
 
     # -- inside ------------------------------------------------------------------------------
 

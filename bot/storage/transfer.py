@@ -2,6 +2,8 @@
 
 Each person is copied in one transaction on each side: profile, interviews, processes, nudges
 in whatever state they are, the undo record and any message the old store still owed them.
+Workspaces come along too: each team's installation and any departure still pending (OAuth
+states are not: they live for minutes).
 The copy replaces what the target holds for that person, so running it again changes nothing,
 and a run cut short is finished by running it again.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from bot.domain.interview import Person
 from bot.storage.postgres_store import PostgresStore
@@ -26,6 +29,8 @@ class Copied:
     processes: int = 0
     nudges: Counter[str] = field(default_factory=Counter)
     notices: int = 0
+    installations: int = 0
+    departures: int = 0
 
     def lines(self) -> list[str]:
         states = ", ".join(f"{state} {count}" for state, count in sorted(self.nudges.items()))
@@ -35,12 +40,22 @@ class Copied:
             f"processes: {self.processes}",
             f"nudges: {sum(self.nudges.values())}" + (f" ({states})" if states else ""),
             f"notices: {self.notices}",
+            f"installations: {self.installations}",
+            f"departures: {self.departures}",
         ]
 
 
 def copy_everyone(source: TinyStore, target: PostgresStore) -> Copied:
     """Copy every person of `source` into `target`, replacing what `target` held for them."""
     copied = Copied()
+    for installation in source.workspaces.installations():
+        target.save_installation(installation)
+        copied.installations += 1
+    for team in source.workspaces_to_forget(datetime.max.replace(tzinfo=UTC)):
+        at = source.workspace_forget_at(team)
+        if at is not None:
+            target.schedule_workspace_forget(team, at)
+            copied.departures += 1
     for person in source.people():
         if copy_person(source, target, person, copied):
             copied.changed += 1
