@@ -59,9 +59,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "mode",
         nargs="?",
-        choices=("console", "serve", "forget-workspace"),
+        choices=("console", "serve", "migrate", "forget-workspace"),
         help="console: the offline console; serve: run on Slack (needs Slack credentials); "
+        "migrate: copy the store under COACH_DB_PATH into PostgreSQL (with --to); "
         "forget-workspace TEAM_ID: delete that workspace's people's data now",
+    )
+    parser.add_argument(
+        "--to",
+        metavar="URL",
+        help="migrate: the PostgreSQL database to copy into, postgresql://…",
     )
     parser.add_argument("team", nargs="?", help="the workspace (team id) to forget")
     parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
@@ -74,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as problem:
         print(f"interview-coach: {problem}", file=sys.stderr)
         return 2
+    if args.mode == "migrate":
+        return _migrate(settings, args.to)
+    if args.to is not None:
+        parser.error("--to only goes with migrate")
     if args.mode == "forget-workspace":
         return _forget_workspace(settings, args.team)
     if args.mode == "serve" and settings.mode == "console":
@@ -96,6 +106,46 @@ def main(argv: list[str] | None = None) -> int:
     except (PlaybookError, DraftsError, StoreError, SocketModeRefused) as problem:
         print(f"interview-coach: {problem}", file=sys.stderr)
         return 2
+
+
+def _migrate(settings: Settings, url: str | None) -> int:
+    """Copy every person from the TinyDB store into PostgreSQL; safe to run again."""
+    if not url or not url.startswith(("postgresql://", "postgres://")):
+        print(
+            "interview-coach migrate: say where to copy to, with --to postgresql://…",
+            file=sys.stderr,
+        )
+        return 2
+    from bot.storage.postgres_schema import where
+    from bot.storage.postgres_store import PostgresStore
+    from bot.storage.tinydb_store import TinyStore
+    from bot.storage.transfer import copy_everyone
+
+    if not (settings.db_path / "people").is_dir():
+        print(
+            f"interview-coach migrate: there is no store at {settings.db_path} "
+            "(set COACH_DB_PATH to the folder the bot used)",
+            file=sys.stderr,
+        )
+        return 2
+    logging.basicConfig(level="WARNING", format="%(levelname)s %(name)s: %(message)s")
+    try:
+        source = TinyStore(settings.db_path)
+        try:
+            target = PostgresStore(url)
+            try:
+                copied = copy_everyone(source, target)
+            finally:
+                target.close()
+        finally:
+            source.close()
+    except StoreError as problem:
+        print(f"interview-coach migrate: {problem}", file=sys.stderr)
+        return 2
+    print(f"Copied the store at {settings.db_path} into {where(url)}:")
+    for line in copied.lines():
+        print(f"  {line}")
+    return 0
 
 
 def _forget_workspace(settings: Settings, team_id: str) -> int:

@@ -48,6 +48,9 @@ class Settings:
     clock_start: datetime | None = None
     #: Requests one person may make in 10 seconds before being asked to slow down; 0: no gate.
     flood_limit: int = 30
+    #: A PostgreSQL URL: the store shared by every replica. None: TinyDB under `db_path`.
+    #: Out of repr, because it may carry a password.
+    database_url: str | None = field(default=None, repr=False)
     #: The app's OAuth credentials: with them (and no bot token) the coach installs anywhere.
     client_id: str | None = None
     client_secret: str | None = field(default=None, repr=False)
@@ -148,6 +151,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             f"COACH_FLOOD_LIMIT must be a whole number of requests (0: no limit), not "
             f"{flood_text!r}."
         )
+    database_url = get("COACH_DATABASE_URL")
+    if database_url and not database_url.startswith(("postgresql://", "postgres://")):
+        raise SettingsError(
+            "COACH_DATABASE_URL must be a PostgreSQL address starting with postgresql://, "
+            "like postgresql://coach@db.internal:5432/coach (or leave it empty for the "
+            "embedded store under COACH_DB_PATH)."
+        )
     grace_text = get("COACH_UNINSTALL_GRACE_DAYS") or str(DEFAULT_UNINSTALL_GRACE_DAYS)
     if not grace_text.isdigit():
         raise SettingsError(
@@ -182,6 +192,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         console_files=Path(console_files) if console_files else None,
         flood_limit=int(flood_text),
         clock_start=clock_start,
+        database_url=database_url,
         client_id=client_id,
         client_secret=client_secret,
         scopes=scopes,

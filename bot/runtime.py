@@ -286,5 +286,17 @@ def _token_finder(store: Store) -> Callable[[str], str | None]:
 
 
 def open_store(settings: Settings) -> Store:
-    """The store the settings name: the embedded TinyDB one under COACH_DB_PATH."""
+    """The store the settings name: PostgreSQL (shared by replicas) when COACH_DATABASE_URL is
+    set, else the embedded TinyDB one under COACH_DB_PATH.
+
+    An unreachable database stops start-up with a StoreError naming the server, never the
+    password.
+    """
+    if settings.database_url:
+        from bot.storage.postgres_schema import where
+        from bot.storage.postgres_store import PostgresStore
+
+        store = PostgresStore(settings.database_url)
+        LOGGER.info("Store: PostgreSQL at %s", where(settings.database_url))
+        return store
     return TinyStore(settings.db_path)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -22,6 +24,11 @@ from bot.local.standin import Message, SlackStandIn
 from bot.runtime import CoachRuntime, open_coach
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
+#: How to run the PostgreSQL tests, told whenever they are skipped.
+POSTGRES_HOWTO = (
+    "set COACH_TEST_DATABASE_URL to run the PostgreSQL tests, e.g. "
+    "COACH_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test python -m pytest ..."
+)
 #: Thursday 26 Nov 2026, 09:00 in Los Angeles: a fixed "now", never today's date.
 START = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
 TEAM = "T1"
@@ -152,6 +159,7 @@ def bot_factory(tmp_path: Path, standin: SlackStandIn, clock: ManualClock) -> It
         rules: Path = RULES,
         db: Path | None = None,
         flood_limit: int = 30,
+        database_url: str | None = None,
         oauth: bool = False,
         grace_days: int = 30,
     ) -> Bot:
@@ -161,6 +169,7 @@ def bot_factory(tmp_path: Path, standin: SlackStandIn, clock: ManualClock) -> It
             standin.oauth.register(CLIENT_ID, CLIENT_SECRET)
             credentials = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
         settings = Settings(
+            database_url=database_url,
             flood_limit=flood_limit,
             signing_secret=SECRET,
             api_url=standin.base_url,
@@ -192,3 +201,43 @@ def bot(bot_factory: BotFactory) -> Bot:
 def stop(bot: Bot) -> None:
     """Stop a bot as a restart would, so another can open the same store."""
     bot.runtime.close()
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    """The test server from COACH_TEST_DATABASE_URL: skipped when unset, failed when down."""
+    url = os.environ.get("COACH_TEST_DATABASE_URL", "").strip()
+    if not url:
+        pytest.skip(POSTGRES_HOWTO)
+    import psycopg
+
+    try:
+        with psycopg.connect(url, connect_timeout=5) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as error:
+        pytest.fail(f"COACH_TEST_DATABASE_URL is set but the server cannot be used: {error}")
+    return url
+
+
+SchemaFactory = Callable[[], str]
+
+
+@pytest.fixture
+def postgres_schema(postgres_url: str) -> Iterator[SchemaFactory]:
+    """Makes fresh empty schemas on the test server; every one is dropped afterwards."""
+    import psycopg
+    from psycopg import sql
+
+    made: list[str] = []
+
+    def make() -> str:
+        name = f"coach_test_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(name)))
+        made.append(name)
+        return name
+
+    yield make
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        for name in made:
+            conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(name)))

@@ -96,3 +96,17 @@ def test_secrets_never_appear_in_the_settings_repr_or_logs(caplog) -> None:
     for secret in (BOT, SIGNING, APP, CLIENT_SECRET):
         assert secret not in repr(settings)
         assert secret not in caplog.text
+
+
+def test_a_database_url_is_read_and_kept_out_of_the_logs() -> None:
+    url = "postgresql://coach:pg-secret-pw@db.internal:5432/coach"
+    settings = load_settings({"COACH_DATABASE_URL": url})
+    assert settings.database_url == url
+    assert "pg-secret-pw" not in repr(settings)
+    assert load_settings({}).database_url is None
+
+
+def test_a_database_url_that_is_not_postgresql_is_refused_without_echoing_it() -> None:
+    with pytest.raises(SettingsError, match="postgresql://") as refused:
+        load_settings({"COACH_DATABASE_URL": "mysql://coach:pg-secret-pw@db/coach"})
+    assert "pg-secret-pw" not in str(refused.value)

@@ -83,6 +83,26 @@ def test_serve_without_credentials_says_what_to_set_and_never_starts_the_console
     assert not (tmp_path / "data" / "console").exists()
 
 
+def test_serve_with_an_unreachable_database_names_the_server_never_the_password(
+    tmp_path: Path,
+) -> None:
+    result = _run(
+        tmp_path,
+        "serve",
+        SLACK_BOT_TOKEN="xoxb-1-serve",
+        SLACK_SIGNING_SECRET="serve-secret",
+        SLACK_API_URL="http://127.0.0.1:9/api/",
+        COACH_DATABASE_URL="postgresql://coach:pg-secret-pw@127.0.0.1:9/coach",
+    )
+
+    assert result.returncode == 2
+    message = result.stderr.strip()
+    assert message.startswith("interview-coach: Cannot reach the PostgreSQL database at ")
+    assert "127.0.0.1:9/coach" in message and len(message.splitlines()) == 1
+    assert "pg-secret-pw" not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+
+
 def test_console_is_forced_even_with_slack_credentials_set(tmp_path: Path) -> None:
     result = _run(
         tmp_path,

@@ -8,6 +8,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from conftest import SECRET, Bot
@@ -158,3 +159,25 @@ def test_deeply_nested_bodies_get_a_400_not_a_dropped_connection(bot: Bot) -> No
     )
     assert status == 400
     assert bot.command("help")["response_type"] == "ephemeral", "and the bot carries on"
+
+
+def test_a_flood_from_one_person_is_slowed_until_the_window_passes_on_the_clock(
+    bot_factory,
+) -> None:
+    bot = bot_factory(flood_limit=3)
+
+    def slowed(user: str = "U7") -> bool:
+        status, body = bot.endpoint.command(
+            text="help",
+            user_id=user,
+            team_id="T1",
+            channel_id="C1",
+            response_url=bot.standin.response_url(f"flood-{user}"),
+        )
+        assert status == 200
+        return b"faster than I can keep up" in body
+
+    assert [slowed() for _ in range(5)] == [False, False, False, True, True]
+    assert not slowed("U8")
+    bot.clock.advance(timedelta(seconds=11))
+    assert not slowed()

@@ -211,6 +211,7 @@ class Console:
             api_url=self.standin.base_url,
             port=0,
             db_path=settings.db_path / "console",
+            database_url=None,  # a console's moved clock never writes to the shared store
             flood_limit=0,  # the gate is for Slack traffic, not a script piped in
         )
         self.runtime = open_coach(settings, self.clock)

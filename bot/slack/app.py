@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
-from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
@@ -44,52 +43,31 @@ class Services:
     workspaces: Workspaces | None = None
 
 
-class EventLedger:
-    """Remembers recent event ids, because Slack re-delivers events it thinks were missed.
-
-    Retries are not simply dropped: the first delivery may never have arrived.
-    """
-
-    def __init__(self, ttl_seconds: float = 3600, limit: int = 50_000) -> None:
-        self._seen: OrderedDict[str, float] = OrderedDict()
-        self._ttl = ttl_seconds
-        self._limit = limit
-        self._lock = threading.Lock()
-
-    def first_time(self, event_id: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            while self._seen and (
-                len(self._seen) > self._limit or next(iter(self._seen.values())) < now - self._ttl
-            ):
-                self._seen.popitem(last=False)
-            if event_id in self._seen:
-                return False
-            self._seen[event_id] = now
-            return True
+#: How long an event id is remembered: Slack's last retry comes about 5 minutes after the first.
+EVENT_KEEP = timedelta(hours=1)
+#: The flood gate's window: a person may make `flood_limit` requests in it.
+FLOOD_WINDOW = timedelta(seconds=10)
 
 
-class FloodGate:
-    """Slows a person who sends a flood of requests, so they cannot starve everyone else."""
+def _first_time(services: Services, event_id: str) -> bool:
+    """Asked of the store, so every replica agrees; when it cannot answer, handle the event
+    (a rare repeat is better than a lost message)."""
+    try:
+        return services.coach.store.first_time(event_id, services.clock.now(), keep=EVENT_KEEP)
+    except StoreError as error:
+        LOGGER.warning("Could not check whether event %s is a repeat: %s", event_id, error)
+        return True
 
-    def __init__(self, limit: int = 30, per_seconds: float = 10.0) -> None:
-        self._limit = limit
-        self._window = per_seconds
-        self._recent: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
 
-    def allow(self, who: tuple[str, str]) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            if len(self._recent) > 50_000:
-                self._recent.clear()
-            recent = self._recent.setdefault(who, deque())
-            while recent and recent[0] < now - self._window:
-                recent.popleft()
-            if len(recent) >= self._limit:
-                return False
-            recent.append(now)
-            return True
+def _admitted(services: Services, person: Person, limit: int) -> bool:
+    """The flood gate, counted in the store across replicas; it opens when the store fails."""
+    try:
+        return services.coach.store.allow_request(
+            person, services.clock.now(), limit=limit, window=FLOOD_WINDOW
+        )
+    except StoreError as error:
+        LOGGER.warning("Could not count the requests of %s: %s", person.user_id, error)
+        return True
 
 
 SLOW_DOWN = {
@@ -142,8 +120,6 @@ def build_app(
         token_verification_enabled=False,
         oauth_flow=oauth_flow,
     )
-    ledger = EventLedger()
-    gate = FloodGate(limit=flood_limit) if flood_limit else None
 
     @app.middleware
     def provide_services(
@@ -155,14 +131,14 @@ def build_app(
             LOGGER.warning("Refused a malformed request: %s", problem)
             return BoltResponse(status=400, body="malformed request")
         who = person_of(body)
-        if who is not None and gate is not None and not gate.allow(who):
+        if who is not None and flood_limit and not _admitted(services, Person(*who), flood_limit):
             LOGGER.warning("Slowing down %s: too many requests", who[1])
             reply = json.dumps(SLOW_DOWN) if "command" in body else ""
             return BoltResponse(
                 status=200, body=reply, headers={"content-type": "application/json"}
             )
         event_id = body.get("event_id")
-        if isinstance(event_id, str) and not ledger.first_time(event_id):
+        if isinstance(event_id, str) and not _first_time(services, event_id):
             LOGGER.info("Event %s was already handled; ignoring the repeat", event_id)
             return BoltResponse(status=200, body="")
         if who is not None and _from_a_person(body):

@@ -205,6 +205,20 @@ class Store(Protocol):
         """A message the store owes the person (their data had to be set aside), once."""
         ...
 
+    def first_time(self, event_id: str, now: datetime, *, keep: timedelta) -> bool:
+        """True unless this event id was seen within `keep` before `now`, by any replica.
+
+        Slack re-delivers events it thinks were missed; each must be handled once.
+        """
+        ...
+
+    def allow_request(
+        self, person: Person, now: datetime, *, limit: int, window: timedelta
+    ) -> bool:
+        """Count one request by the person unless `limit` were already admitted within
+        `window` before `now` (then it is refused and not counted), across every replica."""
+        ...
+
     # -- workspaces --------------------------------------------------------------------------
 
     def save_installation(self, installation: Installation) -> None:

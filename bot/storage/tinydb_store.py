@@ -20,7 +20,6 @@ import heapq
 import json
 import logging
 import os
-import re
 import shutil
 import threading
 from collections import OrderedDict
@@ -48,16 +47,16 @@ from bot.storage.journal import (
     write_atomically,
 )
 from bot.storage.protocol import Installation, StoreError, StoreLocked, StoreWriteFailed
+from bot.storage.records import OPEN as _OPEN
+from bot.storage.records import SLACK_ID as _SLACK_ID
+from bot.storage.records import WAITING as _WAITING
+from bot.storage.records import check_person, next_attempt
+from bot.storage.requests import RequestWindows, SeenEvents
 from bot.storage.workspace_files import WorkspaceFiles
 
 LOGGER = logging.getLogger(__name__)
 
-#: Team and user ids as Slack makes them; any other name in the folder is not the store's.
-_SLACK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _SINGLETON = "1"
-#: Nudge states waiting for delivery, and those still open for the person.
-_WAITING = frozenset({"scheduled", "sending"})
-_OPEN = frozenset({"scheduled", "sending", "sent"})
 
 #: Journal lines after which a person's snapshot is rewritten and the journal emptied.
 COMPACT_AFTER = 64
@@ -65,11 +64,6 @@ COMPACT_AFTER = 64
 COMPACT_BYTES = 16_384
 
 T = TypeVar("T")
-
-
-def next_attempt(record: dict[str, Any]) -> float:
-    """When delivery should next try a waiting nudge record."""
-    return float(record.get("retry_at") or record["due_at"])
 
 
 class NudgeIndex:
@@ -377,6 +371,9 @@ class TinyStore:
         self._heap: list[tuple[float, str, str]] = []
         self._watchers: list[Callable[[datetime], None]] = []
         self._notices: dict[Person, str] = {}
+        #: One process per folder: what requests came in lives in its memory alone.
+        self._seen_events = SeenEvents()
+        self._request_windows = RequestWindows()
         self._closed = False
         self.workspaces = WorkspaceFiles(root)
         self._index_everyone()
@@ -494,6 +491,11 @@ class TinyStore:
             }
             yield from (Person(team.name, name) for name in sorted(names))
 
+    def owed_notice(self, person: Person) -> str | None:
+        """The message `take_notice` would give, left in place (a migration copies it)."""
+        with self._index_lock:
+            return self._notices.get(person)
+
     def take_notice(self, person: Person) -> str | None:
         if not self._notices:
             return None
@@ -504,6 +506,16 @@ class TinyStore:
                 missing_ok=True
             )
         return notice
+
+    def first_time(self, event_id: str, now: datetime, *, keep: timedelta) -> bool:
+        return self._seen_events.first_time(event_id, now.timestamp(), keep.total_seconds())
+
+    def allow_request(
+        self, person: Person, now: datetime, *, limit: int, window: timedelta
+    ) -> bool:
+        return self._request_windows.allow(
+            person, now.timestamp(), limit=limit, window=window.total_seconds()
+        )
 
     def close(self) -> None:
         with self._index_lock:
@@ -633,9 +645,7 @@ class TinyStore:
             watcher(moment)
 
     def _path(self, person: Person) -> Path:
-        for part in (person.team_id, person.user_id):
-            if not isinstance(part, str) or not _SLACK_ID.fullmatch(part):
-                raise ValueError(f"not a Slack id: {part!r}")
+        check_person(person)
         return self.people_root / person.team_id / f"{person.user_id}.json"
 
     def _set_aside(self, person: Person, problem: Exception) -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,12 +21,9 @@ from typing import Any
 
 from bot.storage.journal import fsync_folder, write_atomically
 from bot.storage.protocol import Installation, StoreWriteFailed
+from bot.storage.records import OAUTH_STATE, check_team
 
 LOGGER = logging.getLogger(__name__)
-
-#: Team ids as Slack makes them, and states as Bolt makes them (a UUID): nothing else is a name.
-_TEAM = re.compile(r"[A-Z0-9][A-Z0-9_-]{1,40}")
-_STATE = re.compile(r"[A-Za-z0-9_-]{8,128}")
 
 
 class WorkspaceFiles:
@@ -58,10 +54,15 @@ class WorkspaceFiles:
     # -- installations -----------------------------------------------------------------------
 
     def save_installation(self, installation: Installation) -> None:
-        path = self._installations_dir / f"{_team(installation.team_id)}.json"
+        path = self._installations_dir / f"{check_team(installation.team_id)}.json"
         with self._lock:
             _write(path, installation.to_record())
             self._installations[installation.team_id] = installation
+
+    def installations(self) -> list[Installation]:
+        """Every team's installation, by team id (a migration copies them)."""
+        with self._lock:
+            return [self._installations[team] for team in sorted(self._installations)]
 
     def find_installation(
         self, team_id: str, *, enterprise_id: str | None = None
@@ -73,7 +74,7 @@ class WorkspaceFiles:
         return found
 
     def delete_installation(self, team_id: str) -> None:
-        path = self._installations_dir / f"{_team(team_id)}.json"
+        path = self._installations_dir / f"{check_team(team_id)}.json"
         with self._lock:
             _delete(path)
             self._installations.pop(team_id, None)
@@ -81,13 +82,13 @@ class WorkspaceFiles:
     # -- OAuth states ------------------------------------------------------------------------
 
     def issue_oauth_state(self, state: str, expires_at: datetime) -> None:
-        if not _STATE.fullmatch(state):
+        if not OAUTH_STATE.fullmatch(state):
             raise ValueError("not an OAuth state this store can keep")
         with self._lock:
             _write(self._states_dir / f"{state}.json", {"expires_at": expires_at.timestamp()})
 
     def consume_oauth_state(self, state: str, now: datetime) -> bool:
-        if not isinstance(state, str) or not _STATE.fullmatch(state):
+        if not isinstance(state, str) or not OAUTH_STATE.fullmatch(state):
             return False
         path = self._states_dir / f"{state}.json"
         with self._lock:
@@ -107,7 +108,7 @@ class WorkspaceFiles:
     # -- departures --------------------------------------------------------------------------
 
     def schedule_forget(self, team_id: str, at: datetime) -> datetime:
-        path = self._leaving_dir / f"{_team(team_id)}.json"
+        path = self._leaving_dir / f"{check_team(team_id)}.json"
         with self._lock:
             record = _read(path)
             if record is not None:
@@ -116,7 +117,7 @@ class WorkspaceFiles:
         return at
 
     def cancel_forget(self, team_id: str) -> bool:
-        path = self._leaving_dir / f"{_team(team_id)}.json"
+        path = self._leaving_dir / f"{check_team(team_id)}.json"
         with self._lock:
             if not path.exists():
                 return False
@@ -124,7 +125,7 @@ class WorkspaceFiles:
         return True
 
     def forget_at(self, team_id: str) -> datetime | None:
-        record = _read(self._leaving_dir / f"{_team(team_id)}.json")
+        record = _read(self._leaving_dir / f"{check_team(team_id)}.json")
         return datetime.fromtimestamp(float(record["forget_at"]), UTC) if record else None
 
     def to_forget(self, now: datetime) -> list[str]:
@@ -134,12 +135,6 @@ class WorkspaceFiles:
             if record is not None and float(record["forget_at"]) <= now.timestamp():
                 due.append(path.stem)
         return due
-
-
-def _team(team_id: str) -> str:
-    if not isinstance(team_id, str) or not _TEAM.fullmatch(team_id):
-        raise ValueError(f"not a Slack team id: {team_id!r}")
-    return team_id
 
 
 def _read(path: Path) -> dict[str, Any] | None:

@@ -324,3 +324,32 @@ def test_export_holds_every_table(store: Store) -> None:
     assert [r["company"] for r in exported["interviews"]] == ["Acme"]
     assert [r["company"] for r in exported["processes"]] == ["Acme"]
     assert [r["number"] for r in exported["nudges"]] == [1]
+
+
+# -- requests: repeated events and the flood gate ---------------------------------------------
+
+KEEP = timedelta(hours=1)
+
+
+def test_an_event_is_handled_the_first_time_only_until_it_expires(store: Store) -> None:
+    assert store.first_time("Ev1", NOW, keep=KEEP)
+    assert not store.first_time("Ev1", NOW + timedelta(minutes=5), keep=KEEP)
+    assert store.first_time("Ev2", NOW + timedelta(minutes=5), keep=KEEP)
+    assert not store.first_time("Ev1", NOW + KEEP - timedelta(seconds=1), keep=KEEP)
+    assert store.first_time("Ev1", NOW + KEEP + timedelta(seconds=1), keep=KEEP)
+
+
+def test_the_flood_gate_counts_admitted_requests_in_the_window_per_person(store: Store) -> None:
+    window = timedelta(seconds=10)
+    moments = [NOW + timedelta(seconds=s) for s in (0, 1, 2)]
+    assert [store.allow_request(ALICE, m, limit=3, window=window) for m in moments] == [True] * 3
+    assert not store.allow_request(ALICE, NOW + timedelta(seconds=3), limit=3, window=window)
+    assert store.allow_request(BOB, NOW + timedelta(seconds=3), limit=3, window=window)
+    assert not store.allow_request(ALICE, NOW + timedelta(seconds=9), limit=3, window=window)
+    # The first request leaves the window; the refused ones never counted.
+    assert store.allow_request(
+        ALICE, NOW + timedelta(seconds=10, milliseconds=1), limit=3, window=window
+    )
+    assert not store.allow_request(
+        ALICE, NOW + timedelta(seconds=10, milliseconds=2), limit=3, window=window
+    )
