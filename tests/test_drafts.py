@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -37,6 +38,9 @@ def la_bot(bot: Bot) -> Bot:
 
 
 def draft_button(bot: Bot, number: int) -> str:
+    """Click Draft it; each click gets its own reply address, so a draft asked for again
+    later is never mistaken for the earlier one."""
+    key = f"draft-{number}-{secrets.token_hex(4)}"
     status, _ = bot.endpoint.action(
         user_id="U1",
         team_id="T1",
@@ -44,11 +48,11 @@ def draft_button(bot: Bot, number: int) -> str:
         message_ts="1.0",
         action_id=DRAFT_ACTION,
         value=f"U1:{number}",
-        response_url=bot.standin.response_url(f"draft-{number}"),
+        response_url=bot.standin.response_url(key),
     )
     assert status == 200
-    assert bot.standin.wait_for(lambda s: bool(s.responses(f"draft-{number}")))
-    return bot.standin.responses(f"draft-{number}")[-1]["blocks"][0]["text"]["text"]
+    assert bot.standin.wait_for(lambda s: bool(s.responses(key)))
+    return bot.standin.responses(key)[-1]["blocks"][0]["text"]["text"]
 
 
 def test_each_interviewer_gets_a_personal_different_thank_you_draft(la_bot: Bot) -> None:
