@@ -13,7 +13,9 @@ import argparse
 import io
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 import uuid
 from datetime import timedelta
@@ -27,9 +29,11 @@ if str(ROOT) not in sys.path:
 import psycopg  # noqa: E402
 from psycopg import sql  # noqa: E402
 
+from bench import startup  # noqa: E402
 from bench.common import START, Report, percentile  # noqa: E402
 from bot.domain.interview import Interview, Interviewer, Person, Profile  # noqa: E402
 from bot.domain.nudge import Nudge, NudgeState  # noqa: E402
+from bot.local.standin import SlackStandIn  # noqa: E402
 from bot.storage.postgres_store import PostgresStore  # noqa: E402
 from bot.storage.records import WAITING, next_attempt  # noqa: E402
 
@@ -169,9 +173,9 @@ def measure(report: Report, url: str, people: int, rounds: int) -> None:
                     "ms",
                     per_round,
                 )
-            report.figure(
-                f"postgres claim_due(limit={limit}) alone p99", percentile(claims, 99) * 1000, "ms"
-            )
+            claim_p99 = percentile(claims, 99) * 1000
+            report.figure(f"postgres claim_due(limit={limit}) alone p99", claim_p99, "ms")
+            report.target(f"postgres claim_due(limit={limit}) p99", claim_p99, "ms", "<", 20)
         times = []
         for n in range(rounds):
             began = time.perf_counter()
@@ -195,6 +199,22 @@ def measure(report: Report, url: str, people: int, rounds: int) -> None:
         )
     finally:
         store.close()
+
+
+def measure_startup(report: Report, url: str) -> None:
+    """`interview-coach serve` on the seeded database, to /healthz 200: nothing is loaded up
+    front, so the number of people stored should not show."""
+    folder = Path(tempfile.mkdtemp(prefix="coach-pg-startup-"))
+    try:
+        with SlackStandIn() as standin:
+            started = startup.measure(
+                standin, folder / "store", folder / "coach.log", database_url=url
+            )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    report.figure("postgres start-up to /healthz 200", started.seconds, "s")
+    report.figure("postgres resident memory after start-up", started.rss_mb, "MB")
+    report.target("postgres start-up to /healthz 200", started.seconds, "s", "<", 5)
 
 
 def main(argv: list[str]) -> int:
@@ -221,12 +241,15 @@ def main(argv: list[str]) -> int:
         report.figure("postgres database size", (size[0] if size else 0) / 2**20, "MB")
         report.section("claims")
         measure(report, url, args.people, args.rounds)
+        report.section("start-up")
+        measure_startup(report, url)
     finally:
         with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
             conn.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
             )
-    return 0
+    report.summary()
+    return 0 if all(t.passed for t in report.targets) else 1
 
 
 if __name__ == "__main__":

@@ -41,8 +41,18 @@ def healthy(port: int) -> bool:
         return False
 
 
-def measure(standin: SlackStandIn, store: Path, log: Path, *, timeout: float = 60.0) -> Startup:
-    """Run the coach as it runs in production, poll /healthz, then stop it with SIGTERM."""
+def measure(
+    standin: SlackStandIn,
+    store: Path,
+    log: Path,
+    *,
+    timeout: float = 60.0,
+    database_url: str | None = None,
+) -> Startup:
+    """Run the coach as it runs in production, poll /healthz, then stop it with SIGTERM.
+
+    With `database_url` the coach runs on that PostgreSQL database (`store` is then only its
+    working folder)."""
     port = free_port()
     env = {
         key: value
@@ -57,6 +67,8 @@ def measure(standin: SlackStandIn, store: Path, log: Path, *, timeout: float = 6
         COACH_DB_PATH=str(store),
         LOG_LEVEL="WARNING",
     )
+    if database_url is not None:
+        env["COACH_DATABASE_URL"] = database_url
     posts_before = len(standin.calls_to("chat.postMessage"))
     with log.open("wb") as output:
         began = time.perf_counter()
