@@ -340,8 +340,11 @@ class Suite:
         url = store_latency.server_url()
         reason = store_latency.unreachable(url)
         if reason is not None:
-            report.note(f"skipped: {reason} (COACH_BENCH_DATABASE_URL names the server)")
-            report.figure("store_latency_skipped", "yes", extra=reason)
+            report.note(f"skipped: {reason}")
+            report.note(
+                f"COACH_BENCH_DATABASE_URL names the server (default {store_latency.DEFAULT_URL})"
+            )
+            report.figure("postgres_latency", "skipped")
             return
         rounds = scale.warmup + scale.samples
         seeded = seed_store(
