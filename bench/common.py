@@ -110,7 +110,10 @@ def filesystem_of(path: Path) -> tuple[str, str]:
     return best
 
 
-def settings_for(standin: SlackStandIn, db: Path, *, flood_limit: int = 30) -> Settings:
+def settings_for(
+    standin: SlackStandIn, db: Path, *, flood_limit: int = 30, database_url: str | None = None
+) -> Settings:
+    """The coach's settings against the stand-in; a `database_url` puts it on PostgreSQL."""
     return Settings(
         flood_limit=flood_limit,
         bot_token=TOKEN,
@@ -120,6 +123,7 @@ def settings_for(standin: SlackStandIn, db: Path, *, flood_limit: int = 30) -> S
         db_path=db,
         rules_path=RULES,
         log_level="WARNING",
+        database_url=database_url,
     )
 
 
@@ -140,8 +144,10 @@ def running_coach(
     before_serving: Callable[[CoachRuntime], None] | None = None,
     http: bool = True,
     flood_limit: int = 30,
+    database_url: str | None = None,
 ) -> Iterator[Running]:
-    runtime = open_coach(settings_for(standin, db, flood_limit=flood_limit), clock)
+    settings = settings_for(standin, db, flood_limit=flood_limit, database_url=database_url)
+    runtime = open_coach(settings, clock)
     try:
         if before_serving is not None:
             before_serving(runtime)

@@ -26,6 +26,7 @@ from bench import (
     latency,
     noise,
     startup,
+    store_latency,
     timeliness,
 )
 from bench.common import (
@@ -49,6 +50,7 @@ from bot.coach.coach import Coach
 from bot.domain.playbook import Playbook, load_playbook
 from bot.local.standin import SlackStandIn
 from bot.runtime import CoachRuntime
+from bot.storage.postgres_schema import where
 
 
 @dataclass(frozen=True)
@@ -329,6 +331,100 @@ class Suite:
                 )
                 report.target(label, value, "x", "<", GROWTH_LIMIT_X)
 
+    def store_latency(self, standin: SlackStandIn) -> None:
+        scale, report = self.scale, self.report
+        report.section(
+            "11. /interview add and Done on PostgreSQL next to TinyDB, the same people in each "
+            "(baseline: each store's own no-op slash command, same run)"
+        )
+        url = store_latency.server_url()
+        reason = store_latency.unreachable(url)
+        if reason is not None:
+            report.note(f"skipped: {reason}")
+            report.note(
+                f"COACH_BENCH_DATABASE_URL names the server (default {store_latency.DEFAULT_URL})"
+            )
+            report.figure("postgres_latency", "skipped")
+            return
+        rounds = scale.warmup + scale.samples
+        seeded = seed_store(
+            fresh_dir("stores"),
+            self.playbook,
+            nudges=store_latency.STORE_NUDGES,
+            add_people=math.ceil(rounds / latency.ADDS_PER_PERSON),
+            clicks=rounds,
+            seed=4,
+        )
+        self._describe("store_shared", seeded)
+        sides: dict[str, latency.Latencies] = {}
+        with store_latency.throwaway_schema(url) as database_url:
+            copied = store_latency.copy_into(seeded.root, database_url)
+            report.figure(
+                "store_shared_copied", copied, "nudges", f"into a throwaway schema at {where(url)}"
+            )
+            settle()
+            report.note(f"load average before measuring: {load_average()}")
+            for name, at in (("tinydb", None), ("postgres", database_url)):
+                sides[name] = store_latency.measure_one(
+                    standin, seeded, rounds=rounds, warmup=scale.warmup, database_url=at
+                )
+            report.note(f"load average after measuring: {load_average()}")
+        for name, result in sides.items():
+            report.figure(
+                f"{name}_latency_samples",
+                len(result.add),
+                "per operation",
+                f"warm-up {scale.warmup}, {result.clicks} Done buttons",
+            )
+            for op, samples in (("noop", result.noop), ("add", result.add), ("done", result.done)):
+                report.figure(f"{name}_{op}_median_ms", median(samples), "ms")
+                report.figure(f"{name}_{op}_p99_ms", percentile(samples, 99), "ms")
+            report.figure(f"{name}_latency_problems", len(result.problems), "requests")
+            for problem in result.problems[:5]:
+                report.note(problem)
+        tiny, pg = sides["tinydb"], sides["postgres"]
+        for op, fast, slow in (("add", tiny.add, pg.add), ("done", tiny.done, pg.done)):
+            versus = ratio(median(slow), median(fast))
+            report.figure(f"postgres_vs_tinydb_{op}_median_ratio", versus, "x")
+            report.figure(
+                f"postgres_vs_tinydb_{op}_p99_ratio",
+                ratio(percentile(slow, 99), percentile(fast, 99)),
+                "x",
+            )
+            for name, samples, noop in (("tinydb", fast, tiny.noop), ("postgres", slow, pg.noop)):
+                report.figure(
+                    f"{name}_{op}_vs_noop_ratio",
+                    ratio(median(samples), median(noop)),
+                    "x",
+                    f"target < {LATENCY_LIMIT_X}" if name == "postgres" else "",
+                )
+            clean = not pg.problems
+            report.target(
+                f"11 PostgreSQL {op} median vs its no-op at {seeded.nudges:,} nudges",
+                ratio(median(slow), median(pg.noop)) if clean else math.inf,
+                "x",
+                "<",
+                LATENCY_LIMIT_X,
+            )
+            report.target(
+                f"11 PostgreSQL {op} p99 at {seeded.nudges:,} nudges",
+                percentile(slow, 99) if clean else math.inf,
+                "ms",
+                "<",
+                P99_LIMIT_MS,
+            )
+        report.note("side by side, median / p99 in ms:")
+        for op, fast, slow in (
+            ("no-op", tiny.noop, pg.noop),
+            ("add", tiny.add, pg.add),
+            ("Done", tiny.done, pg.done),
+        ):
+            report.note(
+                f"{op:>5}: TinyDB {median(fast):6.2f} / {percentile(fast, 99):6.2f}, "
+                f"PostgreSQL {median(slow):6.2f} / {percentile(slow, 99):6.2f}, "
+                f"PostgreSQL/TinyDB {ratio(median(slow), median(fast)):.2f}x"
+            )
+
     def start_up(self, standin: SlackStandIn) -> None:
         report = self.report
         seeded = self._need(self.startup_store)
@@ -583,6 +679,7 @@ def main(argv: list[str]) -> int:
         _guarded(report, "6 timeliness", lambda: suite.timely(standin))
         _guarded(report, "8 per-person growth", lambda: suite.person_growth(standin))
         _guarded(report, "9 the HTTP front", lambda: suite.crowd(standin))
+        _guarded(report, "11 PostgreSQL next to TinyDB", lambda: suite.store_latency(standin))
     _guarded(report, "7 draft check", lambda: suite.draft_check())
     _guarded(report, "10 noise", suite.noise)
     report.summary()

@@ -383,6 +383,35 @@ def test_inside_a_persons_transaction_their_lease_and_notice_are_reached_without
     assert store.claim_due(NOW, owner="b", lease=LEASE) == [ALICE]
 
 
+def test_only_what_a_crash_could_lose_harmlessly_commits_without_waiting_for_the_disk(
+    replica: Replicas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read's row lock and the flood gate's count skip the WAL flush; a change never does."""
+    store = replica()
+    store.leave_notice(ALICE, "owed")
+    light: list[str] = []
+    plain = PostgresStore._commit_without_waiting
+
+    def watched(conn: psycopg.Connection) -> None:
+        plain(conn)
+        row = conn.execute("SELECT current_setting('synchronous_commit')").fetchone()
+        light.append(row[0] if row else "")
+
+    monkeypatch.setattr(PostgresStore, "_commit_without_waiting", staticmethod(watched))
+    with store.transaction(ALICE) as book:
+        assert book.nudges() == []
+    assert light == ["off"]
+    with store.transaction(ALICE) as book:
+        book.save_nudges([nudge(1)])
+    with store.transaction(ALICE):
+        assert store.take_notice(ALICE) == "owed"
+    assert light == ["off"], "a change waits for the disk, even one made beside the book"
+    assert store.allow_request(ALICE, NOW, limit=5, window=timedelta(seconds=10))
+    assert light == ["off", "off"]
+    with store.transaction(ALICE) as book:
+        assert [n.number for n in book.nudges()] == [1]
+
+
 def test_a_dropped_database_connection_is_a_store_error_and_the_next_transaction_works(
     replica: Replicas, postgres_url: str, schema: str
 ) -> None:

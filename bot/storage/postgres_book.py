@@ -39,6 +39,9 @@ class PostgresPersonBook:
         self._undo: dict[str, Any] | None = row[2]
         self._profile: Profile | None = None
         self.wrote = False
+        #: A change made on this connection outside the book (a notice taken, say): it must
+        #: reach the disk before the commit returns, although `wrote` stays False.
+        self.wrote_aside = False
 
     @property
     def profile(self) -> Profile:
