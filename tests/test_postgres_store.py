@@ -428,3 +428,16 @@ def test_a_dropped_database_connection_is_a_store_error_and_the_next_transaction
         book.save_nudges([nudge(2)])
     with store.transaction(ALICE) as book:
         assert [n.number for n in book.nudges()] == [1], "the failed change did not happen"
+
+
+def test_a_notice_left_by_a_migration_is_taken_once_by_a_replica_started_after_it(
+    replica: Replicas,
+) -> None:
+    """Notices come only from `migrate`, run while the coach is stopped: a replica asks the
+    database for them only when some were owed when it started."""
+    before = replica()
+    assert before.take_notice(ALICE) is None
+    replica().leave_notice(ALICE, "owed")
+    after = replica()
+    assert after.take_notice(ALICE) == "owed"
+    assert after.take_notice(ALICE) is None, "once"

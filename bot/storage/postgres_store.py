@@ -56,6 +56,11 @@ class PostgresStore:
         self._channel = f"coach_due {schema or 'public'}"
         with connect(url, schema) as conn:
             applied = migrate(conn)
+            owed = conn.execute("SELECT EXISTS (SELECT 1 FROM people WHERE notice IS NOT NULL)")
+            row = owed.fetchone()
+        #: Only `migrate` (run while the coach is stopped) leaves notices: when none was owed at
+        #: start, no request needs to ask the database for one.
+        self._notices_owed = bool(row and row[0])
         if applied:
             LOGGER.info("Database schema brought up to version %d", applied[-1])
         self._pool = ConnectionPool(
@@ -237,6 +242,8 @@ class PostgresStore:
         yield from (Person(team, user) for team, user in rows)
 
     def take_notice(self, person: Person) -> str | None:
+        if not self._notices_owed:
+            return None
         with self._about(person) as conn:
             row = conn.execute(
                 "WITH owed AS (SELECT team_id, user_id, notice FROM people"
@@ -303,6 +310,7 @@ class PostgresStore:
                 {**person_key(person), "notice": notice},
             )
             self._commit(conn)
+        self._notices_owed = True
 
     # -- workspaces (see bot.storage.postgres_workspaces) --------------------------------------
 
