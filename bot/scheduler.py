@@ -50,6 +50,7 @@ class NudgeScheduler:
             timezone=UTC,
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 2},
         )
+        delivery.when_room(self._room)
 
     def start(self) -> None:
         self._scheduler.start()
@@ -84,6 +85,10 @@ class NudgeScheduler:
             self._scheduler.add_job(
                 self._run, "date", run_date=run_at, id=WAKE_JOB, replace_existing=True
             )
+
+    def _room(self) -> None:
+        """Delivery's workers freed up while more people were due: claim the next ones now."""
+        self.wake_at(self.clock.now())
 
     def sweep(self) -> None:
         """The safety net: forget workspaces whose grace has ended, then a delivery pass."""
