@@ -111,6 +111,8 @@ class NudgeScheduler:
                     self._pass()
             finally:
                 self._passing.release()
+        if self.delivery.waiting_for_room:
+            return  # the workers are full; delivery says when they have room again
         following = self.store.next_due_at()
         if following is not None:
             self.wake_at(following)

@@ -18,6 +18,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from bot.coach.delivery import HELD_PER_WORKER, WORKERS
 from bot.domain.interview import Outcome, Person
 from bot.domain.nudge import NudgeState
 from bot.local.replicas import (
@@ -44,8 +45,9 @@ def schema(postgres_schema: Callable[[], str]) -> str:
 
 @pytest.fixture
 def seeding(postgres_url: str, schema: str) -> Iterator[PostgresStore]:
-    """The store as the replicas see it, opened by the test to seed people and read states."""
-    store = PostgresStore(postgres_url, schema=schema, pool_size=4)
+    """The store as the replicas open it, so its writes wake them; the test seeds people and
+    reads states through it."""
+    store = PostgresStore(schema_url(postgres_url, schema), pool_size=4)
     yield store
     store.close()
 
@@ -144,14 +146,20 @@ def test_thousands_due_at_once_go_out_once_each_in_order_while_all_three_answer(
         for index, person in enumerate(crowd.people[::10]):
             answers.append((index, ask(replicas[index % 3], standin, person.user_id, "list")))
 
-    holders: set[str] = set()
+    holders: dict[str, int] = {}
     done = threading.Event()
 
     def watch_leases() -> None:
-        """Who holds people while delivery runs: no replica leads, all three take a share."""
+        """Who holds how many people while delivery runs: no replica leads, all three take a
+        share, and none holds more than its workers serve soon."""
         while not done.wait(0.05):
-            rows = query(postgres_url, schema, "SELECT DISTINCT claimed_by FROM people")
-            holders.update(owner for (owner,) in rows if owner)
+            rows = query(
+                postgres_url,
+                schema,
+                "SELECT claimed_by, count(*) FROM people WHERE claimed_by IS NOT NULL GROUP BY 1",
+            )
+            for owner, count in rows:
+                holders[owner] = max(holders.get(owner, 0), count)
 
     asking = threading.Thread(target=ask_around)
     watching = threading.Thread(target=watch_leases)
@@ -164,6 +172,7 @@ def test_thousands_due_at_once_go_out_once_each_in_order_while_all_three_answer(
         asking.join(30)
         watching.join(10)
     assert all(any(r.holds(owner) for owner in holders) for r in replicas), holders
+    assert max(holders.values()) <= HELD_PER_WORKER * WORKERS, holders
     assert len(answers) == 30 and all("Acme" in text for _, text in answers)
     assert until(lambda: states(postgres_url, schema) == {"sent": crowd.nudges}, 10)
     time.sleep(0.5)  # a late duplicate would arrive now

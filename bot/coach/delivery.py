@@ -56,6 +56,8 @@ LEASE = timedelta(seconds=60)
 CHANNEL_GAP = timedelta(seconds=1)
 #: People served at once; each waits on Slack for one person only.
 WORKERS = 8
+#: People a replica holds per worker: claimed again once a worker's worth of places is free.
+HELD_PER_WORKER = 4
 #: After an unexpected error, how long that person waits before delivery tries them again.
 FAILURE_PAUSE = timedelta(seconds=30)
 
@@ -138,9 +140,9 @@ class Delivery:
         self._lease = lease
         self._channel_gap = channel_gap
         self._workers = workers
-        #: People held at once: one waiting behind each busy worker, so none idles between
-        #: claims.
-        self._queue_limit = 2 * workers
+        #: People held at once: a few waiting behind each busy worker, so none idles between
+        #: claims, and few enough that each is served well within the lease.
+        self._queue_limit = HELD_PER_WORKER * workers
         self._more_due = False
         self._room_callback: Callable[[], None] | None = None
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="delivery")
@@ -181,6 +183,13 @@ class Delivery:
         """Call `callback` when workers free up while more people may be due: a replica claims
         only what it can serve soon, and comes back for the rest."""
         self._room_callback = callback
+
+    @property
+    def waiting_for_room(self) -> bool:
+        """More people may be due than the workers could take: the `when_room` callback comes
+        as soon as they can, so nobody needs to ask again before."""
+        with self._lock:
+            return self._more_due
 
     def _claim_more(self) -> list[Future[int]]:
         """Claim people for the free places, so a replica never holds more than it can serve
@@ -228,7 +237,7 @@ class Delivery:
     def _finished(self, future: Future[int]) -> None:
         with self._lock:
             self._in_flight.discard(future)
-            room = self._more_due and len(self._in_flight) <= self._workers
+            room = self._more_due and len(self._in_flight) <= self._queue_limit - self._workers
             if room:
                 self._more_due = False
         if room and self._room_callback is not None:

@@ -255,12 +255,13 @@ def seed_crowd(
     due_by: datetime,
     tz: str,
     extra_every: int = 0,
+    spread: float = 60.0,
     seed: int = 7,
     prefix: str = "UC",
 ) -> Crowd:
-    """`people` people with `per_person` nudges each, due over the minute before `due_by` in
-    shuffled order (so due order is not number order); every `extra_every`-th person has three
-    more, which a second message carries."""
+    """`people` people with `per_person` nudges each, due over the `spread` seconds before
+    `due_by` in shuffled order (so due order is not number order); every `extra_every`-th
+    person has three more, which a second message carries."""
     rng = random.Random(seed)
     crowd: list[Person] = []
     due: dict[tuple[str, str], datetime] = {}
@@ -268,7 +269,7 @@ def seed_crowd(
         person = Person(TEAM, f"{prefix}{index:05d}")
         count = per_person + (3 if extra_every and index % extra_every == 0 else 0)
         offsets = rng.sample(range(60), count)
-        moments = [due_by - timedelta(seconds=60 - offset) for offset in offsets]
+        moments = [due_by - timedelta(seconds=spread * (60 - offset) / 60) for offset in offsets]
         for nudge in seed_person(store, person, tz=tz, due=moments):
             due[(person.user_id, nudge.mark)] = nudge.due_at
         crowd.append(person)
