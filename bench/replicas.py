@@ -98,6 +98,15 @@ class Schema:
             rows = conn.execute("SELECT user_id FROM people WHERE claimed_by = %s", (owner,))
             return {user for (user,) in rows.fetchall()}
 
+    def held_by_process(self, pid: int) -> int:
+        """People whose lease names this process ("host:pid:…")."""
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM people WHERE split_part(claimed_by, ':', 2) = %s",
+                (str(pid),),
+            ).fetchone()
+        return int(row[0]) if row else 0
+
     def owner_of(self, user: str) -> str | None:
         with psycopg.connect(self.url, autocommit=True) as conn:
             row = conn.execute("SELECT claimed_by FROM people WHERE user_id = %s", (user,))
@@ -222,9 +231,9 @@ def dispatch(url: str, count: int, people: int, folder: Path) -> Run:
             stop_all(replicas)
 
 
-def killed_under_429s(url: str, people: int, folder: Path, seed: int = 11) -> Run:
+def killed_under_429s(url: str, people: int, folder: Path, seed: int = 11) -> tuple[Run, int]:
     """Three replicas under the per-channel limit and 5% 429s; one SIGKILLed once a third
-    of the crowd's nudges went out."""
+    of the crowd's nudges went out. Also how many people it held when it died."""
     with fresh_schema(url) as schema, SlackStandIn() as standin:
         standin.faults = FaultPlan(per_channel_limit=True, rate_429=0.05, retry_after=1, seed=seed)
         replicas = start_replicas(
@@ -235,9 +244,10 @@ def killed_under_429s(url: str, people: int, folder: Path, seed: int = 11) -> Ru
             crowd, due_at, in_time = _seed_due_soon(schema, standin, people, extra_every=4)
             tally.wait_for(crowd.nudges // 3, timeout=60 + (due_at - time.monotonic()))
             replicas[1].kill()
+            held = schema.held_by_process(replicas[1].pid)
             tally.wait_for(crowd.nudges, timeout=120)
             seconds = (tally.last_at or math.inf) - due_at
-            return _judge(schema, standin, crowd, 3, seconds, in_time)
+            return _judge(schema, standin, crowd, 3, seconds, in_time), held
         finally:
             stop_all(replicas)
 
@@ -320,9 +330,10 @@ def measure(report: Report, *, people: int, leases: tuple[int, ...]) -> None:
                 f"{run.once}/{run.nudges} once, {run.duplicated} twice",
             )
         report.figure("replicas_4_vs_1", rates[4] / rates[1] if rates[1] else math.nan, "x")
-        run = killed_under_429s(url, people, folder)
+        run, held = killed_under_429s(url, people, folder)
         faults = ", ".join(f"{k} {v}" for k, v in sorted(run.faults.items())) or "none"
         report.figure("replicas_429_kill_nudges", run.nudges, "nudges", f"faults: {faults}")
+        report.figure("replicas_429_kill_people_held", held, "people", "by the killed replica")
         report.figure("replicas_429_kill_delivered_once", run.once, "nudges")
         report.figure("replicas_429_kill_duplicates", run.duplicated, "nudges")
         report.figure("replicas_429_kill_missing", run.missing, "nudges")
