@@ -134,7 +134,10 @@ def test_thousands_due_at_once_go_out_once_each_in_order_while_all_three_answer(
     postgres_url: str,
     schema: str,
 ) -> None:
-    crowd = seed_crowd(seeding, 300, 10, due_by=datetime.now(UTC), tz=midday_zone(), extra_every=10)
+    due_by = datetime.now(UTC) + timedelta(seconds=8)  # after seeding, once all three are up
+    crowd = seed_crowd(
+        seeding, 300, 10, due_by=due_by, tz=midday_zone(), extra_every=10, spread=1.0
+    )
     assert crowd.nudges == 3090
     standin.open_dms(p.user_id for p in crowd.people)
     tally = Tally(standin)
@@ -143,6 +146,7 @@ def test_thousands_due_at_once_go_out_once_each_in_order_while_all_three_answer(
 
     def ask_around() -> None:
         """Signed requests, round-robin over the replicas, while delivery runs."""
+        tally.wait_for(1, timeout=30)
         for index, person in enumerate(crowd.people[::10]):
             answers.append((index, ask(replicas[index % 3], standin, person.user_id, "list")))
 

@@ -88,13 +88,18 @@ class Replica:
         for unwanted in ("SLACK_APP_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
             env.pop(unwanted, None)
         env.pop("COACH_CLOCK_START", None)  # every replica on the one real clock
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        # A file, not a pipe: nobody reads a pipe while the replica runs, and a full one
+        # would stop it.
+        self.log_path = store_path.with_suffix(".log")
+        store_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "serve"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         self.endpoint = BotEndpoint(f"http://127.0.0.1:{self.port}/slack/events", SECRET)
 
     @property
@@ -109,7 +114,7 @@ class Replica:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                error = self.process.stderr.read().decode() if self.process.stderr else ""
+                error = self.log_path.read_text(errors="replace")
                 raise RuntimeError(f"a replica stopped at start-up: {error}")
             try:
                 url = f"http://127.0.0.1:{self.port}/healthz"
@@ -133,8 +138,6 @@ class Replica:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(10)
-        if self.process.stderr is not None:
-            self.process.stderr.close()
 
 
 def start_replicas(
