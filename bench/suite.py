@@ -25,6 +25,7 @@ from bench import (
     growth,
     latency,
     noise,
+    replicas,
     startup,
     store_latency,
     timeliness,
@@ -74,6 +75,8 @@ class Scale:
     growth_samples: int
     crowd: int
     idle: int
+    replica_people: int
+    replica_leases: tuple[int, ...]
 
 
 FULL = Scale(
@@ -94,6 +97,8 @@ FULL = Scale(
     growth_samples=120,
     crowd=500,
     idle=1000,
+    replica_people=400,
+    replica_leases=(5, 15),
 )
 QUICK = Scale(
     name="quick",
@@ -113,6 +118,8 @@ QUICK = Scale(
     growth_samples=40,
     crowd=200,
     idle=300,
+    replica_people=150,
+    replica_leases=(5,),
 )
 LATENCY_LIMIT_X = 1.5
 P99_LIMIT_MS = 100.0
@@ -627,6 +634,12 @@ class Suite:
         self.report.section(noise.TITLE)
         noise.measure(self.report)
 
+    def replicas(self) -> None:
+        """Real replica processes on PostgreSQL; says it was skipped when none answers."""
+        replicas.measure(
+            self.report, people=self.scale.replica_people, leases=self.scale.replica_leases
+        )
+
     @staticmethod
     def _need(seeded: Seeded | None) -> Seeded:
         if seeded is None:
@@ -682,6 +695,7 @@ def main(argv: list[str]) -> int:
         _guarded(report, "11 PostgreSQL next to TinyDB", lambda: suite.store_latency(standin))
     _guarded(report, "7 draft check", lambda: suite.draft_check())
     _guarded(report, "10 noise", suite.noise)
+    _guarded(report, "11 replicas", suite.replicas)
     report.summary()
     report.note(f"load average at end: {load_average()}")
     wall = time.perf_counter() - began

@@ -15,6 +15,8 @@ DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_SCOPES = ("commands", "chat:write", "files:write", "im:write", "im:history", "users:read")
 #: Days a workspace's people's data is kept after it uninstalls the app (reinstalling keeps it).
 DEFAULT_UNINSTALL_GRACE_DAYS = 30
+#: Seconds a delivery lease lasts by default (see README, "Running at scale").
+DEFAULT_LEASE_SECONDS = 60
 #: A clock set outside these years is a typo, and far-off dates overflow date arithmetic.
 EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST_START = datetime(2100, 12, 31, tzinfo=UTC)
@@ -58,6 +60,9 @@ class Settings:
     #: Where Slack sends the browser back; None: the Redirect URL set in the app's settings.
     redirect_uri: str | None = None
     uninstall_grace_days: int = DEFAULT_UNINSTALL_GRACE_DAYS
+    #: Seconds a replica holds a person it claimed for delivery: how soon another replica
+    #: takes over the people of one that died.
+    lease_seconds: int = DEFAULT_LEASE_SECONDS
 
     @property
     def mode(self) -> str:
@@ -164,6 +169,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             f"COACH_UNINSTALL_GRACE_DAYS must be a whole number of days (0: at once), not "
             f"{grace_text!r}."
         )
+    lease_text = get("COACH_LEASE_SECONDS") or str(DEFAULT_LEASE_SECONDS)
+    if not lease_text.isdigit() or int(lease_text) < 1:
+        raise SettingsError(
+            f"COACH_LEASE_SECONDS must be a whole number of seconds, 1 or more, not {lease_text!r}."
+        )
     scopes_text = get("SLACK_SCOPES")
     scopes = (
         tuple(s.strip() for s in scopes_text.split(",") if s.strip())
@@ -198,4 +208,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         scopes=scopes,
         redirect_uri=redirect_uri,
         uninstall_grace_days=int(grace_text),
+        lease_seconds=int(lease_text),
     )

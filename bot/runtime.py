@@ -224,7 +224,11 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
                 return delivery_client
 
         delivery = Delivery(
-            store, playbook, clock, SlackMessenger(delivery_clients, proofread=proofread)
+            store,
+            playbook,
+            clock,
+            SlackMessenger(delivery_clients, proofread=proofread),
+            lease=timedelta(seconds=settings.lease_seconds),
         )
         surfaces = Surfaces(coach, SlackMessenger(listener_clients, proofread=proofread))
         workspaces = (

@@ -50,6 +50,7 @@ class NudgeScheduler:
             timezone=UTC,
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 2},
         )
+        delivery.when_room(self._room)
 
     def start(self) -> None:
         self._scheduler.start()
@@ -85,6 +86,10 @@ class NudgeScheduler:
                 self._run, "date", run_date=run_at, id=WAKE_JOB, replace_existing=True
             )
 
+    def _room(self) -> None:
+        """Delivery's workers freed up while more people were due: claim the next ones now."""
+        self.wake_at(self.clock.now())
+
     def sweep(self) -> None:
         """The safety net: forget workspaces whose grace has ended, then a delivery pass."""
         if self._forget_departed is not None:
@@ -106,6 +111,8 @@ class NudgeScheduler:
                     self._pass()
             finally:
                 self._passing.release()
+        if self.delivery.waiting_for_room:
+            return  # the workers are full; delivery says when they have room again
         following = self.store.next_due_at()
         if following is not None:
             self.wake_at(following)

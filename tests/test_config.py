@@ -54,6 +54,11 @@ def test_client_credentials_and_a_signing_secret_mean_installs_through_oauth() -
     assert chosen.redirect_uri == "https://coach.example.com/slack/oauth_redirect"
 
 
+def test_the_delivery_lease_is_a_minute_unless_set() -> None:
+    assert load_settings({}).lease_seconds == 60
+    assert load_settings({"COACH_LEASE_SECONDS": "5"}).lease_seconds == 5
+
+
 def test_the_console_files_folder_is_a_setting() -> None:
     assert load_settings({}).console_files is None
     chosen = load_settings({"COACH_CONSOLE_FILES": "/tmp/coach-files"}).console_files
@@ -79,6 +84,8 @@ def test_the_console_files_folder_is_a_setting() -> None:
         ({"SLACK_CLIENT_ID": CLIENT, "SLACK_CLIENT_SECRET": CLIENT_SECRET}, "SIGNING_SECRET"),
         ({**OAUTH, "COACH_UNINSTALL_GRACE_DAYS": "a month"}, "whole number of days"),
         ({**OAUTH, "SLACK_REDIRECT_URI": "coach.example.com/back"}, "SLACK_REDIRECT_URI"),
+        ({"COACH_LEASE_SECONDS": "0"}, "COACH_LEASE_SECONDS must be a whole number"),
+        ({"COACH_LEASE_SECONDS": "1m"}, "COACH_LEASE_SECONDS must be a whole number"),
     ],
 )
 def test_broken_settings_are_refused_with_a_clear_message(env: dict, problem: str) -> None:

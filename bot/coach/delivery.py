@@ -1,7 +1,9 @@
 """Delivery: due nudges become direct messages, exactly once, in order, person by person.
 
 - People are claimed from the store as leases and each is served on a worker of their own, so
-  one person's slow, hanging or rate-limited DM never holds up anyone else's nudges.
+  one person's slow, hanging or rate-limited DM never holds up anyone else's nudges. A replica
+  claims only as many people as its workers can take soon, so the others share the rest and a
+  lease never runs out on someone still waiting in the queue.
 - A nudge is recorded `sending` before the Slack call and `sent` after it. Each message
   carries metadata naming its nudges, so when a send may have reached Slack unrecorded (the
   process died, or the answer was lost) delivery first looks in the DM for it instead of
@@ -23,7 +25,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -54,6 +56,8 @@ LEASE = timedelta(seconds=60)
 CHANNEL_GAP = timedelta(seconds=1)
 #: People served at once; each waits on Slack for one person only.
 WORKERS = 8
+#: People a replica holds per worker: claimed again once a worker's worth of places is free.
+HELD_PER_WORKER = 4
 #: After an unexpected error, how long that person waits before delivery tries them again.
 FAILURE_PAUSE = timedelta(seconds=30)
 
@@ -135,6 +139,12 @@ class Delivery:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._lease = lease
         self._channel_gap = channel_gap
+        self._workers = workers
+        #: People held at once: a few waiting behind each busy worker, so none idles between
+        #: claims, and few enough that each is served well within the lease.
+        self._queue_limit = HELD_PER_WORKER * workers
+        self._more_due = False
+        self._room_callback: Callable[[], None] | None = None
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="delivery")
         self._runs = itertools.count(1)
         self._lock = threading.Lock()
@@ -144,35 +154,62 @@ class Delivery:
         self._stopped_teams: dict[str, str] = {}
 
     def deliver_due(self, *, wait_for_all: bool = False) -> int:
-        """Start delivering to everyone with something due now.
+        """Start delivering to people with something due now, as many as the workers can take.
 
-        Returns at once with the number of people started, or, with `wait_for_all`, waits for
-        every delivery under way (started here or elsewhere) and returns the nudges delivered.
+        Returns at once with the number of people started, or, with `wait_for_all`, keeps
+        claiming as workers free up until nobody due is left, waits for every delivery under
+        way (started here or elsewhere) and returns the nudges delivered.
         """
-        with self._claiming:  # what is claimed is in flight before anyone looks
-            people = self.store.claim_due(
-                self.clock.now(),
-                owner=self.owner,
-                lease=self._lease,
-                limit=1000,
-                skip_teams=set(self._stopped_teams),
-            )
-            started = [self._start(person) for person in people]
+        started = self._claim_more()
         if not wait_for_all:
             return len(started)
+        mine = set(started)
         delivered = 0
         while True:
             with self._claiming, self._lock:
                 pending = set(self._in_flight)
             if not pending:
                 break
-            wait(pending)
-            for future in pending:
-                if future in started:
-                    delivered += future.result()
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done & mine:
+                delivered += future.result()
+            mine -= done
             with self._lock:
-                self._in_flight -= pending
+                self._in_flight -= done
+            mine |= set(self._claim_more())
         return delivered
+
+    def when_room(self, callback: Callable[[], None]) -> None:
+        """Call `callback` when workers free up while more people may be due: a replica claims
+        only what it can serve soon, and comes back for the rest."""
+        self._room_callback = callback
+
+    @property
+    def waiting_for_room(self) -> bool:
+        """More people may be due than the workers could take: the `when_room` callback comes
+        as soon as they can, so nobody needs to ask again before."""
+        with self._lock:
+            return self._more_due
+
+    def _claim_more(self) -> list[Future[int]]:
+        """Claim people for the free places, so a replica never holds more than it can serve
+        within a lease, and the other replicas share the rest."""
+        with self._claiming:  # what is claimed is in flight before anyone looks
+            with self._lock:
+                room = self._queue_limit - len(self._in_flight)
+                if room <= 0:
+                    self._more_due = True
+                    return []
+            people = self.store.claim_due(
+                self.clock.now(),
+                owner=self.owner,
+                lease=self._lease,
+                limit=room,
+                skip_teams=set(self._stopped_teams),
+            )
+            with self._lock:
+                self._more_due = len(people) >= room
+            return [self._start(person) for person in people]
 
     def stopped_teams(self) -> dict[str, str]:
         """Workspaces whose delivery stopped, and why."""
@@ -200,6 +237,11 @@ class Delivery:
     def _finished(self, future: Future[int]) -> None:
         with self._lock:
             self._in_flight.discard(future)
+            room = self._more_due and len(self._in_flight) <= self._queue_limit - self._workers
+            if room:
+                self._more_due = False
+        if room and self._room_callback is not None:
+            self._room_callback()
 
     def _serve(self, person: Person) -> int:
         """Deliver one person's due nudges; whatever happens, their lease ends here."""

@@ -338,6 +338,12 @@ class SlackStandIn:
         with self._cond:
             self._users[user_id] = _UserInfo(team_id=team_id, tz=tz, name=name)
 
+    def open_dms(self, user_ids: Iterable[str]) -> None:
+        """Open these people's DMs as conversations.open once did: people who used the bot
+        before, whose DM channel it already knows."""
+        with self._cond:
+            self._opened.update(self._dm_channel(user) for user in user_ids)
+
     def answer(self, method: str, answer: MethodAnswer) -> None:
         """Serve `method` with `answer`, which checks the token itself: Socket Mode's
         apps.connections.open takes the app-level token, which no other method accepts."""

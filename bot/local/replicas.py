@@ -1,0 +1,349 @@
+"""Replicas as real processes on one PostgreSQL database, and a crowd with nudges due.
+
+Used by tests/test_replicas.py and bench/replicas.py: each replica is `interview-coach serve`
+in HTTP mode, with the same settings but its port, talking to one Slack stand-in; the crowd is
+written through the store, as people who used the coach before would have left it.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from datetime import time as day_time
+from pathlib import Path
+from urllib.parse import quote
+
+from bot.domain.interview import Interview, Interviewer, Person, Process, Profile
+from bot.domain.lifecycle import FOLLOW_UP
+from bot.domain.nudge import Nudge
+from bot.domain.timing import Day
+from bot.local.signer import BotEndpoint
+from bot.local.standin import Message, SlackStandIn
+from bot.storage.protocol import Store
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+TEAM = "T1"
+TOKEN = "xoxb-replicas"
+SECRET = "replicas-signing-secret"
+#: Every day, the whole day: what is due goes out now, whatever the hour the run starts at.
+ALWAYS_OPEN = Day(starts=day_time(0, 0), ends=day_time(23, 59), days=frozenset(range(7)))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def schema_url(url: str, schema: str) -> str:
+    """The database URL with the schema as the connection's search path."""
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}options={quote(f'-csearch_path={schema}')}"
+
+
+def midday_zone(now: datetime | None = None) -> str:
+    """A fixed-offset zone where it is around noon now, so the crowd's day is well open."""
+    moment = now or datetime.now(UTC)
+    offset = max(-12, min(14, 12 - moment.hour))
+    if offset == 0:
+        return "Etc/GMT"
+    return f"Etc/GMT{-offset:+d}"
+
+
+class Replica:
+    """One `interview-coach serve` process; readiness on /healthz, ended by SIGKILL or SIGTERM."""
+
+    def __init__(
+        self,
+        database_url: str,
+        standin: SlackStandIn,
+        *,
+        lease_seconds: int,
+        store_path: Path,
+        log_level: str = "ERROR",
+    ) -> None:
+        self.port = free_port()
+        env = {
+            **os.environ,
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": standin.base_url,
+            "PORT": str(self.port),
+            "COACH_DATABASE_URL": database_url,
+            "COACH_LEASE_SECONDS": str(lease_seconds),
+            "COACH_DB_PATH": str(store_path),
+            "LOG_LEVEL": log_level,
+        }
+        for unwanted in ("SLACK_APP_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
+            env.pop(unwanted, None)
+        env.pop("COACH_CLOCK_START", None)  # every replica on the one real clock
+        # A file, not a pipe: nobody reads a pipe while the replica runs, and a full one
+        # would stop it.
+        self.log_path = store_path.with_suffix(".log")
+        store_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "serve"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
+        self.endpoint = BotEndpoint(f"http://127.0.0.1:{self.port}/slack/events", SECRET)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def holds(self, owner: str | None) -> bool:
+        """Whether a lease owner ("host:pid:…") is this process."""
+        return owner is not None and owner.split(":")[1:2] == [str(self.pid)]
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                error = self.log_path.read_text(errors="replace")
+                raise RuntimeError(f"a replica stopped at start-up: {error}")
+            try:
+                url = f"http://127.0.0.1:{self.port}/healthz"
+                with urllib.request.urlopen(url, timeout=1) as answer:
+                    if answer.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("a replica did not become ready")
+
+    def kill(self) -> None:
+        """SIGKILL: no goodbye, no lease released."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+
+def start_replicas(
+    count: int, database_url: str, standin: SlackStandIn, *, lease_seconds: int, folder: Path
+) -> list[Replica]:
+    """Start `count` replicas at once and wait until every one is ready."""
+    replicas = [
+        Replica(database_url, standin, lease_seconds=lease_seconds, store_path=folder / f"r{n}")
+        for n in range(count)
+    ]
+    try:
+        for replica in replicas:
+            replica.wait_ready()
+    except BaseException:
+        stop_all(replicas)
+        raise
+    return replicas
+
+
+def stop_all(replicas: Iterable[Replica]) -> None:
+    for replica in replicas:
+        replica.stop()
+
+
+@dataclass(frozen=True)
+class Crowd:
+    """Who was seeded, and each nudge's mark and due moment, to check delivery against."""
+
+    people: list[Person]
+    due: dict[tuple[str, str], datetime]
+    tz: str
+
+    @property
+    def nudges(self) -> int:
+        return len(self.due)
+
+    def in_due_order(self, user: str, marks: Sequence[str]) -> bool:
+        """Whether `marks`, as the person received them, follow due order (ties by number)."""
+        keys = [(self.due[(user, mark)], int(mark.split(".")[0])) for mark in marks]
+        return keys == sorted(keys)
+
+
+def seed_person(
+    store: Store,
+    person: Person,
+    *,
+    tz: str,
+    due: Sequence[datetime],
+    dm_open: bool = True,
+    follow_up: bool = False,
+) -> list[Nudge]:
+    """One person with an Acme interview and a nudge due at each of `due` (numbered from 1);
+    with `follow_up`, the last is the follow-up to Acme."""
+    ends = min(due) - timedelta(days=7)
+    interview = Interview(
+        id=1,
+        company="Acme",
+        role="Staff Engineer",
+        starts_at=ends - timedelta(hours=1),
+        ends_at=ends,
+        tz=tz,
+        interviewers=(Interviewer("Jane Doe"),),
+        process_id=1,
+        created_at=ends - timedelta(days=2),
+    )
+    nudges = [
+        Nudge(
+            number=number,
+            interview_id=1,
+            rule="linkedin",
+            title=f"Connect with Jane Doe ({number})",
+            text="Send a short note with the request.",
+            tip="Mention the conversation.",
+            due_at=moment,
+            interviewer="Jane Doe",
+            key=f"linkedin/1/Jane Doe/{number}",
+            planned_for=moment,
+        )
+        for number, moment in enumerate(due, start=1)
+    ]
+    if follow_up:
+        last = nudges[-1]
+        nudges[-1] = Nudge(
+            number=last.number,
+            interview_id=1,
+            rule=FOLLOW_UP,
+            title="Follow up with Acme",
+            text="A short, friendly note.",
+            tip="Hiring often takes longer than planned.",
+            due_at=last.due_at,
+            contacts_employer=True,
+            key="follow-up/1/1",
+            planned_for=last.due_at,
+        )
+    with store.transaction(person) as book:
+        book.save_profile(
+            Profile(
+                tz=tz,
+                tz_checked_at=datetime.now(UTC) + timedelta(days=30),
+                dm_channel=f"D{person.user_id}" if dm_open else None,
+                next_interview_id=2,
+                next_nudge_number=len(nudges) + 1,
+                window=ALWAYS_OPEN,
+                country="",
+            )
+        )
+        book.save_process(Process(id=1, company="Acme", role="Staff Engineer"))
+        book.save_interview(interview)
+        book.save_nudges(nudges)
+    return nudges
+
+
+def seed_crowd(
+    store: Store,
+    people: int,
+    per_person: int,
+    *,
+    due_by: datetime,
+    tz: str,
+    extra_every: int = 0,
+    spread: float = 60.0,
+    seed: int = 7,
+    prefix: str = "UC",
+) -> Crowd:
+    """`people` people with `per_person` nudges each, due over the `spread` seconds before
+    `due_by` in shuffled order (so due order is not number order); every `extra_every`-th
+    person has three more, which a second message carries."""
+    rng = random.Random(seed)
+    crowd: list[Person] = []
+    due: dict[tuple[str, str], datetime] = {}
+    for index in range(people):
+        person = Person(TEAM, f"{prefix}{index:05d}")
+        count = per_person + (3 if extra_every and index % extra_every == 0 else 0)
+        offsets = rng.sample(range(60), count)
+        moments = [due_by - timedelta(seconds=spread * (60 - offset) / 60) for offset in offsets]
+        for nudge in seed_person(store, person, tz=tz, due=moments):
+            due[(person.user_id, nudge.mark)] = nudge.due_at
+        crowd.append(person)
+    return Crowd(crowd, due, tz)
+
+
+@dataclass(frozen=True)
+class Posted:
+    """What the stand-in received, read by the marks the coach puts in each message."""
+
+    #: (user, mark) -> how many messages carried it.
+    counts: Counter[tuple[str, str]]
+    #: user -> marks in the order the messages were posted.
+    order: dict[str, list[str]]
+    messages: int
+
+    def duplicated(self) -> int:
+        return sum(count - 1 for count in self.counts.values() if count > 1)
+
+    def missing(self, crowd: Crowd) -> int:
+        return sum(1 for key in crowd.due if self.counts[key] == 0)
+
+    def unexpected(self, crowd: Crowd) -> int:
+        return sum(count for key, count in self.counts.items() if key not in crowd.due)
+
+    def exactly_once(self, crowd: Crowd) -> int:
+        return sum(1 for key in crowd.due if self.counts[key] == 1)
+
+
+def posted(standin: SlackStandIn, channels: Iterable[str] | None = None) -> Posted:
+    """Every nudge mark the stand-in's DMs carry, per person."""
+    counts: Counter[tuple[str, str]] = Counter()
+    order: dict[str, list[str]] = {}
+    messages = 0
+    wanted = None if channels is None else set(channels)
+    for message in standin.messages():
+        if not message.metadata or not message.channel.startswith("D"):
+            continue
+        if wanted is not None and message.channel not in wanted:
+            continue
+        user = message.channel[1:]
+        marks = message.metadata.get("event_payload", {}).get("nudges", [])
+        messages += 1
+        for mark in marks:
+            counts[(user, mark)] += 1
+            order.setdefault(user, []).append(mark)
+    return Posted(counts, order, messages)
+
+
+class Tally:
+    """Counts the nudge marks posted as they arrive (the stand-in's watcher), to wait on."""
+
+    def __init__(self, standin: SlackStandIn) -> None:
+        self._cond = threading.Condition()
+        self.marks = 0
+        self.first_at: float | None = None
+        self.last_at: float | None = None
+        standin.on_message = self._seen
+
+    def _seen(self, message: Message) -> None:
+        if not message.metadata or message.updated:
+            return
+        count = len(message.metadata.get("event_payload", {}).get("nudges", []))
+        with self._cond:
+            now = time.monotonic()
+            self.first_at = self.first_at or now
+            self.last_at = now
+            self.marks += count
+            self._cond.notify_all()
+
+    def wait_for(self, marks: int, timeout: float) -> bool:
+        """Block until at least `marks` marks were posted; bounded by `timeout`."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self.marks >= marks, timeout)
