@@ -12,7 +12,7 @@ at the end) and a fresh Slack stand-in:
   two lease lengths.
 
 It prints `name: value unit` lines and PASS/FAIL per target, as `bench/run.py` does, where it
-is phase 11.
+is phase 12.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ from bot.local.standin import FaultPlan, SlackStandIn  # noqa: E402
 from bot.storage.postgres_store import PostgresStore  # noqa: E402
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
-TITLE = "11. replicas on one PostgreSQL database (real processes)"
+TITLE = "12. replicas on one PostgreSQL database (real processes)"
 PER_PERSON = 10
 #: The lease the throughput and exactly-once runs use: short, so a killed replica's people
 #: come back within the run.
@@ -307,7 +307,7 @@ def failover(url: str, lease: int, folder: Path, people: int = 120) -> Failover:
 
 
 def measure(report: Report, *, people: int, leases: tuple[int, ...]) -> None:
-    """Phase 11 of the suite; skipped (and said so) when PostgreSQL cannot be reached."""
+    """Phase 12 of the suite; skipped (and said so) when PostgreSQL cannot be reached."""
     url = database_url()
     report.section(TITLE)
     problem = reachable(url)
@@ -325,7 +325,7 @@ def measure(report: Report, *, people: int, leases: tuple[int, ...]) -> None:
             report.figure(f"{name}_nudges_per_s", run.per_second, "nudges/s")
             report.figure(f"{name}_seconds", run.seconds, "s", f"{run.nudges} nudges")
             report.check(
-                f"11 {count} replica(s): every nudge once, in due order",
+                f"12 {count} replica(s): every nudge once, in due order",
                 run.exactly_once and run.in_order and run.seeded_in_time,
                 f"{run.once}/{run.nudges} once, {run.duplicated} twice",
             )
@@ -339,7 +339,7 @@ def measure(report: Report, *, people: int, leases: tuple[int, ...]) -> None:
         report.figure("replicas_429_kill_missing", run.missing, "nudges")
         report.figure("replicas_429_kill_seconds", run.seconds, "s")
         report.check(
-            "11 exactly once under 429s with a replica killed",
+            "12 exactly once under 429s with a replica killed",
             run.exactly_once and run.in_order,
             f"{run.once}/{run.nudges} once, {run.duplicated} twice, {run.missing} missing",
         )
@@ -350,10 +350,10 @@ def measure(report: Report, *, people: int, leases: tuple[int, ...]) -> None:
                 f"{name}_seconds", result.seconds, "s", f"{result.held_people} people held"
             )
             report.target(
-                f"11 failover, lease {lease} s", result.seconds, "s", "<", lease + FAILOVER_SLACK_S
+                f"12 failover, lease {lease} s", result.seconds, "s", "<", lease + FAILOVER_SLACK_S
             )
             report.check(
-                f"11 failover, lease {lease} s: the unrecorded post found, nothing twice",
+                f"12 failover, lease {lease} s: the unrecorded post found, nothing twice",
                 result.unrecorded_found and result.exactly_once,
                 "yes" if result.unrecorded_found and result.exactly_once else "no",
             )

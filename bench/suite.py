@@ -695,7 +695,7 @@ def main(argv: list[str]) -> int:
         _guarded(report, "11 PostgreSQL next to TinyDB", lambda: suite.store_latency(standin))
     _guarded(report, "7 draft check", lambda: suite.draft_check())
     _guarded(report, "10 noise", suite.noise)
-    _guarded(report, "11 replicas", suite.replicas)
+    _guarded(report, "12 replicas", suite.replicas)
     report.summary()
     report.note(f"load average at end: {load_average()}")
     wall = time.perf_counter() - began
