@@ -25,9 +25,7 @@ from bench.seeding import Seeded
 from bot.clock import ManualClock
 from bot.local.standin import SlackStandIn
 from bot.storage.postgres_schema import where, without_password
-from bot.storage.postgres_store import PostgresStore
-from bot.storage.tinydb_store import TinyStore
-from bot.storage.transfer import copy_everyone
+from bot.storage.transfer import copy_store
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 #: How many nudges the shared population holds: a busy team's worth, not the large store's.
@@ -65,15 +63,7 @@ def throwaway_schema(url: str) -> Iterator[str]:
 
 def copy_into(root: Path, url: str) -> int:
     """Copy the seeded TinyDB store into PostgreSQL, then ANALYZE; the nudges copied."""
-    source = TinyStore(root)
-    try:
-        target = PostgresStore(url)
-        try:
-            copied = copy_everyone(source, target)
-        finally:
-            target.close()
-    finally:
-        source.close()
+    copied = copy_store(root, url)
     with psycopg.connect(url, autocommit=True) as conn:
         for table in TABLES:
             conn.execute(sql.SQL("VACUUM ANALYZE {}").format(sql.Identifier(table)))

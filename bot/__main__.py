@@ -117,9 +117,7 @@ def _migrate(settings: Settings, url: str | None) -> int:
         )
         return 2
     from bot.storage.postgres_schema import where
-    from bot.storage.postgres_store import PostgresStore
-    from bot.storage.tinydb_store import TinyStore
-    from bot.storage.transfer import copy_everyone
+    from bot.storage.transfer import copy_store
 
     if not (settings.db_path / "people").is_dir():
         print(
@@ -130,15 +128,7 @@ def _migrate(settings: Settings, url: str | None) -> int:
         return 2
     logging.basicConfig(level="WARNING", format="%(levelname)s %(name)s: %(message)s")
     try:
-        source = TinyStore(settings.db_path)
-        try:
-            target = PostgresStore(url)
-            try:
-                copied = copy_everyone(source, target)
-            finally:
-                target.close()
-        finally:
-            source.close()
+        copied = copy_store(settings.db_path, url)
     except StoreError as problem:
         print(f"interview-coach migrate: {problem}", file=sys.stderr)
         return 2

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.domain.interview import Person
 from bot.storage.postgres_store import PostgresStore
@@ -43,6 +44,20 @@ class Copied:
             f"installations: {self.installations}",
             f"departures: {self.departures}",
         ]
+
+
+def copy_store(folder: Path, url: str) -> Copied:
+    """Open the TinyDB store in `folder` and the PostgreSQL one at `url`, copy everyone
+    across, and close both, whatever happened."""
+    source = TinyStore(folder)
+    try:
+        target = PostgresStore(url)
+        try:
+            return copy_everyone(source, target)
+        finally:
+            target.close()
+    finally:
+        source.close()
 
 
 def copy_everyone(source: TinyStore, target: PostgresStore) -> Copied:
