@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import SECRET, TOKEN, rss_of
+from bot.local.processes import free_port, wait_healthy
 from bot.local.standin import SlackStandIn
 
 
@@ -25,20 +23,6 @@ class Startup:
     exit_code: int | None
     stop_seconds: float
     posts_during_start: int
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def healthy(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as answer:
-            return answer.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 def measure(
@@ -80,7 +64,8 @@ def measure(
             stderr=subprocess.STDOUT,
         )
         try:
-            seconds = _wait_healthy(process, port, began, timeout)
+            wait_healthy(process, port, timeout=timeout, poll=0.01)
+            seconds = time.perf_counter() - began
             memory = rss_of(process.pid)
             posts = len(standin.calls_to("chat.postMessage")) - posts_before
             stopping = time.perf_counter()
@@ -104,14 +89,3 @@ def measure(
         stop_seconds=stop_seconds,
         posts_during_start=posts,
     )
-
-
-def _wait_healthy(process: subprocess.Popen[bytes], port: int, began: float, limit: float) -> float:
-    while True:
-        if healthy(port):
-            return time.perf_counter() - began
-        if process.poll() is not None:
-            raise RuntimeError(f"the coach exited with {process.returncode} before it was healthy")
-        if time.perf_counter() - began > limit:
-            raise RuntimeError(f"/healthz did not answer 200 within {limit:.0f} s")
-        time.sleep(0.01)

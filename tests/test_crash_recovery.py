@@ -13,18 +13,17 @@ import http.client
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.domain.interview import Person
 from bot.domain.nudge import NudgeState
+from bot.local.processes import free_port, wait_healthy
 from bot.local.signer import BotEndpoint
 from bot.local.standin import SlackStandIn
 from bot.slack.blocks import DONE_ACTION
@@ -34,12 +33,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SECRET = "kill-test-secret"
 USERS = ("U1", "U2", "U3")
 ROUNDS = int(os.environ.get("COACH_KILL_ROUNDS", "50"))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -75,18 +68,12 @@ class BotProcess:
         self.endpoint = BotEndpoint(f"http://127.0.0.1:{self.port}/slack/events", SECRET)
 
     def wait_ready(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise AssertionError(self.process.stderr.read().decode())
-            try:
-                url = f"http://127.0.0.1:{self.port}/healthz"
-                with urllib.request.urlopen(url, timeout=1) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.02)
-        raise AssertionError("the bot did not become ready")
+        wait_healthy(
+            self.process,
+            self.port,
+            timeout=timeout,
+            why_stopped=lambda: self.process.stderr.read().decode(),
+        )
 
     def kill(self) -> None:
         self.process.send_signal(signal.SIGKILL)

@@ -5,19 +5,16 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 import tomllib
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 import bot.__main__ as entry
 from bot.local.console import GREETING
+from bot.local.processes import free_port, wait_healthy
 from bot.local.standin import SlackStandIn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,22 +116,8 @@ def test_console_is_forced_even_with_slack_credentials_set(tmp_path: Path) -> No
     assert "No Slack credentials" not in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 def test_serve_with_credentials_runs_on_slack_over_http_until_stopped(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     with SlackStandIn() as standin:
         server = subprocess.Popen(
             [sys.executable, "-m", "bot", "serve"],
@@ -152,11 +135,7 @@ def test_serve_with_credentials_runs_on_slack_over_http_until_stopped(tmp_path: 
             ),
         )
         try:
-            deadline = time.monotonic() + 30
-            while not _healthy(f"http://127.0.0.1:{port}/healthz"):
-                assert server.poll() is None, server.communicate()[1]
-                assert time.monotonic() < deadline, "the HTTP server never became healthy"
-                time.sleep(0.1)
+            wait_healthy(server, port, why_stopped=lambda: server.communicate()[1])
             server.send_signal(signal.SIGTERM)
             out, err = server.communicate(timeout=30)
         finally:

@@ -10,12 +10,10 @@ from __future__ import annotations
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +26,7 @@ from bot.domain.interview import Interview, Interviewer, Person, Process, Profil
 from bot.domain.lifecycle import FOLLOW_UP
 from bot.domain.nudge import Nudge
 from bot.domain.timing import Day
+from bot.local.processes import free_port, wait_healthy
 from bot.local.signer import BotEndpoint
 from bot.local.standin import Message, SlackStandIn
 from bot.storage.protocol import Store
@@ -38,12 +37,6 @@ TOKEN = "xoxb-replicas"
 SECRET = "replicas-signing-secret"
 #: Every day, the whole day: what is due goes out now, whatever the hour the run starts at.
 ALWAYS_OPEN = Day(starts=day_time(0, 0), ends=day_time(23, 59), days=frozenset(range(7)))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def schema_url(url: str, schema: str) -> str:
@@ -111,19 +104,13 @@ class Replica:
         return owner is not None and owner.split(":")[1:2] == [str(self.pid)]
 
     def wait_ready(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                error = self.log_path.read_text(errors="replace")
-                raise RuntimeError(f"a replica stopped at start-up: {error}")
-            try:
-                url = f"http://127.0.0.1:{self.port}/healthz"
-                with urllib.request.urlopen(url, timeout=1) as answer:
-                    if answer.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("a replica did not become ready")
+        wait_healthy(
+            self.process,
+            self.port,
+            timeout=timeout,
+            poll=0.05,
+            why_stopped=lambda: self.log_path.read_text(errors="replace"),
+        )
 
     def kill(self) -> None:
         """SIGKILL: no goodbye, no lease released."""
