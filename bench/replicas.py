@@ -46,12 +46,12 @@ from bot.local.replicas import (  # noqa: E402
     Tally,
     midday_zone,
     posted,
-    schema_url,
     seed_crowd,
     start_replicas,
     stop_all,
 )
 from bot.local.standin import FaultPlan, SlackStandIn  # noqa: E402
+from bot.storage.postgres_schema import schema_url  # noqa: E402
 from bot.storage.postgres_store import PostgresStore  # noqa: E402
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"

@@ -17,14 +17,13 @@ from pathlib import Path
 
 import psycopg
 from psycopg import sql
-from psycopg.conninfo import make_conninfo
 
 from bench import latency
 from bench.common import START, running_coach
 from bench.seeding import Seeded
 from bot.clock import ManualClock
 from bot.local.standin import SlackStandIn
-from bot.storage.postgres_schema import where, without_password
+from bot.storage.postgres_schema import schema_url, where, without_password
 from bot.storage.transfer import copy_store
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -55,7 +54,7 @@ def throwaway_schema(url: str) -> Iterator[str]:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(name)))
     try:
-        yield make_conninfo(url, options=f"-c search_path={name}")
+        yield schema_url(url, name)
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)))

@@ -11,6 +11,7 @@ import pytest
 import bot.__main__ as entry
 from bot.domain.interview import Interview, Interviewer, Person, Process, Profile
 from bot.domain.nudge import Nudge, NudgeState
+from bot.storage.postgres_schema import schema_url
 from bot.storage.postgres_store import PostgresStore
 from bot.storage.protocol import Installation
 from bot.storage.tinydb_store import TinyStore
@@ -98,7 +99,7 @@ def test_migrate_copies_every_person_with_their_states_and_a_second_run_changes_
     root = tmp_path / "data"
     seed(root)
     schema = postgres_schema()
-    url = f"{postgres_url}?options=-csearch_path%3D{schema}"
+    url = schema_url(postgres_url, schema)
     monkeypatch.setenv("COACH_DB_PATH", str(root))
     monkeypatch.delenv("COACH_DATABASE_URL", raising=False)
 

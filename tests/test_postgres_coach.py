@@ -13,13 +13,14 @@ from conftest import Bot, BotFactory, eventually, stop
 
 from bot.domain.nudge import NudgeState
 from bot.slack.blocks import DONE_ACTION
+from bot.storage.postgres_schema import schema_url
 
 LA = "America/Los_Angeles"
 
 
 @pytest.fixture
 def database_url(postgres_url: str, postgres_schema: Callable[[], str]) -> str:
-    return f"{postgres_url}?options=-csearch_path%3D{postgres_schema()}"
+    return schema_url(postgres_url, postgres_schema())
 
 
 def ready(bot: Bot) -> Bot:

@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.domain.interview import Person
 from bot.domain.nudge import Nudge
 from bot.runtime import open_store
-from bot.storage.postgres_schema import migrations
+from bot.storage.postgres_schema import connection_kwargs, migrations, schema_url
 from bot.storage.postgres_store import PostgresStore
 from bot.storage.protocol import StoreError
 
@@ -59,7 +59,7 @@ def replica(postgres_url: str, schema: str) -> Iterator[Replicas]:
 
 
 def query(url: str, schema: str, text: str, *params: object) -> list[tuple]:
-    with psycopg.connect(url, options=f"-c search_path={schema}", autocommit=True) as conn:
+    with psycopg.connect(url, **connection_kwargs(schema), autocommit=True) as conn:
         return conn.execute(text, params).fetchall()
 
 
@@ -280,7 +280,7 @@ def test_next_due_is_kept_on_the_persons_row(
 def test_a_database_url_in_the_settings_selects_the_postgresql_store(
     postgres_url: str, schema: str, tmp_path: Path
 ) -> None:
-    url = f"{postgres_url}?options=-csearch_path%3D{schema}"
+    url = schema_url(postgres_url, schema)
     store = open_store(Settings(database_url=url, db_path=tmp_path / "unused"))
     try:
         assert isinstance(store, PostgresStore)

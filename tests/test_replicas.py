@@ -28,13 +28,13 @@ from bot.local.replicas import (
     Tally,
     midday_zone,
     posted,
-    schema_url,
     seed_crowd,
     seed_person,
     start_replicas,
     stop_all,
 )
 from bot.local.standin import SlackStandIn
+from bot.storage.postgres_schema import connection_kwargs, schema_url
 from bot.storage.postgres_store import PostgresStore
 
 
@@ -83,7 +83,7 @@ def trio(
 
 
 def query(url: str, schema: str, text: str, *params: object) -> list[tuple]:
-    with psycopg.connect(url, options=f"-c search_path={schema}", autocommit=True) as conn:
+    with psycopg.connect(url, **connection_kwargs(schema), autocommit=True) as conn:
         return conn.execute(text, params).fetchall()
 
 

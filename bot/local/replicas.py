@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import time as day_time
 from pathlib import Path
-from urllib.parse import quote
 
 from bot.domain.interview import Interview, Interviewer, Person, Process, Profile
 from bot.domain.lifecycle import FOLLOW_UP
@@ -37,12 +36,6 @@ TOKEN = "xoxb-replicas"
 SECRET = "replicas-signing-secret"
 #: Every day, the whole day: what is due goes out now, whatever the hour the run starts at.
 ALWAYS_OPEN = Day(starts=day_time(0, 0), ends=day_time(23, 59), days=frozenset(range(7)))
-
-
-def schema_url(url: str, schema: str) -> str:
-    """The database URL with the schema as the connection's search path."""
-    joiner = "&" if "?" in url else "?"
-    return f"{url}{joiner}options={quote(f'-csearch_path={schema}')}"
 
 
 def midday_zone(now: datetime | None = None) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from importlib import resources
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
@@ -85,6 +85,13 @@ def connection_kwargs(schema: str | None) -> dict[str, object]:
     if not _SCHEMA_NAME.fullmatch(schema):
         raise ValueError(f"not a schema name: {schema!r}")
     return {"options": f"-c search_path={schema}"}
+
+
+def schema_url(url: str, schema: str) -> str:
+    """`url` with `schema` as its connections' search path: how a replica, or `migrate`, is
+    pointed at tables kept in a schema of their own."""
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}options={quote(str(connection_kwargs(schema)['options']))}"
 
 
 def where(url: str) -> str:
