@@ -139,6 +139,19 @@ class Bot:
 BotFactory = Callable[..., Bot]
 
 
+def slowed(bot: Bot, user: str = "U7") -> bool:
+    """Send `/interview help`; True when the answer is the flood gate's."""
+    status, body = bot.endpoint.command(
+        text="help",
+        user_id=user,
+        team_id="T1",
+        channel_id="C1",
+        response_url=bot.standin.response_url(f"flood-{user}"),
+    )
+    assert status == 200
+    return b"faster than I can keep up" in body
+
+
 def eventually(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
     """Poll until true: the store's writes follow Slack's answers, so they land just after."""
     deadline = time.monotonic() + timeout

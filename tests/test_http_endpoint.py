@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from conftest import SECRET, Bot
+from conftest import SECRET, Bot, slowed
 
 from bot.domain.interview import Person
 from bot.local.crowd import all_at_once, close_all, idle_connections, send_raw, signed_request
@@ -166,18 +166,7 @@ def test_a_flood_from_one_person_is_slowed_until_the_window_passes_on_the_clock(
 ) -> None:
     bot = bot_factory(flood_limit=3)
 
-    def slowed(user: str = "U7") -> bool:
-        status, body = bot.endpoint.command(
-            text="help",
-            user_id=user,
-            team_id="T1",
-            channel_id="C1",
-            response_url=bot.standin.response_url(f"flood-{user}"),
-        )
-        assert status == 200
-        return b"faster than I can keep up" in body
-
-    assert [slowed() for _ in range(5)] == [False, False, False, True, True]
-    assert not slowed("U8")
+    assert [slowed(bot) for _ in range(5)] == [False, False, False, True, True]
+    assert not slowed(bot, "U8")
     bot.clock.advance(timedelta(seconds=11))
-    assert not slowed()
+    assert not slowed(bot)

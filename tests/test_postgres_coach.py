@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from conftest import Bot, BotFactory, eventually, stop
+from conftest import Bot, BotFactory, eventually, slowed, stop
 
 from bot.domain.nudge import NudgeState
 from bot.slack.blocks import DONE_ACTION
@@ -97,19 +97,6 @@ def test_two_replicas_deliver_each_nudge_once_and_either_answers_its_buttons(
     assert eventually(
         lambda: next(n for n in one.nudges() if n.number == sent[0]).state == NudgeState.DONE
     ), "a click handled by the other replica is seen by the first"
-
-
-def slowed(bot: Bot, user: str = "U7") -> bool:
-    """Send `/interview help`; True when the answer is the flood gate's."""
-    status, body = bot.endpoint.command(
-        text="help",
-        user_id=user,
-        team_id="T1",
-        channel_id="C1",
-        response_url=bot.standin.response_url(f"flood-{user}"),
-    )
-    assert status == 200
-    return b"faster than I can keep up" in body
 
 
 def test_the_flood_gate_counts_a_persons_requests_across_replicas_on_the_coachs_clock(
