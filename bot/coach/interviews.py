@@ -28,7 +28,7 @@ from bot.domain.parsing import (
     read_start,
 )
 from bot.domain.playbook import Playbook, placeholders, plan_nudges, plan_rule, reword, rule_moment
-from bot.domain.text import escape
+from bot.domain.text import escape, match_key
 from bot.domain.timing import format_local, place
 from bot.storage.protocol import PersonBook
 
@@ -248,14 +248,14 @@ def _edited(
 
 def _merged(interview: Interview, named: tuple[Interviewer, ...]) -> tuple[Interviewer, ...]:
     """The new list of interviewers, keeping what was known of those named again."""
-    known = {i.name.casefold(): i for i in interview.interviewers}
-    return tuple(known.get(i.name.casefold(), i) for i in named)
+    known = {match_key(i.name): i for i in interview.interviewers}
+    return tuple(known.get(match_key(i.name), i) for i in named)
 
 
 def _interviewer_left(nudge: Nudge, edited: Interview) -> bool:
-    names = {i.name.casefold() for i in edited.interviewers}
+    names = {match_key(i.name) for i in edited.interviewers}
     if nudge.interviewer is not None:
-        return nudge.interviewer.casefold() not in names
+        return match_key(nudge.interviewer) not in names
     return nudge.rule == "thank-you-team" and bool(names)
 
 
@@ -264,7 +264,7 @@ def _for_new_names(
 ) -> list[Nudge]:
     """Per-interviewer items for people newly named, and the team note when none is left."""
     window, paused = person_day(book.profile, playbook), paused_until(book, now)
-    old = {i.name.casefold() for i in before.interviewers}
+    old = {match_key(i.name) for i in before.interviewers}
     fresh: list[Nudge] = []
     process = book.process(edited.process_id)
     closed = process is not None and process.closed
@@ -273,7 +273,7 @@ def _for_new_names(
             continue
         if rule.audience == "each interviewer":
             for person in edited.interviewers:
-                if person.name.casefold() not in old:
+                if match_key(person.name) not in old:
                     fresh.append(
                         plan_rule(
                             playbook, rule, edited, person, now=now, day=window, paused=paused

@@ -16,7 +16,7 @@ from bot.domain.lifecycle import (
 from bot.domain.nudge import Nudge, NudgeChangeRefused, NudgeState, cancel
 from bot.domain.parsing import parse_date
 from bot.domain.playbook import Playbook
-from bot.domain.text import escape, shorten
+from bot.domain.text import escape, match_key, shorten
 from bot.domain.timing import Day, country_of, with_country
 from bot.storage.protocol import PersonBook
 
@@ -101,8 +101,8 @@ def withdraw_follow_ups(book: PersonBook, round_ids: Collection[int], now: datet
 
 
 def open_process_for(processes: list[Process], company: str) -> Process | None:
-    name = company.casefold().strip()
-    found = [p for p in processes if not p.closed and p.company.casefold().strip() == name]
+    name = match_key(company)
+    found = [p for p in processes if not p.closed and match_key(p.company) == name]
     return max(found, key=lambda p: p.id) if found else None
 
 

@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from bot.domain.interview import Interview, Outcome, Process
 from bot.domain.nudge import Nudge, NudgeState, cancel
 from bot.domain.playbook import FollowUpCadence, Playbook, Wording, placeholders
-from bot.domain.text import escape, plural
+from bot.domain.text import escape, match_key, plural
 from bot.domain.timing import (
     Day,
     add_working_days,
@@ -66,13 +66,13 @@ def matching_processes(processes: list[Process], target: str) -> list[Process]:
     wanted = target.strip().lstrip("#").strip()
     if wanted.isdigit():
         return [p for p in processes if p.id == int(wanted)]
-    name = wanted.casefold()
+    name = match_key(wanted)
     if not name:
         return []
-    exact = [p for p in processes if p.company.casefold() == name]
+    exact = [p for p in processes if match_key(p.company) == name]
     if exact:
         return exact
-    return [p for p in processes if name in p.company.casefold()]
+    return [p for p in processes if name in match_key(p.company)]
 
 
 def latest_round(rounds: Collection[Interview]) -> Interview:
@@ -394,13 +394,13 @@ def keep_hunting_occasion(
         ):
             moment = process.outcome_at + config.after_rejection
             found.append((moment, f"rejected/{process.id}@{int(process.outcome_at.timestamp())}"))
-    active = {p.company.casefold() for p in processes if not p.closed and not p.cold}
+    active = {match_key(p.company) for p in processes if not p.closed and not p.cold}
     ended = [
         (p, moment)
         for p in processes
         if (moment := _ended_at(p)) is not None and now - moment < recent
     ]
-    ended_employers = {p.company.casefold() for p, _ in ended} - active
+    ended_employers = {match_key(p.company) for p, _ in ended} - active
     if ended and len(active) <= config.waiting_on_at_most < len(active) + len(ended_employers):
         process, moment = max(ended, key=lambda pair: pair[1])
         found.append((moment, f"shrank/{process.id}@{int(moment.timestamp())}"))

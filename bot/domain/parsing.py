@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import dateparser
 
 from bot.domain.interview import Interviewer, Outcome
+from bot.domain.text import match_key
 from bot.domain.timing import DAY_NAMES
 
 __all__ = [
@@ -535,7 +536,7 @@ def _parse_interviewers(text: str) -> tuple[Interviewer, ...]:
                     f"An interviewer's name is too long: {_quote(person.name)}. "
                     f"Keep each to {MAX_INTERVIEWER_NAME_LENGTH} characters."
                 )
-            key = (person.slack_id or person.name).casefold()
+            key = person.slack_id or match_key(person.name)
             if key not in seen:
                 seen.add(key)
                 found.append(person)
@@ -840,7 +841,7 @@ def read_interviewer_lines(text: str) -> tuple[Interviewer, ...]:
             raise AddInputError(
                 f"Interviewer names can be up to {MAX_INTERVIEWER_NAME_LENGTH} characters."
             )
-        if name.casefold() not in {i.name.casefold() for i in found}:
+        if match_key(name) not in {match_key(i.name) for i in found}:
             found.append(Interviewer(name, None, contact))
     if len(found) > MAX_INTERVIEWERS:
         raise AddInputError(f"I can keep up to {MAX_INTERVIEWERS} interviewers per interview.")

@@ -14,7 +14,7 @@ import yaml
 
 from bot.domain.interview import Interview, Interviewer, Outcome
 from bot.domain.nudge import Nudge
-from bot.domain.text import escape
+from bot.domain.text import escape, match_key
 from bot.domain.timing import (
     DAY_NAMES,
     WAKING_HOURS,
@@ -557,7 +557,7 @@ def plan_rule(
 
 def rule_key(rule: Rule, interview: Interview, interviewer: Interviewer | None) -> str:
     """What a rule's item is: per interview, or (once per process) per process."""
-    who = interviewer.name.casefold() if interviewer else "-"
+    who = match_key(interviewer.name) if interviewer else "-"
     if rule.once_per_process:
         return f"{rule.id}/p{interview.process_id}/{who}"
     return f"{rule.id}/{interview.id}/{who}"
