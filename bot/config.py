@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 
 from bot.domain.timing import is_known_zone
@@ -27,9 +28,12 @@ class SettingsError(ValueError):
 
 
 def _default_rules() -> Path:
-    """The checkout's rules/ folder, or ./rules when installed elsewhere."""
-    beside_package = Path(__file__).resolve().parent.parent / "rules"
-    return beside_package if beside_package.is_dir() else Path("rules")
+    """The playbook shipped with the package (`rules/` in a checkout, `bot/rules` in a wheel).
+
+    Installed packages are plain folders on disk, so the resource is a real path the loaders
+    can read; COACH_RULES_PATH points at a coach's own playbook instead.
+    """
+    return Path(str(resources.files("bot.rules")))
 
 
 @dataclass(frozen=True)
