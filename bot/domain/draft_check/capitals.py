@@ -21,10 +21,14 @@ _CAPITALS = re.compile(r"\b[A-Z][A-Z']*[A-Z]\b|\bI\b|\bA\b")
 
 
 def shouting(
-    text: str, count: Callable[[str], int], listed: Callable[[str], bool]
+    text: str,
+    count: Callable[[str], int],
+    listed: Callable[[str], bool],
+    names: frozenset[str] = frozenset(),
 ) -> list[Finding]:
     """Words in capitals that are common English words: alone when three letters or more,
-    or two or more together ("THANK YOU")."""
+    or two or more together ("THANK YOU"). `names` (lower-cased) are the note's own names,
+    written as their owners write them ("ARM Studio")."""
     loud: list[str] = []
     run: list[str] = []
 
@@ -38,6 +42,8 @@ def shouting(
 
     last_end = -1
     for match in _CAPITALS.finditer(text):
+        if match.group(0).lower() in names:
+            continue
         gap = text[last_end : match.start()] if last_end >= 0 else ""
         if run and (gap.strip(" ,") or "\n" in gap):
             close_run()

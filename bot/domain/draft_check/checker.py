@@ -64,7 +64,8 @@ class DraftChecker:
             to_an_interviewer=NEEDS[note].to_an_interviewer,
         )
         findings += self._grammar.findings(masked(read))
-        findings += shouting(hidden, self._speller.count, self._speller.listed)
+        expected = name_parts(context)
+        findings += shouting(hidden, self._speller.count, self._speller.listed, frozenset(expected))
         pressing, unsure_tone = tone(read, note)
         findings += pressing
         suggestions += unsure_tone

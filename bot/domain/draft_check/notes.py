@@ -34,7 +34,9 @@ _REFERENCE = re.compile(
     r"\b(agree(d|ing)? to (be|act as|serve as) (a |my |one of my )?(reference|referee)s?|"
     r"(being|acting as|serving as) (a |my |one of my )?(reference|referee)s?|"
     r"for the (reference|recommendation)|on my behalf|vouch(ing|ed)? for me|"
-    r"(put|putting) in a (good )?word for me)\b",
+    r"(put|putting) in a (good )?word for me|recommend(ing|ed)? me\b|"
+    r"(taking|took|take) (their|the|that) (phone )?call|put you (down )?as (a |my )?(reference|"
+    r"referee))\b",
     re.I,
 )
 _OFFER = re.compile(
@@ -53,13 +55,18 @@ _WITHDRAWAL = re.compile(
     r"\b(withdraw(ing|n)? (my (application|candidacy|name)|myself|from (the|your|further) "
     r"(process|recruitment|consideration|running|interviews?|selection))|"
     r"remove (me|myself|my application|my name) from (consideration|the process)|"
-    r"no longer (wish|want|like) to be considered|pull(ing)? out of the process)\b",
+    r"no longer (wish|want|like) to be considered|pull(ing)? out of the process|"
+    r"removed from (consideration|the process)|pursue (another|a different|an) (\w+ )?"
+    r"(opportunity|role|position|path|offer)|step(ping)? back from the process)\b",
     re.I,
 )
 #: A reply to a rejection: it need not argue interest or fit any more.
 _REJECTION = re.compile(
     r"\b(disappoint(ed|ing)|not (to )?(be )?mov(e|ing) forward( with me| with my)?|"
-    r"(another|other|a different|a stronger|the other) candidate|went with someone|unsuccessful|"
+    r"(another|other|a different|a stronger|the other|a more experienced) (candidate|applicant)|"
+    r"went with someone|unsuccessful|new hire|whoever you (hire|chose|choose|picked|pick)|"
+    r"(wasn't|was not|isn't|is not|not) (a|the right|the best|quite the right) (fit|match)|"
+    r"(letting me know|telling me|informing me) (about|of) (the|your) decision|"
     r"not been (selected|successful|chosen)|(wasn't|was not|weren't|were not) "
     r"(selected|chosen|successful|the one|picked)|decided not to|not the (outcome|news)|"
     r"successful candidate|candidate you (chose|have chosen|selected|picked)|"
@@ -109,8 +116,13 @@ _INTEREST = re.compile(
     r"thrilled|passionate|delighted|first choice|top choice|dream (job|role)|exactly what|"
     r"exactly the (kind|sort|type)|can't wait|cannot wait|jump at|love to|would love|'d love|"
     r"appeal(s|ed|ing)?|count me in|sign me up|relish|motivated|energi[sz]ed|"
-    r"look(ing)? forward to (joining|working|contributing|being part|the next|hearing about "
-    r"the next|next steps|starting|getting started|helping)|"
+    r"look(ing)? forward to (the (possibility|prospect|chance|opportunity) of )?(joining|"
+    r"working|contributing|being part|the next|hearing about the next|next steps|starting|"
+    r"getting started|helping)|"
+    r"(hope|hoping) (that )?(we|i) (get|have|can|will|might)( \w+){0,3} (chance|opportunity|"
+    r"work together|join)|(a|an) (real )?(privilege|honou?r|pleasure|dream) to (join|work|be)|"
+    r"(role|job|position|post|opportunity) (that )?i (really |truly |very much )?(want|would "
+    r"love|'d love)|"
     r"want (this|the) (job|role|position|post|opportunity)|(would|'d) welcome the (chance|"
     r"opportunity)|my (\w+ ){0,2}(interest|desire|wish|commitment)\b|"
     rf"(desire|wish|hope|hoping|hoped|want|wanting|wanted|plan|aim|ready) to {_JOIN}|"
@@ -197,6 +209,8 @@ _FIT = re.compile(
     r"halved)\b[^.!?\n]{0,40}\bby (\d|a (third|half|quarter|fifth))|"
     r"\bhold (my|a|an) [\w -]{0,20}(licen[cs]e|certificat\w*|authori[sz]ation|"
     r"qualification))\b"
+    r"|\bmy (\w+ ){0,2}(film|portfolio|showreel|reel|thesis|dissertation|case stud(y|ies)|"
+    r"work samples?|record)\b|\b(shows|demonstrates|proves) (the|that|how|my|what)\b"
     r"|\d+(\.\d+)? ?(%|percent\b|per cent\b)|[£$€]\d|\b\d+x\b)",
     re.IGNORECASE,
 )

@@ -24,13 +24,13 @@ _OWN_DEADLINE = re.compile(
 #: Choices the person has elsewhere: other offers, other companies, final rounds.
 _ELSEWHERE = (
     r"(other|another|competing|better|higher|second|several|multiple|two|three) (\w+ )?"
-    r"(offers?|options|opportunities|companies|firms|employers|businesses|hotels|schools|"
-    r"hospitals|agencies|teams|organi[sz]ations|processes|interviews|roles|positions)|"
-    r"(another|a different|a competitor|a competing) (\w+ )?(company|firm|employer|business|"
-    r"hotel|school|hospital|agency|organi[sz]ation|bank|studio|practice)|"
+    r"offers?|(other|competing) (options|opportunities|companies|firms|employers|"
+    r"organi[sz]ations|hotels|schools|hospitals|agencies|banks|studios|practices|businesses)|"
+    r"(another|a competing|a competitor|a rival) (\w+ )?(company|firm|employer|business|hotel|"
+    r"school|hospital|agency|organi[sz]ation|bank|studio|practice)|"
     r"offers? (on the table|in hand|elsewhere)|(interviewing|final rounds?|final stages?|"
-    r"in talks|talking to \w+) (elsewhere|with (other|two|three|several|another))|elsewhere|"
-    r"(in (high )?demand|being (courted|headhunted|approached))"
+    r"in talks) (elsewhere|with (other|two|three|several|another))|elsewhere|"
+    r"in (high )?demand|being (courted|headhunted|approached)"
 )
 #: Pressure that turns a mention of other choices into leverage.
 _PRESSURE = (
@@ -39,7 +39,8 @@ _PRESSURE = (
     r"(of the )?essence|wait(ing)? (too|very) long|won't (wait|be available|last)|"
     r"(lose|losing) me|snap(ped)? (me )?up|miss out|too late|unless|if (i|you) "
     r"(don't|do not|haven't|have not|can't|cannot)|(have|need|going) to (accept|take|go with)|"
-    r"will (accept|take|go with|be going with)|\bmatch\b|\bbeat\b|counter|sooner rather|"
+    r"will (accept|take|go with|be going with)|(match|beat) (it|that|this|the offer|their "
+    r"offer|the salary)|counter-? ?offer|sooner rather|"
     r"(fairly|very|really) soon|as soon as possible|asap|quickly|right away|immediately|"
     r"(wouldn't|would not|don't|do not) (wait|delay|hang about))"
 )
