@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import string
 import time
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import RULES
+from conftest import RULES, Bot
 
 from bot.domain.draft_check import (
     MAX_MISSPELT,
@@ -28,6 +29,7 @@ from bot.domain.draft_check.scoring import (
     tune_files,
 )
 from bot.domain.drafts import load_drafts
+from bot.slack.blocks import build_review
 
 CHECKER = DraftChecker(load_drafts(RULES).known_words)
 HERE = Path(__file__).parent
@@ -222,7 +224,7 @@ def test_a_finding_it_is_unsure_of_is_a_suggestion_that_leaves_the_verdict_alone
     assert review.ready, review.findings
     assert verdict(review) == "Ready to send."
     assert [s.kind for s in review.suggestions] == ["tone"]
-    assert "another offer" in review.suggestions[0].message
+    assert "another offer" in review.suggestions[0].message.lower()
 
 
 def test_the_verdict_counts_only_what_it_is_sure_of() -> None:
@@ -523,3 +525,49 @@ def test_scoring_counts_a_catch_only_with_a_sure_finding_of_the_planted_kind() -
     assert (score.precision, score.recall) == (1.0, 0.0)
     alarmed = score_corpus(CHECKER, [{**clean, "text": faulty["text"]}])
     assert alarmed.false_alarms == ["y"] and alarmed.precision == 0.0
+
+
+# -- the review as the person sees it ---------------------------------------------------------
+
+
+def test_the_review_lists_what_to_fix_then_what_to_consider_escaped() -> None:
+    review = review_of("I has another offer <@U1> and have been asked to reply by Friday.")
+
+    message = build_review(review)
+    shown = message["blocks"][0]["text"]["text"]
+
+    assert message["text"] == "Fix 1 thing before sending."
+    assert shown.index("“I has”") < shown.index("_Consider:_ Another offer and a date")
+    assert "<@U1>" not in json.dumps(message)
+
+
+def test_a_ready_review_still_shows_what_to_consider() -> None:
+    ready = build_review(review_of("I have another offer; they asked me to reply by Friday."))
+    plain = build_review(review_of(""))
+
+    assert ready["text"] == plain["text"] == "Ready to send."
+    assert "_Consider:_" in ready["blocks"][0]["text"]["text"]
+    assert "Consider" not in plain["blocks"][0]["text"]["text"]
+
+
+def test_the_reported_drafts_get_the_right_verdict_in_the_dm(bot: Bot) -> None:
+    bot.command("add Northwind Analytics, Data Analyst, today 10am, with Jane Doe")
+    shouted = bot.dm(
+        "check Dear Jane,\n\nThank you for the interview today for the Data Analyst role at "
+        "Northwind Analytics. I am VERY excited about the role, and I has five years of SQL "
+        "behind me.\n\nBest regards,\nSam"
+    )
+    leverage = bot.dm(
+        "check Dear Jane,\n\nI'm following up on the Data Analyst role at Northwind Analytics, "
+        "which I'm still keen on. I have two other offers on the table, so you'll need to move "
+        "quickly.\n\nBest regards,\nSam"
+    )
+    rejection = bot.dm("check " + REPLY_TO_REJECTION)
+
+    assert shouted.text == "Fix 2 things before sending."
+    assert "“VERY” in capitals" in json.dumps(shouted.blocks, ensure_ascii=False)
+    assert "“I has”" in json.dumps(shouted.blocks, ensure_ascii=False)
+    assert leverage.text == "Fix 1 thing before sending."
+    assert "other offers as pressure" in json.dumps(leverage.blocks, ensure_ascii=False)
+    assert rejection.text == "Ready to send."
+    assert "want the job" not in json.dumps(rejection.blocks)

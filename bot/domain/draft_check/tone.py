@@ -19,7 +19,9 @@ _REPORTED = re.compile(
 #: A deadline the person was given ("I have been asked to reply by Friday") is theirs, not
 #: one they set.
 _OWN_DEADLINE = re.compile(
-    r"\b(asked|have|has|need|needs|got|due|supposed|given until \w+|expected) to\s*$", re.I
+    r"\b(asked|told|have|has|need|needs|got|due|supposed|given until \w+|expected)( me| us)? "
+    r"to\s*$",
+    re.I,
 )
 #: Choices the person has elsewhere: other offers, other companies, final rounds.
 _ELSEWHERE = (
@@ -54,9 +56,7 @@ _A_DATE = re.compile(
     re.I,
 )
 _SENTENCE = re.compile(r"[^.!?\n]+")
-_CALM_OFFER = (
-    "“another offer” with a date: say it only to ask about their timing, never as pressure"
-)
+_CALM_OFFER = "another offer and a date: say it only to ask about their timing, never as pressure"
 
 
 @dataclass(frozen=True)
@@ -210,9 +210,9 @@ def tone(text: str, note: Note) -> tuple[list[Finding], list[Finding]]:
         and note in _WAITING
         and any(_ELSEWHERE_OR_OFFER.search(s) and _A_DATE.search(s) for s in sentences)
     ):
-        unsure.append(Finding("tone", f"Tone: {_CALM_OFFER}."))
+        unsure.append(Finding("tone", f"{_CALM_OFFER.capitalize()}."))
     if not sure and text.count("!") >= 3:
-        unsure.append(Finding("tone", "Tone: several “!” read as excitable; one is plenty."))
+        unsure.append(Finding("tone", "Several “!” read as excitable; one is plenty."))
     return _unique(sure), unsure
 
 
