@@ -247,6 +247,7 @@ def test_the_verdict_counts_only_what_it_is_sure_of() -> None:
         "PLEASE keep me in mind if the plans change.",
         "It was the BEST interview I have had.",
         "I ABSOLUTELY LOVED the tour.",
+        "I am SO glad we met.",
     ],
 )
 def test_words_in_capitals_for_emphasis_are_shouting(sentence: str) -> None:
@@ -294,6 +295,8 @@ def test_acronyms_in_capitals_are_not_shouting(sentence: str) -> None:
         "Their is a lot I could learn from the team.",
         "My manager has went on leave, so I run the reports.",
         "I am agree with your view of the forecast.",
+        "It seem like a team that cares about its numbers.",
+        "I would be happy to provides more examples.",
     ],
 )
 def test_grammar_slips_are_caught_in_any_words(sentence: str) -> None:
@@ -319,6 +322,8 @@ def test_grammar_slips_are_caught_in_any_words(sentence: str) -> None:
         "An hour with the team taught me a lot about a unique dataset.",
         "Thank you for having me.",
         "I'd rather help than watch.",
+        "My references are ready to speak with you whenever suits.",
+        "We also touched on how the team handles ad hoc requests.",
     ],
 )
 def test_correct_grammar_that_looks_like_a_slip_passes(sentence: str) -> None:
@@ -335,6 +340,7 @@ def test_correct_grammar_that_looks_like_a_slip_passes(sentence: str) -> None:
         "Another company has made me an offer, and if I haven't heard from you by Friday I "
         "will have to accept it.",
         "I'm in final rounds with two other firms, so time is of the essence on your side.",
+        "Other companies have already offered me a role, so I can't wait forever.",
     ],
 )
 def test_other_offers_used_as_leverage_are_caught_in_any_words(sentence: str) -> None:
@@ -352,6 +358,8 @@ def test_other_offers_used_as_leverage_are_caught_in_any_words(sentence: str) ->
         "I would have expected an update by now.",
         "The least you could do is tell me what went wrong.",
         "I'd appreciate it if someone could finally get back to me.",
+        "I have been waiting for two weeks without a word from anyone.",
+        "Frankly, I expected better communication.",
     ],
 )
 def test_passive_aggression_is_caught_in_any_words(sentence: str) -> None:

@@ -17,6 +17,8 @@ from bot.domain.draft_check.model import Finding
 COMMON_WORD = 20_000
 #: English words that are also the usual acronyms of offices and trades.
 _ACRONYM_WORDS = frozenset({"it", "us", "or", "am", "pm", "ok", "er", "hr", "pr", "id", "tv"})
+#: Short words that shout even alone ("I am SO excited").
+_EMPHATIC = frozenset({"so", "no", "do", "be", "is", "we", "me", "my"})
 _CAPITALS = re.compile(r"\b[A-Z][A-Z']*[A-Z]\b|\bI\b|\bA\b")
 
 
@@ -69,4 +71,4 @@ def _a_word(
         return not alone
     base = word.lower().split("'")[0]
     common = count(base) >= COMMON_WORD
-    return common and (len(base) >= 3 or not alone)
+    return common and (len(base) >= 3 or not alone or base in _EMPHATIC)

@@ -118,6 +118,7 @@ _AFTER_OBJECT_YOU = frozenset(
         *("up", "out", "off", "into", "through", "around", "ahead", "anyway", "instead"),
         *("well", "kindly", "warmly", "sincerely", "enough", "though", "already", "yet"),
         *("is", "was", "am", "be", "been", "not", "no", "nor", "let", "please", "thank"),
+        *("whenever", "wherever", "however", "whatever", "anytime", "sometime", "once"),
     }
 )
 _PREPOSITIONS_BEFORE_ME = frozenset(
@@ -252,6 +253,12 @@ class Grammar:
         for m in re.finditer(rf"\b(it|It)\s+(?:{_ADVERB}\s+)?(are|aren't|don't|have been)\b", text):
             if not self._after_auxiliary(text, m.start()):
                 yield m.group(0), "with “it” use “is”, “was”, “does”, “has”"
+        for m in re.finditer(
+            rf"(?:^|[.!?]\s+|\n)(It\s+(?:{_ADVERB}\s+)?(?:seem|look|sound|feel|mean|make|work|"
+            r"take|need|go|come|give|remain|stay)\b)",
+            text,
+        ):
+            yield m.group(1), "with “it” the verb takes -s (“it seems”)"
         for m in re.finditer(r"\b(it|It|he|He|she|She|I)\s+(?:were|weren't)\b", text):
             before = _words_before(text, m.start(), 2)
             if not (set(before) & _SUBJUNCTIVE) and not text[m.end() :].startswith(" to "):
@@ -291,9 +298,9 @@ class Grammar:
             if self.gerund(verb) or self.third_person(verb) or self.past(verb):
                 yield m.group(0), "after “will”, “can”, “would” and the like, use the plain verb"
         for m in re.finditer(
-            rf"\b{_WANTS_INFINITIVE}\s+to\s+(?:{_ADVERB}\s+)?([a-z]+ing)\b", text, re.I
+            rf"\b{_WANTS_INFINITIVE}\s+to\s+(?:{_ADVERB}\s+)?([a-z]+)\b", text, re.I
         ):
-            if self.gerund(m.group(1)):
+            if self.gerund(m.group(1)) or self.third_person(m.group(1)):
                 yield m.group(0), "after “to” here, use the plain verb (“to meet”)"
         for m in re.finditer(rf"\b{_WANTS_INFINITIVE}\s+to\s+([a-z]+)\b", text, re.I):
             if m.group(1) in _PAST_AFTER_TO:

@@ -44,7 +44,8 @@ _PRESSURE = (
     r"will (accept|take|go with|be going with)|(match|beat) (it|that|this|the offer|their "
     r"offer|the salary)|counter-? ?offer|sooner rather|"
     r"(fairly|very|really) soon|as soon as possible|asap|quickly|right away|immediately|"
-    r"(wouldn't|would not|don't|do not) (wait|delay|hang about))"
+    r"(wouldn't|would not|don't|do not) (wait|delay|hang about)|(can't|cannot|won't|will not) "
+    r"wait (forever|long|much longer|indefinitely|around)|wait forever)"
 )
 _ELSEWHERE_RE = re.compile(rf"\b({_ELSEWHERE})\b", re.I)
 _PRESSURE_RE = re.compile(rf"\b{_PRESSURE}", re.I)
@@ -150,7 +151,11 @@ _RULES = (
             r"(you|my|the|it|they)\b[^.!?\n]{0,25}\b(busy|lost|missed|forgot|ignored|spam)|"
             r"\b(it would|it'd) be nice (to|if)\b[^.!?\n]{0,30}\b(hear (back|something|"
             r"anything)|reply|replied|respond|responded|courtesy|an? (answer|update|response))|"
-            r"\b(taking|take|takes) (so|this|that) long\b|\brespect (my|people's|candidates') "
+            r"\b(taking|take|takes) (so|this|that) long\b|\bwithout (a|any|a single) (word|"
+            r"reply|response|answer)\b|\b(waiting|waited) (for )?(over |more than |nearly )?"
+            r"(\w+ ){0,2}(weeks|months) (now|already|without)\b|\bexpected (better|more) "
+            r"(communication|of|from)\b|\b(poor|bad) communication\b|\bradio silence\b|"
+            r"\bghost(ed|ing)\b|\brespect (my|people's|candidates') "
             r"time|\bmy time is (valuable|precious)|\ba (simple|quick|one-word) (yes or no|"
             r"reply|response|answer) (would|will) (do|suffice)",
             re.I,
