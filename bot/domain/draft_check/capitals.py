@@ -44,7 +44,7 @@ def shouting(
 
     last_end = -1
     for match in _CAPITALS.finditer(text):
-        if match.group(0).lower() in names:
+        if match.group(0).lower() in names or _names_a_product(text, match):
             continue
         gap = text[last_end : match.start()] if last_end >= 0 else ""
         if run and (gap.strip(" ,") or "\n" in gap):
@@ -57,6 +57,12 @@ def shouting(
         return []
     shown = ", ".join(f"“{phrase}”" for phrase in dict.fromkeys(loud[:3]))
     return [Finding("shouting", f"{shown} in capitals reads as shouting: write it in lower case.")]
+
+
+def _names_a_product(text: str, match: re.Match[str]) -> bool:
+    """Capitals right before a capitalised name are part of it ("ARM Cortex-M")."""
+    following = re.match(r"[ -]([A-Z][a-z][\w-]*)", text[match.end() :])
+    return following is not None and match.group(0) not in {"I", "A"}
 
 
 def _a_word(

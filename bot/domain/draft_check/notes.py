@@ -68,7 +68,8 @@ _REJECTION = re.compile(
     r"(wasn't|was not|isn't|is not|not) (a|the right|the best|quite the right) (fit|match)|"
     r"(letting me know|telling me|informing me) (about|of) (the|your) decision|"
     r"not been (selected|successful|chosen)|(wasn't|was not|weren't|were not) "
-    r"(selected|chosen|successful|the one|picked)|decided not to|not the (outcome|news)|"
+    r"(selected|chosen|successful|the one|picked)|decided not to|"
+    r"(not|wasn't|isn't|weren't) the (outcome|news|result|answer)|"
     r"successful candidate|candidate you (chose|have chosen|selected|picked)|"
     r"(person|one|someone) you (chose|hired|selected|picked|went with)|"
     r"(didn't|did not) (work out|go my way|get (it|the (role|job|post|position)))|"
@@ -131,7 +132,9 @@ _INTEREST = re.compile(
     r"(the|a) (role|job|position|post|opportunity|team) (that )?i('ve| have)? (been )?"
     r"(looking|hoping|waiting|searching|working) (for|toward)|"
     r"(perfect|ideal|great|natural|right) (next step|fit|match|move) for me|"
-    r"(happy|pleased|glad) to accept|to accept (it|the offer|your offer))\b",
+    r"(happy|pleased|glad) to accept|to accept (it|the offer|your offer)|"
+    r"(would|'d|really|truly|very much) (\w+ )?(like|love|want) (the|this) ([\w-]+ ){0,3}(job|role|"
+    r"position|post|opportunity))\b",
     re.IGNORECASE,
 )
 #: Verbs of things done: "I have led", "I've given", "I supervised" claim a reason to hire.
@@ -149,7 +152,8 @@ _DONE = (
     "redesigned|reduced|refactored|researched|resolved|restructured|revamped|run|saved|scaled|"
     "secured|served|shipped|simplified|sold|solved|spearheaded|spent|streamlined|"
     "strengthened|supervised|supported|taught|tested|trained|transformed|treated|triaged|"
-    "tripled|tutored|volunteered|won|worked|wrote|written|cared|nursed|cooked|closed|"
+    "tripled|tutored|volunteered|won|worked|wrote|written|rewrote|rewritten|cared|nursed|"
+    "cooked|closed|"
     "qualified|graduated|studied|taken|kept|look after|looked after|looking after|animated|"
     "triaged|tuned|wired|fitted|repaired|illustrated|photographed|filmed|translated"
 )

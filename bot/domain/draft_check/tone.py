@@ -45,7 +45,9 @@ _PRESSURE = (
     r"offer|the salary)|counter-? ?offer|sooner rather|"
     r"(fairly|very|really) soon|as soon as possible|asap|quickly|right away|immediately|"
     r"(wouldn't|would not|don't|do not) (wait|delay|hang about)|(can't|cannot|won't|will not) "
-    r"wait (forever|long|much longer|indefinitely|around)|wait forever)"
+    r"wait (forever|long|much longer|indefinitely|around)|wait forever|(i'll|i will|i'd|i "
+    r"would) need (to hear|an answer|a decision|your (answer|decision))|or (else )?i('ll| will) "
+    r"(take|accept|go with|sign)|take theirs)"
 )
 _ELSEWHERE_RE = re.compile(rf"\b({_ELSEWHERE})\b", re.I)
 _PRESSURE_RE = re.compile(rf"\b{_PRESSURE}", re.I)
