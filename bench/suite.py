@@ -594,14 +594,27 @@ class Suite:
         report.figure("draft_checker_load_s", loaded, "s", "word list, once at start-up")
         report.figure("draft_words", words, "words")
         report.figure("draft_check_median_ms", median(times), "ms")
-        report.figure("draft_check_p99_ms", percentile(times, 99), "ms", "target < 50 ms")
-        report.target("7 draft check p99", percentile(times, 99), "ms", "<", 50)
-        drafts, precision, recall = draft_check.corpus_scores()
-        report.figure("draft_checker_corpus", drafts, "drafts", "clean ones and planted faults")
-        report.figure("draft_checker_precision", precision, "", "flagged drafts that had a fault")
-        report.figure("draft_checker_recall", recall, "", "faulty drafts that were flagged")
-        report.target("7 draft checker precision", precision, "", ">=", 0.9)
-        report.target("7 draft checker recall", recall, "", ">=", 0.9)
+        p99 = percentile(times, 99)
+        report.figure("draft_check_p99_ms", p99, "ms", f"target <= {draft_check.P99_LIMIT_MS} ms")
+        report.target("7 draft check p99", p99, "ms", "<=", draft_check.P99_LIMIT_MS)
+        used = draft_check.memory()
+        report.figure("draft_checker_rss_mb", used.checker_mb, "MB", "building the checker")
+        report.figure("draft_checker_baseline_rss_mb", used.baseline_mb, "MB", "spelling list")
+        report.target(
+            "7 draft checker memory over its spelling list",
+            used.extra_mb,
+            "MB",
+            "<=",
+            draft_check.EXTRA_MEMORY_LIMIT_MB,
+        )
+        for name, held_out, drafts, score in draft_check.corpus_scores():
+            part = "held out" if held_out else "tuned on"
+            report.figure(f"draft_checker_{name}", drafts, "drafts", part)
+            report.figure(f"draft_checker_{name}_precision", score.precision, "", str(score))
+            report.figure(f"draft_checker_{name}_recall", score.recall, "")
+            if held_out:
+                report.target(f"7 precision on {name}", score.precision, "", ">=", 0.9)
+                report.target(f"7 recall on {name}", score.recall, "", ">=", 0.85)
 
     def timely(self, standin: SlackStandIn) -> None:
         scale, report = self.scale, self.report

@@ -280,3 +280,33 @@ def test_a_long_piped_script_is_never_asked_to_slow_down(tmp_path: Path) -> None
     assert "faster than I can keep up" not in out
     assert out.count("*Your processes*") == 2 * 15, "every list, command or DM, was answered"
     assert out.count("*Your settings*") == 15
+
+
+DRAFT = """\
+Dear Jane,
+
+Thank you for the interview today for the Staff Engineer role at Acme.
+I especially enjoyed our talk about the migration.
+
+I'm excited about the role, and my experience running Kubernetes
+at scale would help the team.
+
+Best regards,
+Sam Lee"""
+
+
+def test_a_draft_pasted_over_several_lines_is_checked_whole(tmp_path: Path) -> None:
+    typo = DRAFT.replace("at scale", "at scael")
+    script = (
+        "/interview add Acme, Staff Engineer, today 2pm, with Jane Doe\n"
+        f"check\n{DRAFT}\n.\nlist\ncheck\n{typo}\n"
+    )
+    result = run_console(tmp_path, script)
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    first, second = out.split("> list")
+    assert "Ready to send." in first, "the greeting on line 1 and the sign-off at the end were read"
+    assert "*Open items*" in second, "the line after `.` is a command again"
+    assert "“scael” looks misspelt" in second, "a draft ended by the end of input is checked"
+    assert "Fix 1 thing before sending." in second

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import string
 import time
@@ -9,14 +10,33 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from conftest import RULES
+from conftest import RULES, Bot
 
-from bot.domain.draft_check import MAX_MISSPELT, DraftChecker, DraftContext, Review
+from bot.domain.draft_check import (
+    MAX_MISSPELT,
+    DraftChecker,
+    DraftContext,
+    Review,
+    verdict,
+)
+from bot.domain.draft_check.scoring import (
+    KINDS,
+    NOTES,
+    context_of,
+    held_out_files,
+    load_corpus,
+    score_corpus,
+    tune_files,
+)
 from bot.domain.drafts import load_drafts
+from bot.slack.blocks import build_review
 
 CHECKER = DraftChecker(load_drafts(RULES).known_words)
-CORPUS = yaml.safe_load((Path(__file__).parent / "drafts_corpus.yml").read_text("utf-8"))
+HERE = Path(__file__).parent
+#: The drafts the rules were tuned on: tests/drafts_corpus.yml and tests/drafts_corpus_*.yml.
+TUNE = [entry for path in tune_files(HERE) for entry in load_corpus(path)]
+#: Every other tests/drafts_*.yml: written by someone else, or after the rules were frozen.
+HELD_OUT = held_out_files(HERE)
 CONTEXT = DraftContext(
     company="Northwind Analytics",
     role="Data Analyst",
@@ -192,45 +212,275 @@ def test_a_page_of_noise_is_answered_quickly_with_a_short_list() -> None:
     assert took < 2.0, f"{took:.2f} s for a page of noise"
 
 
-# -- the corpus --------------------------------------------------------------------------------
+# -- what the checker is sure of, and what it only suggests ------------------------------------
+
+
+def test_a_finding_it_is_unsure_of_is_a_suggestion_that_leaves_the_verdict_alone() -> None:
+    review = review_of(
+        "I have another offer and have been asked to reply by Friday; Northwind Analytics "
+        "remains my first choice."
+    )
+
+    assert review.ready, review.findings
+    assert verdict(review) == "Ready to send."
+    assert [s.kind for s in review.suggestions] == ["tone"]
+    assert "another offer" in review.suggestions[0].message.lower()
+
+
+def test_the_verdict_counts_only_what_it_is_sure_of() -> None:
+    review = review_of("I has another offer and have been asked to reply by Friday.")
+
+    assert kinds(review) == {"grammar"}
+    assert [s.kind for s in review.suggestions] == ["tone"]
+    assert verdict(review) == "Fix 1 thing before sending."
+
+
+# -- reported misses: shouting, grammar, leverage, passive aggression ---------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I am VERY excited to hear what comes next.",
+        "THANK YOU SO MUCH FOR YOUR TIME TODAY!",
+        "I REALLY enjoyed the case study.",
+        "PLEASE keep me in mind if the plans change.",
+        "It was the BEST interview I have had.",
+        "I ABSOLUTELY LOVED the tour.",
+        "I am SO glad we met.",
+    ],
+)
+def test_words_in_capitals_for_emphasis_are_shouting(sentence: str) -> None:
+    review = review_of(sentence)
+    assert kinds(review) == {"shouting"}, review.findings
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We talked about SQL, AWS, the NHS, GDPR, the CEO and the HR team.",
+        "The IT team supports the US and UK offices with an API and a KPI pack.",
+        "I hold a BSc and an MBA, and I passed my CPA exams; OK, the SEO audit is next.",
+        "Your Q3 OKRs, the B2B funnel and the ETL jobs made sense to me.",
+    ],
+)
+def test_acronyms_in_capitals_are_not_shouting(sentence: str) -> None:
+    review = review_of(sentence)
+    assert review.ready, review.findings
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # the reported slips
+        "I has enjoyed every part of the process.",
+        "It were a pleasure to meet the team.",
+        "Last year me and my team was responsible for the reporting pack.",
+        "Thank you for taking the time to meeting with me.",
+        "Thank you for you time and your questions.",
+        # the same slips in other words
+        "She have already planned the next release.",
+        "They was kind enough to show me the office.",
+        "We was talking about the dashboard rebuild.",
+        "You was right about the churn numbers.",
+        "He don't want new clients to wait a week.",
+        "I really wants to hear more about the roadmap.",
+        "My manager and I was running a similar project.",
+        "I appreciated the chance to discussing the forecast.",
+        "I look forward to hear about the next steps.",
+        "I could of talked about the pipeline all day.",
+        "It was a experience I will remember.",
+        "I will sending the report I mentioned tonight.",
+        "I enjoyed the case study more then the presentation.",
+        "Their is a lot I could learn from the team.",
+        "My manager has went on leave, so I run the reports.",
+        "I am agree with your view of the forecast.",
+        "It seem like a team that cares about its numbers.",
+        "I would be happy to provides more examples.",
+    ],
+)
+def test_grammar_slips_are_caught_in_any_words(sentence: str) -> None:
+    review = review_of(sentence)
+    assert kinds(review) == {"grammar"}, review.findings
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "If it were up to me, I would have stayed for the whole review.",
+        "The team were generous with their time.",
+        "I look forward to meeting the rest of the team.",
+        "I'm committed to improving how teams trust their numbers.",
+        "I'm used to working with analysts who need answers fast.",
+        "You and your team made the day easy.",
+        "Raj and I talked about how you let the data lead, which makes it work well.",
+        "You asked whether the team would have time to review it.",
+        "Does he have a view on the migration?",
+        "It was good to speak with you today, and to you both about the forecast.",
+        "I would of course be glad to share more.",
+        "The news was a pleasant surprise, as it were.",
+        "An hour with the team taught me a lot about a unique dataset.",
+        "Thank you for having me.",
+        "I'd rather help than watch.",
+        "My references are ready to speak with you whenever suits.",
+        "We also touched on how the team handles ad hoc requests.",
+    ],
+)
+def test_correct_grammar_that_looks_like_a_slip_passes(sentence: str) -> None:
+    review = review_of(sentence)
+    assert review.ready, review.findings
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I have two other offers on the table, so you'll need to move quickly.",
+        "I'm weighing a couple of other options, so I'd need a decision fairly soon.",
+        "Several other companies are very interested in my profile, so I wouldn't wait too long.",
+        "Another company has made me an offer, and if I haven't heard from you by Friday I "
+        "will have to accept it.",
+        "I'm in final rounds with two other firms, so time is of the essence on your side.",
+        "Other companies have already offered me a role, so I can't wait forever.",
+    ],
+)
+def test_other_offers_used_as_leverage_are_caught_in_any_words(sentence: str) -> None:
+    review = review_of(sentence)
+    assert kinds(review) == {"tone"}, review.findings
+    assert any("offer" in f.message or "pressure" in f.message for f in review.findings)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It would be nice to get the courtesy of a reply.",
+        "As I mentioned in my last two emails, I am still very interested.",
+        "I must say I'm surprised not to have heard anything in three weeks.",
+        "I would have expected an update by now.",
+        "The least you could do is tell me what went wrong.",
+        "I'd appreciate it if someone could finally get back to me.",
+        "I have been waiting for two weeks without a word from anyone.",
+        "Frankly, I expected better communication.",
+    ],
+)
+def test_passive_aggression_is_caught_in_any_words(sentence: str) -> None:
+    review = review_of(sentence)
+    assert kinds(review) == {"tone"}, review.findings
+
+
+# -- reported false alarms: interest and fit in other words, replies to a rejection -----------
+
+PLAIN = (
+    "Dear Jane,\n\nThank you for the interview today for the Data Analyst role at Northwind "
+    "Analytics. {sentence}\n\nBest regards,\nSam Lee"
+)
+
+
+@pytest.mark.parametrize(
+    "interest",
+    [
+        "I wanted to reiterate my enthusiasm for the position.",
+        "The walkthrough confirmed my strong interest in the team.",
+        "Our conversation only strengthened my desire to be part of the team.",
+        "It is exactly the sort of role I have been hoping for.",
+    ],
+)
+def test_interest_said_in_other_words_is_heard(interest: str) -> None:
+    note = PLAIN.format(sentence=f"{interest} My experience with dbt fits the work.")
+    review = CHECKER.review(note, CONTEXT)
+    assert review.ready, review.findings
+    without = PLAIN.format(sentence="My experience with dbt fits the work.")
+    assert kinds(CHECKER.review(without, CONTEXT)) == {"interest"}
+
+
+@pytest.mark.parametrize(
+    "fit",
+    [
+        "I'm excited about the role, having grown organic traffic by 140% at a similar firm.",
+        "I would love to join; five years writing Playwright and Cypress suites taught me a lot.",
+        "I'm keen to join. In my current role I manage the reporting for 32 branches.",
+        "I'd love to take it on: after leading the finance team through a migration, I know "
+        "the hard parts.",
+        "I'm keen to join, and after a decade on commercial fit-outs I know how to keep a site "
+        "safe.",
+    ],
+)
+def test_fit_written_as_an_achievement_is_heard(fit: str) -> None:
+    review = CHECKER.review(PLAIN.format(sentence=fit), CONTEXT)
+    assert review.ready, review.findings
+
+
+REPLY_TO_REJECTION = (
+    "Dear Jane,\n\nThank you for letting me know. Of course I'm sorry it didn't go my way, but "
+    "I appreciated the time you and the team at Northwind Analytics gave me.\n\nBest wishes,\n"
+    "Sam Lee"
+)
+
+
+def test_a_reply_to_a_rejection_is_not_asked_for_interest_fit_or_the_role() -> None:
+    review = CHECKER.review(REPLY_TO_REJECTION, CONTEXT)
+    assert review.ready, review.findings
+    said = {s.kind for s in review.suggestions}
+    assert not said & {"interest", "fit"}, review.suggestions
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("I really think you should reconsider.", "tone"),
+        ("I think you are making a mistake with this decision.", "tone"),
+        ("I'm dissapointed, but I understand.", "spelling"),
+        ("I ABSOLUTELY LOVED meeting you all.", "shouting"),
+    ],
+)
+def test_a_reply_to_a_rejection_is_judged_by_what_such_a_reply_needs(
+    sentence: str, kind: str
+) -> None:
+    note = REPLY_TO_REJECTION.replace(
+        "Thank you for letting me know.", f"Thank you for letting me know. {sentence}"
+    )
+    assert kinds(CHECKER.review(note, CONTEXT)) == {kind}
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Hi Grace,\n\nThank you so much for agreeing to be a reference for the Data Analyst role "
+        "at Northwind Analytics. They may call you this week.\n\nBest,\nSam",
+        "Dear Jane,\n\nThank you for your time last week. I have accepted a position elsewhere, "
+        "so I would like to withdraw my application for the Data Analyst role at Northwind "
+        "Analytics.\n\nBest regards,\nSam Lee",
+        "Dear Jane,\n\nThank you for the offer for the Data Analyst role at Northwind Analytics. "
+        "I'm delighted to accept it, and a start date of 2 March works for me.\n\nBest,\nSam",
+        "Dear Jane,\n\nThank you for offering me the Data Analyst role at Northwind Analytics. "
+        "I have decided to accept another offer, so I must decline.\n\nBest,\nSam",
+        "Dear Jane,\n\nThank you for the offer for the Data Analyst role at Northwind Analytics. "
+        "Would it be possible to have until Friday to decide?\n\nBest,\nSam",
+    ],
+    ids=["reference", "withdrawing", "accepting", "declining", "asking-for-time"],
+)
+def test_other_notes_are_judged_by_what_they_need(note: str) -> None:
+    review = CHECKER.review(note, CONTEXT)
+    assert review.ready, review.findings
+
+
+# -- the corpus: tuned on, and held out --------------------------------------------------------
 
 
 def corpus_review(entry: dict[str, Any]) -> Review:
-    given = entry["context"]
-    context = DraftContext(
-        company=given["company"],
-        role=given["role"],
-        interviewers=tuple(given["interviewers"]),
-        sender=given["sender"],
-        other_companies=tuple(given["other_companies"]),
-    )
-    return CHECKER.review(entry["text"], context)
+    return CHECKER.review(entry["text"], context_of(entry))
 
 
-def test_the_corpus_is_large_and_varied() -> None:
-    expected = [entry["expect"] for entry in CORPUS]
-    assert len(CORPUS) >= 60
-    assert len({entry["id"] for entry in CORPUS}) == len(CORPUS)
-    assert expected.count("clean") >= 30
-    assert {
-        "spelling",
-        "doubled",
-        "greeting",
-        "sign-off",
-        "name",
-        "company",
-        "role",
-        "interest",
-        "fit",
-        "tone",
-        "filler",
-        "placeholder",
-        "length",
-    } <= set(expected)
+def test_the_tune_corpus_is_large_and_varied() -> None:
+    expected = [entry["expect"] for entry in TUNE]
+    assert len(TUNE) >= 200
+    assert len({entry["id"] for entry in TUNE}) == len(TUNE)
+    assert expected.count("clean") >= 90
+    assert set(KINDS) <= set(expected)
+    assert {entry["note"] for entry in TUNE} == set(NOTES)
 
 
-@pytest.mark.parametrize("entry", CORPUS, ids=[entry["id"] for entry in CORPUS])
-def test_each_corpus_draft_gets_its_verdict(entry: dict[str, Any]) -> None:
+@pytest.mark.parametrize("entry", TUNE, ids=[entry["id"] for entry in TUNE])
+def test_each_tune_draft_gets_its_verdict(entry: dict[str, Any]) -> None:
     review = corpus_review(entry)
     if entry["expect"] == "clean":
         assert review.ready, review.findings
@@ -238,12 +488,94 @@ def test_each_corpus_draft_gets_its_verdict(entry: dict[str, Any]) -> None:
         assert kinds(review) == {entry["expect"]}, review.findings
 
 
-def test_needs_fixing_is_said_with_precision_and_recall_of_at_least_nine_in_ten() -> None:
-    flagged = {entry["id"] for entry in CORPUS if not corpus_review(entry).ready}
-    faulty = {entry["id"] for entry in CORPUS if entry["expect"] != "clean"}
+def test_the_tune_corpus_scores_at_least_the_held_out_targets() -> None:
+    score = score_corpus(CHECKER, TUNE)
+    assert score.precision >= 0.9, score.false_alarms
+    assert score.recall >= 0.85, score.missed
 
-    precision = len(flagged & faulty) / len(flagged)
-    recall = len(flagged & faulty) / len(faulty)
 
-    assert precision >= 0.9, sorted(flagged - faulty)
-    assert recall >= 0.9, sorted(faulty - flagged)
+@pytest.mark.parametrize("path", HELD_OUT, ids=[path.name for path in HELD_OUT])
+def test_drafts_it_was_not_tuned_on_score_precision_and_recall(path: Path) -> None:
+    """Held-out drafts are only measured: a draft with a planted problem is caught when the
+    verdict is "Fix" and a sure finding is of the planted kind; a clean draft told "Fix" is
+    a false alarm."""
+    entries = load_corpus(path)
+    score = score_corpus(CHECKER, entries)
+    print(f"{path.name}: {len(entries)} drafts, {score}")
+    assert score.precision >= 0.9, score.false_alarms
+    assert score.recall >= 0.85, score.missed
+
+
+def test_without_a_held_out_file_the_measure_says_so() -> None:
+    if not HELD_OUT:
+        pytest.skip("no held-out corpus (tests/drafts_*.yml besides drafts_corpus*) yet")
+    assert all(load_corpus(path) for path in HELD_OUT)
+
+
+def test_scoring_counts_a_catch_only_with_a_sure_finding_of_the_planted_kind() -> None:
+    faulty = {
+        "id": "x",
+        "context": {
+            "company": "Northwind Analytics",
+            "role": "Data Analyst",
+            "interviewers": ["Jane Doe"],
+            "sender": "Sam Lee",
+            "other_companies": [],
+        },
+        "note": "thank-you",
+        "expect": "grammar",
+        "text": NOTE.format(sentence="I realy enjoyed the tour."),
+    }
+    clean = {**faulty, "id": "y", "expect": "clean", "text": NOTE.format(sentence="")}
+    score = score_corpus(CHECKER, [faulty, clean])
+    assert score.missed == ["x"], "flagged for spelling, planted grammar: not caught"
+    assert score.false_alarms == []
+    assert (score.precision, score.recall) == (1.0, 0.0)
+    alarmed = score_corpus(CHECKER, [{**clean, "text": faulty["text"]}])
+    assert alarmed.false_alarms == ["y"] and alarmed.precision == 0.0
+
+
+# -- the review as the person sees it ---------------------------------------------------------
+
+
+def test_the_review_lists_what_to_fix_then_what_to_consider_escaped() -> None:
+    review = review_of("I has another offer <@U1> and have been asked to reply by Friday.")
+
+    message = build_review(review)
+    shown = message["blocks"][0]["text"]["text"]
+
+    assert message["text"] == "Fix 1 thing before sending."
+    assert shown.index("“I has”") < shown.index("_Consider:_ Another offer and a date")
+    assert "<@U1>" not in json.dumps(message)
+
+
+def test_a_ready_review_still_shows_what_to_consider() -> None:
+    ready = build_review(review_of("I have another offer; they asked me to reply by Friday."))
+    plain = build_review(review_of(""))
+
+    assert ready["text"] == plain["text"] == "Ready to send."
+    assert "_Consider:_" in ready["blocks"][0]["text"]["text"]
+    assert "Consider" not in plain["blocks"][0]["text"]["text"]
+
+
+def test_the_reported_drafts_get_the_right_verdict_in_the_dm(bot: Bot) -> None:
+    bot.command("add Northwind Analytics, Data Analyst, today 10am, with Jane Doe")
+    shouted = bot.dm(
+        "check Dear Jane,\n\nThank you for the interview today for the Data Analyst role at "
+        "Northwind Analytics. I am VERY excited about the role, and I has five years of SQL "
+        "behind me.\n\nBest regards,\nSam"
+    )
+    leverage = bot.dm(
+        "check Dear Jane,\n\nI'm following up on the Data Analyst role at Northwind Analytics, "
+        "which I'm still keen on. I have two other offers on the table, so you'll need to move "
+        "quickly.\n\nBest regards,\nSam"
+    )
+    rejection = bot.dm("check " + REPLY_TO_REJECTION)
+
+    assert shouted.text == "Fix 2 things before sending."
+    assert "“VERY” in capitals" in json.dumps(shouted.blocks, ensure_ascii=False)
+    assert "“I has”" in json.dumps(shouted.blocks, ensure_ascii=False)
+    assert leverage.text == "Fix 1 thing before sending."
+    assert "other offers as pressure" in json.dumps(leverage.blocks, ensure_ascii=False)
+    assert rejection.text == "Ready to send."
+    assert "want the job" not in json.dumps(rejection.blocks)

@@ -43,6 +43,7 @@ Interview Coach (offline console): the real bot, talking to a stand-in of Slack 
 Try:   /interview add Acme, Staff Engineer, tomorrow 2pm, with Jane Doe and Bob Smith
        /interview add    (the form: each field is asked in turn; `cancel` closes it)
 Then:  advance 1d   (move the clock; due nudges arrive)   now   done 2   list   quit
+Check: check Dear Jane, ...   or `check` alone, the draft on the lines below, then `.`
 Press: click done 2   click "Draft it" 2   click snooze-choice 3 next week   click remove
        (a button by its label and item number; a menu, shown as ▾ name: choices, by its
        name, the item number and a choice)
@@ -196,6 +197,8 @@ class Console:
         self._shown_count = 0
         self._opened: dict[str, Any] | None = None
         self._form: TextForm | None = None
+        #: Lines of a draft being pasted after `check` on its own line, until a lone `.`.
+        self._draft: list[str] | None = None
         self._waiting_form: TextForm | None = None
         self.standin = SlackStandIn().start()
         self.standin.set_user(USER_ID, tz=tz, name="you", team_id=TEAM_ID)
@@ -258,8 +261,19 @@ class Console:
         """A form is being filled in: lines answer its fields."""
         return self._form is not None
 
+    @property
+    def in_draft(self) -> bool:
+        """A draft is being pasted: lines are kept as they are until a lone `.`."""
+        return self._draft is not None
+
     def handle(self, line: str) -> bool:
         """One line of input; False when the person asked to quit."""
+        if self._draft is not None:
+            if line.strip() == ".":
+                self.finish_draft()
+            else:
+                self._draft.append(line.rstrip("\r\n"))
+            return True
         line = line.strip()
         if line.lower() in ("quit", "exit"):
             return False
@@ -267,6 +281,10 @@ class Console:
             self._answer_form(line)
             return True
         if not line:
+            return True
+        if line.lower() == "check":
+            self._draft = []
+            self.say("Paste your draft, then a line with only `.` to have it checked.")
             return True
         shown_before = self._shown_count
         if line.lower().startswith("advance"):
@@ -284,6 +302,14 @@ class Console:
         self._settle()
         self._take_opened_form(answered=self._shown_count > shown_before)
         return True
+
+    def finish_draft(self) -> None:
+        """Send the pasted draft as one `check` message, blank lines and all."""
+        if self._draft is None:
+            return
+        draft, self._draft = "\n".join(self._draft).strip("\n"), None
+        self._message(f"check\n{draft}")
+        self._settle()
 
     def _tz(self) -> str:
         return self.runtime.services.coach.timezone(PERSON)
@@ -704,10 +730,11 @@ def run_console(
         interactive = stdin.isatty()
         while True:
             if interactive:
-                stdout.write("✎ > " if console.in_form else "> ")
+                stdout.write("✎ > " if console.in_form else "… " if console.in_draft else "> ")
                 stdout.flush()
             line = stdin.readline()
             if not line:
+                console.finish_draft()
                 break
             if not interactive:
                 console.say(f"> {line.rstrip()}")

@@ -620,13 +620,17 @@ def build_draft(draft: str) -> Message:
 
 
 def build_review(review: Review) -> Message:
-    """The checker's verdict, then each thing to fix."""
+    """The checker's verdict, then each thing to fix, then what it is unsure of as
+    "Consider", which never changes the verdict."""
+    consider = [f"• _Consider:_ {escape(s.message)}" for s in review.suggestions]
     if review.ready:
         text = f":white_check_mark: *{verdict(review)}* ({review.words} words, nothing to fix.)"
-        return {"text": verdict(review), "blocks": [section(text)]}
-    lines = [f":pencil2: *{verdict(review)}*"]
-    lines += [f"• {escape(f.message)}" for f in review.findings]
-    return {"text": verdict(review), "blocks": [section(_listing(lines[0], lines[1:]))]}
+        return {"text": verdict(review), "blocks": [section(_listing(text, consider))]}
+    lines = [f"• {escape(f.message)}" for f in review.findings] + consider
+    return {
+        "text": verdict(review),
+        "blocks": [section(_listing(f":pencil2: *{verdict(review)}*", lines))],
+    }
 
 
 def build_remove_confirm(person: Person, interview: Interview) -> Message:

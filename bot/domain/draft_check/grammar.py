@@ -1,0 +1,419 @@
+"""Grammar: subject-verb agreement and the slips careful readers notice in a short note.
+
+A compact layer of rules over closed word classes (pronouns, auxiliaries, modals,
+determiners), the irregular verbs, and the spelling dictionary for the rest: a word is taken
+as "wants" or "joined" or "meeting" when its stem is a dictionary word. Each rule looks only
+where its slip is unambiguous, so a finding is sure; what it cannot tell, it leaves alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from bot.domain.draft_check.model import Finding
+
+#: At most this many grammar slips are listed: past that, the note needs a rewrite.
+MAX_SLIPS = 4
+
+_ADVERB = (
+    r"(?:\w+ly|also|still|always|never|just|even|only|often|then|now|already|ever|again|"
+    r"sometimes|too|both|all|once|soon|not|n't)"
+)
+#: Words ending in -s that are no verb after a pronoun ("they always", "we both").
+_NOT_VERBS_IN_S = frozenset(
+    {
+        *("always", "sometimes", "perhaps", "afterwards", "towards", "nevertheless", "besides"),
+        *("thus", "plus", "yes", "less", "unless", "nowadays", "regardless", "whereas"),
+        *("ourselves", "themselves", "yourselves", "guys", "folks", "lads", "various", "its"),
+        *("his", "hers", "ours", "yours", "theirs", "this", "was", "us", "as", "across"),
+        *("famous", "serious", "previous", "nervous", "anxious", "obvious", "curious"),
+    }
+)
+#: -ing words that are only nouns or no verb at all.
+_NOT_GERUNDS = frozenset(
+    {
+        *("morning", "evening", "nothing", "something", "anything", "everything", "thing"),
+        *("king", "ring", "spring", "string", "wing", "sibling", "ceiling", "pudding"),
+        *("during", "bring", "sing", "sting", "swing", "cling", "fling", "wring"),
+    }
+)
+_IRREGULAR_PAST = frozenset(
+    {
+        *("went", "took", "came", "gave", "spoke", "wrote", "knew", "made", "told", "got"),
+        *("did", "saw", "met", "brought", "thought", "taught", "bought", "sent", "began"),
+        *("ran", "became", "grew", "drew", "flew", "chose", "drove", "ate", "spent", "built"),
+        *("kept", "caught", "held", "stood", "understood", "felt", "left", "lost", "won"),
+        *("sold", "paid", "led", "fell", "rode", "sang", "swam", "threw", "wore", "tore"),
+        *("rose", "woke", "drank", "shook", "stole", "broke", "forgot", "hid", "was", "were"),
+        "said",
+    }
+)
+#: Past tenses that are not also the past participle: "has went" is a slip, "has led" not.
+_PAST_NOT_PARTICIPLE = frozenset(
+    {
+        *("went", "took", "came", "gave", "spoke", "wrote", "knew", "saw", "began", "ran"),
+        *("became", "grew", "drew", "flew", "chose", "drove", "ate", "fell", "rode", "sang"),
+        *("swam", "threw", "wore", "tore", "woke", "drank", "shook", "stole", "did"),
+    }
+)
+#: After "to", these past tenses are a slip ("to met with you"); "to thought leadership" is
+#: a noun, so it is not here.
+_PAST_AFTER_TO = frozenset(
+    {
+        *("met", "spoke", "took", "went", "came", "gave", "told", "wrote", "knew", "made"),
+        *("did", "had", "got", "brought", "taught", "bought", "sent", "began", "ran"),
+        *("became", "grew", "drew", "flew", "chose", "drove", "ate", "spent", "been"),
+    }
+)
+#: Words after which "to" wants a plain verb: "the time to meet", not "to meeting".
+_WANTS_INFINITIVE = (
+    r"(?:want|wants|wanted|wanting|hope|hopes|hoped|hoping|plan|plans|planned|planning|"
+    r"need|needs|needed|like|love|chance|opportunity|opportunities|time|able|unable|glad|"
+    r"happy|eager|keen|excited|delighted|pleased|thrilled|ready|willing|going|try|tries|"
+    r"trying|tried|decide|decided|continue|aim|aiming|intend|intends|wish|wishes|seem|"
+    r"seems|way|effort|privilege|pleasure|honou?r|honou?red|sorry|sure|nice|great|good|"
+    r"lovely|wonderful|writing|order|how|what|where|whether|hard|easy|important|helpful|"
+    r"useful|possible|invitation|invited|asked|allowed|encouraged|expected|supposed|managed|"
+    r"learn|learned|learning|begin|began|start|started|agreed|offered|promise|promised|"
+    r"prepared|afford|grateful|proud|honoured|would|'d)"
+)
+#: After "look forward to": an -ing form ("to hearing"), never these plain verbs.
+_PLAIN_VERBS = (
+    r"(?:hear|meet|speak|talk|work|join|discuss|continue|learn|see|receive|connect|chat|"
+    r"catch|start|contribute|help|be|get|come|visit|welcome|find|share|begin|take|make)"
+)
+#: Common verbs in their plain form: after "he" or "she" they want an -s.
+_PLAIN_AFTER_HE = (
+    r"(?:go|want|need|like|make|take|know|think|say|work|seem|look|feel|come|get|give|tell|"
+    r"try|mean|use|love|enjoy|agree|believe|expect|prefer|include|describe|explain|mention|"
+    r"lead|manage|plan|hope|ask|find|keep|show|leave|call|have|do|are|don't|aren't|haven't)"
+)
+_AUXILIARIES = frozenset(
+    {
+        *("does", "did", "do", "will", "would", "can", "could", "should", "shall", "may"),
+        *("might", "must", "let", "make", "made", "help", "helped", "see", "saw", "watch"),
+        *("hear", "heard", "doesn't", "didn't", "won't", "wouldn't", "can't", "couldn't"),
+        *("shouldn't", "why", "whether"),
+    }
+)
+_SUBJUNCTIVE = frozenset({"if", "as", "though", "wish", "wished", "only", "suppose", "imagine"})
+#: Words "you" is followed by after a preposition ("for you both", "to you soon"); any other
+#: word there is usually a noun that wanted "your" ("for you time").
+_AFTER_OBJECT_YOU = frozenset(
+    {
+        *("all", "both", "two", "three", "four", "guys", "folks", "yourself", "yourselves", "who"),
+        *("personally", "directly", "soon", "today", "tomorrow", "tonight", "yesterday"),
+        *("again", "too", "also", "as", "and", "or", "but", "so", "to", "for", "on", "in"),
+        *("at", "about", "with", "from", "by", "that", "this", "if", "when", "after", "before"),
+        *("since", "during", "once", "now", "then", "here", "there", "first", "last", "next"),
+        *("later", "earlier", "shortly", "over", "via", "than", "because", "until", "while"),
+        *("whether", "either", "each", "every", "some", "more", "much", "very", "back", "know"),
+        *("see", "are", "were", "have", "had", "do", "did", "can", "will", "would", "could"),
+        *("should", "may", "might", "must", "said", "mentioned", "asked", "described"),
+        *("shared", "explained", "told", "showed", "gave", "made", "put", "set", "got", "need"),
+        *("want", "like", "think", "feel", "find", "get", "decide", "choose", "consider"),
+        *("hear", "meet", "take", "make", "a", "an", "the", "my", "our", "your", "his", "her"),
+        *("their", "its", "what", "how", "why", "where", "which", "whom", "everything", "it"),
+        *("up", "out", "off", "into", "through", "around", "ahead", "anyway", "instead"),
+        *("well", "kindly", "warmly", "sincerely", "enough", "though", "already", "yet"),
+        *("is", "was", "am", "be", "been", "not", "no", "nor", "let", "please", "thank"),
+        *("whenever", "wherever", "however", "whatever", "anytime", "sometime", "once"),
+    }
+)
+_PREPOSITIONS_BEFORE_ME = frozenset(
+    {
+        *("with", "for", "to", "about", "between", "from", "of", "like", "including", "among"),
+        *("against", "by", "at", "gave", "told", "showed", "helped", "asked", "let", "sent"),
+        *("invited", "joined", "thanked", "introduced", "both"),
+    }
+)
+_COMPARATIVES = (
+    r"(?:more|less|better|rather|other|fewer|greater|larger|bigger|higher|lower|faster|"
+    r"sooner|longer|stronger|worse|smaller|easier|quicker)"
+)
+_DOUBLE_COMPARATIVES = (
+    r"(?:better|best|worse|worst|easier|easiest|bigger|biggest|faster|fastest|larger|"
+    r"stronger|happier|simpler|higher|greater|smaller|quicker|cheaper|harder)"
+)
+#: Plural-looking nouns that are singular ("the news is") or take either number.
+_SINGULAR_IN_S = frozenset(
+    {
+        *("news", "lens", "series", "species", "means", "chassis", "basis", "crisis", "thesis"),
+        *("analysis", "diagnosis", "ethos", "canvas", "atlas", "gas", "bias", "alias"),
+        *("headquarters", "whereabouts", "sales", "thanks", "works", "premises", "mathematics"),
+        *("physics", "economics", "politics", "ethics", "logistics", "analytics", "status"),
+        *("campus", "bonus", "virus", "focus", "process", "business", "success", "progress"),
+        *("access", "address", "class", "glass", "boss", "loss", "stress", "this", "its"),
+        *("us", "plus", "yes", "always", "perhaps", "is", "was", "has", "does", "minus"),
+        *("tennis", "chaos", "kudos", "pathos", "mess", "press", "dress", "chess", "congress"),
+    }
+)
+_SILENT_H = ("hour", "honour", "honor", "honest", "heir", "herb")
+#: Either article is heard before these ("a historic", "an historic").
+_EITHER_ARTICLE = ("histor", "hotel", "hypothe")
+_YOU_SOUND = re.compile(r"^(uni(?!n)|use|usu|uti|ure|eu|ewe|one\b|once\b|uk\b|us\b|ufo)", re.I)
+
+
+class Grammar:
+    """The grammar layer: `known` tells whether a word is in the dictionary, so "wants" is
+    read as want + s and "joined" as join + ed."""
+
+    def __init__(self, known: Callable[[str], bool]) -> None:
+        self._known = known
+
+    def findings(self, text: str) -> list[Finding]:
+        slips: dict[str, str] = {}
+        for slip, advice in self._slips(text):
+            key = slip.lower()
+            if key not in slips:
+                slips[key] = f"“{slip}”: {advice}."
+            if len(slips) >= MAX_SLIPS:
+                break
+        return [Finding("grammar", message) for message in slips.values()]
+
+    # -- what a word is ------------------------------------------------------------------
+
+    def third_person(self, word: str) -> bool:
+        """A present verb after he/she/it ("has", "wants", "goes", "tries")."""
+        w = word.lower()
+        if w in {"has", "is", "does", "goes", "says"}:
+            return True
+        if len(w) < 4 or not w.endswith("s") or w in _NOT_VERBS_IN_S or "'" in w:
+            return False
+        if w.endswith(("ss", "us", "is", "ous")):
+            return False
+        if w.endswith("ies"):
+            return self._known(w[:-3] + "y")
+        if w.endswith("es") and self._known(w[:-2]) and w[-3] in "shxzo":
+            return True
+        return self._known(w[:-1])
+
+    def gerund(self, word: str) -> bool:
+        w = word.lower()
+        if len(w) < 5 or not w.endswith("ing") or w in _NOT_GERUNDS:
+            return False
+        stem = w[:-3]
+        return (
+            self._known(stem)
+            or self._known(stem + "e")
+            or (len(stem) > 2 and stem[-1] == stem[-2] and self._known(stem[:-1]))
+        )
+
+    def past(self, word: str) -> bool:
+        """A simple past: "went", or "joined" (join + ed), "used" (use + d)."""
+        w = word.lower()
+        if w in _IRREGULAR_PAST:
+            return True
+        if len(w) < 5 or not w.endswith("ed") or w[-3] == "e":
+            return False
+        stem = w[:-2]
+        return (
+            (len(stem) >= 3 and self._known(stem))
+            or self._known(w[:-1])
+            or (stem.endswith("i") and self._known(stem[:-1] + "y"))
+            or (len(stem) > 3 and stem[-1] == stem[-2] and self._known(stem[:-1]))
+        )
+
+    # -- the rules -----------------------------------------------------------------------
+
+    def _slips(self, text: str) -> Iterator[tuple[str, str]]:
+        yield from self._pronoun_agreement(text)
+        yield from self._compound_subjects(text)
+        yield from self._verb_forms(text)
+        yield from _fixed_slips(text)
+        yield from self._your_for_you(text)
+        yield from _articles(text)
+        yield from self._plural_subjects(text)
+
+    def _pronoun_agreement(self, text: str) -> Iterator[tuple[str, str]]:
+        for m in re.finditer(rf"\bI\s+(?:{_ADVERB}\s+)?(\w+)\b", text):
+            verb = m.group(1)
+            if verb.lower() in {"is", "are"} or (verb.lower() != "was" and self.third_person(verb)):
+                yield m.group(0), "with “I” the verb has no -s (“I have”, “I want”, “I am”)"
+        for m in re.finditer(rf"\b(we|they|We|They)\s+(?:{_ADVERB}\s+)?(\w+)\b", text):
+            verb = m.group(2)
+            if verb.lower() in {"was", "wasn't", "isn't", "hasn't", "doesn't"} or (
+                self.third_person(verb)
+            ):
+                yield m.group(0), f"with “{m.group(1).lower()}” use “were”, “are”, “have”, “do”"
+        for m in re.finditer(
+            rf"(?:^|[.!?;:]\s+|,\s+|\b(?:that|if|when|because|as|and|but|so) )"
+            rf"(you|You)\s+(?:{_ADVERB}\s+)?(was|is|has|does|wasn't|isn't|"
+            r"hasn't|doesn't)\b",
+            text,
+        ):
+            yield m.group(0).strip(" ,.;:!?"), "with “you” use “were”, “are”, “have”, “do”"
+        for m in re.finditer(
+            rf"\b(he|she|He|She)\s+(?:{_ADVERB}\s+)?({_PLAIN_AFTER_HE})\b",
+            text,
+        ):
+            if not self._after_auxiliary(text, m.start()):
+                yield m.group(0), f"with “{m.group(1).lower()}” the verb takes -s (“has”, “does”)"
+        for m in re.finditer(rf"\b(it|It)\s+(?:{_ADVERB}\s+)?(are|aren't|don't|have been)\b", text):
+            if not self._after_auxiliary(text, m.start()):
+                yield m.group(0), "with “it” use “is”, “was”, “does”, “has”"
+        for m in re.finditer(
+            rf"(?:^|[.!?]\s+|\n)(It\s+(?:{_ADVERB}\s+)?(?:seem|look|sound|feel|mean|make|work|"
+            r"take|need|go|come|give|remain|stay)\b)",
+            text,
+        ):
+            yield m.group(1), "with “it” the verb takes -s (“it seems”)"
+        for m in re.finditer(r"\b(it|It|he|He|she|She|I)\s+(?:were|weren't)\b", text):
+            before = _words_before(text, m.start(), 2)
+            if not (set(before) & _SUBJUNCTIVE) and not text[m.end() :].startswith(" to "):
+                yield m.group(0), f"with “{m.group(1)}” the past is “was”"
+
+    def _after_auxiliary(self, text: str, at: int) -> bool:
+        """A question or a verb that takes a plain form: "does he have", "let it go"."""
+        before = _words_before(text, at, 1)
+        return bool(before) and before[-1] in _AUXILIARIES
+
+    def _compound_subjects(self, text: str) -> Iterator[tuple[str, str]]:
+        for m in re.finditer(
+            r"\b[Mm]e and (?:my|our|the|his|her|their|a|an|[A-Z][\w-]+)(?:\s+[a-z-]+)?\s+"
+            r"(was|were|are|is|have|has|had|did|went|worked|built|ran|led|spent|managed|"
+            r"started|launched|created|designed|wrote|delivered|made|got)\b",
+            text,
+        ):
+            before = _words_before(text, m.start(), 1)
+            if not (before and before[-1] in _PREPOSITIONS_BEFORE_ME):
+                yield m.group(0), "as the subject, write “my team and I” (and “were”)"
+        for m in re.finditer(
+            r"\b((?:[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)\s+[a-z-]+(?:\s+[a-z-]+)?\s+and\s+I)"
+            r"\s+(was|is|has|does)\b",
+            text,
+        ):
+            between = m.group(1).split()[1:-2]
+            if not any(self.past(w) or self.third_person(w) for w in between):
+                yield m.group(0), "two people take a plural verb (“were”, “are”, “have”)"
+
+    def _verb_forms(self, text: str) -> Iterator[tuple[str, str]]:
+        modal = (
+            r"(?:will|would|can|could|should|shall|may|might|must|won't|wouldn't|can't|"
+            r"cannot|couldn't|shouldn't|mustn't|Would|Could|Should|Can|Might|Must)"
+        )
+        for m in re.finditer(rf"\b{modal}\s+(?:{_ADVERB}\s+)?([a-z]+)\b", text):
+            verb = m.group(1)
+            if self.gerund(verb) or self.third_person(verb) or self.past(verb):
+                yield m.group(0), "after “will”, “can”, “would” and the like, use the plain verb"
+        for m in re.finditer(
+            rf"\b{_WANTS_INFINITIVE}\s+to\s+(?:{_ADVERB}\s+)?([a-z]+)\b", text, re.I
+        ):
+            if self.gerund(m.group(1)) or self.third_person(m.group(1)):
+                yield m.group(0), "after “to” here, use the plain verb (“to meet”)"
+        for m in re.finditer(rf"\b{_WANTS_INFINITIVE}\s+to\s+([a-z]+)\b", text, re.I):
+            if m.group(1) in _PAST_AFTER_TO:
+                yield m.group(0), "after “to”, use the plain verb (“to meet”, “to speak”)"
+        for m in re.finditer(rf"\blook(?:ing|ed)? forward to\s+({_PLAIN_VERBS})\b", text, re.I):
+            yield m.group(0), "after “look forward to”, use -ing (“to hearing”, “to meeting”)"
+        for m in re.finditer(
+            r"\blook(?:ing)? forward (hearing|meeting|speaking|working|seeing|learning|talking|"
+            r"joining)\b",
+            text,
+            re.I,
+        ):
+            yield m.group(0), "it is “look forward to hearing”"
+        for m in re.finditer(
+            rf"\b(?:didn't|did not|doesn't|does not|do not|don't)\s+(?:{_ADVERB}\s+)?"
+            r"([a-z]+)\b",
+            text,
+            re.I,
+        ):
+            verb = m.group(1)
+            if verb.islower() and verb not in {"was", "were"} and self.past(verb):
+                yield m.group(0), "after “did” or “does”, use the plain verb (“did not go”)"
+        for m in re.finditer(
+            rf"\b(?:has|have|had|'ve|hasn't|haven't|hadn't)\s+(?:{_ADVERB}\s+)?([a-z]+)\b",
+            text,
+            re.I,
+        ):
+            if m.group(1) in _PAST_NOT_PARTICIPLE:
+                yield m.group(0), "after “has” or “have”, use the past participle (“has gone”)"
+        for m in re.finditer(
+            r"\bthank(?:s| you)(?: so much| again)? for (meet|take|speak|talk|interview|invite|"
+            r"show|give|spend|walk|consider|explain|answer|share|host|listen|arrange)\b",
+            text,
+            re.I,
+        ):
+            yield m.group(0), "after “thank you for”, use -ing (“for meeting”)"
+
+    def _your_for_you(self, text: str) -> Iterator[tuple[str, str]]:
+        for m in re.finditer(
+            r"\b(?:for|with|of|about|on|from|by|at|in|appreciate|appreciated)\s+"
+            r"you\s+([a-z]+)\b",
+            text,
+            re.I,
+        ):
+            word = m.group(1)
+            if (
+                len(word) >= 3
+                and word.islower()
+                and word not in _AFTER_OBJECT_YOU
+                and not word.endswith(("ly", "ing", "ed"))
+                and self._known(word)
+            ):
+                yield m.group(0), "“your”, not “you”, before a noun (“for your time”)"
+
+    def _plural_subjects(self, text: str) -> Iterator[tuple[str, str]]:
+        for m in re.finditer(
+            r"(?:^|[.!?;:]\s+|\b(?:that|and|but|because)\s+)((?:[Tt]he|[Mm]y|[Oo]ur|[Tt]hese|"
+            r"[Tt]hose|[Yy]our|[Tt]heir)\s+([a-z]+s)\s+(was|is|has|does))\b",
+            text,
+        ):
+            noun = m.group(2)
+            if (
+                noun not in _SINGULAR_IN_S
+                and not noun.endswith(("ss", "us", "is", "ics", "ness", "ous", "'s"))
+                and len(noun) > 4
+                and self._known(noun[:-1])
+            ):
+                yield m.group(1), f"“{noun}” is plural: use “were”, “are”, “have”"
+
+
+def _fixed_slips(text: str) -> Iterator[tuple[str, str]]:
+    """Slips of one or two words that are never right."""
+    for m in re.finditer(r"\b(could|should|would|must|might)\s+of\b(?!\s+course)", text, re.I):
+        yield m.group(0), f"it is “{m.group(1).lower()} have”"
+    for m in re.finditer(rf"\b{_COMPARATIVES}\s+then\b", text, re.I):
+        yield m.group(0), "“than” compares (“more than”), “then” is for time"
+    for m in re.finditer(r"\b[Tt]heir\s+(is|are|was|were|will be|has been|have been)\b", text):
+        yield m.group(0), "“there is”, not “their is”"
+    for m in re.finditer(r"\b[Yy]our\s+(going|not)\b|(?:^|[.!?]\s+)([Yy]our welcome)\b", text):
+        yield m.group(0).strip(" .!?"), "“you're” (you are), not “your”"
+    for m in re.finditer(r"\b[Ii]ts\s+(been|a|an|the|not|going)\b", text):
+        yield m.group(0), "“it's” (it is, it has), not “its”"
+    for m in re.finditer(r"\b(?:am|is|are|'m)\s+(?:not\s+)?(?:agree|disagree)\b", text, re.I):
+        yield m.group(0), "it is “I agree”, without “am”"
+    for m in re.finditer(r"\b(?:am|'m)\s+(?:very |really |so )?interesting in\b", text, re.I):
+        yield m.group(0), "it is “interested in”"
+    for m in re.finditer(rf"\b(?:more|most)\s+{_DOUBLE_COMPARATIVES}\b", text, re.I):
+        yield m.group(0), "one comparison is enough (“better”, not “more better”)"
+    for m in re.finditer(r"(?:^|[\s(])(i)(?:'m|'ve|'d|'ll)?(?=[\s,.;:!?])", text):
+        if not re.match(r"\s*\.\s*e\.", text[m.end() :]):
+            yield m.group(0).strip(" ("), "write “I” with a capital"
+
+
+def _articles(text: str) -> Iterator[tuple[str, str]]:
+    """ "a experience" and "an great": the article follows the sound of the next word."""
+    for m in re.finditer(r"\b(a|an|A|An)\s+([a-z][a-z-]*)\b", text):
+        article, word = m.group(1).lower(), m.group(2)
+        if m.group(1)[0] == "A" and not re.search(r"(?:^|[.!?:]\s*|\n\s*)$", text[: m.start()]):
+            continue  # "plan A and B": a letter, not the article
+        if word.startswith(_EITHER_ARTICLE):
+            continue
+        vowel_sound = word[0] in "aeio" or (word[0] == "u" and not _YOU_SOUND.match(word))
+        if word.startswith(_SILENT_H):
+            vowel_sound = True
+        if _YOU_SOUND.match(word):
+            vowel_sound = False
+        if article == "a" and vowel_sound:
+            yield m.group(0), f"“an {word}”, before a vowel sound"
+        elif article == "an" and not vowel_sound:
+            yield m.group(0), f"“a {word}”, before a consonant sound"
+
+
+def _words_before(text: str, at: int, count: int) -> list[str]:
+    """The `count` words just before `at` in the same sentence, lower-cased."""
+    head = re.split(r"[.!?;:\n]", text[:at])[-1]
+    return [w.lower() for w in re.findall(r"[\w']+", head)][-count:]

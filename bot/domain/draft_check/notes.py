@@ -1,0 +1,304 @@
+"""What kind of note a draft is, and what that kind of note needs.
+
+A thank-you after an interview says the person wants the job and why they fit; a follow-up
+restates the interest; a reply to a rejection, a note to a reference, a withdrawal or an
+answer to an offer needs neither. The checker is not told which note it reads, so it tells
+from the words, and what it cannot tell for sure it only suggests.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.draft_check.model import DraftContext, Finding
+from bot.domain.draft_check.names import (
+    opens_with_greeting,
+    other_employers,
+    role_named,
+)
+
+
+class Note(StrEnum):
+    THANK_YOU = "thank-you"
+    FOLLOW_UP = "follow-up"
+    REJECTION_REPLY = "rejection-reply"
+    OFFER_REPLY = "offer-reply"
+    WITHDRAWAL = "withdrawal"
+    REFERENCE = "reference"
+    OTHER = "other"
+
+
+_REFERENCE = re.compile(
+    r"\b(agree(d|ing)? to (be|act as|serve as) (a |my |one of my )?(reference|referee)s?|"
+    r"(being|acting as|serving as) (a |my |one of my )?(reference|referee)s?|"
+    r"for the (reference|recommendation)|on my behalf|vouch(ing|ed)? for me|"
+    r"(put|putting) in a (good )?word for me|recommend(ing|ed)? me\b|"
+    r"(taking|took|take) (their|the|that) (phone )?call|put you (down )?as (a |my )?(reference|"
+    r"referee))\b",
+    re.I,
+)
+_OFFER = re.compile(
+    r"\b(offer(ing|ed)? me (the|this|a|an) ([\w-]+ ){0,4}(role|job|position|post)|"
+    r"(the|your|this|kind|generous|formal|job|written|verbal) offer( letter)?\b|"
+    r"accept (the|your|this) (kind |generous )?(offer|role|position|post)|"
+    r"(delighted|pleased|happy|thrilled|glad|honou?red) to accept|formally accept|"
+    r"decline (the|your|this)( kind| generous)? (offer|role|position|post)|"
+    r"turn(ing)? down (the|your|this) offer|start date|"
+    r"(more|some|a little|a few days'?) (more )?time to (decide|consider|think|review|reflect)|"
+    r"until \w+ to (decide|consider|think|reply|respond|review|go through)|"
+    r"base salary|the salary|compensation|signing bonus|relocation package)\b",
+    re.I,
+)
+_WITHDRAWAL = re.compile(
+    r"\b(withdraw(ing|n)? (my (application|candidacy|name)|myself|from (the|your|further) "
+    r"(process|recruitment|consideration|running|interviews?|selection))|"
+    r"remove (me|myself|my application|my name) from (consideration|the process)|"
+    r"no longer (wish|want|like) to be considered|pull(ing)? out of the process|"
+    r"removed from (consideration|the process)|pursue (another|a different|an) (\w+ )?"
+    r"(opportunity|role|position|path|offer)|step(ping)? back from the process)\b",
+    re.I,
+)
+#: A reply to a rejection: it need not argue interest or fit any more.
+_REJECTION = re.compile(
+    r"\b(disappoint(ed|ing)|not (to )?(be )?mov(e|ing) forward( with me| with my)?|"
+    r"(another|other|a different|a stronger|the other|a more experienced) (candidate|applicant)|"
+    r"went with someone|unsuccessful|new hire|whoever you (hire|chose|choose|picked|pick)|"
+    r"(wasn't|was not|isn't|is not|not) (a|the right|the best|quite the right) (fit|match)|"
+    r"(letting me know|telling me|informing me) (about|of) (the|your) decision|"
+    r"not been (selected|successful|chosen)|(wasn't|was not|weren't|were not) "
+    r"(selected|chosen|successful|the one|picked)|decided not to|"
+    r"(not|wasn't|isn't|weren't) the (outcome|news|result|answer)|"
+    r"successful candidate|candidate you (chose|have chosen|selected|picked)|"
+    r"(person|one|someone) you (chose|hired|selected|picked|went with)|"
+    r"(didn't|did not) (work out|go my way|get (it|the (role|job|post|position)))|"
+    r"(gone|go|going|went) (ahead )?with (another|someone|a different)|"
+    r"(offered|given) (it|the ([\w-]+ ){0,4}(role|job|post|position)) to (someone|another|a "
+    r"(different|stronger|more))|"
+    r"appointed (another|someone)|a shame|sorry to hear|sad to hear|"
+    r"(understand|respect|accept) (the|your) decision|congratulations to (the|whoever)|"
+    r"not (be )?progress(ing)?( my application| further| to the next)|"
+    r"(go|going|went) in a different direction|(the|your) decision\b[^.!?\n]{0,30}\bdisappoint)",
+    re.I,
+)
+#: Still in the running: a check-in, not a rejection.
+_STILL_IN = re.compile(r"\b(still in the running|next (round|stage)|shortlist(ed)?)\b", re.I)
+#: A follow-up: it restates interest; why the person fits was said in the thank-you.
+_FOLLOW_UP = re.compile(
+    r"\b(follow(ing)? up|check(ing)? in|still in the running|(any|an) (update|news)|"
+    r"where things stand|circling back|touching base|touch base|reaching out again|"
+    r"writing again|any progress|progress on|(brief|quick|short) note to say|"
+    r"(writing|write) (about|regarding|to ask about) (my|the) (interview|application)|"
+    r"(haven't|have not|not) (yet )?heard|still waiting|since (we spoke|our (interview|"
+    r"conversation|call|meeting))|still (very |really |so )?(interested|keen|excited|"
+    r"enthusiastic|eager))\b",
+    re.I,
+)
+#: Words a follow-up uses, but a thank-you may too ("the next steps").
+_FOLLOW_UP_MAYBE = re.compile(r"\b(timeline|timescale|next steps?)\b", re.I)
+_THANK_YOU = re.compile(
+    r"\b(thank(s| you)( so much| again| both| very much| all)? for (the|your|a|an|taking|"
+    r"meeting|speaking|talking|today|yesterday|walking|showing|having|inviting|chatting|"
+    r"interviewing|hosting|such|our|this|giving|spending|making)|"
+    r"(appreciated|enjoyed|grateful for|glad of) (the|our|your|this|such a) (\w+ )?(chance|"
+    r"opportunity|conversation|interview|chat|discussion|time|meeting|visit|tour|talk)|"
+    r"it was (so |really |very )?(great|good|lovely|a pleasure|wonderful|nice) (to|meeting|"
+    r"speaking|talking)|(our|the) (interview|conversation|chat|talk|discussion|meeting|call)\b)",
+    re.I,
+)
+
+_JOIN = (
+    r"(join|work|be (a )?part|contribute|help|be considered|bring|take on|run|lead|build|grow|"
+    r"be involved|get started|start)"
+)
+_INTEREST = re.compile(
+    r"\b(excited|exciting|enthusiastic|enthusiasm|interested|eager|eagerness|keen|keenness|"
+    r"thrilled|passionate|delighted|first choice|top choice|dream (job|role)|exactly what|"
+    r"exactly the (kind|sort|type)|can't wait|cannot wait|jump at|love to|would love|'d love|"
+    r"appeal(s|ed|ing)?|count me in|sign me up|relish|motivated|energi[sz]ed|"
+    r"look(ing)? forward to (the (possibility|prospect|chance|opportunity) of )?(joining|"
+    r"working|contributing|being part|the next|hearing about the next|next steps|starting|"
+    r"getting started|helping)|"
+    r"(hope|hoping) (that )?(we|i) (get|have|can|will|might)( \w+){0,3} (chance|opportunity|"
+    r"work together|join)|(a|an) (real )?(privilege|honou?r|pleasure|dream) to (join|work|be)|"
+    r"(role|job|position|post|opportunity) (that )?i (really |truly |very much )?(want|would "
+    r"love|'d love)|"
+    r"want (this|the) (job|role|position|post|opportunity)|(would|'d) welcome the (chance|"
+    r"opportunity)|my (\w+ ){0,2}(interest|desire|wish|commitment)\b|"
+    rf"(desire|wish|hope|hoping|hoped|want|wanting|wanted|plan|aim|ready) to {_JOIN}|"
+    rf"(would|'d|really|truly|very much|definitely)( \w+){{0,3}} (like|love|want)s? to {_JOIN}|"
+    r"(would|'d) be (honou?red|proud|glad|happy|delighted|pleased|thrilled) to|"
+    r"(the|a) (role|job|position|post|opportunity|team) (that )?i('ve| have)? (been )?"
+    r"(looking|hoping|waiting|searching|working) (for|toward)|"
+    r"(perfect|ideal|great|natural|right) (next step|fit|match|move) for me|"
+    r"(happy|pleased|glad) to accept|to accept (it|the offer|your offer)|"
+    r"(would|'d|really|truly|very much) (\w+ )?(like|love|want) (the|this) ([\w-]+ ){0,3}(job|role|"
+    r"position|post|opportunity))\b",
+    re.IGNORECASE,
+)
+#: Verbs of things done: "I have led", "I've given", "I supervised" claim a reason to hire.
+_DONE = (
+    "achieved|added|administered|advised|analy[sz]ed|architected|assessed|audited|authored|"
+    "automated|boosted|budgeted|built|championed|coached|collaborated|commissioned|completed|"
+    "conducted|consolidated|coordinated|created|cut|debugged|decreased|delivered|deployed|"
+    "designed|developed|diagnosed|directed|doubled|drafted|drove|driven|edited|enabled|"
+    "engineered|established|evaluated|exceeded|executed|expanded|facilitated|founded|"
+    "generated|given|grew|grown|guided|handled|headed|held|helped|hired|implemented|improved|"
+    "increased|initiated|installed|introduced|launched|led|lectured|lifted|maintained|managed|"
+    "mentored|migrated|model?led|monitored|moved|negotiated|onboarded|operated|optimi[sz]ed|"
+    "organi[sz]ed|oversaw|overseen|owned|performed|piloted|pioneered|planned|prepared|"
+    "presented|prescribed|produced|programmed|published|raised|ran|rebuilt|recruited|"
+    "redesigned|reduced|refactored|researched|resolved|restructured|revamped|run|saved|scaled|"
+    "secured|served|shipped|simplified|sold|solved|spearheaded|spent|streamlined|"
+    "strengthened|supervised|supported|taught|tested|trained|transformed|treated|triaged|"
+    "tripled|tutored|volunteered|won|worked|wrote|written|rewrote|rewritten|cared|nursed|"
+    "cooked|closed|"
+    "qualified|graduated|studied|taken|kept|look after|looked after|looking after|animated|"
+    "triaged|tuned|wired|fitted|repaired|illustrated|photographed|filmed|translated"
+)
+_DOING = (
+    "leading|building|running|managing|teaching|growing|launching|designing|delivering|"
+    "scaling|shipping|writing|developing|training|mentoring|selling|closing|supervising|"
+    "coordinating|organi[sz]ing|nursing|caring for|cooking|creating|producing|migrating|"
+    "automating|analy[sz]ing|model?ling|treating|supporting|handling|maintaining|installing|"
+    "commissioning|engineering|editing|planning|negotiating|recruiting|hiring|rebuilding|"
+    "redesigning|cutting|reducing|increasing|improving|saving|overseeing|owning|heading|"
+    "driving|spearheading|pioneering|founding|coaching|tutoring|volunteering|testing|"
+    "triaging|auditing|animating|illustrating|teaching|serving|looking after|working (on|"
+    "with|in|as|at)"
+)
+_NUMBER_WORDS = (
+    r"(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"several|many|a few|a couple of)"
+)
+#: Past tenses in a note that report the conversation rather than claim something done.
+_NOT_DONE = re.compile(
+    "("
+    "enjoyed|appreciated|loved|liked|learned|noticed|wanted|hoped|mentioned|discussed|"
+    "talked|wondered|realised|realized|visited|attached|included|followed|reached|checked|"
+    "looked|asked|answered|waited|expected|started|finished|decided|received|applied|"
+    "interviewed|missed|valued|admired|wished|needed|tried|considered|reflected|imagined|"
+    "pictured|walked|returned|arrived|called|emailed|signed|passed|agreed|guessed|assumed|"
+    "happened|seemed|remembered|stayed|listened|watched|played|stopped|showed|believed|"
+    "thanked|appeared|opened"
+    ")"
+)
+_I_DID = re.compile(r"\bi( have|'ve| had)?( \w+ly| also| already| then)? (\w+ed)\b", re.I)
+_FIT = re.compile(
+    r"(\b(fit|fits|suited|experience|experienced|background|skills?|strengths?|bring|"
+    r"contribute|help the team|confident|qualif\w*|track record|expertise|proven|years of|"
+    r"translate well|carry over|maps? (closely|directly|well)|certificat\w*|certified|"
+    r"licensed|degree in|hit the ground running|settle in quickly|up to speed|"
+    r"my (\w+ )?years|(for|over) (the (last|past) )?(\d+|two|three|four|five|six|seven|"
+    r"eight|nine|ten|several|many) years|"
+    rf"i( have|'ve| had|'d)?( \w+ly| also| already)? ({_DONE})|"
+    rf"having (\w+ly )?({_DONE})|(after|by|while|since|from) ({_DOING})\b|"
+    rf"i('ve| have)? (been )?(\w+ly )?({_DOING})\b|"
+    rf"{_NUMBER_WORDS} (\w+ )?(years?|months?|decades?|seasons?) (of|in|on|as|at|with|"
+    r"spent|\w+ing)\b|(a|over a|more than a|nearly a|almost a) decade|"
+    r"in my (current|previous|last|present|old|first) (role|job|position|post|team|company)|"
+    r"(at|in) my (current|previous|last|present|old) (company|employer|job|role|firm|school|"
+    r"hospital|team|post|practice|agency|store|shop|restaurant|ward|trust)|"
+    r"i (currently |now |also |still )?(lead|manage|run|own|teach|oversee|supervise|"
+    r"coordinate|handle|look after|maintain|head|mentor|sell|care for|chair)\b(?! to)|"
+    r"i know (how|where|what it takes|first-?hand|the (pressure|hard|challenges|problems|"
+    r"ropes|sector|market|area|region|patch|systems?|tools?|ground|submission))|"
+    r"(taught|showed|shown|prepared|equipped|trained) me|"
+    r"the (\w+ ){0,2}(project|identity|campaign|system|programme|program|product|service|"
+    r"pipeline|model|report|playbook|process|tool|app|platform|course|curriculum|scheme|"
+    r"forecast|rebrand|migration) i (created|built|led|ran|designed|launched|wrote|delivered|"
+    r"managed|developed|shipped|started|set up|own)|"
+    r"(cut|reduced|increased|grew|doubled|tripled|saved|raised|boosted|improved|lifted|"
+    r"halved)\b[^.!?\n]{0,40}\bby (\d|a (third|half|quarter|fifth))|"
+    r"\bhold (my|a|an) [\w -]{0,20}(licen[cs]e|certificat\w*|authori[sz]ation|"
+    r"qualification))\b"
+    r"|\bmy (\w+ ){0,2}(film|portfolio|showreel|reel|thesis|dissertation|case stud(y|ies)|"
+    r"work samples?|record)\b|\b(shows|demonstrates|proves) (the|that|how|my|what)\b"
+    r"|\d+(\.\d+)? ?(%|percent\b|per cent\b)|[£$€]\d|\b\d+x\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What a kind of note must say (sure) or should probably say (a suggestion)."""
+
+    company: bool = True
+    role: bool = True
+    interest: bool = True
+    fit: bool = True
+    sure_of_company: bool = True
+    #: The greeting goes to one of the interviewers.
+    to_an_interviewer: bool = True
+
+
+NEEDS = {
+    Note.THANK_YOU: Needs(),
+    Note.FOLLOW_UP: Needs(fit=False),
+    Note.REJECTION_REPLY: Needs(role=False, interest=False, fit=False, sure_of_company=False),
+    Note.OFFER_REPLY: Needs(role=False, interest=False, fit=False, sure_of_company=False),
+    Note.WITHDRAWAL: Needs(role=False, interest=False, fit=False, sure_of_company=False),
+    Note.REFERENCE: Needs(
+        role=False, interest=False, fit=False, sure_of_company=False, to_an_interviewer=False
+    ),
+    Note.OTHER: Needs(role=False, interest=False, fit=False, sure_of_company=False),
+}
+
+
+def note_of(text: str) -> Note:
+    """The kind of note, from its words: the most specific kind that fits wins."""
+    if _REFERENCE.search(text):
+        return Note.REFERENCE
+    if _OFFER.search(text):
+        return Note.OFFER_REPLY
+    if _WITHDRAWAL.search(text):
+        return Note.WITHDRAWAL
+    if _REJECTION.search(text) and not _STILL_IN.search(text):
+        return Note.REJECTION_REPLY
+    if _FOLLOW_UP.search(text):
+        return Note.FOLLOW_UP
+    if _THANK_YOU.search(text):
+        return Note.THANK_YOU
+    if _FOLLOW_UP_MAYBE.search(text):
+        return Note.FOLLOW_UP
+    return Note.OTHER
+
+
+def says_interest(text: str) -> bool:
+    return bool(_INTEREST.search(text))
+
+
+def gives_a_reason(text: str) -> bool:
+    """A reason to hire: fit words, years, credentials, results, or something the person did."""
+    return bool(_FIT.search(text)) or any(
+        not _NOT_DONE.fullmatch(m.group(3).lower()) for m in _I_DID.finditer(text)
+    )
+
+
+def structure(
+    text: str, signed_at: int | None, context: DraftContext, note: Note
+) -> tuple[list[Finding], list[Finding]]:
+    """(findings, suggestions) on the note's frame: greeting, sign-off, the company and role,
+    and, for the notes that need them, interest and fit."""
+    needs = NEEDS[note]
+    sure: list[Finding] = []
+    unsure: list[Finding] = []
+    if not opens_with_greeting(text):
+        sure.append(Finding("greeting", "Start with a greeting, like “Dear Jane,”."))
+    if signed_at is None:
+        sure.append(Finding("sign-off", "End with a sign-off and your name, like “Best regards,”."))
+    if context.company and context.company.lower() not in text.lower():
+        missing = Finding("company", f"Name the company ({context.company}).")
+        (sure if needs.sure_of_company else unsure).append(missing)
+    for other in other_employers(text, context):
+        sure.append(Finding("company", f"“{other}” is one of your other employers: wrong company?"))
+    if needs.role and not role_named(context.role, text):
+        sure.append(Finding("role", f"Name the role ({context.role})."))
+    if needs.interest and not says_interest(text):
+        sure.append(Finding("interest", "Say plainly that you want the job."))
+    elif note == Note.OTHER and not says_interest(text):
+        unsure.append(Finding("interest", "If this note is about the job, say you want it."))
+    if needs.fit and not gives_a_reason(text):
+        sure.append(Finding("fit", "Add one reason you are the best fit for it."))
+    return sure, unsure

@@ -1,0 +1,243 @@
+"""Tone: pressure, deadlines set for them, other offers used as leverage, passive aggression,
+entitlement, accusation and arguing with a decision; and filler openings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.domain.draft_check.model import Finding
+from bot.domain.draft_check.notes import Note
+
+_ASKS = r"(let me know|tell me|get back to me|hear back|hear from you|reply|respond|answer)"
+#: What they said themselves, reported back, is no pressure ("you hoped to decide by May").
+_REPORTED = re.compile(
+    r"\b(you|they|the team)( \w+)? (said|mentioned|hoped|planned|expected|aimed|were hoping|"
+    r"are hoping|told me|indicated)\b[^.!?\n]*$",
+    re.IGNORECASE,
+)
+#: A deadline the person was given ("I have been asked to reply by Friday") is theirs, not
+#: one they set.
+_OWN_DEADLINE = re.compile(
+    r"\b(asked|told|have|has|need|needs|got|due|supposed|given until \w+|expected)( me| us)? "
+    r"to\s*$",
+    re.I,
+)
+#: Choices the person has elsewhere: other offers, other companies, final rounds.
+_ELSEWHERE = (
+    r"(other|another|competing|better|higher|second|several|multiple|two|three) (\w+ )?"
+    r"offers?|(other|competing) (options|opportunities|companies|firms|employers|"
+    r"organi[sz]ations|hotels|schools|hospitals|agencies|banks|studios|practices|businesses)|"
+    r"(another|a competing|a competitor|a rival) (\w+ )?(company|firm|employer|business|hotel|"
+    r"school|hospital|agency|organi[sz]ation|bank|studio|practice)|"
+    r"offers? (on the table|in hand|elsewhere)|(interviewing|final rounds?|final stages?|"
+    r"in talks) (elsewhere|with (other|two|three|several|another))|elsewhere|"
+    r"in (high )?demand|being (courted|headhunted|approached)"
+)
+#: Pressure that turns a mention of other choices into leverage.
+_PRESSURE = (
+    r"(you('ll| will)? (need|have) to (move|act|decide|be quick|hurry)|need (a|an|your) "
+    r"(decision|answer|offer|response)|(move|act|decide) (quickly|fast|soon|now)|hurry|"
+    r"(of the )?essence|wait(ing)? (too|very) long|won't (wait|be available|last)|"
+    r"(lose|losing) me|snap(ped)? (me )?up|miss out|too late|unless|if (i|you) "
+    r"(don't|do not|haven't|have not|can't|cannot)|(have|need|going) to (accept|take|go with)|"
+    r"will (accept|take|go with|be going with)|(match|beat) (it|that|this|the offer|their "
+    r"offer|the salary)|counter-? ?offer|sooner rather|"
+    r"(fairly|very|really) soon|as soon as possible|asap|quickly|right away|immediately|"
+    r"(wouldn't|would not|don't|do not) (wait|delay|hang about)|(can't|cannot|won't|will not) "
+    r"wait (forever|long|much longer|indefinitely|around)|wait forever|(i'll|i will|i'd|i "
+    r"would) need (to hear|an answer|a decision|your (answer|decision))|or (else )?i('ll| will) "
+    r"(take|accept|go with|sign)|take theirs)"
+)
+_ELSEWHERE_RE = re.compile(rf"\b({_ELSEWHERE})\b", re.I)
+_PRESSURE_RE = re.compile(rf"\b{_PRESSURE}", re.I)
+#: Other choices with a date beside them: fair to say, as long as it only asks about timing.
+_ELSEWHERE_OR_OFFER = re.compile(rf"\b({_ELSEWHERE}|an offer)\b", re.I)
+_A_DATE = re.compile(
+    r"\b(by|before|until|expires?|deadline|this week|next week|monday|tuesday|wednesday|"
+    r"thursday|friday|the \d+(st|nd|rd|th))\b",
+    re.I,
+)
+_SENTENCE = re.compile(r"[^.!?\n]+")
+_CALM_OFFER = "another offer and a date: say it only to ask about their timing, never as pressure"
+
+
+@dataclass(frozen=True)
+class Rule:
+    pattern: re.Pattern[str]
+    why: str
+    #: Only in notes to someone still deciding about the person (not a withdrawal or a
+    #: reply to an offer, where another offer is simply news).
+    while_waiting: bool = False
+
+
+_RULES = (
+    Rule(
+        re.compile(r"\bi expect (to hear|an answer|a decision|a response|a reply)", re.I),
+        "expects an answer",
+    ),
+    Rule(
+        re.compile(
+            rf"\b({_ASKS}|decision|update)\b[^.!?\n]{{0,25}}\b(asap|as soon as possible)\b", re.I
+        ),
+        "asks for speed (ASAP)",
+    ),
+    Rule(
+        re.compile(
+            rf"\b({_ASKS}|decision|update)\b[^.!?\n]{{0,25}}\b(immediately|right away|urgently|"
+            r"straight away)\b|\b(this|it) is urgent\b",
+            re.I,
+        ),
+        "sounds urgent",
+    ),
+    Rule(
+        re.compile(
+            r"\b(i demand|i insist)\b|\bi need (an? |your |the )?(answer|decision|response|"
+            r"reply|update)\b|\byou (must|need to|have to) (reply|respond|decide|answer|get "
+            r"back|let me know|tell me|give me|make)\b",
+            re.I,
+        ),
+        "makes demands",
+    ),
+    Rule(
+        re.compile(
+            rf"\b{_ASKS}( to me)?( with)?( (your|a|the) (final )?(decision|answer|response))?"
+            r" (by|before|no later than|within) (?!now\b|then\b)"
+            r"|\b(please|kindly|could you|can you) (decide|confirm|make (a|your) decision)\b"
+            r"[^.!?\n]{0,20}\b(by|before|within) "
+            r"|\b(appreciate|need|expect|require|want|like)\b[^.!?\n]{0,25}\b(your|a|the) "
+            r"(final )?(decision|answer|response|reply|offer)\b[^.!?\n]{0,15}"
+            r"\b(by|before|no later than|within) (?!now\b|then\b)",
+            re.I,
+        ),
+        "sets them a deadline for their decision",
+    ),
+    Rule(
+        re.compile(
+            r"\bwhy (haven't|have not|didn't|did not) you\b|\bwhy (was i|i was|wasn't i|i "
+            r"wasn't) (rejected|not selected|turned down|passed over)",
+            re.I,
+        ),
+        "sounds accusing",
+    ),
+    Rule(
+        re.compile(
+            r"\b(since|as|because|now that|given that) i('ve| have| now have)?( got| received| "
+            r"been given| been made)? (an|another|other|a competing|competing|several|two|"
+            r"multiple) offers?\b|\b(an)?other offers?,? so\b|\b(other|competing|another) "
+            r"offers?\b[^.!?\n]*\b(unless|if you (don't|do not|can't|cannot)|before i "
+            r"(accept|sign|take))",
+            re.I,
+        ),
+        "uses other offers as pressure",
+        while_waiting=True,
+    ),
+    Rule(
+        re.compile(
+            r"\b(the|common|basic|simple) courtesy\b|\bcourtesy (of|to) (a |an )?(reply|"
+            r"response|answer|update)|\bas i (mentioned|said|stated|noted|explained|wrote|"
+            r"pointed out) in my (\w+ ){0,2}(emails?|messages?|notes?|letters?|voicemails?)|"
+            r"\bper my (last|previous|earlier) (email|message|note)|\bas (previously|already) "
+            r"(mentioned|stated|explained)|\b(surprised|shocked|puzzled|baffled|frustrated)\b"
+            r"[^.!?\n]{0,30}\b(not|n't|no|nothing)\b[^.!?\n]{0,25}\b(heard|hear|reply|replied|"
+            r"response|responded|update|word|news)|\b(would|'d) have (expected|thought|"
+            r"hoped|appreciated)\b|\bthe least (you|they|anyone|someone) could\b|"
+            r"\b(finally|at least) (get|got|getting) back\b|\bat least (let me know|reply|"
+            r"respond|tell me|have the)|\bfinally (reply|respond|let me know|tell me|hear)|"
+            r"\b(still|been|keep) waiting (for|on) (a|an|your|any|some) (response|reply|"
+            r"answer|update|word|news)|\b(emailed|written|called|wrote|followed up|reached "
+            r"out|tried|chased)\b[^.!?\n]{0,20}\b(several|multiple|many|three|four|five|"
+            r"\d+) times\b|\b(nobody|no one|no-one|anyone) (has )?(bothered|replied|responded|"
+            r"reads|read|got back|gotten back|gets back)|(?<!if )\b(is it|surely it's|surely "
+            r"it is|it's hardly|it is hardly|it's not|it is not) too much to ask|\bi assume "
+            r"(you|my|the|it|they)\b[^.!?\n]{0,25}\b(busy|lost|missed|forgot|ignored|spam)|"
+            r"\b(it would|it'd) be nice (to|if)\b[^.!?\n]{0,30}\b(hear (back|something|"
+            r"anything)|reply|replied|respond|responded|courtesy|an? (answer|update|response))|"
+            r"\b(taking|take|takes) (so|this|that) long\b|\bwithout (a|any|a single) (word|"
+            r"reply|response|answer)\b|\b(waiting|waited) (for )?(over |more than |nearly )?"
+            r"(\w+ ){0,2}(weeks|months) (now|already|without)\b|\bexpected (better|more) "
+            r"(communication|of|from)\b|\b(poor|bad) communication\b|\bradio silence\b|"
+            r"\bghost(ed|ing)\b|\brespect (my|people's|candidates') "
+            r"time|\bmy time is (valuable|precious)|\ba (simple|quick|one-word) (yes or no|"
+            r"reply|response|answer) (would|will) (do|suffice)",
+            re.I,
+        ),
+        "sounds passive-aggressive",
+    ),
+    Rule(
+        re.compile(
+            r"\b(please |kindly )?(re-?consider|rethink|revisit) (your|the|this) decision|"
+            r"\b(should|could|would|will|please) (re-?consider|rethink|change your mind)|"
+            r"\bhope you('ll| will)? (re-?consider|change your mind)|"
+            r"\b(you're|you are|you've|you have) (making|made) a (big |huge |serious )?mistake|"
+            r"\b(wrong|bad|poor) decision\b|\byou('ll| will) regret|\byour loss\b",
+            re.I,
+        ),
+        "argues with their decision",
+    ),
+    Rule(
+        re.compile(
+            r"\b(insulting|ridiculous|unacceptable|unprofessional|disrespectful|a joke|"
+            r"(a )?waste of (my )?time|outrageous|pathetic)\b",
+            re.I,
+        ),
+        "sounds hostile",
+    ),
+    Rule(
+        re.compile(r"\bi (deserve|have earned|'ve earned)\b|\b(you )?owe me\b", re.I),
+        "sounds entitled",
+    ),
+    Rule(re.compile(r"!{2,}"), "raises its voice with “!!”"),
+)
+_FILLER = re.compile(
+    r"\bjust (wanted to )?(checking|check|following|follow|touching|touch|circling|circle|"
+    r"bumping|bump)( in| up| base| back)?\b|\btouching base\b|\bbumping this\b",
+    re.IGNORECASE,
+)
+#: Notes sent while the employer is still deciding about the person.
+_WAITING = frozenset({Note.THANK_YOU, Note.FOLLOW_UP, Note.OTHER})
+
+
+def tone(text: str, note: Note) -> tuple[list[Finding], list[Finding]]:
+    """(findings, suggestions): each rule once, unless it only reports their own words."""
+    sure = [
+        Finding("tone", f"Tone: this {rule.why}.")
+        for rule in _RULES
+        if (note in _WAITING or not rule.while_waiting)
+        and any(_pressing(text, match) for match in rule.pattern.finditer(text))
+    ]
+    sentences = [m.group(0) for m in _SENTENCE.finditer(text)]
+    if any(
+        _ELSEWHERE_RE.search(sentence) and _PRESSURE_RE.search(sentence) for sentence in sentences
+    ):
+        sure.append(Finding("tone", "Tone: this uses other offers as pressure."))
+    unsure = []
+    if (
+        not sure
+        and note in _WAITING
+        and any(_ELSEWHERE_OR_OFFER.search(s) and _A_DATE.search(s) for s in sentences)
+    ):
+        unsure.append(Finding("tone", f"{_CALM_OFFER.capitalize()}."))
+    if not sure and text.count("!") >= 3:
+        unsure.append(Finding("tone", "Several “!” read as excitable; one is plenty."))
+    return _unique(sure), unsure
+
+
+def _pressing(text: str, match: re.Match[str]) -> bool:
+    before = text[: match.start()]
+    return not _REPORTED.search(before) and not _OWN_DEADLINE.search(before)
+
+
+def filler(text: str) -> list[Finding]:
+    found = _FILLER.search(text)
+    if not found:
+        return []
+    return [
+        Finding(
+            "filler", f"“{found.group(0)}” is filler: say why you are writing in the first line."
+        )
+    ]
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    return list(dict.fromkeys(findings))
