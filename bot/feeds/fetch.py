@@ -306,13 +306,15 @@ class FeedFetcher:
                 decode_content=True,
                 assert_same_host=False,
             )
+        except NewConnectionError:  # a subclass of ConnectTimeoutError: refused, unroutable
+            raise Unreachable(f"The calendar server at {host} could not be reached.") from None
         except (ConnectTimeoutError, ReadTimeoutError):
             raise TooSlow(self._too_slow()) from None
         except SSLError:
             raise Unreachable(
                 f"The calendar server at {host} did not show a valid certificate for its name."
             ) from None
-        except (NewConnectionError, ProtocolError, HTTPError, OSError):
+        except (ProtocolError, HTTPError, OSError):
             raise Unreachable(f"The calendar server at {host} could not be reached.") from None
         try:
             return self._answer(response, url, validators, deadline)
