@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, available_timezones
 
 __all__ = ["ZoneMention", "find_zone", "person_zone", "zone_key"]
@@ -348,7 +348,7 @@ def _abbreviation_zone(window: str, *, person_tz: str, on: datetime | None) -> Z
         summer = None
     if zone_name == "UTC":
         return ZoneMention(
-            zone=timezone.utc, start=match.start(), end=match.end(), abbreviation=abbreviation
+            zone=UTC, start=match.start(), end=match.end(), abbreviation=abbreviation
         )
     zone = _same_as_person(_ZONES(zone_name), person_tz, on)
     sure = True
@@ -397,7 +397,7 @@ def _fixed(sign: str, hours: str, minutes: str | None) -> tzinfo:
     if sign in "-−–":
         offset = -offset
     if offset == timedelta():
-        return timezone.utc
+        return UTC
     return timezone(offset, "UTC" + _offset_text(offset))
 
 
