@@ -18,10 +18,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from bot.domain.interview import Interviewer
-from bot.domain.invitation_people import NAME, find_people
+from bot.domain.invitation_people import (
+    NAME,
+    candidate_names,
+    find_people,
+    is_name,
+    signature,
+)
 from bot.domain.parsing import AddInputError, parse_duration, read_start
 from bot.domain.text import match_key
-from bot.domain.zones import find_zone, person_zone, zone_key
+from bot.domain.zones import find_stated_zone, find_zone, person_zone, zone_key
 
 
 def _words(text: str) -> list[str]:
@@ -168,19 +174,21 @@ _YEAR = r"(\d{4})"
 _DATE_PATTERNS = (
     # Thursday 3 Dec 2026, 14th December 2026, Mon, 7 Dec 2026, 10 Dec
     ("dmy", re.compile(
-        rf"(?:{_WEEKDAY},?\s+)?(?:the\s+)?{_ORDINAL}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?(?![\d:])",
+        rf"(?:{_WEEKDAY},?\s+)?(?:the\s+)?{_ORDINAL}(?:\s+of)?\s+{_MONTH}(?:,?\s+{_YEAR})?(?!\d|:\d)",
         re.I)),
     # Dec 3, 2026, Wednesday, December 9th, 2026, Thursday, December 3
     ("mdy", re.compile(
-        rf"(?:{_WEEKDAY},?\s+)?{_MONTH}\s+{_ORDINAL}(?![\d:])(?:,?\s+{_YEAR})?", re.I)),
+        rf"(?:{_WEEKDAY},?\s+)?{_MONTH}\s+{_ORDINAL}(?!\d|:\d)(?:,?\s+{_YEAR})?", re.I)),
     ("iso", re.compile(r"(?<![\d/.-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")),
-    ("numeric", re.compile(r"(?<![\d/.:-])(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}|\d{2}))?(?![\d/:])")),
+    ("numeric", re.compile(
+        r"(?<![\d/.:-])(\d{1,2})[/.](\d{1,2})(?:[/.](\d{4}|\d{2}))?(?![\d/:])(?!\s?[ap]\.?m\b)",
+        re.I)),
     ("relative", re.compile(
         rf"\b(today|tonight|tomorrow|tmrw|tmr|day after tomorrow|(?:next|this)\s+{_WEEKDAY}|"
         rf"{_WEEKDAY})\b", re.I)),
 )  # fmt: skip
 _TIME = re.compile(
-    r"(?<![\d:./+#])(?:(\d{1,2})(?::(\d{2}))?\s?([ap])\.?\s?m\b\.?|([01]?\d|2[0-3])[:h](\d{2})"
+    r"(?<![\d:./+#])(?:(\d{1,2})(?:[:.](\d{2}))?\s?([ap])\.?\s?m\b\.?|([01]?\d|2[0-3])[:h](\d{2})"
     r"(?![\d:])(?:\s?(?:hrs|hours|h)\b)?|(noon|midday))",
     re.IGNORECASE,
 )
@@ -284,6 +292,8 @@ def _day(kind: str, match: re.Match[str], tz: str, line: int) -> _Day | None:
             return None
     if kind == "numeric":
         first, second, year_text = int(groups[0]), int(groups[1]), groups[2]
+        if year_text is None and "." in match.group(0):
+            return None  # "9.30" is a time of day, not the 30th of September
         month_first = tz.startswith(_MONTH_FIRST) and not tz.startswith(_MONTH_FIRST_EXCEPT)
         if first > 12 >= second:
             month_first = False
@@ -334,10 +344,11 @@ def _start(text: str, *, now: datetime, tz: str) -> tuple[datetime | None, str, 
     days = _days(text, line_starts, tz)
     if not clocks or not days:
         return None, "", -1, False
+    blocks = schedule_blocks(lines)
     scored = []
     for clock, end in clocks:
         line = lines[clock.line]
-        if _END_LABEL.match(line):
+        if _END_LABEL.match(line) or _is_mail_header(lines, clock.line):
             continue
         day = _nearest_day(days, clock, lines)
         if day is None:
@@ -355,11 +366,10 @@ def _start(text: str, *, now: datetime, tz: str) -> tuple[datetime | None, str, 
             score += 2
         if end is not None:
             score += 1
-        if (
-            re.match(r"^\s*(?:[-•*]\s*)?\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\s*[-–—]", line, re.I)
-            and " with " in line
-        ):
-            score -= 3  # a slot in a schedule, not the interview's start
+        if any(first == clock.line for first, _ in blocks):
+            score += 3  # the first slot of an itinerary: where the interview starts
+        elif any(first < clock.line <= last for first, last in blocks):
+            score -= 3  # a later slot in a schedule, not the interview's start
         scored.append((-score, clock.start, clock, end, day))
     if not scored:
         return None, "", -1, False
@@ -377,6 +387,8 @@ def _start(text: str, *, now: datetime, tz: str) -> tuple[datetime | None, str, 
             person_tz=tz,
             on=naive_on,
         )
+    if mention is None:
+        mention = find_stated_zone(text, person_tz=tz, on=naive_on)
     zone = mention.zone if mention is not None else person_zone(tz)
     starts_at, remark = _resolve(day, wall, zone=zone, now=now)
     if starts_at is None:
@@ -385,6 +397,41 @@ def _start(text: str, *, now: datetime, tz: str) -> tuple[datetime | None, str, 
     if day.weekday is not None and starts_at.weekday() != day.weekday:
         sure = False
     return starts_at, remark, clock.line, sure
+
+
+_SLOT = re.compile(
+    r"^\s*(?:[-•*]\s*)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?\s*(?:-|–|—|to)\s*"
+    r"\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?(?=\s|$|[|:,])",
+    re.IGNORECASE,
+)
+_MAIL_HEADER = re.compile(r"^\s*(?:from|to|cc|subject|sent|date)\s*:", re.IGNORECASE)
+
+
+def schedule_blocks(lines: list[str]) -> list[tuple[int, int]]:
+    """Itineraries: two or more lines in a row (blank lines aside) that each start with a
+    time range, as (first line, last line)."""
+    blocks: list[tuple[int, int]] = []
+    first = last = -1
+    for index, line in enumerate(lines):
+        if _SLOT.match(line):
+            if first == -1:
+                first = index
+            last = index
+        elif line.strip() and first != -1:
+            if last > first:
+                blocks.append((first, last))
+            first = last = -1
+    if first != -1 and last > first:
+        blocks.append((first, last))
+    return blocks
+
+
+def _is_mail_header(lines: list[str], index: int) -> bool:
+    """A forwarded message's "Date: Fri, 4 Dec 2026 at 10:12": when it was sent, not met."""
+    if not re.match(r"^\s*(?:date|sent)\s*:", lines[index], re.IGNORECASE):
+        return False
+    near = lines[max(index - 2, 0) : index] + lines[index + 1 : index + 3]
+    return any(_MAIL_HEADER.match(line) for line in near)
 
 
 def _ranges(text: str, clocks: list[_Clock]) -> list[tuple[_Clock, _Clock | None]]:
@@ -465,8 +512,8 @@ _NUMBER_WORDS = {"a": "1", "an": "1", "one": "1", "two": "2", "three": "3", "fou
 _LENGTH = re.compile(
     r"(?<![\w:.-])(\d{1,3}(?:\.\d)?|an?|one|two|three|four|half an?|ninety|forty-five|thirty|"
     r"sixty|fifteen|twenty)[ -]?(hours?|hrs?|h|minutes?|mins?)\b(?:[ ,]+(?:and )?(\d{1,2})"
-    r"[ -]?(?:minutes?|mins?)\b)?(?:\s+(early|before|prior|ahead|late|beforehand|in advance|"
-    r"notice|to travel|from|away|after))?",
+    r"[ -]?(?:minutes?|mins?)\b|\s+(and a half))?(?:\s+(early|before|prior|ahead|late|"
+    r"beforehand|in advance|notice|to travel|from|away|after))?",
     re.IGNORECASE,
 )
 _LENGTH_LABEL = re.compile(r"^\s*(?:duration|length|how long|estimated duration)\s*:", re.I)
@@ -482,6 +529,15 @@ def _duration(text: str, starts_at: datetime | None, start_line: int) -> timedel
             length = _first_length(line)
             if length is not None:
                 return length
+    for first, last in schedule_blocks(lines):
+        if first == start_line and starts_at is not None:
+            slots = _ranges(lines[last], _clocks(lines[last], [0]))
+            opening = _ranges(lines[first], _clocks(lines[first], [0]))
+            if slots and slots[0][1] is not None and opening:
+                end, start = slots[0][1], opening[0][0]
+                minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+                if 0 < minutes <= MAX_LENGTH.total_seconds() // 60:
+                    return timedelta(minutes=minutes)
     if start_line >= 0 and starts_at is not None:
         line = lines[start_line]
         ranges = _ranges(line, _clocks(line, [0]))
@@ -506,7 +562,7 @@ def _duration(text: str, starts_at: datetime | None, start_line: int) -> timedel
 
 def _first_length(text: str) -> timedelta | None:
     for match in _LENGTH.finditer(text):
-        if match.group(4):
+        if match.group(5):
             continue  # "arrive 10 minutes early"
         number = _NUMBER_WORDS.get(match.group(1).lower(), match.group(1))
         words = f"{number} {match.group(2)}"
@@ -515,6 +571,8 @@ def _first_length(text: str) -> timedelta | None:
             continue
         if match.group(3):
             length += timedelta(minutes=int(match.group(3)))
+        if match.group(4) and match.group(2).lower().startswith("h"):
+            length += length // 2  # "an hour and a half"
         if timedelta(minutes=5) <= length <= MAX_LENGTH:
             return length
     return None
@@ -542,15 +600,20 @@ _NOT_COMPANIES = frozenset(
     interview|interviews|video|phone|onsite|the office|our office|first interview|
     final interview|technical interview|interview scheduled|interview confirmation|
     interview invitation|interview details|your interview|invitation|confirmed|
-    details|subject|topic|when|where|date|time|join|powered by goodtime""".replace("\n", "").split(
-        "|"
-    )
+    details|subject|topic|when|where|date|time|join|powered by goodtime|new event|
+    updated event|event|canceled event|cancelled event|updated invitation|invitation from
+    google calendar|i|we|you|they|he|she|it|hi|hello|hey|dear|thanks|regards|best|kind
+    regards|best regards|forwarded message|original message|good news|great news""".replace(
+        "\n", ""
+    ).split("|")
 )
 _COMPANY_PATTERNS: tuple[tuple[re.Pattern[str], int], ...] = tuple(
     (re.compile(pattern, re.MULTILINE), weight)
     for pattern, weight in (
         (rf"^\s*(?:Company|Employer|Organi[sz]ation|Client)\s*:\s*{_COMPANY}", 12),
         (rf"\bon behalf of\s+{_COMPANY}", 7),
+        (rf"\b(?:role|position|opening|job|vacancy|post)\s+with\s+{_COMPANY}", 5),
+        (rf"(?:^|\s)[-–—]\s*{NAME}\s+@\s+{_COMPANY}\s*$", 5),
         (
             rf"\b(?:role|position|opening|job|vacancy|post|recruiter|team|people|engineer|"
             rf"manager)\s+at\s+{_COMPANY}",
@@ -583,7 +646,7 @@ _SIGNATURE_TITLE = re.compile(
     r"sourcer|resourcing|business partner|team)$",
     re.IGNORECASE,
 )
-_TITLE_SEPARATORS = re.compile(r"\s+[-–—|:@]\s+|\s*<>\s*|\s*[|–—]\s*|:\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+[-–—|:@/]\s+|\s*<>\s*|\s*[|–—]\s*|:\s+")
 _KIND_WORDS = re.compile(
     r"\b(?:final|first|second|third|next|initial|intro(?:ductory)?|technical|tech|phone|video|"
     r"onsite|on-site|virtual|panel|behavioural|behavioral|hiring manager|recruiter|hr|culture|"
@@ -601,11 +664,19 @@ _ROLE_HEADS = frozenset(
         assistant student teacher partner counsel attorney lawyer pharmacist chef operator
         agent advisor adviser sre devops clerk auditor economist controller buyer planner
         producer therapist physician electrician mechanic recruiter trainee apprentice
-        fellow principal founder
+        fellow principal founder paralegal solicitor barrister hygienist dentist surgeon
+        pilot captain steward cook barista cashier bartender server waiter receptionist
+        secretary librarian curator scientist biologist chemist physicist statistician
+        mathematician translator interpreter journalist reporter photographer artist
+        animator illustrator copywriter ambassador evangelist instructor tutor lecturer
+        professor coach trainer guard inspector surveyor estimator foreman welder
+        carpenter plumber machinist technologist sonographer radiographer midwife
+        caregiver worker handler courier dispatcher merchandiser salesperson seller
+        generalist expert
         """
     )
 )
-_ROLE_TOKEN = r"(?:[A-Z][\w+#/.'-]*|i[A-Z]\w*|of|and|&|for|[-–/]|\([^()\n]{1,30}\))"
+_ROLE_TOKEN = r"(?:[A-Z][\w+#/.'-]*,?|i[A-Z]\w*|of|and|&|for|[-–/]|\([^()\n]{1,30}\))"
 _ROLE = rf"({_ROLE_TOKEN}(?:[ ]{_ROLE_TOKEN}){{0,8}})"
 _ROLE_PATTERNS: tuple[tuple[re.Pattern[str], int], ...] = tuple(
     (re.compile(pattern, re.MULTILINE | re.IGNORECASE if flags else re.MULTILINE), weight)
@@ -670,19 +741,26 @@ def _company(text: str) -> tuple[str | None, bool]:
             r"[A-Z][\w&'. -]{1,60}\s(?:Pvt\.? Ltd\.?|Ltd\.?|Inc\.?|LLC|GmbH|PLC)", line.strip()
         ):
             add(line.strip(), 4)
+    pieces = signature(text)
+    for index, piece in enumerate(pieces):
+        if index and index == len(pieces) - 1 and not _SIGNATURE_TITLE.search(piece):
+            add(piece, 4)
     domains = {d.split(".")[0] for d in re.findall(r"@([\w-]+(?:\.[\w-]+)+)", text)}
     domains |= {
         d.split(".")[-2] for d in re.findall(r"@((?:[\w-]+\.)+[\w-]+)", text) if d.count(".") >= 2
     }
+    in_domains: set[str] = set()
     for key in list(scores):
         compact = re.sub(r"[^a-z0-9]", "", key)
         if compact and any(compact == re.sub(r"[^a-z0-9]", "", d) or
                            (len(compact) >= 5 and re.sub(r"[^a-z0-9]", "", d).startswith(compact))
                            for d in domains):  # fmt: skip
             scores[key] += 4
-    people_keys = {match_key(p) for p in _people_names(text)}
+            in_domains.add(key)
+    people_keys = {match_key(p) for p in _people_names(text) | candidate_names(text)}
     for key in list(scores):
-        if key in people_keys or key in _NOT_COMPANIES:
+        # A name that is also the email domain is the employer, however person-like it looks.
+        if (key in people_keys and key not in in_domains) or key in _NOT_COMPANIES:
             del scores[key]
     if not scores:
         return None, False
@@ -699,6 +777,9 @@ def _people_names(text: str) -> set[str]:
         names.add(match.group(1))
     for match in re.finditer(rf"^({NAME})\s+-\s+organi[sz]er$", text, re.M):
         names.add(match.group(1))
+    for match in re.finditer(rf"({NAME})\s*\(([^()\n]{{2,50}})\)", text):
+        if _head_in(match.group(2)) and is_name(match.group(1)):
+            names.add(match.group(1))  # "Rachel Kim (Engineering Manager)"
     return names
 
 
@@ -822,6 +903,7 @@ def _clean_role(raw: str, company: str | None) -> str:
         if match_key(role) == match_key(company):
             return ""
     role = re.sub(r"\s+(?:role|position|opening|job|vacancy)$", "", role, flags=re.I)
+    role = re.sub(r",\s*(?:I|We|You|He|She|They|It|Our|My|And|But|So)$", "", role)
     role = re.sub(r"^(?:the|a|an|our|your)\s+", "", role, flags=re.I)
     if not role or len(role) > 80 or len(role.split()) > 9:
         return ""

@@ -28,7 +28,10 @@ _WORD = (
     r"(?![\w'’])"
 )
 _PARTICLE = r"(?:de|van|der|den|von|da|di|del|della|dos|das|du|le|la|bin|al|ter|ten|st\.)"
-NAME = rf"(?:{_WORD})(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:{_WORD})){{0,3}}"
+NAME = (
+    rf"(?:(?:Mr|Ms|Mrs|Mx|Dr|Prof)\.?[ \t]+)?(?:{_WORD})"
+    rf"(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:{_WORD})){{0,3}}"
+)
 _HONORIFIC = re.compile(r"^(?:mr|mrs|ms|mx|miss|dr|prof|professor|sir)\.?\s+", re.IGNORECASE)
 _NAME_ONLY = re.compile(rf"^{NAME}$")
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
@@ -51,7 +54,9 @@ _NOT_NAME_WORDS = frozenset(
         cheers hello hi dear hey good morning afternoon evening invitation invite confirmed
         confirmation details event type description questions view reply yes no maybe more
         options passcode password id dial rn bsn md phd mba cpa i i'm im we you he she they
-        me
+        me coding system systems behavioral behavioural lunch break culture fit welcome wrap
+        debrief presentation case study tour pairing virtual itinerary session sessions
+        event new updated
         """
     )
 )
@@ -68,7 +73,8 @@ _SIGN_OFF = re.compile(
     re.IGNORECASE,
 )
 _GREETING = re.compile(
-    rf"^(?:hi|hello|hey|dear|hej|hallo|hola|good (?:morning|afternoon|evening)|greetings)"
+    rf"^(?:hi|hello|hey|dear|hej|hallo|hola|kia ora|good (?:morning|afternoon|evening)|"
+    rf"greetings)"
     rf"[ \t,]+(?:mr\.?\s+|ms\.?\s+|dr\.?\s+)?({NAME})\b",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -150,12 +156,12 @@ def find_people(text: str, *, exclude: tuple[str, ...] = ()) -> tuple[tuple[Pers
     _find_senders(reading)
     excluded = {match_key(x) for x in exclude if x}
     sender_interviews = bool(
-        re.search(r"\b(?:with me|me and|interview(?:ing)? you myself|I(?:'ll| will) be "
+        re.search(r"\b(?:with me|me and|and me|interview(?:ing)? you myself|I(?:'ll| will) be "
                   r"interviewing)\b", text, re.IGNORECASE)
     )  # fmt: skip
 
     found: list[str] = []
-    for name in _labelled(reading) + _in_prose(reading, sender_interviews):
+    for name in _labelled(reading) + _slots(reading) + _in_prose(reading, sender_interviews):
         if is_name(name):
             found.append(clean_name(name))
     sure = bool(found)
@@ -227,6 +233,9 @@ def _find_senders(reading: _Reading) -> None:
                 break
             if candidate:
                 break
+    pieces = signature(reading.text)
+    if pieces and is_name(pieces[0]):
+        reading.senders.add(clean_name(pieces[0]))
     for pattern in (
         rf"(?:coordinated|scheduled|organi[sz]ed|arranged|sent) by[ \t]+({NAME})",
         rf"\bI'?m[ \t]+({NAME}),?[ \t]+(?:a|an|the|your)[ \t]+[\w ]*?"
@@ -291,6 +300,61 @@ def _guests(text: str) -> list[tuple[str, str | None, bool]]:
     return found
 
 
+def candidate_names(text: str) -> set[str]:
+    """The names the invitation is addressed to (greeting, invitee, the candidate's email)."""
+    reading = _Reading(text, text.split("\n"), set(), set(), set(), [])
+    _find_candidate(reading)
+    return {n for n in reading.candidate_names if n}
+
+
+def signature(text: str) -> list[str]:
+    """The pieces of the sender's signature after the last sign-off ("Kind regards, Fatima
+    Khan, HR Executive, Oasis Holdings"), at most four lines of it."""
+    lines = text.rstrip().split("\n")
+    for index in range(len(lines) - 1, max(len(lines) - 12, -1), -1):
+        line = lines[index].strip()
+        sign_off = _SIGN_OFF.match(line)
+        inline = None
+        if sign_off is None:
+            inline = re.search(
+                r"(?:^|[.!]\s+)(?:kind regards|best regards|warm regards|regards|best wishes|"
+                r"many thanks|thanks|cheers|best)[,.!]?\s+(.+)$",
+                line,
+                re.IGNORECASE,
+            )
+            if inline is None:
+                continue
+        tail = (sign_off.group(1) if sign_off else inline.group(1) if inline else "").strip()
+        block = [tail] if tail else []
+        block += [ln.strip() for ln in lines[index + 1 : index + 5] if ln.strip()]
+        pieces: list[str] = []
+        for entry in block:
+            pieces.extend(p.strip() for p in re.split(r"\s*[|,]\s*", entry) if p.strip())
+        return pieces
+    return []
+
+
+_SLOT_LINE = re.compile(
+    r"^\s*(?:[-•*]\s*)?\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?\s*(?:-|–|—|to)\s*"
+    r"\d{1,2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?(.*)$",
+    re.IGNORECASE,
+)
+
+
+def _slots(reading: _Reading) -> list[str]:
+    """Names in an itinerary's slots: "9:00 AM – 9:45 AM  Olivia Turner, VP Product"."""
+    names: list[str] = []
+    for line in reading.lines:
+        slot = _SLOT_LINE.match(line)
+        if slot is None:
+            continue
+        for piece in re.split(r"\s*[|–—]\s*|\s+-\s+|,\s*|\s{2,}|:\s+", slot.group(1)):
+            piece = clean_name(piece)
+            if len(piece.split()) >= 2 and is_name(piece):
+                names.append(piece)
+    return names
+
+
 def _labelled(reading: _Reading) -> list[str]:
     """Names under "Interviewers:", "Panel:", "You will be meeting with:", "Host:"."""
     names: list[str] = []
@@ -340,7 +404,17 @@ _TITLE_WORDS = (
     r"president|chief [\w ]+? officer|[\w-]+ (?:manager|director|lead|engineer|supervisor))"
     r"(?: of [\w& ]+?)?)"
 )
+_LIST = (
+    rf"{NAME}(?:[ \t]*\([^()\n]*\))?(?:(?:,[ \t]*|[ \t]+and[ \t]+|[ \t]*&[ \t]*)"
+    rf"(?:our[ \t]+[\w -]+?,[ \t]+)?{NAME}(?:[ \t]*\([^()\n]*\))?)*"
+)
 _PROSE = [
+    # "Your panel will include Jennifer Wu (Director), Marcus Bell and Aditi Rao"
+    rf"(?i:panel|interviewers?|you(?:'ll| will) (?:meet|speak with|be meeting)|you(?:'ll| will) "
+    rf"be (?:interviewed|speaking))[ \t]+(?i:will[ \t]+)?(?i:include|includes|including|be|are|"
+    rf"is|consists? of|with|by)[ \t:]+({_LIST})",
+    # "Klara (our Head of Engineering) loved your take-home"
+    rf"({NAME})[ \t]*\((?i:our|the|your)[ \t]+[^()\n]{{2,40}}\)",
     # "with Jane Doe (Engineering Manager) and Bob Smith", "booked you in with Luis Ortega"
     rf"(?:\bwith|\bw/|\bmeet|\bmeeting|\bby|pairing with|speaking with|speak with|"
     rf"interviewed by)[ \t]+(?:our[ \t]+|the[ \t]+)?({NAME}(?:[ \t]*\([^()\n]*\))?"
@@ -371,7 +445,7 @@ def _in_prose(reading: _Reading, sender_interviews: bool) -> list[str]:
                 names.extend(
                     _names_in_list(re.sub(r"our[ \t]+[\w -]+?,[ \t]+", "", match.group(1)))
                 )
-        if sender_interviews and re.search(r"\bwith me\b|\bme and\b", line, re.IGNORECASE):
+        if sender_interviews and re.search(r"\bwith me\b|\bme and\b|\band me\b", line, re.I):
             names.extend(sorted(reading.senders))
     return names
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, available_timezones
 
-__all__ = ["ZoneMention", "find_zone", "person_zone", "zone_key"]
+__all__ = ["ZoneMention", "find_stated_zone", "find_zone", "person_zone", "zone_key"]
 
 #: Long names, lower case, as Google, Outlook, Zoom and Calendly write them.
 _LONG_NAMES: dict[str, str] = {
@@ -276,6 +276,41 @@ def find_zone(
     city = _city_zone(window.split("\n", 1)[0])
     if city is not None:
         return ZoneMention(zone=city[0], start=near + city[1], end=near + city[2])
+    return None
+
+
+_STATED = re.compile(
+    r"\b(?:all\s+)?times?\s+(?:are|is|shown|listed|given)?\s*(?:in\s+)?(?:the\s+)?"
+    r"(pacific|mountain|central|eastern|atlantic|[A-Z]{2,5})\b",
+    re.IGNORECASE,
+)
+_REGION_WORDS = {
+    "pacific": "America/Los_Angeles",
+    "mountain": "America/Denver",
+    "central": "America/Chicago",
+    "eastern": "America/New_York",
+    "atlantic": "America/Halifax",
+}
+
+
+def find_stated_zone(
+    text: str, *, person_tz: str, on: datetime | None = None
+) -> ZoneMention | None:
+    """A zone stated anywhere, away from the time ("All times are Central", a line
+    "(Eastern Time)", "(UTC+01:00) Amsterdam…"): unambiguous forms only, no bare
+    abbreviation except after "times are"."""
+    for finder in (_windows_zone, _iana_zone, _long_zone):
+        found = finder(text, person_tz=person_tz, on=on)
+        if found is not None:
+            return found
+    stated = _STATED.search(text)
+    if stated is not None:
+        word = stated.group(1)
+        if word.lower() in _REGION_WORDS:
+            zone = _same_as_person(_ZONES(_REGION_WORDS[word.lower()]), person_tz, on)
+            return ZoneMention(zone=zone, start=stated.start(), end=stated.end())
+        if word in _ABBREVIATIONS:
+            return _abbreviation_zone(word, person_tz=person_tz, on=on)
     return None
 
 
