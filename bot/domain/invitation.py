@@ -533,9 +533,10 @@ def _duration(text: str, starts_at: datetime | None, start_line: int) -> timedel
         if first == start_line and starts_at is not None:
             slots = _ranges(lines[last], _clocks(lines[last], [0]))
             opening = _ranges(lines[first], _clocks(lines[first], [0]))
-            if slots and slots[0][1] is not None and opening:
-                end, start = slots[0][1], opening[0][0]
-                minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+            closing = slots[0][1] if slots else None
+            if closing is not None and opening:
+                opens = opening[0][0]
+                minutes = (closing.hour * 60 + closing.minute) - (opens.hour * 60 + opens.minute)
                 if 0 < minutes <= MAX_LENGTH.total_seconds() // 60:
                     return timedelta(minutes=minutes)
     if start_line >= 0 and starts_at is not None:
