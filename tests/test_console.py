@@ -280,3 +280,15 @@ def test_a_long_piped_script_is_never_asked_to_slow_down(tmp_path: Path) -> None
     assert "faster than I can keep up" not in out
     assert out.count("*Your processes*") == 2 * 15, "every list, command or DM, was answered"
     assert out.count("*Your settings*") == 15
+
+
+def test_the_console_shows_the_persons_zone_from_the_first_line(tmp_path: Path) -> None:
+    script = "now\nadvance 2h\nsnooze 1 2d\n/interview add Acme, Staff Engineer, today 2pm\nnow\n"
+    result = run_console(tmp_path, script)
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "🕒 Thu 26 Nov, 10:00 (Europe/Berlin)" in answer_to(out, "now", 1)
+    assert "It is now Thu 26 Nov, 12:00." in answer_to(out, "advance 2h")
+    assert "UTC" not in out
+    assert "🕒 Thu 26 Nov, 12:00 (Europe/Berlin)" in answer_to(out, "now", 2)

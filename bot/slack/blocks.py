@@ -233,7 +233,7 @@ def build_plan_reply(
             )
         )
     if remark:
-        blocks.append(context(f":warning: {escape(remark)}"))
+        blocks.append(context(f":calendar: {escape(remark)}"))
     if not interview.interviewers:
         blocks.append(
             context(
@@ -547,11 +547,16 @@ def build_add_form(
     time_picker: dict[str, Any] = {"type": "timepicker", "action_id": "value"}
     if prefill.get("time"):
         time_picker["initial_time"] = prefill["time"]
+    lengths = list(DURATIONS)
+    typed = prefill.get("duration", "")
+    if typed.isdigit() and typed not in dict(lengths):
+        # A length the list lacks ("for 50m") is offered as typed, in its place in the list.
+        lengths.append((typed, plural(int(typed), "minute")))
+        lengths.sort(key=lambda option: int(option[0]))
     options = [
-        {"text": {"type": "plain_text", "text": label}, "value": value}
-        for value, label in DURATIONS
+        {"text": {"type": "plain_text", "text": label}, "value": value} for value, label in lengths
     ]
-    chosen = next((o for o in options if o["value"] == prefill.get("duration", "60")), options[2])
+    chosen = next((o for o in options if o["value"] == (typed or "60")), options[2])
     blocks = [
         text_input("company", "Company", placeholder="Acme"),
         text_input("role", "Role", placeholder="Staff Engineer"),

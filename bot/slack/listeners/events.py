@@ -36,6 +36,8 @@ def direct_message(event: dict[str, Any], context: BoltContext, say: Say) -> Non
         return
     services: Services = context["services"]
     person = Person(team_id, user_id)
+    if not services.coach.knows_timezone(person):
+        services.surfaces.learn_timezone(person)  # times in the answer are in their zone
     reply = parse_reply(str(event.get("text", "")))
     coach = services.coach
     if reply.verb == "list":
