@@ -40,7 +40,7 @@ def test_a_rejection_closes_the_process_however_the_name_was_pasted(me: Bot, pas
     reply = me.command(f"add {pasted}, Staff Engineer, today 4pm, with Bob Smith")
     assert "round 2" in str(reply).lower(), "the same employer: a second round, not a process"
 
-    me.dm("acme rejected")
+    me.confirm("acme rejected", "Acme")
     me.advance(timedelta(days=21))
 
     live = [
