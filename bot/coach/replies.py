@@ -43,6 +43,7 @@ def situation(book: PersonBook, now: datetime) -> Situation:
                 interviewer=nudge.interviewer or "",
                 people=round_people,
                 title=nudge.title,
+                sent=nudge.state == NudgeState.SENT,
             )
         )
     latest = book.latest_message()

@@ -130,6 +130,8 @@ class Item:
     #: Everyone in the round it belongs to.
     people: tuple[str, ...] = ()
     title: str = ""
+    #: Delivered and waiting for the person (not one still to come).
+    sent: bool = True
 
 
 @dataclass(frozen=True)
@@ -455,7 +457,7 @@ class _Reading:
             latest = [i for i in items if i.number in situation.latest]
             if len(latest) == 1:
                 return _with(base, items=(latest[0].number,))
-            among = latest or items
+            among = latest or [i for i in items if i.sent] or items
             note = "" if latest else "Nothing is open in my last message."
             return _with(base, among=tuple(i.number for i in among[:CHOICES]), note=note)
         tests = []
