@@ -11,7 +11,7 @@ from bot.domain.changes import OutcomeChange
 from bot.domain.interview import Outcome
 from bot.domain.nudge import NudgeChangeRefused, NudgeState
 from bot.domain.playbook import Playbook
-from bot.domain.text import escape
+from bot.domain.text import escape, match_key
 from bot.domain.understanding import Employer, Item, Situation
 from bot.storage.protocol import PersonBook
 
@@ -24,8 +24,9 @@ def situation(book: PersonBook, now: datetime) -> Situation:
     people: dict[int, tuple[str, ...]] = {}
     for interview in sorted(interviews.values(), key=lambda i: i.starts_at):
         named = people.get(interview.process_id, ())
-        more = tuple(p.name for p in interview.interviewers if p.name not in named)
-        people[interview.process_id] = named + more
+        seen = {match_key(n) for n in named}
+        more = tuple(p.name for p in interview.interviewers if match_key(p.name) not in seen)
+        people[interview.process_id] = named + tuple(dict.fromkeys(more))
     company = {p.id: p.company for p in processes}
     items = []
     for nudge in sorted(book.open_nudges(), key=lambda n: n.number):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,8 @@ from pathlib import Path
 import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+from bot.domain.text import match_key
 
 __all__ = [
     "Phrase",
@@ -210,8 +211,9 @@ def read_words(
 
 
 def lowered_text(text: str) -> str:
-    """The text as matched: compatibility forms folded, quotes plain, lower case."""
-    return unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    """The text as matched, folded as names are (`match_key`: compatibility forms, case,
+    invisible and bidi characters, spacing), with plain quotes."""
+    return match_key(text.translate(_QUOTES)).translate(_QUOTES)
 
 
 def _word_set(raw: dict[str, object], field: str) -> frozenset[str]:
