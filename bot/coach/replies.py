@@ -32,9 +32,9 @@ def situation(book: PersonBook, now: datetime) -> Situation:
     for nudge in sorted(book.open_nudges(), key=lambda n: n.number):
         if nudge.state == NudgeState.SENDING:
             continue
-        interview = interviews.get(nudge.interview_id)
-        process_id = interview.process_id if interview else 0
-        round_people = tuple(p.name for p in interview.interviewers) if interview else ()
+        meeting = interviews.get(nudge.interview_id)
+        process_id = meeting.process_id if meeting else 0
+        round_people = tuple(p.name for p in meeting.interviewers) if meeting else ()
         items.append(
             Item(
                 number=nudge.number,

@@ -287,8 +287,8 @@ class _Reading:
             return None
         if reply.number is None:
             if command == SNOOZE and not reply.snooze_until_morning and reply.snooze_for:
-                return self._resolved(command, (), snooze_for=reply.snooze_for)
-            return self._resolved(command, ())
+                return self._resolved(command, frozenset(), snooze_for=reply.snooze_for)
+            return self._resolved(command, frozenset())
         return Understanding(
             command,
             items=(reply.number,),
