@@ -20,6 +20,7 @@ from bot.clock import ShiftedClock, SystemClock
 from bot.config import Settings, SettingsError, load_settings
 from bot.domain.drafts import DraftsError
 from bot.domain.playbook import PlaybookError
+from bot.domain.reply_words import ReplyWordsError
 from bot.domain.text import plural
 from bot.runtime import SocketModeRefused, open_coach, open_store
 from bot.slack.payloads import is_slack_id
@@ -103,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("No Slack credentials set: starting the offline console.", file=sys.stderr)
             return run_console(settings, sys.stdin, sys.stdout, start=settings.clock_start)
         return _run_on_slack(settings)
-    except (PlaybookError, DraftsError, StoreError, SocketModeRefused) as problem:
+    except (PlaybookError, DraftsError, ReplyWordsError, StoreError, SocketModeRefused) as problem:
         print(f"interview-coach: {problem}", file=sys.stderr)
         return 2
 

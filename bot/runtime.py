@@ -25,6 +25,7 @@ from bot.domain.draft_check import DraftChecker
 from bot.domain.drafts import load_drafts
 from bot.domain.parsing import warm_up
 from bot.domain.playbook import load_playbook
+from bot.domain.reply_words import english_words, load_reply_words
 from bot.scheduler import NudgeScheduler
 from bot.slack.app import Services, build_app
 from bot.slack.http import CoachServer
@@ -196,12 +197,15 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
     delivery and redraws look it up in the workspace's installation.
     """
     playbook = load_playbook(settings.rules_path)
-    drafts = load_drafts(
+    rules_folder = (
         settings.rules_path.parent if settings.rules_path.is_file() else settings.rules_path
     )
+    drafts = load_drafts(rules_folder)
+    replies = load_reply_words(rules_folder)
     store = open_store(settings)
     try:
         warm_up()
+        english_words()  # the word list replies are read with, loaded before the first DM
         coach = Coach(store, playbook, clock)
         proofread = playbook.proofread
         many = settings.mode == "oauth"
@@ -243,6 +247,7 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
             clock=clock,
             drafts=drafts,
             checker=DraftChecker(drafts.known_words),
+            replies=replies,
             workspaces=workspaces,
         )
         signing = settings.signing_secret if settings.mode != "socket" else None

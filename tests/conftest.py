@@ -124,6 +124,47 @@ class Bot:
             response_url=self.standin.response_url(f"click-{secrets.token_hex(4)}"),
         )
 
+    def press(
+        self,
+        message: Message,
+        label: str,
+        *,
+        naming: str = "",
+        user: str = "U1",
+        team: str = TEAM,
+    ) -> Any:
+        """Press the button of `message` whose label starts with `label` (and names
+        `naming`), as the person would; the answer that comes by the response URL."""
+        found = [
+            element
+            for block in message.blocks or []
+            if block.get("type") == "actions"
+            for element in block.get("elements", [])
+            if element.get("type") == "button"
+            and element["text"]["text"].startswith(label)
+            and naming in element["text"]["text"]
+        ]
+        assert len(found) == 1, f"no single button {label!r} in {message.blocks}"
+        key = f"press-{secrets.token_hex(4)}"
+        status, _ = self.endpoint.action(
+            user_id=user,
+            team_id=team,
+            channel_id=message.channel,
+            message_ts=message.ts,
+            action_id=found[0]["action_id"],
+            value=found[0]["value"],
+            response_url=self.standin.response_url(key),
+        )
+        assert status == 200
+        assert self.standin.wait_for(lambda s: bool(s.responses(key))), "the press got no answer"
+        return self.standin.responses(key)[-1]
+
+    def confirm(self, words: str, company: str, *, user: str = "U1", team: str = TEAM) -> Any:
+        """Say an outcome in words in the DM, then press its confirmation for `company`:
+        outcomes said in words are only recorded from that button."""
+        question = self.dm(words, user=user, team=team)
+        return self.press(question, "Yes:", naming=company, user=user, team=team)
+
     def advance(self, delta: timedelta) -> int:
         """Move time and deliver what came due on the way, as the scheduler would."""
         return let_time_pass(self.runtime, self.clock, delta)

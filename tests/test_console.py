@@ -34,11 +34,13 @@ def run_console(
         if not key.startswith("SLACK_") and key != "LOG_LEVEL"
     }
     env.update(
-        PYTHONPATH=str(ROOT),  # this checkout's bot package, whichever copy is installed
-        COACH_DB_PATH=str(tmp_path / "data"),
-        COACH_CONSOLE_TZ="Europe/Berlin",
-        COACH_CLOCK_START="2026-11-26T10:00:00+01:00",
-        **settings,
+        {
+            "PYTHONPATH": str(ROOT),  # this checkout's bot package, whichever copy is installed
+            "COACH_DB_PATH": str(tmp_path / "data"),
+            "COACH_CONSOLE_TZ": "Europe/Berlin",
+            "COACH_CLOCK_START": "2026-11-26T10:00:00+01:00",
+            **settings,
+        }
     )
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
@@ -280,6 +282,54 @@ def test_a_long_piped_script_is_never_asked_to_slow_down(tmp_path: Path) -> None
     assert "faster than I can keep up" not in out
     assert out.count("*Your processes*") == 2 * 15, "every list, command or DM, was answered"
     assert out.count("*Your settings*") == 15
+
+
+def test_the_console_shows_the_persons_zone_from_the_first_line(tmp_path: Path) -> None:
+    script = "now\nadvance 2h\nsnooze 1 2d\n/interview add Acme, Staff Engineer, today 2pm\nnow\n"
+    result = run_console(tmp_path, script)
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "🕒 Thu 26 Nov, 10:00 (Europe/Berlin)" in answer_to(out, "now", 1)
+    assert "It is now Thu 26 Nov, 12:00." in answer_to(out, "advance 2h")
+    assert "UTC" not in out
+    assert "🕒 Thu 26 Nov, 12:00 (Europe/Berlin)" in answer_to(out, "now", 2)
+
+
+NEWCOMER = """\
+/interview add Initech, Product Manager, next wed 9am for 45m, with Carlos Mendes
+/interview add Acme, Staff Engineer, today 9am, with Jane Doe
+advance 6h
+dnoe 2
+they said no
+click yes acme said no
+sent it
+what is the weather like
+"""
+
+
+def test_the_newcomers_sentences_work_in_the_console(tmp_path: Path) -> None:
+    result = run_console(
+        tmp_path,
+        NEWCOMER,
+        COACH_CONSOLE_TZ="America/Los_Angeles",
+        COACH_CLOCK_START="2026-12-03T08:00:00-08:00",
+    )
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    added = answer_to(out, NEWCOMER.splitlines()[0])
+    assert "Saved *Initech* · Product Manager" in added
+    assert "Wed 16 Dec, 09:00–09:45 (America/Los_Angeles) with Carlos Mendes" in added
+    assert "`next wed` is Wed 16 Dec" in added and "`wed` alone would be Wed 9 Dec" in added
+    assert "Marked `#2`" in answer_to(out, "dnoe 2")
+    asked = answer_to(out, "they said no")
+    assert "[Yes: Initech said no] [Yes: Acme said no] [None of these]" in asked
+    assert "I understand these replies" not in asked
+    recorded = answer_to(out, "click yes acme said no")
+    assert "I'm sorry about Acme" in recorded
+    assert "I understand these replies" not in answer_to(out, "what is the weather like")
+    assert "[Show my list]" in answer_to(out, "what is the weather like")
 
 
 DRAFT = """\

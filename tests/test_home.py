@@ -58,10 +58,8 @@ def test_home_is_redrawn_after_every_change_once_opened(bot: Bot) -> None:
     assert bot.standin.wait_for(lambda s: len(s.views()) > count)
     assert "Initech" in json.dumps(bot.standin.views()[-1]["view"])
 
-    count = len(bot.standin.views())
-    bot.dm("acme rejected")
-    assert bot.standin.wait_for(lambda s: len(s.views()) > count)
-    assert "rejected" in json.dumps(bot.standin.views()[-1]["view"])
+    bot.confirm("acme rejected", "Acme")
+    assert bot.standin.wait_for(lambda s: "rejected" in json.dumps(s.views()[-1]["view"]))
 
 
 def test_done_on_the_home_tab_marks_the_item_and_redraws(bot: Bot) -> None:

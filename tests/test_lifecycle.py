@@ -179,9 +179,11 @@ def test_rejection_in_words_redraws_a_sent_thank_you_without_buttons(coach_bot: 
     (thank_you,) = [n for n in coach_bot.nudges() if n.rule == "thank-you"]
     assert thank_you.state == NudgeState.SENT
 
-    answer = coach_bot.dm("acme rejected me")
+    question = coach_bot.dm("acme rejected me")
+    assert process(coach_bot).outcome == Outcome.WAITING, "words alone record nothing"
+    answer = coach_bot.press(question, "Yes: Acme said no")
 
-    assert "I'm sorry about Acme" in answer.text or "sorry" in json.dumps(answer.blocks)
+    assert "I'm sorry about Acme" in json.dumps(answer)
     assert coach_bot.standin.wait_for(lambda s: s.messages("DU1")[0].updated)
     redrawn = json.dumps(coach_bot.dms()[0].blocks)
     assert "No longer needed" in redrawn
@@ -222,9 +224,9 @@ def test_still_in_process_arms_gentle_check_ins(coach_bot: Bot) -> None:
     coach_bot.command("add Acme, Engineer, today 10am, with Jane Doe")
     coach_bot.advance(timedelta(days=1))
 
-    answer = coach_bot.dm("still in process at acme")
+    answer = coach_bot.confirm("still in process at acme", "Acme")
 
-    assert "still in the running at Acme" in answer.text
+    assert "still in the running at Acme" in json.dumps(answer)
     (check_in,) = follow_ups(coach_bot, NudgeState.SCHEDULED)
     assert check_in.title == "Check in with Acme about the next step"
     assert local(check_in.due_at) == "Tue 08 Dec 10:00"
@@ -268,7 +270,7 @@ def test_a_second_interview_with_the_company_is_round_two_and_replaces_follow_up
     coach_bot.command("add Acme, Engineer, today 10am, with Jane Doe")
     (round_one,) = follow_ups(coach_bot, NudgeState.SCHEDULED)
 
-    reply = coach_bot.command("add acme, Engineer, next tue 10am, with Ann Lee")
+    reply = coach_bot.command("add acme, Engineer, tue 10am, with Ann Lee")
 
     assert "Saved round 2 of *acme*" in text(reply)
     assert "replaces 2 earlier reminders" in json.dumps(reply)
@@ -297,13 +299,17 @@ def test_several_matching_companies_are_asked_about(coach_bot: Bot) -> None:
     coach_bot.command("add Globex Europe, Engineer, today 10am")
     coach_bot.command("add Globex US, Engineer, today 11am")
 
-    answer = coach_bot.dm("globex rejected")
+    question = coach_bot.dm("globex rejected")
 
-    assert "Which one do you mean?" in answer.text
-    assert "`i1` Globex Europe" in answer.text and "`i2` Globex US" in answer.text
+    assert "Which company" in question.text
+    labels = [
+        e["text"]["text"] for b in question.blocks if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert labels[:2] == ["Yes: Globex Europe said no", "Yes: Globex US said no"]
     assert all(not p.closed for p in (process(coach_bot, 1), process(coach_bot, 2)))
-    coach_bot.dm("#2 rejected")
+    coach_bot.press(question, "Yes: Globex US")
     assert process(coach_bot, 2).outcome == Outcome.REJECTED
+    assert not process(coach_bot, 1).closed
 
 
 def test_the_list_shows_each_process_with_state_round_and_next_nudge(coach_bot: Bot) -> None:
@@ -365,7 +371,7 @@ def test_undo_only_reaches_back_a_few_minutes(coach_bot: Bot) -> None:
 
 def test_undo_of_a_status_brings_the_cancelled_follow_up_back(coach_bot: Bot) -> None:
     coach_bot.command("add Acme, Engineer, today 10am, with Jane Doe")
-    coach_bot.dm("acme rejected")
+    coach_bot.confirm("acme rejected", "Acme")
 
     assert "Undone: marking Acme rejected" in coach_bot.dm("undo").text
     assert process(coach_bot).outcome == Outcome.WAITING

@@ -251,8 +251,10 @@ def test_a_bare_done_asks_which_when_the_last_message_holds_several(me: Bot) -> 
     me.command("add Pied Piper, Designer, today 7am, with Richard Hendricks and Jared Dunn")
     me.advance(timedelta(minutes=5))
 
-    answer = me.dm("done").text
-    assert "Which one?" in answer
+    answer = me.dm("done")
+    assert "Which one is done?" in answer.text
+    offered = [e for b in answer.blocks if b["type"] == "actions" for e in b["elements"]]
+    assert len(offered) > 2, "a button for each open item of the last message, and none"
     assert all(n.state != NudgeState.DONE for n in me.nudges()), "nothing older was ticked"
 
 

@@ -40,7 +40,7 @@ def test_a_rejection_closes_the_process_however_the_name_was_pasted(me: Bot, pas
     reply = me.command(f"add {pasted}, Staff Engineer, today 4pm, with Bob Smith")
     assert "round 2" in str(reply).lower(), "the same employer: a second round, not a process"
 
-    me.dm("acme rejected")
+    me.confirm("acme rejected", "Acme")
     me.advance(timedelta(days=21))
 
     live = [
@@ -63,3 +63,14 @@ def test_the_matching_key_is_stable(name: str) -> None:
     key = match_key(name)
     assert match_key(key) == key
     assert "\u200b" not in key and "\u202e" not in key
+
+
+@pytest.mark.parametrize("pasted", ["Ac\u200bme", "ＡＣＭＥ", "\u202eAcme", "acme\ufeff"])
+def test_a_reply_names_the_employer_however_the_name_was_pasted(pasted: str) -> None:
+    from test_replies_corpus import SITUATION, WORDS
+
+    from bot.domain.understanding import understand
+
+    meant = understand(f"{pasted} rejectd me", SITUATION, WORDS)
+
+    assert (meant.intent, meant.outcome, meant.employer) == ("outcome", "rejected", 1)

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from bot.clock import Clock
-from bot.coach import interviews, items, outcomes, overview, settings
+from bot.coach import interviews, items, outcomes, overview, replies, settings
 from bot.coach.plans import paused_until, person_day
 from bot.coach.undo import UndoRecorder, last_change, undo_last_change
 from bot.domain.changes import NudgeChange, OutcomeChange, Plan
@@ -35,6 +35,7 @@ from bot.domain.timing import (
     settle_in_day,
     zone,
 )
+from bot.domain.understanding import Situation
 from bot.storage.protocol import Store
 
 LOGGER = logging.getLogger(__name__)
@@ -219,6 +220,28 @@ class Coach:
             change = outcomes.record(book, self.playbook, process, outcome, now)
             book.finish(f"marking {process.company} {outcome.value}")
         return change
+
+    def situation(self, person: Person) -> Situation:
+        """What a reply in the DM may refer to: open items, processes, the latest message."""
+        with self.store.transaction(person) as book:
+            return replies.situation(book, self.clock.now())
+
+    def record_confirmed(
+        self,
+        person: Person,
+        process_id: int,
+        outcome: Outcome,
+        *,
+        searching: bool | None = None,
+        said: str = "",
+    ) -> OutcomeChange:
+        """An outcome said in words and confirmed with its button, with what it does to
+        the search (accepting an offer ends it; declining one goes back to it)."""
+        now = self.clock.now()
+        with self._changing(person, now) as book:
+            return replies.record_confirmed(
+                book, self.playbook, process_id, outcome, searching, now, said=said or outcome
+            )
 
     def references_asked(self, person: Person, target: str) -> OutcomeChange:
         """The employer asked for references: the heads-up to them comes now."""

@@ -10,6 +10,13 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
+from bot.domain.dates import (
+    WEEKDAY_NAMES,
+    coming_weekday,
+    normalise_weekdays,
+    read_weekday,
+    weekdays_named,
+)
 from bot.domain.interview import Interviewer, Outcome
 from bot.domain.text import match_key
 from bot.domain.timing import DAY_NAMES
@@ -112,12 +119,6 @@ _CLOCK_TIME = re.compile(r"(?<![0-9:])([0-9]{1,2}):([0-9]{2})(?![0-9])")
 _NAMED_TIME = re.compile(r"\b(noon|midday|midnight)\b", re.IGNORECASE)
 _IMPOSSIBLE_TIME = (-1, -1)
 _EXPLICIT_YEAR = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
-_WEEKDAY_PREFIXES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_BARE_WEEKDAY = re.compile(
-    r"(?:on\s+)?(mon(?:day)?|tue(?:s|sday)?|wed(?:s|nesday)?|thu(?:r|rs|rsday)?|fri(?:day)?"
-    r"|sat(?:urday)?|sun(?:day)?)(?:\s+at|\s*@)?",
-    re.IGNORECASE,
-)
 
 _DURATION_PART = re.compile(
     r"(?:(?P<number>[0-9]{1,6}(?:\.[0-9]{1,4})?)\s*|(?P<word>half\s+an?|half|an?|one)\s+)"
@@ -200,22 +201,41 @@ def read_role(text: str) -> str:
 
 
 def read_start(text: str, *, now: datetime, tz: str) -> tuple[datetime, str]:
-    """When an interview starts, from words in the person's zone, and a remark when the clock
-    time written does not exist that night (summer time begins) and was moved."""
+    """When an interview starts, from words in the person's zone, and a remark on how they
+    were read when the person should know: how `next <day>` was taken, or a clock time that
+    does not exist that night (summer time begins) and was moved."""
     when_text = " ".join(text.split())
     if not when_text:
         raise AddInputError("When is the interview? Give a date and a time.")
     zone = _zone(tz)
     starts_at = _parse_when(when_text, now=now, zone=zone)
     written = _find_time_of_day(when_text)
-    remark = ""
+    remarks = [_weekday_reading(when_text, starts_at, now.astimezone(zone).date())]
     if written is not None and (starts_at.hour, starts_at.minute) != written:
-        remark = (
+        remarks.append(
             f"{written[0]:02d}:{written[1]:02d} does not exist on "
             f"{starts_at:%a} {starts_at.day} {starts_at:%b} in {zone.key} (the clocks go "
             f"forward that night), so I took {starts_at:%H:%M}. Edit it if that is wrong."
         )
-    return starts_at, remark
+    return starts_at, "\n".join(r for r in remarks if r)
+
+
+def _weekday_reading(when_text: str, starts_at: datetime, today: date) -> str:
+    """How `next <day>` was read, with the date the day alone would have meant."""
+    weekday = read_weekday(_without_time(when_text), today)
+    if weekday is None or not weekday[1]:
+        return ""
+    written = " ".join(_without_time(when_text).split()).removeprefix("on ")
+    day = written.split()[-1].rstrip(".")
+    coming = coming_weekday(today, starts_at.weekday())
+    return (
+        f"`{written}` is {_day_label(starts_at.date())}: `next` means the week after the "
+        f"coming one (`{day}` alone would be {_day_label(coming)})."
+    )
+
+
+def _day_label(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
 
 
 def read_length(text: str) -> timedelta:
@@ -593,29 +613,51 @@ def _parse_when(when_text: str, *, now: datetime, zone: ZoneInfo) -> datetime:
     time_of_day = _find_time_of_day(when_text)
     if time_of_day == _IMPOSSIBLE_TIME:
         raise unclear
+    weekday = read_weekday(_without_time(when_text), local_now.date())
+    if weekday is not None and time_of_day is not None:
+        wall = datetime.combine(weekday[0], time(*time_of_day), tzinfo=zone)
+        return wall.astimezone(UTC).astimezone(zone)  # a time skipped by summer time
+    readable = normalise_weekdays(when_text)
     if time_of_day is None:
-        if _dateparser(when_text, local_now, zone, "future") is None:
+        if weekday is None and _dateparser(readable, local_now, zone, "future") is None:
             raise unclear
         raise AddInputError(
             f"I need the time of day too, like 2pm or 14:00: {_quote(when_text)} has no time."
         )
 
-    candidate = _checked(_dateparser(when_text, local_now, zone, "future"), time_of_day)
+    candidate = _checked(_dateparser(readable, local_now, zone, "future"), time_of_day)
     if candidate is None:
         raise unclear
     if not _EXPLICIT_YEAR.search(when_text) and candidate - local_now > FLIP_TO_PAST_AFTER:
-        past = _checked(_dateparser(when_text, local_now, zone, "past"), time_of_day)
+        past = _checked(_dateparser(readable, local_now, zone, "past"), time_of_day)
         if past is not None and abs(past - local_now) < abs(candidate - local_now):
             candidate = past
 
-    starts_at = _today_if_todays_weekday(when_text, candidate.astimezone(zone), local_now)
-    starts_at = starts_at.astimezone(UTC).astimezone(zone)  # a time skipped by summer time
+    starts_at = candidate.astimezone(UTC).astimezone(zone)  # a time skipped by summer time
+    _check_weekday_fits(when_text, starts_at)
     if abs(starts_at - local_now) > MAX_DISTANCE:
         raise AddInputError(
             f"{_quote(when_text)} is more than a year away; "
             "I can only keep track of interviews within a year of today."
         )
     return starts_at
+
+
+def _check_weekday_fits(when_text: str, starts_at: datetime) -> None:
+    """A weekday that does not fit its date ("wed dec 10", a Thursday) is a slip: ask."""
+    named = weekdays_named(when_text)
+    if named and starts_at.weekday() not in named:
+        said = " or ".join(WEEKDAY_NAMES[d] for d in sorted(named))
+        raise AddInputError(
+            f"{_day_label(starts_at.date())} is a {WEEKDAY_NAMES[starts_at.weekday()]}, not a "
+            f"{said}: which did you mean? Give the date or the day alone."
+        )
+
+
+def _without_time(when_text: str) -> str:
+    """The words of a "when" once its clock time is taken out: "next wed 9am" -> "next wed"."""
+    remainder = _AM_PM_TIME.sub(" ", when_text)
+    return " ".join(_NAMED_TIME.sub(" ", _CLOCK_TIME.sub(" ", remainder)).split())
 
 
 def _dateparser(text: str, local_now: datetime, zone: ZoneInfo, prefer: str) -> datetime | None:
@@ -650,20 +692,6 @@ def _checked(parsed: datetime | None, time_of_day: tuple[int, int]) -> datetime 
     return parsed
 
 
-def _today_if_todays_weekday(when_text: str, starts_at: datetime, local_now: datetime) -> datetime:
-    """On a Thursday, "thursday 3pm" means today; dateparser would jump to next week."""
-    remainder = _AM_PM_TIME.sub(" ", when_text)
-    remainder = _NAMED_TIME.sub(" ", _CLOCK_TIME.sub(" ", remainder))
-    weekday = _BARE_WEEKDAY.fullmatch(" ".join(remainder.split()))
-    if weekday is None:
-        return starts_at
-    named_day = _WEEKDAY_PREFIXES.index(weekday.group(1)[:3].lower())
-    today = local_now.date()
-    if named_day == today.weekday() and starts_at.date() == today + timedelta(days=7):
-        return starts_at - timedelta(days=7)
-    return starts_at
-
-
 def _quote(text: str, limit: int = 60) -> str:
     """Echo the person's words back, short enough to read in a Slack message."""
     text = " ".join(text.split())
@@ -687,16 +715,23 @@ def _describe(length: timedelta) -> str:
 def parse_date(text: str, *, now: datetime, tz: str) -> date | None:
     """A calendar date from words ("dec 12", "next friday", "2026-12-12") in the person's zone.
 
-    Used for the date an employer said they would decide by; the future is preferred.
+    Used for the date an employer said they would decide by; the future is preferred, and a
+    weekday means what it means when adding an interview (see `bot.domain.dates`).
     """
     if not text.strip() or len(text) > MAX_WHEN_LENGTH:
         return None
+    local_now = now.astimezone(_zone(tz))
+    weekday = read_weekday(text, local_now.date())
+    if weekday is not None:
+        return weekday[0]
     settings: dict[str, Any] = {
-        "RELATIVE_BASE": now.astimezone(_zone(tz)).replace(tzinfo=None),
+        "RELATIVE_BASE": local_now.replace(tzinfo=None),
         "PREFER_DATES_FROM": "future",
     }
     try:
-        parsed = dateparser.parse(text.strip(), languages=["en"], settings=settings)
+        parsed = dateparser.parse(
+            normalise_weekdays(text.strip()), languages=["en"], settings=settings
+        )
     except Exception:  # dateparser raises many kinds of error on odd input
         return None
     return None if parsed is None else parsed.date()
@@ -860,27 +895,52 @@ def form_field_of(problem: str) -> str:
 
 
 def prefill_from_text(text: str, *, now: datetime, tz: str) -> dict[str, str]:
-    """What `/interview add` text already says, as add-form values, for a pre-filled form."""
-    head, _, people = _split_with(text)
+    """What `/interview add` text already says, as add-form values, for a pre-filled form.
+
+    Each part is read on its own, as `parse_add` reads it, so one part it cannot read (no
+    time of day, say) loses none of the others: the date, the length and the names stay.
+    """
+    head, _, people = _split_with(_unwrap_slack_markup(text))
     parts = [p.strip() for p in _FIELD_SEPARATOR.split(head) if p.strip()]
     values: dict[str, str] = {}
     if parts:
         values["company"] = parts[0]
     if len(parts) > 1:
         values["role"] = parts[1]
-    if len(parts) > 2:
-        when = " ".join(parts[2:])
-        day = parse_date(when, now=now, tz=tz)
-        if day is not None and re.search(
-            r"\d|today|tomorrow|yesterday|mon|tue|wed|thu|fri|sat|sun", when, re.I
-        ):
-            values["date"] = day.isoformat()
-        moment = _find_time_of_day(when)
-        if moment is not None and moment != _IMPOSSIBLE_TIME:
-            values["time"] = f"{moment[0]:02d}:{moment[1]:02d}"
+    when = " ".join(parts[2:])
+    for match in _FOR_CLAUSE.finditer(when):
+        length = parse_duration(match.group(1))
+        if length is not None and MIN_DURATION <= length <= MAX_DURATION:
+            values["duration"] = str(int(length.total_seconds() // 60))
+            when = when[: match.start()] + " " + when[match.end() :]
+            break
+    when = " ".join(when.split())
+    if when:
+        values.update(_prefill_when(when, now=now, tz=tz))
     if people.strip():
         names = [_clean_name(n) for n in _INTERVIEWER_SEPARATOR.split(people)]
         values["interviewers"] = "\n".join(n for n in names if n)
+    return values
+
+
+def _prefill_when(when: str, *, now: datetime, tz: str) -> dict[str, str]:
+    """The form's date and time from a "when": read whole when it can be, else each alone."""
+    try:
+        starts_at, _ = read_start(when, now=now, tz=tz)
+    except AddInputError:
+        pass
+    else:
+        return {"date": starts_at.date().isoformat(), "time": f"{starts_at:%H:%M}"}
+    values: dict[str, str] = {}
+    day_words = _without_time(when)
+    day = parse_date(day_words, now=now, tz=tz) if day_words else None
+    if day is not None and re.search(
+        r"\d|today|tomorrow|yesterday|mon|tue|wed|thu|fri|sat|sun", day_words, re.I
+    ):
+        values["date"] = day.isoformat()
+    moment = _find_time_of_day(when)
+    if moment is not None and moment != _IMPOSSIBLE_TIME:
+        values["time"] = f"{moment[0]:02d}:{moment[1]:02d}"
     return values
 
 

@@ -185,6 +185,8 @@ class Console:
 
     def __init__(self, settings: Settings, out: TextIO, *, start: datetime, tz: str) -> None:
         self.out = out
+        #: The console person's zone, as their Slack profile gives it: what they see in.
+        self.tz = tz
         self._print_lock = threading.Lock()
         self._held: list[str] | None = None
         self._lock = threading.Lock()
@@ -312,7 +314,8 @@ class Console:
         self._settle()
 
     def _tz(self) -> str:
-        return self.runtime.services.coach.timezone(PERSON)
+        """The zone the coach knows for the person, or their profile's before it asked."""
+        return self.runtime.services.coach.profile(PERSON).tz or self.tz
 
     def _advance(self, amount: str) -> None:
         delta = parse_duration(amount)

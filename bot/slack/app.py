@@ -21,7 +21,8 @@ from bot.coach.workspaces import Workspaces
 from bot.domain.draft_check import DraftChecker
 from bot.domain.drafts import DraftBook
 from bot.domain.interview import Person
-from bot.slack.listeners import actions, commands, events, home, views, workspaces
+from bot.domain.reply_words import ReplyWords
+from bot.slack.listeners import actions, commands, events, home, replies, views, workspaces
 from bot.slack.payloads import person_of, shape_problem
 from bot.slack.surfaces import Surfaces
 from bot.storage.protocol import StoreError
@@ -39,6 +40,8 @@ class Services:
     clock: Clock
     drafts: DraftBook
     checker: DraftChecker
+    #: The words of replies in the DM (`rules/replies.yml`).
+    replies: ReplyWords
     #: Installs and departures; None with a single workspace's token from the settings.
     workspaces: Workspaces | None = None
 
@@ -150,6 +153,7 @@ def build_app(
     commands.register(app)
     actions.register(app)
     events.register(app)
+    replies.register(app)
     home.register(app)
     views.register(app)
     workspaces.register(app)

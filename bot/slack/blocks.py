@@ -233,7 +233,7 @@ def build_plan_reply(
             )
         )
     if remark:
-        blocks.append(context(f":warning: {escape(remark)}"))
+        blocks.append(context(f":calendar: {escape(remark)}"))
     if not interview.interviewers:
         blocks.append(
             context(
@@ -281,13 +281,15 @@ def build_help(example: tuple[str, int] | None = None) -> Message:
 
 def build_reply_help() -> Message:
     text = (
-        "I understand these replies:\n"
-        "• `done` or `done 2`: mark an item done (the number is the `#` in my message)\n"
+        "I understand these replies, and the same in your own words:\n"
+        "• `done` or `done 2`: mark an item done (the number is the `#` in my message); "
+        "or say it: `sent it`, `connected with Bob`, `did the thank-you to Jane`\n"
         "• `skip 3`: skip an item\n"
         "• `snooze 1 2d`, `snooze 1 3h` or `snooze 1`: remind me later (default: tomorrow "
-        "morning)\n"
+        "morning); or `remind me about Priya's LinkedIn next week`\n"
         "• `list`: your processes and open items\n"
-        "• `acme rejected`, `still in process at acme`, `offer from acme`: how it went\n"
+        "• `acme rejected`, `they said no`, `still in process at acme`, `got the offer from "
+        "acme`, `I accepted the offer`: how it went (I ask you to confirm before I record it)\n"
         "• `followed up with acme`, `acme will decide by dec 12`, `undo`\n"
         "• `check` followed by a draft: I'll review it before you send it\n"
         "To add an interview, use `/interview add` anywhere."
@@ -547,11 +549,16 @@ def build_add_form(
     time_picker: dict[str, Any] = {"type": "timepicker", "action_id": "value"}
     if prefill.get("time"):
         time_picker["initial_time"] = prefill["time"]
+    lengths = list(DURATIONS)
+    typed = prefill.get("duration", "")
+    if typed.isdigit() and typed not in dict(lengths):
+        # A length the list lacks ("for 50m") is offered as typed, in its place in the list.
+        lengths.append((typed, plural(int(typed), "minute")))
+        lengths.sort(key=lambda option: int(option[0]))
     options = [
-        {"text": {"type": "plain_text", "text": label}, "value": value}
-        for value, label in DURATIONS
+        {"text": {"type": "plain_text", "text": label}, "value": value} for value, label in lengths
     ]
-    chosen = next((o for o in options if o["value"] == prefill.get("duration", "60")), options[2])
+    chosen = next((o for o in options if o["value"] == (typed or "60")), options[2])
     blocks = [
         text_input("company", "Company", placeholder="Acme"),
         text_input("role", "Role", placeholder="Staff Engineer"),

@@ -1,4 +1,5 @@
-"""Replies in the bot's DM (`done 2`, `acme rejected`, `list`...), and events the coach ignores."""
+"""Replies in the bot's DM, in any words (`dnoe 2`, `they said no`, `sent it`), and events the
+coach ignores."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App, BoltContext, Say
 
 from bot.domain.interview import Person
-from bot.domain.parsing import parse_reply
-from bot.slack import answers
-from bot.slack.blocks import build_reply_help
+from bot.domain.parsing import plain_text
+from bot.domain.understanding import understand
+from bot.slack import understood
 from bot.slack.listeners import tells_failures
 
 if TYPE_CHECKING:
@@ -36,16 +37,12 @@ def direct_message(event: dict[str, Any], context: BoltContext, say: Say) -> Non
         return
     services: Services = context["services"]
     person = Person(team_id, user_id)
-    reply = parse_reply(str(event.get("text", "")))
+    if not services.coach.knows_timezone(person):
+        services.surfaces.learn_timezone(person)  # times in the answer are in their zone
+    text = plain_text(str(event.get("text", "")))
     coach = services.coach
-    if reply.verb == "list":
-        answer = answers.overview(coach, person)
-    elif reply.verb in ("done", "skip", "snooze"):
-        answer = answers.change_nudge(coach, person, reply)
-    elif reply.verb == "check":
-        answer = answers.check_draft(coach, services.checker, person, reply.text)
-    else:
-        answer = answers.from_words(coach, person, reply) or answers.Answer(build_reply_help())
+    meant = understand(text, coach.situation(person), services.replies)
+    answer = understood.answer(coach, services.checker, services.replies, person, text, meant)
     say(**answer.message)
     services.surfaces.refresh_messages(person, answer.refresh)
     services.surfaces.publish_home(person)

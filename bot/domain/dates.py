@@ -1,0 +1,81 @@
+"""Weekdays as people write them, and the one meaning the coach gives `next <day>`.
+
+`wed`, `this wed` and `on wed` are the coming Wednesday: today when today is a Wednesday,
+else the first one after today (0 to 6 days away). `next wed` is the Wednesday a week after
+that one (7 to 13 days away). The rule is the same for every day of the week and for every
+today, so `next <day>` never means today, never means the same day as `<day>`, and is always
+exactly one week after it: on a Thursday, `fri` is tomorrow and `next fri` the Friday after;
+`thu` is today and `next thu` a week today.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+__all__ = [
+    "WEEKDAY_NAMES",
+    "WEEKDAY_SPELLINGS",
+    "coming_weekday",
+    "named_weekday",
+    "normalise_weekdays",
+    "read_weekday",
+]
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+#: Every spelling of each day people write, by day (Monday is 0), in any case.
+WEEKDAY_SPELLINGS: tuple[tuple[str, ...], ...] = (
+    ("mon", "monday"),
+    ("tue", "tues", "tuesday"),
+    ("wed", "weds", "wednesday"),
+    ("thu", "thur", "thurs", "thursday"),
+    ("fri", "friday"),
+    ("sat", "saturday"),
+    ("sun", "sunday"),
+)
+
+_DAY_OF = {spelling: day for day, names in enumerate(WEEKDAY_SPELLINGS) for spelling in names}
+_SPELLING = "|".join(sorted(_DAY_OF, key=len, reverse=True))
+_WEEKDAY_WORD = re.compile(rf"\b({_SPELLING})\b\.?", re.IGNORECASE)
+#: A whole "when" that is only a weekday: "wed", "next wed", "this coming wed", "on next wed".
+_WEEKDAY_ONLY = re.compile(
+    rf"^(?:on\s+)?(?:(?P<which>this(?:\s+coming)?|coming|next)\s+)?(?P<day>{_SPELLING})\.?"
+    r"(?:\s+at|\s*@)?$",
+    re.IGNORECASE,
+)
+
+
+def named_weekday(word: str) -> int | None:
+    """The day (Monday is 0) a spelling names ("weds", "THURS", "Sun."), or None."""
+    return _DAY_OF.get(word.strip().rstrip(".").lower())
+
+
+def coming_weekday(today: date, weekday: int) -> date:
+    """The coming `weekday`: today when today is one, else the first after today."""
+    return today + timedelta(days=(weekday - today.weekday()) % 7)
+
+
+def read_weekday(text: str, today: date) -> tuple[date, bool] | None:
+    """The date a "when" made only of a weekday names, and whether it said `next`.
+
+    None when the text is more than a weekday ("wed dec 9", "tomorrow"): other readers
+    take it then.
+    """
+    match = _WEEKDAY_ONLY.fullmatch(" ".join(text.split()))
+    if match is None:
+        return None
+    day = coming_weekday(today, _DAY_OF[match.group("day").lower()])
+    is_next = (match.group("which") or "").lower() == "next"
+    return (day + timedelta(weeks=1) if is_next else day), is_next
+
+
+def normalise_weekdays(text: str) -> str:
+    """Every weekday spelling written out in full, so a general date reader knows them all
+    ("weds dec 9" becomes "Wednesday dec 9")."""
+    return _WEEKDAY_WORD.sub(lambda m: WEEKDAY_NAMES[_DAY_OF[m.group(1).lower()]], text)
+
+
+def weekdays_named(text: str) -> set[int]:
+    """The days (Monday is 0) the text names, in any spelling."""
+    return {_DAY_OF[m.group(1).lower()] for m in _WEEKDAY_WORD.finditer(text)}
