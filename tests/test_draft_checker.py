@@ -481,9 +481,16 @@ def test_the_tune_corpus_is_large_and_varied() -> None:
 
 @pytest.mark.parametrize("entry", TUNE, ids=[entry["id"] for entry in TUNE])
 def test_each_tune_draft_gets_its_verdict(entry: dict[str, Any]) -> None:
+    """Exactly its verdict; except that a role left out is only suggested. The first author
+    planted it as a problem, the other author writes clean thank-yous without it, and the
+    labelling conventions count no such problem: those drafts count as misses in every
+    score, and here they must get the suggestion and nothing else."""
     review = corpus_review(entry)
     if entry["expect"] == "clean":
         assert review.ready, review.findings
+    elif entry["expect"] == "role":
+        assert review.ready, review.findings
+        assert "role" in {s.kind for s in review.suggestions}, review.suggestions
     else:
         assert kinds(review) == {entry["expect"]}, review.findings
 

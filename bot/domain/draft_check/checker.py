@@ -42,7 +42,8 @@ class DraftChecker:
         greeting_end = greeted(text)[1]
         if greeting_end:
             starts.add(next((at for _, at in tokens if at >= greeting_end), 0))
-        misspelt = self._speller.misspelt(tokens, starts, sign_off_at(text), name_parts(context))
+        signed_at = sign_off_at(text, context.sender)
+        misspelt = self._speller.misspelt(tokens, starts, signed_at, name_parts(context))
         findings = [
             Finding("spelling", f"“{word}” looks misspelt." + did_you_mean(options))
             for word, options in misspelt.items()
@@ -54,15 +55,17 @@ class DraftChecker:
                 )
         read = corrected(text, misspelt)
         note = note_of(read)
-        sure, suggestions = structure(read, sign_off_at(read), context, note)
+        sure, suggestions = structure(read, sign_off_at(read, context.sender), context, note)
         findings += sure
-        findings += names(
+        sure_names, unsure_names = names(
             text,
             tokens,
             context,
             self._speller.known,
             to_an_interviewer=NEEDS[note].to_an_interviewer,
         )
+        findings += sure_names
+        suggestions += unsure_names
         findings += self._grammar.findings(masked(read))
         expected = name_parts(context)
         findings += shouting(hidden, self._speller.count, self._speller.listed, frozenset(expected))

@@ -225,6 +225,7 @@ class Grammar:
         yield from self._your_for_you(text)
         yield from _articles(text)
         yield from self._plural_subjects(text)
+        yield from self._noun_phrase_subjects(text)
 
     def _pronoun_agreement(self, text: str) -> Iterator[tuple[str, str]]:
         for m in re.finditer(rf"\bI\s+(?:{_ADVERB}\s+)?(\w+)\b", text):
@@ -369,6 +370,90 @@ class Grammar:
                 and self._known(noun[:-1])
             ):
                 yield m.group(1), f"“{noun}” is plural: use “were”, “are”, “have”"
+
+    def plural_noun(self, word: str) -> bool:
+        """A regular plural ("examples", "queries", "boxes"), not a singular in -s."""
+        w = word.lower()
+        if (
+            len(w) <= 4
+            or not w.endswith("s")
+            or not w.isalpha()
+            or w in _SINGULAR_IN_S
+            or w in _NOT_VERBS_IN_S
+            or w.endswith(("ss", "us", "is", "ics", "ness", "ous"))
+        ):
+            return False
+        if w.endswith("ies"):
+            return self._known(w[:-3] + "y")
+        return self._known(w[:-1]) or (w.endswith("es") and self._known(w[:-2]))
+
+    def _noun_phrase_subjects(self, text: str) -> Iterator[tuple[str, str]]:
+        """A plural subject whose singular verb comes after a clause or a phrase: "The
+        examples you shared of routing problems was". Only where the word before the verb
+        cannot be its subject itself (a plural, a past tense, an object pronoun)."""
+        for clause in re.split(r"[.!?;:,\n()]+", text):
+            words = re.findall(r"[\w'-]+", clause)
+            for n, word in enumerate(words):
+                at_start = n == 0 or words[n - 1].lower() in _CLAUSE_OPENERS
+                if not (at_start and word.lower() in _PLURAL_DETERMINERS):
+                    continue
+                head = n + 1
+                if head < len(words) - 1 and not self.plural_noun(words[head]):
+                    head += 1  # one modifier: "the same-day examples"
+                if head >= len(words) or not self.plural_noun(words[head]):
+                    continue
+                slip = self._singular_verb_after(words, head)
+                if slip is not None:
+                    phrase = " ".join(words[n : slip + 1])
+                    yield phrase, f"“{words[head]}” is plural: use “were”, “are”, “have”"
+
+    def _singular_verb_after(self, words: list[str], head: int) -> int | None:
+        """Where a singular "is/was/has/does" follows the plural head within a few words
+        with nothing between that could be its own subject."""
+        following = words[head + 1 : head + 11]
+        if not following or following[0].lower() not in _AFTER_A_HEAD:
+            return None
+        for offset, word in enumerate(following, start=head + 1):
+            lowered = word.lower()
+            if lowered in _FINITE:
+                if lowered not in {"is", "was", "has", "does"}:
+                    return None
+                before = next(
+                    (w for w in reversed(words[head + 1 : offset]) if not w.lower().endswith("ly")),
+                    "",
+                )
+                subject_free = (
+                    self.plural_noun(before) or self.past(before) or before.lower() in _OBJECTS
+                )
+                return offset if subject_free and before[:1].islower() else None
+            if lowered in _NEW_CLAUSE:
+                return None
+        return None
+
+
+#: Determiners that may open a plural subject.
+_PLURAL_DETERMINERS = frozenset(
+    {"the", "my", "our", "these", "those", "your", "their", "his", "her", "all", "many", "both"}
+)
+#: Words after which a new clause, and so a new subject, begins.
+_CLAUSE_OPENERS = frozenset(
+    {"that", "and", "but", "because", "since", "while", "although", "though", "when", "if", "so"}
+)
+#: What follows a head noun that has more to come: a relative clause or a phrase.
+_AFTER_A_HEAD = frozenset(
+    {
+        *("you", "we", "they", "i", "he", "she", "of", "for", "in", "on", "from", "with"),
+        *("about", "at", "that", "which", "who", "we've", "you've", "i've", "they've"),
+    }
+)
+_FINITE = frozenset(
+    {
+        *("is", "was", "has", "does", "are", "were", "have", "do", "will", "would", "can"),
+        *("could", "should", "may", "might", "must", "isn't", "wasn't", "hasn't", "aren't"),
+    }
+)
+_NEW_CLAUSE = frozenset({"and", "but", "or", "because", "so", "while", "although", "if", "when"})
+_OBJECTS = frozenset({"me", "us", "them", "him", "her"})
 
 
 def _fixed_slips(text: str) -> Iterator[tuple[str, str]]:

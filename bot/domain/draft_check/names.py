@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from enum import Enum
 
 from bot.domain.draft_check.model import DraftContext, Finding, unique
-from bot.domain.draft_check.spelling import one_edit_apart
+from bot.domain.draft_check.spelling import one_edit_apart, within_two_edits
 from bot.domain.draft_check.tokens import APOSTROPHES, WORD
 from bot.domain.drafts import first_name
 from bot.domain.interview import Interview
@@ -70,8 +71,11 @@ def greeted(text: str) -> tuple[list[str], int]:
     return [], 0
 
 
-def sign_off_at(text: str) -> int | None:
-    """Where the sign-off starts, when one of the last lines ends with one."""
+def sign_off_at(text: str, sender: str = "") -> int | None:
+    """Where the sign-off starts: a closing phrase on one of the last lines ("Best regards,",
+    "Best, Sam"), or the sender's name at the end after a closing of any wording ("With
+    thanks again to you and Dr Fraser,", "Thank you again for your time.") with a signature
+    block below it (a title, a phone number, an address, a link)."""
     lines = text.splitlines(keepends=True)
     starts = [sum(len(line) for line in lines[:n]) for n in range(len(lines))]
     filled = [n for n, line in enumerate(lines) if line.strip()]
@@ -80,7 +84,59 @@ def sign_off_at(text: str) -> int | None:
         name = (match.group("name") or "").split() if match else []
         if match and all(word[:1].isupper() for word in name):
             return starts[n] + match.start()
+    block = _signature_block(lines, filled, sender)
+    if not block:
+        return None
+    before = [n for n in filled if n < block[0]]
+    for n in block[:2]:
+        if _SIGN_OFF.search(lines[n].rstrip()) or _A_CLOSING.match(lines[n].strip()):
+            return starts[n]
+    if before and _closes(lines[before[-1]].strip()):
+        return starts[before[-1]]
     return None
+
+
+#: A line of contact details in a signature block: a phone number, an address, a link.
+_CONTACT = re.compile(
+    r"@|https?://|www\.|\.(com|org|net|io|co|uk|dev)\b|linkedin|(\d[\s().-]*){7}", re.I
+)
+#: A line that closes a note in words of its own: short, ending with a comma.
+_A_CLOSING = re.compile(r"^[^.!?]{2,80},$")
+#: A closing sentence: thanks, a hope to hear from them, wishes.
+_CLOSING_SENTENCE = re.compile(
+    r"\b(thank(s| you)|grateful|appreciate|look(ing)? forward|hope to hear|hoping to hear|"
+    r"speak (to you )?soon|talk soon|wishes|regards)\b[^.!?]*[.!]?$",
+    re.I,
+)
+
+
+def _signature_block(lines: list[str], filled: list[int], sender: str) -> list[int]:
+    """The last lines that sign the note: the name (the sender's, or a short line of
+    capitalised words) and the title, phone, address and links under it."""
+    own = {part.lower() for part in WORD.findall(sender) if len(part) > 1}
+    block: list[int] = []
+    for n in reversed(filled[-7:]):
+        line = lines[n].strip()
+        words = WORD.findall(line)
+        if _CONTACT.search(line) or (line.startswith("(") and line.endswith(")")):
+            block.insert(0, n)
+            continue
+        signs = own & {w.lower() for w in words} or all(w[:1].isupper() for w in words)
+        if words and len(words) <= 6 and not re.search(r"[.!?]$", line) and signs:
+            block.insert(0, n)
+            continue
+        break
+    names = [n for n in block if own & {w.lower() for w in WORD.findall(lines[n])}]
+    if own and not names and block:
+        names = block[:1]
+    return [n for n in block if n >= names[0]] if names else block
+
+
+def _closes(line: str) -> bool:
+    """The line before the name closes the note: ends with a comma, or is a closing
+    sentence ("Thank you again for your time and consideration.")."""
+    last = re.split(r"(?<=[.!?])\s+", line)[-1]
+    return bool(_A_CLOSING.match(line) or _CLOSING_SENTENCE.search(last))
 
 
 def opens_with_greeting(text: str) -> bool:
@@ -122,16 +178,23 @@ def names(
     known: Callable[[str], bool],
     *,
     to_an_interviewer: bool = True,
-) -> list[Finding]:
-    """Greet an interviewer of this interview by name, spelt right; name the right company
-    and spell the sender's name right. A note to someone else (a reference) may greet anyone,
-    but a name one letter off an interviewer's is still a typo."""
-    findings = []
+) -> tuple[list[Finding], list[Finding]]:
+    """(findings, suggestions): greet an interviewer of this interview by name, spelt right;
+    name the right company and spell the sender's name right. A note to someone else (a
+    reference) may greet anyone, but a name one letter off an interviewer's is still a typo;
+    a stranger greeted in a note that speaks of an interviewer in the third person is likely
+    a note to someone else, so that is only a suggestion."""
+    findings: list[Finding] = []
+    unsure: list[Finding] = []
     parts = interviewer_parts(context.interviewers)
     greeted_names, greeting_end = greeted(text)
+    body = {word.lower() for word, at in tokens if at >= greeting_end}
     if parts:
+        about_them = bool(body & set(parts))
         for name in greeted_names:
-            findings += _greeted_name(name, parts, context, to_an_interviewer)
+            for finding in _greeted_name(name, parts, context, to_an_interviewer):
+                stranger = "wrong name?" in finding.message
+                (unsure if stranger and about_them else findings).append(finding)
         words = {word.lower() for word, _ in tokens}
         if to_an_interviewer and not greeted_names and not words & set(parts):
             firsts = [first_name(name) for name in context.interviewers]
@@ -151,7 +214,38 @@ def names(
             if near and not known(word):
                 findings.append(Finding(kind, f"“{word}” should probably be “{near[0]}”."))
                 break
-    return unique(findings)
+        else:
+            near = [n for key, n in parts.items() if key not in body and _misremembered(word, key)]
+            if near and _a_person(text, position, word):
+                findings.append(Finding("name", f"“{word}” should probably be “{near[0]}”."))
+    return unique(findings), unique(unsure)
+
+
+def _misremembered(word: str, name: str) -> bool:
+    """Two letters off a longer name, with the same first letters ("Felipe" for Felix)."""
+    lowered = word.lower()
+    return (
+        min(len(lowered), len(name)) >= 5
+        and lowered[:3] == name[:3]
+        and (within_two_edits(lowered, name))
+    )
+
+
+#: Words around a person's name: "thanks to Felipe", "you and Felipe", "Felipe's questions".
+_BEFORE_A_PERSON = re.compile(
+    r"\b(to|and|with|from|thank|thanks|meet|meeting|met|dr|mr|mrs|ms|mx|prof|professor)\.?\s+$",
+    re.I,
+)
+_AFTER_A_PERSON = re.compile(
+    r"^('s\b|\s+(and i|as well|too|mentioned|said|asked|explained|showed|described))", re.I
+)
+
+
+def _a_person(text: str, at: int, word: str) -> bool:
+    return bool(
+        _BEFORE_A_PERSON.search(text[max(0, at - 20) : at])
+        or _AFTER_A_PERSON.match(text[at + len(word) : at + len(word) + 20])
+    )
 
 
 def _greeted_name(
@@ -182,6 +276,72 @@ def role_named(role: str, text: str) -> bool:
     needed = {w.lower() for w in WORD.findall(role)} - _SMALL_WORDS
     core = needed - _ROLE_EXTRAS or needed
     return core <= words
+
+
+def role_hinted(role: str, text: str) -> bool:
+    """The role is named loosely: one of its words, in any form ("the wind technician
+    post" for Wind Turbine Technician, "teach maths" for Maths Teacher, "the engineering
+    post" for Grid Planning Engineer)."""
+    stems = {_stem(w) for w in WORD.findall(role.lower()) if len(w) > 2} - {
+        _stem(w) for w in _ROLE_EXTRAS | _SMALL_WORDS
+    }
+    return bool(stems & {_stem(w) for w in WORD.findall(text.lower()) if len(w) > 2})
+
+
+def _stem(word: str) -> str:
+    """A rough stem, enough to hear "designer" in "design" and "engineering" in "engineer"."""
+    for ending in ("ering", "ing", "ers", "er", "ors", "or", "ists", "ist", "s", "e"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+class Named(Enum):
+    """How a note names its company: by name (all of it or its own words: "Kingsmead" for
+    Kingsmead NHS Foundation Trust), by what it is ("the council", "your team"), or not."""
+
+    BY_NAME = "by name"
+    BY_KIND = "by kind"
+    NOT = "not"
+
+
+#: Words that say what kind of organisation a company is, not which one it is.
+ORGANISATION_WORDS = frozenset(
+    {
+        *("group", "ltd", "limited", "inc", "llc", "llp", "plc", "co", "company", "corp"),
+        *("corporation", "systems", "solutions", "services", "technologies", "technology"),
+        *("labs", "lab", "studio", "studios", "partners", "associates", "holdings", "global"),
+        *("international", "foundation", "trust", "nhs", "hospital", "hospitals", "health"),
+        *("healthcare", "school", "schools", "academy", "college", "university", "institute"),
+        *("council", "borough", "county", "city", "district", "unified", "office", "bank"),
+        *("department", "hotel", "hotels", "resort", "agency", "consulting", "consultants"),
+        *("firm", "practice", "clinic", "centre", "center", "society", "charity", "network"),
+        *("authority", "service", "ministry", "board", "trust", "federation", "union"),
+        *("the", "and", "of", "for", "at", "in"),
+    }
+)
+#: What a note calls its employer when it does not name it.
+_THE_EMPLOYER = re.compile(
+    r"\b(your|the) (team|company|firm|organi[sz]ation|group|lab|school|department|practice|"
+    r"office|hospital|ward|store|shop|studio|agency|trust|council|charity|clinic|business|"
+    r"restaurant|hotel|site|depot|unit|board|service|project|programme|program)\b",
+    re.I,
+)
+
+
+def company_named(company: str, text: str) -> Named:
+    if not company or company.casefold() in text.casefold():
+        return Named.BY_NAME
+    own = [w for w in WORD.findall(company) if w.lower() not in ORGANISATION_WORDS]
+    for word in own:
+        # its own words as written: "Cobble Lane", "Ostara's"
+        if re.search(rf"(?<![\w-]){re.escape(word)}(?!\w)", text):
+            return Named.BY_NAME
+    kinds = [w.lower() for w in WORD.findall(company) if w.lower() in ORGANISATION_WORDS]
+    the_kind = [k for k in kinds if re.search(rf"\b(the|your|our) {re.escape(k)}\b", text, re.I)]
+    if the_kind or _THE_EMPLOYER.search(text):
+        return Named.BY_KIND
+    return Named.NOT
 
 
 def other_employers(text: str, context: DraftContext) -> list[str]:
@@ -218,7 +378,7 @@ def context_for(
         return (
             3 * bool(greeted_names & parts)
             + bool(words & parts)
-            + 2 * (interview.company.casefold() in text.casefold())
+            + 2 * (company_named(interview.company, text) is Named.BY_NAME)
             + role_named(interview.role, text)
         )
 

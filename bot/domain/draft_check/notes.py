@@ -14,8 +14,11 @@ from enum import StrEnum
 
 from bot.domain.draft_check.model import DraftContext, Finding
 from bot.domain.draft_check.names import (
+    Named,
+    company_named,
     opens_with_greeting,
     other_employers,
+    role_hinted,
     role_named,
 )
 
@@ -36,7 +39,10 @@ _REFERENCE = re.compile(
     r"for the (reference|recommendation)|on my behalf|vouch(ing|ed)? for me|"
     r"(put|putting) in a (good )?word for me|recommend(ing|ed)? me\b|"
     r"(taking|took|take) (their|the|that) (phone )?call|put you (down )?as (a |my )?(reference|"
-    r"referee))\b",
+    r"referee)|(asked|ask|asking) (me )?for (my )?(references|referees)|(gave|given|passed|"
+    r"sent|shared) (them|him|her) your (name|details|number|contact|email)|"
+    r"(may|might|will|could) (get|receive|be getting) a (phone |quick )?(call|email) from|"
+    r"(as|be) (a|my|one of my) (reference|referee)s?)\b",
     re.I,
 )
 _OFFER = re.compile(
@@ -128,10 +134,10 @@ _INTEREST = re.compile(
     r"opportunity)|my (\w+ ){0,2}(interest|desire|wish|commitment)\b|"
     rf"(desire|wish|hope|hoping|hoped|want|wanting|wanted|plan|aim|ready) to {_JOIN}|"
     rf"(would|'d|really|truly|very much|definitely)( \w+){{0,3}} (like|love|want)s? to {_JOIN}|"
-    r"(would|'d) be (honou?red|proud|glad|happy|delighted|pleased|thrilled) to|"
+    r"(would|'d) be (\w+ )?(honou?red|proud|glad|happy|delighted|pleased|thrilled) to|"
     r"(the|a) (role|job|position|post|opportunity|team) (that )?i('ve| have)? (been )?"
     r"(looking|hoping|waiting|searching|working) (for|toward)|"
-    r"(perfect|ideal|great|natural|right) (next step|fit|match|move) for me|"
+    r"(perfect|ideal|great|natural|right|strong|good) (next step|fit|match|move) for (me|what i)|"
     r"(happy|pleased|glad) to accept|to accept (it|the offer|your offer)|"
     r"(would|'d|really|truly|very much) (\w+ )?(like|love|want) (the|this) ([\w-]+ ){0,3}(job|role|"
     r"position|post|opportunity))\b",
@@ -269,6 +275,27 @@ def says_interest(text: str) -> bool:
     return bool(_INTEREST.search(text))
 
 
+#: Words near wanting the job: when a note has one, a missing statement of interest is only
+#: a suggestion; the person may well have said it in words the checker does not read.
+_NEAR_INTEREST = re.compile(
+    r"\b(keen|eager|excited|exciting|enthusiastic|enthusiasm|passionate|thrilled|delighted|"
+    r"motivated|interested|(my|strong|real|keen) interest|appeal(s|ed|ing)?|dream|ideal|"
+    r"(love|like|want|wish|hope|hoping|aim|ready|glad|happy|proud|honou?red|pleased) to "
+    rf"{_JOIN}|join (you|the|your|us)|be (a )?part of|look(ing)? forward to (?!hear|your))",
+    re.I,
+)
+#: Words near a reason to hire: something the person has, did or does.
+_NEAR_FIT = re.compile(
+    r"\b(i('ve| have| had)|my (current|previous|last|own|work|time|role|job|team)|at my|in my|"
+    r"as an? \w+|when i|years?|experience|background)\b|\d",
+    re.I,
+)
+
+
+def close_to_interest(text: str) -> bool:
+    return bool(_NEAR_INTEREST.search(text))
+
+
 def gives_a_reason(text: str) -> bool:
     """A reason to hire: fit words, years, credentials, results, or something the person did."""
     return bool(_FIT.search(text)) or any(
@@ -288,17 +315,23 @@ def structure(
         sure.append(Finding("greeting", "Start with a greeting, like “Dear Jane,”."))
     if signed_at is None:
         sure.append(Finding("sign-off", "End with a sign-off and your name, like “Best regards,”."))
-    if context.company and context.company.lower() not in text.lower():
+    named = company_named(context.company, text)
+    if named is not Named.BY_NAME:
         missing = Finding("company", f"Name the company ({context.company}).")
-        (sure if needs.sure_of_company else unsure).append(missing)
+        # sure only when nothing in the note says which employer it is for
+        (sure if needs.sure_of_company and named is Named.NOT else unsure).append(missing)
     for other in other_employers(text, context):
         sure.append(Finding("company", f"“{other}” is one of your other employers: wrong company?"))
     if needs.role and not role_named(context.role, text):
-        sure.append(Finding("role", f"Name the role ({context.role})."))
+        # never sure: a note may leave the role to the reader, who knows what they hire for
+        full = " in full" if role_hinted(context.role, text) else ""
+        unsure.append(Finding("role", f"Name the role{full} ({context.role})."))
     if needs.interest and not says_interest(text):
-        sure.append(Finding("interest", "Say plainly that you want the job."))
+        plainly = Finding("interest", "Say plainly that you want the job.")
+        (unsure if close_to_interest(text) else sure).append(plainly)
     elif note == Note.OTHER and not says_interest(text):
         unsure.append(Finding("interest", "If this note is about the job, say you want it."))
     if needs.fit and not gives_a_reason(text):
-        sure.append(Finding("fit", "Add one reason you are the best fit for it."))
+        reason = Finding("fit", "Add one reason you are the best fit for it.")
+        (unsure if _NEAR_FIT.search(text) else sure).append(reason)
     return sure, unsure

@@ -1,5 +1,6 @@
-"""Spelling, offline: pyspellchecker's English list and word counts, the trade words of
-rules/words.yml, British spellings, and words run together from two common ones."""
+"""Spelling, offline: pyspellchecker's English list and word counts, the everyday words of
+wordfreq's small English list, the trade words of rules/words.yml, British spellings, and
+words run together from two common ones."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from collections.abc import Iterable
 
 from spellchecker import SpellChecker
+from wordfreq import get_frequency_dict
 
 #: Suggestions shown for one misspelt word.
 SUGGESTIONS = 3
@@ -17,6 +19,15 @@ COMMON = 100_000
 LIKELY = 1_000
 #: Two-edit corrections come from these more common words only, to stay fast and sure.
 TWO_EDITS_COMMON = 5_000
+#: How often (per word of running text) an everyday word pyspellchecker lacks must occur in
+#: wordfreq's English counts to be taken as a word: 2 in a million ("inbox", "org",
+#: "screenshot"). The usual misspellings are rarer: "teh", "definately", "thier", "untill"
+#: are all under 1.1 in a million.
+EVERYDAY = 2e-6
+#: Phrases written as one word: frequent in wordfreq's counts, and still slips.
+_RUN_TOGETHER = frozenset(
+    {"alot", "atleast", "infact", "ofcourse", "aswell", "eachother", "thankyou", "everytime"}
+)
 #: Past this many misspelt words a draft needs rewriting, not a list; and unknown words
 #: looked up (two edits deep for the first few) are capped, so a pasted page of noise is
 #: answered as fast as a note.
@@ -59,6 +70,11 @@ class Speller:
     def __init__(self, known_words: Iterable[str] = ()) -> None:
         self._speller = SpellChecker(distance=1)
         self._known = {w.lower() for w in known_words}
+        self._everyday = {
+            word
+            for word, frequency in get_frequency_dict("en", wordlist="small").items()
+            if frequency >= EVERYDAY and word.isalpha() and word not in _RUN_TOGETHER
+        }
         self._common_by_letter: dict[str, list[str]] = {}
         for word, count in self._speller.word_frequency.items():
             if count >= TWO_EDITS_COMMON and len(word) >= 4 and word.isalpha():
@@ -83,7 +99,16 @@ class Speller:
         return not self._speller.unknown([word.lower()])
 
     def _plain(self, word: str) -> bool:
-        return word in self._known or not self._speller.unknown([word]) or self._british(word)
+        return (
+            word in self._known
+            or not self._speller.unknown([word])
+            or self._british(word)
+            or (word in self._everyday and not self._contraction(word))
+        )
+
+    def _contraction(self, word: str) -> bool:
+        """A contraction without its apostrophe ("dont", "youre"): frequent, still a slip."""
+        return any(not self._speller.unknown([f"{word[:-cut]}'{word[-cut:]}"]) for cut in (1, 2, 3))
 
     def _compound(self, word: str) -> bool:
         """Two common words run together, or a prefix on a known word ("misconfigured").
@@ -125,7 +150,7 @@ class Speller:
         return {
             common
             for common in self._common_by_letter.get(word[0], ())
-            if abs(len(common) - len(word)) <= 2 and _within_two_edits(word, common)
+            if abs(len(common) - len(word)) <= 2 and within_two_edits(word, common)
         }
 
     def _british(self, word: str) -> bool:
@@ -190,7 +215,7 @@ def corrected(text: str, misspelt: dict[str, list[str]]) -> str:
     return text
 
 
-def _within_two_edits(a: str, b: str) -> bool:
+def within_two_edits(a: str, b: str) -> bool:
     """At most two letters changed, added, dropped or swapped (a banded edit distance)."""
     if abs(len(a) - len(b)) > 2:
         return False

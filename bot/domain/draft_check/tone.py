@@ -23,6 +23,15 @@ _OWN_DEADLINE = re.compile(
     r"to\s*$",
     re.I,
 )
+#: The person answering by a date of their own ("I'll reply by Friday", "could I respond
+#: by Monday?") sets no deadline for them.
+_ANSWERING = re.compile(r"(reply|respond|answer|get back|decide|confirm)\b", re.I)
+_OWN_ANSWER = re.compile(
+    r"\b(i|we)('ll|'d|'m going to| will| would| can| could| shall| should| may| might| am going"
+    r" to| aim to| hope to| plan to| promise to| intend to)?( (definitely|certainly|happily|"
+    r"gladly|be able to|make sure to|try to))?\s*$",
+    re.I,
+)
 #: Choices the person has elsewhere: other offers, other companies, final rounds.
 _ELSEWHERE = (
     r"(other|another|competing|better|higher|second|several|multiple|two|three) (\w+ )?"
@@ -187,6 +196,52 @@ _RULES = (
         re.compile(r"\bi (deserve|have earned|'ve earned)\b|\b(you )?owe me\b", re.I),
         "sounds entitled",
     ),
+    Rule(
+        re.compile(
+            r"\bthe sooner (you|i hear|i get|we)\b[^.!?\n]{0,60}\bthe better\b|"
+            r"\b(i'll|i will|i would|i'd) need (to know|to hear|an answer|a decision|your "
+            r"(answer|decision))\b[^.!?\n]{0,30}\b(by|before|within|no later than)\b|"
+            r"\bby (the )?(end of (the )?(day|week)|close of business|eod|cob)\b|"
+            r"\bwithin (24|48|72|twenty-four|forty-eight) hours\b",
+            re.I,
+        ),
+        "presses them for a quick answer",
+    ),
+    Rule(
+        re.compile(
+            r"(?:^|[.!?;]\s+|\n|,\s+)(send|give|tell|provide|forward|explain|justify|show|"
+            r"email) (me|us) (the|a|an|your|all|every|my|written|details|feedback|an "
+            r"explanation|a breakdown|a copy)\b",
+            re.I | re.M,
+        ),
+        "makes demands",
+    ),
+    Rule(
+        re.compile(
+            r"\bi( would|'d|'ll| will| should)? (expect|not (need|have) to|be exempt|be "
+            r"excused)\b[^.!?\n]{0,50}\b(skip|bypass|waive|straight to|fast-?track|exempt|"
+            r"rather than (sit|take|do|complete))|\bi trust (that )?you('ll| will) (arrange|"
+            r"ensure|make|sort|see to|agree|waive|skip|offer|approve)\b|\b(skip|bypass|waive) "
+            r"(the|your|this|that) ([\w-]+ ){0,2}(test|assessment|exercise|interview|round|stage|"
+            r"process|task)\b",
+            re.I,
+        ),
+        "sounds entitled",
+    ),
+    Rule(
+        re.compile(
+            r"\b(was|is|seems|seemed|felt|feels|looks|looked)( very| quite| rather| a bit| "
+            r"deeply| completely| totally| clearly)? (unfair|biased|rigged|discriminatory|"
+            r"a foregone conclusion|a formality|a sham|a box-ticking exercise)\b|"
+            r"\b(you|they|the panel) (had )?(already|always) (decided|chosen|picked|had someone)|"
+            r"\b(never|didn't|did not|don't|do not) (even |really |actually )?(read|look at|"
+            r"consider(ed)?|listen(ed)? to|give|gave) (my|me)\b|\bwasted my time\b|"
+            r"\bi('ll| will) assume (that )?(you('re| are)|the (role|position|job)|it('s| is)|"
+            r"i('m| am)|my application|nobody|no one)\b|\b(with|no) (all )?due respect\b",
+            re.I,
+        ),
+        "sounds accusing",
+    ),
     Rule(re.compile(r"!{2,}"), "raises its voice with “!!”"),
 )
 _FILLER = re.compile(
@@ -225,7 +280,8 @@ def tone(text: str, note: Note) -> tuple[list[Finding], list[Finding]]:
 
 def _pressing(text: str, match: re.Match[str]) -> bool:
     before = text[: match.start()]
-    return not _REPORTED.search(before) and not _OWN_DEADLINE.search(before)
+    own_answer = _ANSWERING.match(match.group(0)) and _OWN_ANSWER.search(before)
+    return not (_REPORTED.search(before) or _OWN_DEADLINE.search(before) or own_answer)
 
 
 def filler(text: str) -> list[Finding]:
