@@ -16,7 +16,7 @@ from bot.domain.draft_check.tone import filler, tone
 
 #: Longer than this, a thank-you or follow-up stops being read to the end.
 MAX_WORDS = 250
-_DOUBLED = re.compile(r"\b([A-Za-z]+)\s+\1\b", re.IGNORECASE)
+_DOUBLED = re.compile(r"\b([A-Za-z']+(?: [A-Za-z']+)?)\s+\1\b", re.IGNORECASE)
 #: Doubled words that are grammatical ("I think that that works", "we had had").
 _FINE_TWICE = frozenset({"that", "had"})
 
@@ -55,7 +55,8 @@ class DraftChecker:
                 )
         read = corrected(text, misspelt)
         note = note_of(read)
-        sure, suggestions = structure(read, sign_off_at(read, context.sender), context, note)
+        signed = sign_off_at(read, context.sender)
+        sure, suggestions = structure(read, signed, context, note, self._speller.known)
         findings += sure
         sure_names, unsure_names = names(
             text,

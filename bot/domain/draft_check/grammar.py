@@ -474,6 +474,35 @@ def _fixed_slips(text: str) -> Iterator[tuple[str, str]]:
         yield m.group(0), "it is “interested in”"
     for m in re.finditer(rf"\b(?:more|most)\s+{_DOUBLE_COMPARATIVES}\b", text, re.I):
         yield m.group(0), "one comparison is enough (“better”, not “more better”)"
+    for m in re.finditer(r"\bbetween you and I\b", text, re.I):
+        yield m.group(0), "it is “between you and me”"
+    for m in re.finditer(
+        r"\b(?:[Tt]here (?:is|was|'s)|[Tt]here's) (?:(?:so |too )?many|several|two|three|four|five|"
+        r"six|a few|a couple of|numerous|various|\d+) [a-z]+s\b",
+        text,
+    ):
+        yield m.group(0), "a plural after “there” takes “there are” or “there were”"
+    for m in re.finditer(
+        r"\b(?:I|we|they|We|They)\s+(seen|done|gone|taken|written|spoken|begun)\b", text
+    ):
+        if not set(_words_before(text, m.start(), 1)) & {"have", "has", "had", "'ve"}:
+            yield m.group(0), f"“{m.group(1)}” needs “have” (“I have {m.group(1)}”), or the past"
+    for m in re.finditer(
+        r"\b[Ww]ho's (team|role|work|job|department|company|project|idea|question|questions|"
+        r"team's|office|group|plan|plans)\b",
+        text,
+    ):
+        yield m.group(0), "“whose” (of whom), not “who's” (who is)"
+    for m in re.finditer(
+        r"\b[Ii]t's (own|team|role|staff|customers|mission|values|people)\b", text
+    ):
+        yield m.group(0), "“its” (of it), not “it's” (it is)"
+    for m in re.finditer(
+        r"\b(?:to|with|for|about|of|on|in|at|from) there (team|company|office|work|process|"
+        r"plans?|department|project|product|customers|clients|staff|time|feedback|decision)\b",
+        text,
+    ):
+        yield m.group(0), "“their” (of them), not “there”"
     for m in re.finditer(r"(?:^|[\s(])(i)(?:'m|'ve|'d|'ll)?(?=[\s,.;:!?])", text):
         if not re.match(r"\s*\.\s*e\.", text[m.end() :]):
             yield m.group(0).strip(" ("), "write “I” with a capital"

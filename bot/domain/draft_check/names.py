@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from enum import Enum
 
 from bot.domain.draft_check.model import DraftContext, Finding, unique
@@ -190,7 +191,7 @@ def names(
     greeted_names, greeting_end = greeted(text)
     body = {word.lower() for word, at in tokens if at >= greeting_end}
     if parts:
-        about_them = bool(body & set(parts))
+        about_them = bool(body & set(parts)) or bool(_TO_SOMEONE_ELSE.search(text))
         for name in greeted_names:
             for finding in _greeted_name(name, parts, context, to_an_interviewer):
                 stranger = "wrong name?" in finding.message
@@ -206,7 +207,8 @@ def names(
         ("company", {p.lower(): p for p in WORD.findall(context.company) if len(p) > 3}),
     )
     expected = name_parts(context)
-    for word, position in tokens:
+    for token, position in tokens:
+        word = token[:-2] if token.lower().endswith("'s") else token
         if position < greeting_end or not word[:1].isupper() or word.lower() in expected:
             continue
         for kind, names_of in near_checks:
@@ -216,9 +218,20 @@ def names(
                 break
         else:
             near = [n for key, n in parts.items() if key not in body and _misremembered(word, key)]
+            ours = [n for key, n in near_checks[2][1].items() if _misremembered(word, key)]
             if near and _a_person(text, position, word):
                 findings.append(Finding("name", f"“{word}” should probably be “{near[0]}”."))
+            elif ours and not known(word):
+                findings.append(Finding("company", f"“{word}” should probably be “{ours[0]}”."))
     return unique(findings), unique(unsure)
+
+
+#: Words of a note to someone other than an interviewer: a reference, a recruiter.
+_TO_SOMEONE_ELSE = re.compile(
+    r"\b(references?|referees?|recommendation|(arranging|coordinating|organi[sz]ing|scheduling|"
+    r"setting up) (the|my|our|this|today's))\b",
+    re.I,
+)
 
 
 def _misremembered(word: str, name: str) -> bool:
@@ -344,10 +357,14 @@ def company_named(company: str, text: str) -> Named:
     return Named.NOT
 
 
-def other_employers(text: str, context: DraftContext) -> list[str]:
+def other_employers(
+    text: str, context: DraftContext, known: Callable[[str], bool] = lambda _: True
+) -> list[str]:
     """Other employers the note names: a company name as typed, or in any case if typed
-    all lower-case."""
+    all lower-case, or by a word of its own that no dictionary has ("Tessellate" for
+    Tessellate Labs)."""
     mine = context.company.casefold()
+    expected = name_parts(replace(context, other_companies=()))
     found = []
     for other in dict.fromkeys(context.other_companies):
         theirs = other.casefold()
@@ -355,6 +372,14 @@ def other_employers(text: str, context: DraftContext) -> list[str]:
             continue
         flags = 0 if other != other.lower() else re.IGNORECASE
         if re.search(rf"(?<![\w-]){re.escape(other)}(?![\w-])", text, flags):
+            found.append(other)
+            continue
+        own = [
+            w
+            for w in WORD.findall(other)
+            if w.lower() not in ORGANISATION_WORDS | expected and len(w) > 3 and not known(w)
+        ]
+        if any(re.search(rf"(?<![\w-]){re.escape(word)}(?!\w)", text) for word in own):
             found.append(other)
     return found
 

@@ -9,6 +9,7 @@ from the words, and what it cannot tell for sure it only suggests.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -121,6 +122,14 @@ _JOIN = (
 _INTEREST = re.compile(
     r"\b(excited|exciting|enthusiastic|enthusiasm|interested|eager|eagerness|keen|keenness|"
     r"thrilled|passionate|delighted|first choice|top choice|dream (job|role)|exactly what|"
+    r"(can|could) (really )?see myself (working|joining|in|on|at|there|here|as|being|doing)|"
+    r"would mean a (lot|great deal)|over the moon|fingers crossed|"
+    r"(like|love|want|hope|wish) to be (considered|part|a part|on|involved)|"
+    r"(sounds|sounded|feels|felt|seems|seemed|looks|looked) like (a |the )?(great|perfect|ideal|"
+    r"natural|good|right) (fit|match|next step|place|team|move)|"
+    r"(great|perfect|ideal|right) place (for me )?to (grow|work|build|learn|develop)|"
+    r"(still|remain|am|'m|very much|really) (very |really |so )?(much )?(up for|committed to|"
+    r"set on)|"
     r"exactly the (kind|sort|type)|can't wait|cannot wait|jump at|love to|would love|'d love|"
     r"appeal(s|ed|ing)?|count me in|sign me up|relish|motivated|energi[sz]ed|"
     r"look(ing)? forward to (the (possibility|prospect|chance|opportunity) of )?(joining|"
@@ -221,6 +230,11 @@ _FIT = re.compile(
     r"qualification))\b"
     r"|\bmy (\w+ ){0,2}(film|portfolio|showreel|reel|thesis|dissertation|case stud(y|ies)|"
     r"work samples?|record)\b|\b(shows|demonstrates|proves) (the|that|how|my|what)\b"
+    r"|\b(familiar|comfortable|fluent|proficient|skilled|experienced|versed|at home) (with|in)\b"
+    r"|\bused to (working|handling|managing|dealing|leading|running|teaching|supporting)\b"
+    r"|\bas a (former|current|qualified|trained|registered|certified|licensed|practising|"
+    r"practicing|chartered|senior|lead)\b|\bi('m| am) (a|an) (qualified|registered|certified|"
+    r"chartered|licensed|experienced|trained|practising|practicing)\b"
     r"|\d+(\.\d+)? ?(%|percent\b|per cent\b)|[£$€]\d|\b\d+x\b)",
     re.IGNORECASE,
 )
@@ -286,8 +300,9 @@ _NEAR_INTEREST = re.compile(
 )
 #: Words near a reason to hire: something the person has, did or does.
 _NEAR_FIT = re.compile(
-    r"\b(i('ve| have| had)|my (current|previous|last|own|work|time|role|job|team)|at my|in my|"
-    r"as an? \w+|when i|years?|experience|background)\b|\d",
+    r"\b(experience|experienced|background|skills?|strengths?|qualif\w*|trained|training|"
+    r"familiar with|comfortable with|fluent|proficient|used to|years|my (current|previous|last|"
+    r"old) \w+|at my|in my (\w+ )?(role|job|work|team|career))\b",
     re.I,
 )
 
@@ -304,7 +319,11 @@ def gives_a_reason(text: str) -> bool:
 
 
 def structure(
-    text: str, signed_at: int | None, context: DraftContext, note: Note
+    text: str,
+    signed_at: int | None,
+    context: DraftContext,
+    note: Note,
+    known: Callable[[str], bool] = lambda _: True,
 ) -> tuple[list[Finding], list[Finding]]:
     """(findings, suggestions) on the note's frame: greeting, sign-off, the company and role,
     and, for the notes that need them, interest and fit."""
@@ -320,7 +339,7 @@ def structure(
         missing = Finding("company", f"Name the company ({context.company}).")
         # sure only when nothing in the note says which employer it is for
         (sure if needs.sure_of_company and named is Named.NOT else unsure).append(missing)
-    for other in other_employers(text, context):
+    for other in other_employers(text, context, known):
         sure.append(Finding("company", f"“{other}” is one of your other employers: wrong company?"))
     if needs.role and not role_named(context.role, text):
         # never sure: a note may leave the role to the reader, who knows what they hire for

@@ -41,7 +41,9 @@ _ELSEWHERE = (
     r"school|hospital|agency|organi[sz]ation|bank|studio|practice)|"
     r"offers? (on the table|in hand|elsewhere)|(interviewing|final rounds?|final stages?|"
     r"in talks) (elsewhere|with (other|two|three|several|another))|elsewhere|"
-    r"in (high )?demand|being (courted|headhunted|approached)"
+    r"in (high )?demand|being (courted|headhunted|approached|chased)|(want|wants|wanted) me "
+    r"(on board|to join|to start)|(recruiters|others|they) (are|have been) (chasing|courting|"
+    r"approaching|calling) me"
 )
 #: Pressure that turns a mention of other choices into leverage.
 _PRESSURE = (
@@ -56,7 +58,9 @@ _PRESSURE = (
     r"(wouldn't|would not|don't|do not) (wait|delay|hang about)|(can't|cannot|won't|will not) "
     r"wait (forever|long|much longer|indefinitely|around)|wait forever|(i'll|i will|i'd|i "
     r"would) need (to hear|an answer|a decision|your (answer|decision))|or (else )?i('ll| will) "
-    r"(take|accept|go with|sign)|take theirs)"
+    r"(take|accept|go with|sign)|take theirs|the sooner|if you (still )?(want|are serious|'re "
+    r"serious)|while i('m| am) (still )?(available|on the market|free)|(make|send|put) (me )?(an|"
+    r"your) offer|(won't|will not) be (available|on the market|around)|first come)"
 )
 _ELSEWHERE_RE = re.compile(rf"\b({_ELSEWHERE})\b", re.I)
 _PRESSURE_RE = re.compile(rf"\b{_PRESSURE}", re.I)
@@ -241,6 +245,51 @@ _RULES = (
             re.I,
         ),
         "sounds accusing",
+    ),
+    Rule(
+        re.compile(
+            r"\bi (can't|cannot|don't|do not|fail to) (understand|see|believe|fathom) (how|why) "
+            r"(you|they|the panel|someone|anyone)\b|\b(far |much )?less (experienced|qualified)"
+            r"\b|\b(in mind|lined up) (all along|from the start|already)\b|\b(you|the panel|the "
+            r"team|they) (clearly|obviously) (didn't|did not|never|weren't|wasn't)\b",
+            re.I,
+        ),
+        "sounds accusing",
+    ),
+    Rule(
+        re.compile(
+            r"\bi('ll| will) take (your|that|the|this) silence as\b|\bi (can only|must|have to) "
+            r"assume\b|\b(finally|actually) (getting back|replying|responding|answering)\b|"
+            r"\bsome of us\b|\bif you (ever|even) (read|check|see|get to)\b|\b(and|but) (still )?"
+            r"(nothing|no word|no reply|no response|not a word|no news)\b|\b(surely|obviously|"
+            r"clearly) (you|someone|somebody|nobody|no one)\b|\bi('m| am) sure you('re| are) "
+            r"(\w+ )?busy,? but\b",
+            re.I,
+        ),
+        "sounds passive-aggressive",
+    ),
+    Rule(
+        re.compile(
+            r"\bi('ll| will) (keep )?(call|calling|ring|phone|chase|chasing|email|emailing|follow "
+            r"up|following up)\b[^.!?\n]{0,30}\b(every|daily|each day|until)\b|\bi('ll| will) "
+            r"(stop|drop|pop|come) (by|in|round|over) (to )?(the|your) (office|site|store)\b|"
+            r"\bi (want|expect) (an?|your|the|to) (answer|decision|response|reply|hear)\b|"
+            r"\bi (need|must|have) to (know|hear|have (an|your|a) (answer|decision))\b"
+            r"[^.!?\n]{0,30}\b(by|before|within|no later than|today|tomorrow|this week)\b",
+            re.I,
+        ),
+        "is pushy",
+    ),
+    Rule(
+        re.compile(
+            r"\bi('m| am) (clearly|obviously|by far) (the )?(best|strongest|most (qualified|"
+            r"experienced))\b|\b(given|with) my (experience|background|record|track record|"
+            r"qualifications),? (i|you) (should|would|must|will) (expect|be|offer|skip|waive|"
+            r"not)\b|"
+            r"\bi (shouldn't|should not) (have|need) to\b",
+            re.I,
+        ),
+        "sounds entitled",
     ),
     Rule(re.compile(r"!{2,}"), "raises its voice with “!!”"),
 )
