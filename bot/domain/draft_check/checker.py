@@ -9,7 +9,7 @@ from bot.domain.draft_check.capitals import shouting
 from bot.domain.draft_check.grammar import Grammar
 from bot.domain.draft_check.model import DraftContext, Finding, Review, unique
 from bot.domain.draft_check.names import greeted, name_parts, names, sign_off_at
-from bot.domain.draft_check.notes import NEEDS, note_of, structure
+from bot.domain.draft_check.notes import NEEDS, Note, note_of, structure
 from bot.domain.draft_check.spelling import Speller, corrected, did_you_mean
 from bot.domain.draft_check.tokens import APOSTROPHES, SENTENCE_START, WORD, masked
 from bot.domain.draft_check.tone import filler, tone
@@ -64,6 +64,7 @@ class DraftChecker:
             context,
             self._speller.known,
             to_an_interviewer=NEEDS[note].to_an_interviewer,
+            sure_of_addressee=note in {Note.THANK_YOU, Note.FOLLOW_UP},
         )
         findings += sure_names
         suggestions += unsure_names

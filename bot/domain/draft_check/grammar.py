@@ -226,6 +226,8 @@ class Grammar:
         yield from _articles(text)
         yield from self._plural_subjects(text)
         yield from self._noun_phrase_subjects(text)
+        yield from self._quantified_subjects(text)
+        yield from self._two_subjects(text)
 
     def _pronoun_agreement(self, text: str) -> Iterator[tuple[str, str]]:
         for m in re.finditer(rf"\bI\s+(?:{_ADVERB}\s+)?(\w+)\b", text):
@@ -410,25 +412,60 @@ class Grammar:
     def _singular_verb_after(self, words: list[str], head: int) -> int | None:
         """Where a singular "is/was/has/does" follows the plural head within a few words
         with nothing between that could be its own subject."""
+        return self._verb_after(words, head, {"is", "was", "has", "does"})
+
+    def _verb_after(self, words: list[str], head: int, wrong: set[str]) -> int | None:
+        """Where a finite verb in `wrong` follows the head within a few words, with nothing
+        between that could be its own subject: a phrase ("with your team") or a clause
+        whose verb has gone by ("you shared")."""
         following = words[head + 1 : head + 11]
         if not following or following[0].lower() not in _AFTER_A_HEAD:
             return None
+        phrase_only = following[0].lower() in _PREPOSITIONS
         for offset, word in enumerate(following, start=head + 1):
             lowered = word.lower()
             if lowered in _FINITE:
-                if lowered not in {"is", "was", "has", "does"}:
+                if lowered not in wrong:
                     return None
-                before = next(
-                    (w for w in reversed(words[head + 1 : offset]) if not w.lower().endswith("ly")),
-                    "",
-                )
+                between = words[head + 1 : offset]
+                before = next((w for w in reversed(between) if not w.lower().endswith("ly")), "")
                 subject_free = (
                     self.plural_noun(before) or self.past(before) or before.lower() in _OBJECTS
-                )
+                ) or (phrase_only and not any(self._a_clause_word(w) for w in between))
                 return offset if subject_free and before[:1].islower() else None
             if lowered in _NEW_CLAUSE:
                 return None
         return None
+
+    def _a_clause_word(self, word: str) -> bool:
+        """A word that starts a clause of its own inside a phrase, or is its verb."""
+        w = word.lower()
+        return w in _CLAUSE_WORDS or self.past(w) or self.third_person(w) or self.gerund(w)
+
+    def _quantified_subjects(self, text: str) -> Iterator[tuple[str, str]]:
+        """ "Each of the projects you described were": one, each, every one take "was"."""
+        for m in re.finditer(
+            r"(?:^|[.!?;:]\s+|\n|\b(?:that|and|but|because|so)\s+)((?:[Ee]ach|[Oo]ne|[Ee]very "
+            r"one) of (?:the|these|those|my|our|your|their|his|her) [\w'-]+(?: [\w'-]+){0,8})",
+            text,
+        ):
+            words = re.findall(r"[\w'-]+", m.group(1))
+            head = 3 if words[0].lower() == "every" else 2
+            while head < len(words) - 1 and not self.plural_noun(words[head]):
+                head += 1
+            slip = self._verb_after(words, head, {"were", "are", "have", "do"})
+            if slip is not None and words[slip - 1].lower() not in _CLAUSE_WORDS:
+                yield " ".join(words[: slip + 1]), f"“{words[0].lower()} of” takes a singular verb"
+
+    def _two_subjects(self, text: str) -> Iterator[tuple[str, str]]:
+        """ "The tour and the lunch was": two things joined by "and" take a plural verb."""
+        for m in re.finditer(
+            r"(?:^|[.!?;:]\s+|\n)((?:[Tt]he|[Mm]y|[Oo]ur|[Yy]our) ([a-z]+) and (?:the|my|our|your) "
+            r"([a-z]+) (?:was|is|has))\b",
+            text,
+        ):
+            if not (self.plural_noun(m.group(2)) or self.plural_noun(m.group(3))):
+                yield m.group(1), "two things joined by “and” take “were”, “are”, “have”"
 
 
 #: Determiners that may open a plural subject.
@@ -454,6 +491,12 @@ _FINITE = frozenset(
 )
 _NEW_CLAUSE = frozenset({"and", "but", "or", "because", "so", "while", "although", "if", "when"})
 _OBJECTS = frozenset({"me", "us", "them", "him", "her"})
+_PREPOSITIONS = frozenset({"of", "for", "in", "on", "from", "with", "about", "at"})
+#: Words that open a clause, or are its subject, inside a longer subject.
+_CLAUSE_WORDS = frozenset(
+    {"that", "which", "who", "whom", "whose", "where", "when", "we", "you", "they", "i", "he"}
+    | {"she", "it", "there", "this"}
+)
 
 
 def _fixed_slips(text: str) -> Iterator[tuple[str, str]]:
@@ -474,6 +517,20 @@ def _fixed_slips(text: str) -> Iterator[tuple[str, str]]:
         yield m.group(0), "it is “interested in”"
     for m in re.finditer(rf"\b(?:more|most)\s+{_DOUBLE_COMPARATIVES}\b", text, re.I):
         yield m.group(0), "one comparison is enough (“better”, not “more better”)"
+    for m in re.finditer(
+        r"\b(?:to|will|would|could|can|might|'d|'ll) here (?:about|from|back|more|that|what|how|"
+        r"whether)\b",
+        text,
+        re.I,
+    ):
+        yield m.group(0), "“hear” (with your ears), not “here”"
+    for m in re.finditer(
+        r"\byou're (team|company|role|time|work|office|department|feedback|decision|plans?|"
+        r"questions?|project|process|organi[sz]ation|business|offer|interest)\b",
+        text,
+        re.I,
+    ):
+        yield m.group(0), "“your” (of you), not “you're” (you are)"
     for m in re.finditer(r"\bbetween you and I\b", text, re.I):
         yield m.group(0), "it is “between you and me”"
     for m in re.finditer(

@@ -179,19 +179,23 @@ def names(
     known: Callable[[str], bool],
     *,
     to_an_interviewer: bool = True,
+    sure_of_addressee: bool = True,
 ) -> tuple[list[Finding], list[Finding]]:
     """(findings, suggestions): greet an interviewer of this interview by name, spelt right;
     name the right company and spell the sender's name right. A note to someone else (a
-    reference) may greet anyone, but a name one letter off an interviewer's is still a typo;
-    a stranger greeted in a note that speaks of an interviewer in the third person is likely
-    a note to someone else, so that is only a suggestion."""
+    reference) may greet anyone, but a name one letter off an interviewer's is still a typo.
+    A stranger greeted is sure to be a wrong name only in a note sure to be for an
+    interviewer (`sure_of_addressee`) that speaks of no interviewer in the third person and
+    of no reference or arrangements: otherwise it is likely a note to someone else."""
     findings: list[Finding] = []
     unsure: list[Finding] = []
     parts = interviewer_parts(context.interviewers)
     greeted_names, greeting_end = greeted(text)
     body = {word.lower() for word, at in tokens if at >= greeting_end}
     if parts:
-        about_them = bool(body & set(parts)) or bool(_TO_SOMEONE_ELSE.search(text))
+        about_them = (
+            not sure_of_addressee or bool(body & set(parts)) or bool(_TO_SOMEONE_ELSE.search(text))
+        )
         for name in greeted_names:
             for finding in _greeted_name(name, parts, context, to_an_interviewer):
                 stranger = "wrong name?" in finding.message

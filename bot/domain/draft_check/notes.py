@@ -307,6 +307,20 @@ _NEAR_FIT = re.compile(
 )
 
 
+_ANOTHER_PROCESS = re.compile(
+    r"\b(offers?|offered|interview(s|ed|ing)?|process|rounds?|stages?|applications?|applied|"
+    r"hear(d|ing)? (back )?from|waiting (on|for)|talks|considering|decision)\b",
+    re.I,
+)
+
+
+def _as_another_process(other: str, text: str) -> bool:
+    """Every sentence that names the other employer speaks of another process."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'-]*", other) if len(w) > 3] or [other]
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n", text) if any(w in s for w in words)]
+    return bool(sentences) and all(_ANOTHER_PROCESS.search(s) for s in sentences)
+
+
 def close_to_interest(text: str) -> bool:
     return bool(_NEAR_INTEREST.search(text))
 
@@ -340,7 +354,10 @@ def structure(
         # sure only when nothing in the note says which employer it is for
         (sure if needs.sure_of_company and named is Named.NOT else unsure).append(missing)
     for other in other_employers(text, context, known):
-        sure.append(Finding("company", f"“{other}” is one of your other employers: wrong company?"))
+        wrong = Finding("company", f"“{other}” is one of your other employers: wrong company?")
+        # named as another process ("an offer from Globex", "my interview with Globex"), it
+        # may be honest news rather than a slip
+        (unsure if _as_another_process(other, text) else sure).append(wrong)
     if needs.role and not role_named(context.role, text):
         # never sure: a note may leave the role to the reader, who knows what they hire for
         full = " in full" if role_hinted(context.role, text) else ""

@@ -28,6 +28,8 @@ EVERYDAY = 2e-6
 _RUN_TOGETHER = frozenset(
     {"alot", "atleast", "infact", "ofcourse", "aswell", "eachother", "thankyou", "everytime"}
 )
+#: Words a contraction in 's is made from ("that's", "what's", "let's").
+_BEFORE_APOSTROPHE_S = frozenset({"that", "what", "there", "here", "who", "he", "she", "it", "let"})
 #: Past this many misspelt words a draft needs rewriting, not a list; and unknown words
 #: looked up (two edits deep for the first few) are capped, so a pasted page of noise is
 #: answered as fast as a note.
@@ -107,8 +109,20 @@ class Speller:
         )
 
     def _contraction(self, word: str) -> bool:
-        """A contraction without its apostrophe ("dont", "youre"): frequent, still a slip."""
-        return any(not self._speller.unknown([f"{word[:-cut]}'{word[-cut:]}"]) for cut in (1, 2, 3))
+        """A contraction without its apostrophe ("dont", "youre", "thats"): frequent, and
+        still a slip."""
+        for ending in ("re", "ve", "ll", "d", "m", "t", "s"):
+            stem = word[: -len(ending)]
+            if not word.endswith(ending) or not stem:
+                continue
+            if ending == "t" and not stem.endswith("n"):
+                continue
+            if ending == "s" and stem not in _BEFORE_APOSTROPHE_S:
+                continue
+            written = f"{stem}'{ending}"
+            if not self._speller.unknown([written]):
+                return True
+        return False
 
     def _compound(self, word: str) -> bool:
         """Two common words run together, or a prefix on a known word ("misconfigured").

@@ -25,6 +25,12 @@ _OWN_DEADLINE = re.compile(
 )
 #: The person answering by a date of their own ("I'll reply by Friday", "could I respond
 #: by Monday?") sets no deadline for them.
+#: "give you my answer by Wednesday", "get back to you by Friday": their own date.
+_MY_ANSWER = re.compile(
+    r"\b((my|our) (final )?|(give|send|bring|get back to|come back to|let|tell) you (my |our |"
+    r"an |a )?(final )?)$",
+    re.I,
+)
 _ANSWERING = re.compile(r"(reply|respond|answer|get back|decide|confirm)\b", re.I)
 _OWN_ANSWER = re.compile(
     r"\b(i|we)('ll|'d|'m going to| will| would| can| could| shall| should| may| might| am going"
@@ -58,7 +64,8 @@ _PRESSURE = (
     r"(wouldn't|would not|don't|do not) (wait|delay|hang about)|(can't|cannot|won't|will not) "
     r"wait (forever|long|much longer|indefinitely|around)|wait forever|(i'll|i will|i'd|i "
     r"would) need (to hear|an answer|a decision|your (answer|decision))|or (else )?i('ll| will) "
-    r"(take|accept|go with|sign)|take theirs|the sooner|if you (still )?(want|are serious|'re "
+    r"(take|accept|go with|sign)|take theirs|the sooner|i expect you to|(improve|better|top) on|"
+    r"if you (still )?(want|are serious|'re "
     r"serious)|while i('m| am) (still )?(available|on the market|free)|(make|send|put) (me )?(an|"
     r"your) offer|(won't|will not) be (available|on the market|around)|first come)"
 )
@@ -197,7 +204,7 @@ _RULES = (
         "sounds hostile",
     ),
     Rule(
-        re.compile(r"\bi (deserve|have earned|'ve earned)\b|\b(you )?owe me\b", re.I),
+        re.compile(r"\bi( deserve|'ve earned| have earned)\b|\b(you )?owe me\b", re.I),
         "sounds entitled",
     ),
     Rule(
@@ -263,7 +270,8 @@ _RULES = (
             r"\bsome of us\b|\bif you (ever|even) (read|check|see|get to)\b|\b(and|but) (still )?"
             r"(nothing|no word|no reply|no response|not a word|no news)\b|\b(surely|obviously|"
             r"clearly) (you|someone|somebody|nobody|no one)\b|\bi('m| am) sure you('re| are) "
-            r"(\w+ )?busy,? but\b",
+            r"(\w+ )?busy,? but\b|\b(surprised|shocked|disappointed|a shame|a pity) that (nobody|"
+            r"no one|no-one|you (didn't|did not|never|hadn't|haven't))\b|\breturn the favou?r\b",
             re.I,
         ),
         "sounds passive-aggressive",
@@ -274,6 +282,7 @@ _RULES = (
             r"up|following up)\b[^.!?\n]{0,30}\b(every|daily|each day|until)\b|\bi('ll| will) "
             r"(stop|drop|pop|come) (by|in|round|over) (to )?(the|your) (office|site|store)\b|"
             r"\bi (want|expect) (an?|your|the|to) (answer|decision|response|reply|hear)\b|"
+            r"\b(a )?(quick|fast|speedy|swift) (decision|answer|response|reply|turnaround)\b|"
             r"\bi (need|must|have) to (know|hear|have (an|your|a) (answer|decision))\b"
             r"[^.!?\n]{0,30}\b(by|before|within|no later than|today|tomorrow|this week)\b",
             re.I,
@@ -329,7 +338,9 @@ def tone(text: str, note: Note) -> tuple[list[Finding], list[Finding]]:
 
 def _pressing(text: str, match: re.Match[str]) -> bool:
     before = text[: match.start()]
-    own_answer = _ANSWERING.match(match.group(0)) and _OWN_ANSWER.search(before)
+    own_answer = (_ANSWERING.match(match.group(0)) and _OWN_ANSWER.search(before)) or (
+        _MY_ANSWER.search(before)
+    )
     return not (_REPORTED.search(before) or _OWN_DEADLINE.search(before) or own_answer)
 
 
