@@ -586,3 +586,145 @@ def test_the_reported_drafts_get_the_right_verdict_in_the_dm(bot: Bot) -> None:
     assert "other offers as pressure" in json.dumps(leverage.blocks, ensure_ascii=False)
     assert rejection.text == "Ready to send."
     assert "want the job" not in json.dumps(rejection.blocks)
+
+
+# -- sure only on evidence; recognition in general ways -----------------------------------------
+
+ENERGY = DraftContext(
+    company="Brightwater Energy",
+    role="Asset Manager",
+    interviewers=("Colm Reilly", "Nadia Petrova"),
+    sender="Ana Souza",
+    other_companies=("Greyfield Power",),
+)
+ENERGY_NOTE = (
+    "Dear Colm,\n\nThank you for the interview on Tuesday for the Asset Manager role at "
+    "Brightwater Energy. {sentence}\n\nI've managed a 400 MW wind portfolio for five years, and "
+    "I would love to join the team.\n\nBest regards,\nAna"
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("If I don't hear back by Thursday I'll assume the position has been filled.", "tone"),
+        ("Frankly, after three rounds I think I've earned a straight answer.", "tone"),
+        ("Another company has offered me more, so I expect you to improve on it.", "tone"),
+        ("I was surprised that nobody thought to send me an agenda beforehand.", "tone"),
+        ("Please confirm the offer by Friday or I will have to move on.", "tone"),
+        ("I've cleared my diary for you, so I hope you'll return the favour quickly.", "tone"),
+        ("Send me the panel's scores before you decide.", "tone"),
+        ("With my record I would expect to skip the technical test.", "tone"),
+        ("The discussions with your team was really useful.", "grammar"),
+        ("Each of the projects you described were interesting.", "grammar"),
+        ("The tour and the lunch was a great way to meet everyone.", "grammar"),
+        ("The examples you shared of routing problems was useful.", "grammar"),
+        ("It was great to here about the offshore plans.", "grammar"),
+        ("I am confident I can add value to you're team.", "grammar"),
+        ("Your plans for the portfolio is ambitious.", "grammar"),
+        ("There was several questions I could not answer.", "grammar"),
+        ("Between you and I, the site visit was the best part.", "grammar"),
+        ("I really apreciated the site visit.", "spelling"),
+        ("I dont mind the travel.", "spelling"),
+        ("Please thank Nadya for her questions too.", "name"),
+        ("Please pass my thanks to Nadine as well.", "name"),
+        ("I enjoyed learning how Greyfield manages its assets.", "company"),
+        ("I enjoyed learning how Brightwatter manages its assets.", "company"),
+        ("I enjoyed the site visit and and the tour.", "doubled"),
+    ],
+)
+def test_faults_in_fresh_wordings_are_caught(sentence: str, kind: str) -> None:
+    review = CHECKER.review(ENERGY_NOTE.format(sentence=sentence), ENERGY)
+    assert kinds(review) == {kind}, review.findings
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I'll keep an eye on my inbox, and I liked how the org chart maps to the sites.",
+        "Your team's approach to mis-sorts at the end of a shift was clever.",
+        "I'm also waiting to hear back from Greyfield, and I'd rather work here.",
+        "The results of the survey were clear, and one of the projects that stand out is yours.",
+        "The details in the contract that is attached look right.",
+        "I would be very glad to contribute to the project.",
+    ],
+)
+def test_everyday_words_and_correct_phrasing_pass(sentence: str) -> None:
+    review = CHECKER.review(ENERGY_NOTE.format(sentence=sentence), ENERGY)
+    assert review.ready, review.findings
+
+
+def test_a_company_named_by_its_own_words_or_what_it_is_is_named() -> None:
+    trust = DraftContext("Kingsmead NHS Foundation Trust", "Ward Sister", ("Ruth Okoye",), "Ama")
+    note = (
+        "Dear Ruth,\n\nThank you for the interview on Monday. I'd love to join {who}, and my "
+        "six years in acute medicine fit the post.\n\nBest wishes,\nAma"
+    )
+    for who in ("Kingsmead", "Kingsmead's team", "the trust"):
+        review = CHECKER.review(note.format(who=who), trust)
+        assert review.ready, (who, review.findings)
+    by_kind = CHECKER.review(note.format(who="the trust"), trust)
+    by_name = CHECKER.review(note.format(who="Kingsmead"), trust)
+    assert "company" in {s.kind for s in by_kind.suggestions}
+    assert "company" not in {s.kind for s in by_name.suggestions}
+    nowhere = CHECKER.review(note.format(who="you"), trust)
+    assert kinds(nowhere) == {"company"}, "nothing says which employer: sure"
+
+
+def test_a_role_left_out_is_only_suggested() -> None:
+    note = NOTE.format(sentence="").replace(" for the Data Analyst role", "")
+    review = CHECKER.review(note, CONTEXT)
+    assert review.ready, review.findings
+    assert [s.message for s in review.suggestions] == ["Name the role (Data Analyst)."]
+    loosely = CHECKER.review(note.replace("interview today", "analyst interview today"), CONTEXT)
+    assert [s.message for s in loosely.suggestions] == ["Name the role in full (Data Analyst)."]
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "Best regards,\n\nSam Lee\nData Analyst\n+1 (415) 555-0172\nlinkedin.com/in/sam-lee",
+        "With thanks again to you and Raj,\n\nSam Lee",
+        "With many thanks,\nSam Lee",
+        "Thank you again for your time and consideration.\n\nSam",
+        "Warmly,\n\nSam Lee (she/her)\nsam@example.com",
+    ],
+)
+def test_signature_blocks_and_closings_in_any_words_sign_a_note(ending: str) -> None:
+    note = NOTE.format(sentence="").replace("Best regards,\nSam Lee", ending)
+    assert CHECKER.review(note, CONTEXT).ready, ending
+
+
+def test_a_name_after_a_sentence_that_does_not_close_is_no_sign_off() -> None:
+    note = NOTE.format(sentence="").replace("Best regards,\nSam Lee", "Sam Lee")
+    assert kinds(CHECKER.review(note, CONTEXT)) == {"sign-off"}
+
+
+def test_interest_is_sure_to_be_missing_only_when_nothing_is_near_it() -> None:
+    base = (
+        "Dear Jane,\n\nThank you for the interview today for the Data Analyst role at Northwind "
+        "Analytics. {sentence} My experience with dbt fits the work you described.\n\n"
+        "Best regards,\nSam Lee"
+    )
+    nothing = CHECKER.review(base.format(sentence="The case study was clear."), CONTEXT)
+    near = CHECKER.review(base.format(sentence="I was glad to help with the case study."), CONTEXT)
+    assert kinds(nothing) == {"interest"}
+    assert near.ready and "interest" in {s.kind for s in near.suggestions}
+
+
+def test_a_stranger_greeted_in_a_note_about_someone_else_is_only_suggested() -> None:
+    reference = (
+        "Hi Patricia,\n\nA quick heads-up: Northwind Analytics asked for references, so you may "
+        "get a call from Jane Doe this week. Thank you so much.\n\nBest,\nSam"
+    )
+    recruiter = (
+        "Hi Dana,\n\nThank you for arranging my interview with Jane today for the Data Analyst "
+        "role at Northwind Analytics. I'm keen on the role, and my dbt experience fits.\n\n"
+        "Best,\nSam"
+    )
+    assert CHECKER.review(reference, CONTEXT).ready
+    review = CHECKER.review(recruiter, CONTEXT)
+    assert review.ready, review.findings
+    assert any("“Dana” is not one of your interviewers" in s.message for s in review.suggestions)
+    stranger = CHECKER.review(NOTE.format(sentence="").replace("Dear Jane", "Dear Priya"), CONTEXT)
+    assert kinds(stranger) == {"name"}, "a thank-you to a stranger: sure"
