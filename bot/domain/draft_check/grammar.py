@@ -274,7 +274,7 @@ class Grammar:
 
     def _compound_subjects(self, text: str) -> Iterator[tuple[str, str]]:
         for m in re.finditer(
-            r"\b[Mm]e and (?:my|our|the|his|her|their|a|an|[A-Z][\w-]+)(?:\s+[a-z-]+)?\s+"
+            r"\b[Mm]e and (?:my|our|the|his|her|their|a|an|[A-Z][\w-]+)(?:\s+[a-z-]+){0,2}\s+"
             r"(was|were|are|is|have|has|had|did|went|worked|built|ran|led|spent|managed|"
             r"started|launched|created|designed|wrote|delivered|made|got)\b",
             text,
@@ -408,6 +408,26 @@ class Grammar:
                 if slip is not None:
                     phrase = " ".join(words[n : slip + 1])
                     yield phrase, f"“{words[head]}” is plural: use “were”, “are”, “have”"
+            yield from self._singular_head(words)
+
+    def _singular_head(self, words: list[str]) -> Iterator[tuple[str, str]]:
+        """ "The feedback from your designers were": the verb agrees with the head, not with
+        the plural just before it. Only a phrase between, only a plural right before."""
+        if len(words) < 5 or words[0].lower() not in _PLURAL_DETERMINERS | {"this", "that"}:
+            return
+        head = words[1]
+        if (
+            not head.islower()
+            or self.plural_noun(head)
+            or head.endswith(("s", "ly", "ing", "ed"))
+            or head in _COLLECTIVE
+            or not self._known(head)
+            or words[2].lower() not in _PREPOSITIONS
+        ):
+            return
+        slip = self._verb_after(words, 1, {"were", "are", "have"})
+        if slip is not None and self.plural_noun(words[slip - 1]):
+            yield " ".join(words[: slip + 1]), f"“{head}” is singular: use “was”, “is”, “has”"
 
     def _singular_verb_after(self, words: list[str], head: int) -> int | None:
         """Where a singular "is/was/has/does" follows the plural head within a few words
@@ -491,6 +511,18 @@ _FINITE = frozenset(
 )
 _NEW_CLAUSE = frozenset({"and", "but", "or", "because", "so", "while", "although", "if", "when"})
 _OBJECTS = frozenset({"me", "us", "them", "him", "her"})
+#: Nouns for a group or a share of one, which may take a plural verb ("the team were").
+_COLLECTIVE = frozenset(
+    {
+        *("team", "staff", "panel", "board", "committee", "group", "family", "department"),
+        *("company", "management", "majority", "minority", "number", "rest", "couple", "pair"),
+        *("data", "media", "police", "people", "public", "crew", "audience", "faculty"),
+        *("class", "government", "council", "range", "variety", "lot", "bunch", "handful"),
+        *("total", "set", "kind", "sort", "type", "best", "most", "remainder", "half", "all"),
+        *("none", "some", "any", "both", "few", "many", "several", "other", "latter", "former"),
+        *("firm", "office", "school", "trust", "leadership", "cohort", "squad", "orchestra"),
+    }
+)
 _PREPOSITIONS = frozenset({"of", "for", "in", "on", "from", "with", "about", "at"})
 #: Words that open a clause, or are its subject, inside a longer subject.
 _CLAUSE_WORDS = frozenset(

@@ -124,6 +124,8 @@ _INTEREST = re.compile(
     r"thrilled|passionate|delighted|first choice|top choice|dream (job|role)|exactly what|"
     r"(can|could) (really )?see myself (working|joining|in|on|at|there|here|as|being|doing)|"
     r"would mean a (lot|great deal)|over the moon|fingers crossed|"
+    r"(which|that) i (still )?(really |truly |very much |so )?(want|would love|'d love)|"
+    r"i (still )?(really |truly |very much |so )?want (it|this|that|the (job|role|position|post))|"
     r"(like|love|want|hope|wish) to be (considered|part|a part|on|involved)|"
     r"(sounds|sounded|feels|felt|seems|seemed|looks|looked) like (a |the )?(great|perfect|ideal|"
     r"natural|good|right) (fit|match|next step|place|team|move)|"

@@ -28,6 +28,11 @@ EVERYDAY = 2e-6
 _RUN_TOGETHER = frozenset(
     {"alot", "atleast", "infact", "ofcourse", "aswell", "eachother", "thankyou", "everytime"}
 )
+#: Chat shorthand: frequent in wordfreq's counts (which include social media), no word of a
+#: note to an employer.
+_SHORTHAND = frozenset(
+    {"pls", "plz", "cuz", "imo", "imho", "idk", "omg", "tbh", "btw", "fyi", "soo"}
+)
 #: Words a contraction in 's is made from ("that's", "what's", "let's").
 _BEFORE_APOSTROPHE_S = frozenset({"that", "what", "there", "here", "who", "he", "she", "it", "let"})
 #: Past this many misspelt words a draft needs rewriting, not a list; and unknown words
@@ -75,7 +80,10 @@ class Speller:
         self._everyday = {
             word
             for word, frequency in get_frequency_dict("en", wordlist="small").items()
-            if frequency >= EVERYDAY and word.isalpha() and word not in _RUN_TOGETHER
+            if frequency >= EVERYDAY
+            and word.isalpha()
+            and word not in _RUN_TOGETHER | _SHORTHAND
+            and not re.search(r"(.)\1\1", word)
         }
         self._common_by_letter: dict[str, list[str]] = {}
         for word, count in self._speller.word_frequency.items():
@@ -150,6 +158,9 @@ class Speller:
         """
         lowered = word.lower()
         found = {w for w in self._speller.candidates(lowered) or () if self._speller[w] >= LIKELY}
+        if not found and len(lowered) >= 6:
+            # a trade word of rules/words.yml or an everyday word, one letter off
+            found = self._speller.edit_distance_1(lowered) & (self._known | self._everyday)
         found.discard(lowered)
         if not found and deep:
             found = self._two_edits_away(lowered)

@@ -47,7 +47,9 @@ _ELSEWHERE = (
     r"school|hospital|agency|organi[sz]ation|bank|studio|practice)|"
     r"offers? (on the table|in hand|elsewhere)|(interviewing|final rounds?|final stages?|"
     r"in talks) (elsewhere|with (other|two|three|several|another))|elsewhere|"
-    r"in (high )?demand|being (courted|headhunted|approached|chased)|(want|wants|wanted) me "
+    r"in (high )?demand|being (courted|headhunted|approached|chased)|(an|one) offer (from|"
+    r"elsewhere)|weighing (an|another|other|a|two|several) (\w+ )?(offers?|options)|"
+    r"(want|wants|wanted) me "
     r"(on board|to join|to start)|(recruiters|others|they) (are|have been) (chasing|courting|"
     r"approaching|calling) me"
 )
@@ -65,7 +67,7 @@ _PRESSURE = (
     r"wait (forever|long|much longer|indefinitely|around)|wait forever|(i'll|i will|i'd|i "
     r"would) need (to hear|an answer|a decision|your (answer|decision))|or (else )?i('ll| will) "
     r"(take|accept|go with|sign)|take theirs|the sooner|i expect you to|(improve|better|top) on|"
-    r"if you (still )?(want|are serious|'re "
+    r"if (you|they|we|[A-Z]\w+) (still )?wants? me|if you (still )?(want|are serious|'re "
     r"serious)|while i('m| am) (still )?(available|on the market|free)|(make|send|put) (me )?(an|"
     r"your) offer|(won't|will not) be (available|on the market|around)|first come)"
 )
@@ -134,6 +136,10 @@ _RULES = (
     ),
     Rule(
         re.compile(
+            r"\b(decision|choice|outcome) (was|had been) (already )?(made|decided|taken) before\b|"
+            r"\bbefore i (even )?(walked in|arrived|sat down|had a chance|started)\b|"
+            r"\b(hard|difficult|impossible) to (accept|believe|understand),? (given|since|as|when|"
+            r"that|considering)\b|"
             r"\bwhy (haven't|have not|didn't|did not) you\b|\bwhy (was i|i was|wasn't i|i "
             r"wasn't) (rejected|not selected|turned down|passed over)",
             re.I,
@@ -278,9 +284,10 @@ _RULES = (
     ),
     Rule(
         re.compile(
-            r"\bi('ll| will) (keep )?(call|calling|ring|phone|chase|chasing|email|emailing|follow "
-            r"up|following up)\b[^.!?\n]{0,30}\b(every|daily|each day|until)\b|\bi('ll| will) "
-            r"(stop|drop|pop|come) (by|in|round|over) (to )?(the|your) (office|site|store)\b|"
+            r"\bi('ll| will) (be |keep )?(call|calling|ring|phone|chase|chasing|email|emailing|"
+            r"follow up|following up)\b[^.!?\n]{0,30}\b(every|daily|each day|until)\b|"
+            r"\bi('ll| will) (stop|drop|pop|come) (by|in|round|over) (to )?(the|your) (office|"
+            r"site|store)\b|"
             r"\bi (want|expect) (an?|your|the|to) (answer|decision|response|reply|hear)\b|"
             r"\b(a )?(quick|fast|speedy|swift) (decision|answer|response|reply|turnaround)\b|"
             r"\bi (need|must|have) to (know|hear|have (an|your|a) (answer|decision))\b"
