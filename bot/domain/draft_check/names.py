@@ -157,7 +157,12 @@ def interviewer_parts(interviewers: Sequence[str]) -> dict[str, str]:
 
 
 def name_parts(context: DraftContext) -> set[str]:
-    """Every word of every name the note may hold, lower-cased: never a typo."""
+    """Every word of every name the note may hold, lower-cased, with and without a
+    possessive ("St Aldric's"): never a typo."""
+    return {form for part in _name_words(context) for form in (part, part.removesuffix("'s"))}
+
+
+def _name_words(context: DraftContext) -> set[str]:
     return {
         part.lower()
         for name in (
@@ -208,7 +213,14 @@ def names(
     near_checks = (
         ("name", parts),
         ("name", {p.lower(): p for p in WORD.findall(context.sender) if len(p) > 2}),
-        ("company", {p.lower(): p for p in WORD.findall(context.company) if len(p) > 3}),
+        (
+            "company",
+            {
+                p.lower().removesuffix("'s"): p.removesuffix("'s")
+                for p in WORD.findall(context.company)
+                if len(p) > 3
+            },
+        ),
     )
     expected = name_parts(context)
     for token, position in tokens:

@@ -310,7 +310,8 @@ _NEAR_FIT = re.compile(
 
 
 _ANOTHER_PROCESS = re.compile(
-    r"\b(offers?|offered|interview(s|ed|ing)?|process|rounds?|stages?|applications?|applied|"
+    r"\b(offers?|offered|accept(ed|ing)?|interview(s|ed|ing)?|process|rounds?|stages?|"
+    r"applications?|applied|"
     r"hear(d|ing)? (back )?from|waiting (on|for)|talks|considering|decision)\b",
     re.I,
 )
@@ -359,7 +360,9 @@ def structure(
         wrong = Finding("company", f"“{other}” is one of your other employers: wrong company?")
         # named as another process ("an offer from Globex", "my interview with Globex"), it
         # may be honest news rather than a slip
-        (unsure if _as_another_process(other, text) else sure).append(wrong)
+        # news in a note that answers an offer, withdraws or replies to a rejection
+        waiting = note in {Note.THANK_YOU, Note.FOLLOW_UP}
+        (sure if waiting and not _as_another_process(other, text) else unsure).append(wrong)
     if needs.role and not role_named(context.role, text):
         # never sure: a note may leave the role to the reader, who knows what they hire for
         full = " in full" if role_hinted(context.role, text) else ""
