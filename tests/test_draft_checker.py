@@ -728,3 +728,11 @@ def test_a_stranger_greeted_in_a_note_about_someone_else_is_only_suggested() -> 
     assert any("“Dana” is not one of your interviewers" in s.message for s in review.suggestions)
     stranger = CHECKER.review(NOTE.format(sentence="").replace("Dear Jane", "Dear Priya"), CONTEXT)
     assert kinds(stranger) == {"name"}, "a thank-you to a stranger: sure"
+
+
+def test_unknown_words_listed_together_are_terms_only_suggested() -> None:
+    listed = review_of("We use karpenter and istio, and the rollout went well.")
+    alone = review_of("I was really impressd by the rollout plan.")
+    assert listed.ready, listed.findings
+    assert {s.message.split("”")[0] for s in listed.suggestions} == {"“karpenter", "“istio"}
+    assert kinds(alone) == {"spelling"}

@@ -10,7 +10,7 @@ from bot.domain.draft_check.grammar import Grammar
 from bot.domain.draft_check.model import DraftContext, Finding, Review, unique
 from bot.domain.draft_check.names import greeted, name_parts, names, sign_off_at
 from bot.domain.draft_check.notes import NEEDS, Note, note_of, structure
-from bot.domain.draft_check.spelling import Speller, corrected, did_you_mean
+from bot.domain.draft_check.spelling import Speller, among_terms, corrected, did_you_mean
 from bot.domain.draft_check.tokens import APOSTROPHES, SENTENCE_START, WORD, masked
 from bot.domain.draft_check.tone import filler, tone
 
@@ -43,11 +43,19 @@ class DraftChecker:
         if greeting_end:
             starts.add(next((at for _, at in tokens if at >= greeting_end), 0))
         signed_at = sign_off_at(text, context.sender)
-        misspelt = self._speller.misspelt(tokens, starts, signed_at, name_parts(context))
-        findings = [
-            Finding("spelling", f"“{word}” looks misspelt." + did_you_mean(options))
-            for word, options in misspelt.items()
-        ]
+        unknown: dict[str, int] = {}
+        misspelt = self._speller.misspelt(tokens, starts, signed_at, name_parts(context), unknown)
+        findings: list[Finding] = []
+        suggestions: list[Finding] = []
+        for word, options in misspelt.items():
+            if among_terms(hidden, word, unknown):
+                suggestions.append(
+                    Finding("spelling", f"“{word}”: a typo, or a term?" + did_you_mean(options))
+                )
+            else:
+                findings.append(
+                    Finding("spelling", f"“{word}” looks misspelt." + did_you_mean(options))
+                )
         for match in {m.group(0).lower(): m for m in _DOUBLED.finditer(hidden)}.values():
             if match.group(1).lower() not in _FINE_TWICE:
                 findings.append(
@@ -56,7 +64,8 @@ class DraftChecker:
         read = corrected(text, misspelt)
         note = note_of(read)
         signed = sign_off_at(read, context.sender)
-        sure, suggestions = structure(read, signed, context, note, self._speller.known)
+        sure, unsure = structure(read, signed, context, note, self._speller.known)
+        suggestions += unsure
         findings += sure
         sure_names, unsure_names = names(
             text,

@@ -192,10 +192,12 @@ class Speller:
         starts: set[int],
         signed_at: int | None,
         expected: set[str],
+        unknown: dict[str, int] | None = None,
     ) -> dict[str, list[str]]:
         """Misspelt words, each with its likely corrections; a page of noise is cut short.
 
-        `expected` holds the names that belong in the note (lower-cased parts)."""
+        `expected` holds the names that belong in the note (lower-cased parts); `unknown`,
+        when given, gets every word the dictionaries lack (lower-cased) and where it is."""
         misspelt: dict[str, list[str]] = {}
         seen: set[str] = set()
         looked_up = 0
@@ -221,10 +223,34 @@ class Speller:
             if self.known(base):
                 continue
             looked_up += 1
+            if unknown is not None:
+                unknown[lowered] = position
             options = self.suggestions(base, deep=looked_up <= MAX_DEEP_LOOK_UPS)
             if options:  # else no likely typo: a trade term or a name the list lacks
                 misspelt[base] = options
         return misspelt
+
+
+def among_terms(text: str, word: str, unknown: dict[str, int]) -> bool:
+    """A word the dictionaries lack, next to others they lack ("argocd, karpenter and
+    istio"): more likely the names of tools than a typo, so it is only a suggestion."""
+    at = unknown.get(word.lower())
+    if at is None:
+        return False
+    start = max(text.rfind(mark, 0, at) for mark in ".!?\n") + 1
+    ends = [e for e in (text.find(mark, at) for mark in ".!?\n") if e >= 0]
+    end = min(ends) if ends else len(text)
+    others = [w for w, p in unknown.items() if w != word.lower() and start <= p < end]
+    listed = any(
+        re.fullmatch(r"\s*(,|/|and|or|&)\s*(and\s+|or\s+)?", between)
+        for other in others
+        for between in (
+            text[at + len(word) : unknown[other]],
+            text[unknown[other] + len(other) : at],
+        )
+    )
+    in_a_list = bool(re.search(r",|\band\b|/", text[start:end]))
+    return listed or (len(others) >= 2 and in_a_list)
 
 
 def did_you_mean(options: list[str]) -> str:
