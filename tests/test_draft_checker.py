@@ -736,3 +736,43 @@ def test_unknown_words_listed_together_are_terms_only_suggested() -> None:
     assert listed.ready, listed.findings
     assert {s.message.split("”")[0] for s in listed.suggestions} == {"“karpenter", "“istio"}
     assert kinds(alone) == {"spelling"}
+
+
+SCHOOL = DraftContext(
+    company="Marlowe Learning Trust",
+    role="Head of Science",
+    interviewers=("Deborah Ansah", "Kieran Doyle"),
+    sender="Priya Nair",
+    other_companies=("Ashby Academy",),
+)
+SCHOOL_NOTE = (
+    "Dear Deborah,\n\nThank you for the interview on Monday and for the tour of the new labs at "
+    "Marlowe. {sentence} In my current school I lead a team of nine, and I would love to join "
+    "Marlowe and build on that.\n\nKind regards,\nPriya Nair"
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("The quality of the lessons I saw were excellent.", "grammar"),
+        ("I should have brang my portfolio.", "grammar"),
+        ("Kieran and myself discussed the curriculum.", "grammar"),
+        ("I appreciate you taking the time to showing me round.", "grammar"),
+        ("I trust I will be hearing good news shortly.", "tone"),
+        ("The questions were rather basic for someone at my level.", "tone"),
+        ("Please don't keep me waiting as long as last time.", "tone"),
+        ("I'd need to hear by Friday, as Ashby Academy have made me an offer.", "tone"),
+        ("Please thank Kevin for his questions.", "name"),
+        ("I beleive the department is in a strong position.", "spelling"),
+    ],
+)
+def test_faults_in_another_trade_are_caught(sentence: str, kind: str) -> None:
+    review = CHECKER.review(SCHOOL_NOTE.format(sentence=sentence), SCHOOL)
+    assert kind in kinds(review), review.findings
+    assert kinds(review) <= {kind, "company"}, review.findings
+
+
+def test_a_co_interviewer_thanked_by_name_is_no_stranger() -> None:
+    review = CHECKER.review(SCHOOL_NOTE.format(sentence="Please thank Kieran too."), SCHOOL)
+    assert review.ready, review.findings

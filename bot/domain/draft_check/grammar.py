@@ -426,7 +426,8 @@ class Grammar:
         ):
             return
         slip = self._verb_after(words, 1, {"were", "are", "have"})
-        if slip is not None and self.plural_noun(words[slip - 1]):
+        plural_between = slip is not None and any(self.plural_noun(w) for w in words[2:slip])
+        if slip is not None and plural_between:
             yield " ".join(words[: slip + 1]), f"“{head}” is singular: use “was”, “is”, “has”"
 
     def _singular_verb_after(self, words: list[str], head: int) -> int | None:
@@ -531,6 +532,17 @@ _CLAUSE_WORDS = frozenset(
 )
 
 
+#: Verb forms that are no standard English: the grammar layer names them, the spelling
+#: pass leaves them to it.
+WRONG_FORMS = frozenset(
+    {
+        *("brang", "brung", "thunk", "catched", "teached", "buyed", "thinked", "bringed"),
+        *("writed", "speaked", "drived", "goed", "eated", "runned", "swimmed", "taked"),
+        *("gived", "knowed", "maked", "seened", "choosed", "leaded", "meeted", "sended"),
+    }
+)
+
+
 def _fixed_slips(text: str) -> Iterator[tuple[str, str]]:
     """Slips of one or two words that are never right."""
     for m in re.finditer(r"\b(could|should|would|must|might)\s+of\b(?!\s+course)", text, re.I):
@@ -563,6 +575,14 @@ def _fixed_slips(text: str) -> Iterator[tuple[str, str]]:
         re.I,
     ):
         yield m.group(0), "“your” (of you), not “you're” (you are)"
+    for m in re.finditer(rf"\b({'|'.join(sorted(WRONG_FORMS))})\b", text, re.I):
+        yield m.group(0), f"“{m.group(0)}” is no standard verb form"
+    for m in re.finditer(
+        r"(?:^|[.!?]\s+|\n)((?:[A-Z][\w'-]+|[Mm]y \w+) and myself|[Mm]yself and (?:[A-Z][\w'-]+|"
+        r"my \w+|the \w+)) (\w+)",
+        text,
+    ):
+        yield m.group(1), "as the subject, write “I” (“Kieran and I”), not “myself”"
     for m in re.finditer(r"\bbetween you and I\b", text, re.I):
         yield m.group(0), "it is “between you and me”"
     for m in re.finditer(

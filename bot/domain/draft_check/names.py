@@ -223,6 +223,15 @@ def names(
         ),
     )
     expected = name_parts(context)
+    # co-interviewers the body does not name: a stranger thanked in their place is likely one
+    # of them under a wrong name ("please thank Kevin" for Kieran)
+    greeted_keys = {g.lower() for g in greeted_names}
+    unnamed = [
+        first_name(name)
+        for name in context.interviewers
+        if len(context.interviewers) > 1
+        and not {p.lower() for p in WORD.findall(name)} & (body | greeted_keys)
+    ]
     for token, position in tokens:
         word = token[:-2] if token.lower().endswith("'s") else token
         if position < greeting_end or not word[:1].isupper() or word.lower() in expected:
@@ -239,6 +248,16 @@ def names(
                 findings.append(Finding("name", f"“{word}” should probably be “{near[0]}”."))
             elif ours and not known(word):
                 findings.append(Finding("company", f"“{word}” should probably be “{ours[0]}”."))
+            elif (
+                unnamed
+                and len(word) > 2
+                and word.lower() not in parts
+                and _a_person(text, position, word)
+                and (theirs := [n for n in unnamed if n[:1].lower() == word[:1].lower()])
+            ):
+                findings.append(
+                    Finding("name", f"“{word}” is not one of your interviewers: “{theirs[0]}”?")
+                )
     return unique(findings), unique(unsure)
 
 

@@ -273,7 +273,9 @@ _RULES = (
         re.compile(
             r"\bi('ll| will) take (your|that|the|this) silence as\b|\bi (can only|must|have to) "
             r"assume\b|\b(finally|actually) (getting back|replying|responding|answering)\b|"
-            r"\bsome of us\b|\bif you (ever|even) (read|check|see|get to)\b|\b(and|but) (still )?"
+            r"\bsome of us\b|\b(don't|do not) keep me waiting\b|\bas long as (last time|"
+            r"before|the last)\b|\bif you (ever|even) (read|check|see|get to)\b|"
+            r"\b(and|but) (still )?"
             r"(nothing|no word|no reply|no response|not a word|no news)\b|\b(surely|obviously|"
             r"clearly) (you|someone|somebody|nobody|no one)\b|\bi('m| am) sure you('re| are) "
             r"(\w+ )?busy,? but\b|\b(surprised|shocked|disappointed|a shame|a pity) that (nobody|"
@@ -302,7 +304,9 @@ _RULES = (
             r"experienced))\b|\b(given|with) my (experience|background|record|track record|"
             r"qualifications),? (i|you) (should|would|must|will) (expect|be|offer|skip|waive|"
             r"not)\b|"
-            r"\bi (shouldn't|should not) (have|need) to\b",
+            r"\bi (shouldn't|should not) (have|need) to\b|\bi trust (that )?(i|we)('ll| will| "
+            r"shall) (be hearing|hear|receive|get|be getting|be offered)\b|\b(for|to) someone "
+            r"(at|of|with) my (level|experience|calibre|caliber|seniority|background|standing)\b",
             re.I,
         ),
         "sounds entitled",
