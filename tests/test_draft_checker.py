@@ -688,6 +688,10 @@ def test_a_role_left_out_is_only_suggested() -> None:
         "With many thanks,\nSam Lee",
         "Thank you again for your time and consideration.\n\nSam",
         "Warmly,\n\nSam Lee (she/her)\nsam@example.com",
+        "Have a great weekend!\nSam",
+        "— Sam",
+        "Best,\nSam\n\nP.S. I've attached the reporting pack.",
+        "Best,\nSam\n\nSent from my phone",
     ],
 )
 def test_signature_blocks_and_closings_in_any_words_sign_a_note(ending: str) -> None:
@@ -776,3 +780,19 @@ def test_faults_in_another_trade_are_caught(sentence: str, kind: str) -> None:
 def test_a_co_interviewer_thanked_by_name_is_no_stranger() -> None:
     review = CHECKER.review(SCHOOL_NOTE.format(sentence="Please thank Kieran too."), SCHOOL)
     assert review.ready, review.findings
+
+
+def test_an_answer_to_an_offer_may_name_its_own_date_but_no_ultimatum() -> None:
+    offer = (
+        "Dear Jane,\n\nThank you for the offer for the Data Analyst role at Northwind Analytics. "
+        "{sentence}\n\nBest,\nSam"
+    )
+    own = CHECKER.review(
+        offer.format(sentence="I'd like the weekend, and to respond by Monday."), CONTEXT
+    )
+    ultimatum = CHECKER.review(
+        offer.format(sentence="Please confirm the salary by Friday or I will have to move on."),
+        CONTEXT,
+    )
+    assert own.ready, own.findings
+    assert kinds(ultimatum) == {"tone"} and "ultimatum" in ultimatum.findings[0].message

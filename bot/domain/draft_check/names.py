@@ -80,7 +80,13 @@ def sign_off_at(text: str, sender: str = "") -> int | None:
     lines = text.splitlines(keepends=True)
     starts = [sum(len(line) for line in lines[:n]) for n in range(len(lines))]
     filled = [n for n, line in enumerate(lines) if line.strip()]
+    # a postscript or a mail app's line after the signature is not the end of the note
+    after = next((i for i, n in enumerate(filled) if _AFTER_SIGNATURE.match(lines[n])), None)
+    if after is not None and after > 0:
+        filled = filled[:after]
     for n in reversed(filled[-4:]):
+        if _DASH_NAME.match(lines[n]):
+            return starts[n]
         match = _SIGN_OFF.search(lines[n].rstrip())
         name = (match.group("name") or "").split() if match else []
         if match and all(word[:1].isupper() for word in name):
@@ -134,10 +140,17 @@ def _signature_block(lines: list[str], filled: list[int], sender: str) -> list[i
 
 
 def _closes(line: str) -> bool:
-    """The line before the name closes the note: ends with a comma, or is a closing
-    sentence ("Thank you again for your time and consideration.")."""
+    """The line before the name closes the note: ends with a comma, is a short wish ("Have a
+    great weekend!"), or is a closing sentence ("Thank you again for your time.")."""
     last = re.split(r"(?<=[.!?])\s+", line)[-1]
-    return bool(_A_CLOSING.match(line) or _CLOSING_SENTENCE.search(last))
+    wish = last.endswith("!") and len(WORD.findall(last)) <= 6
+    return bool(_A_CLOSING.match(line) or _CLOSING_SENTENCE.search(last) or wish)
+
+
+#: Lines that may follow a signature: a postscript, a mail app's footer.
+_AFTER_SIGNATURE = re.compile(r"\s*(p\.?\s?s\b|sent from my\b)", re.I)
+#: A name after a dash on its own line: "— Sam", "-Sam Lee".
+_DASH_NAME = re.compile(r"^\s*[-–—]+\s*[^\W\d_][\w'.-]*(\s+[^\W\d_][\w'.-]*){0,3}\s*$")
 
 
 def opens_with_greeting(text: str) -> bool:

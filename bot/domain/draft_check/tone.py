@@ -133,6 +133,8 @@ _RULES = (
             re.I,
         ),
         "sets them a deadline for their decision",
+        # in an answer to an offer a date is the person's own ("I'll respond by Monday")
+        while_waiting=True,
     ),
     Rule(
         re.compile(
@@ -310,6 +312,15 @@ _RULES = (
             re.I,
         ),
         "sounds entitled",
+    ),
+    Rule(
+        re.compile(
+            r"\bor (else )?i('ll| will| shall| would)? (have to |need to |be forced to )?(move on|"
+            r"look elsewhere|withdraw|walk away|accept (the )?(other|another|their)|take (the )?"
+            r"(other|another|their)|go (elsewhere|with))\b",
+            re.I,
+        ),
+        "issues an ultimatum",
     ),
     Rule(re.compile(r"!{2,}"), "raises its voice with “!!”"),
 )
