@@ -481,16 +481,18 @@ def test_the_tune_corpus_is_large_and_varied() -> None:
 
 @pytest.mark.parametrize("entry", TUNE, ids=[entry["id"] for entry in TUNE])
 def test_each_tune_draft_gets_its_verdict(entry: dict[str, Any]) -> None:
-    """Exactly its verdict; except that a role left out is only suggested. The first author
-    planted it as a problem, the other author writes clean thank-yous without it, and the
-    labelling conventions count no such problem: those drafts count as misses in every
-    score, and here they must get the suggestion and nothing else."""
+    """Exactly its verdict; except that a role or a company left out is only suggested. The
+    first author planted those as problems, the other author writes clean notes without
+    them, and the labelling conventions count neither (a company problem is a misspelt one
+    or another employer named): those drafts count as misses in every score, and here they
+    must get the suggestion and nothing else."""
     review = corpus_review(entry)
+    left_out = entry["id"] in {"company-missing"} or entry["expect"] == "role"
     if entry["expect"] == "clean":
         assert review.ready, review.findings
-    elif entry["expect"] == "role":
+    elif left_out:
         assert review.ready, review.findings
-        assert "role" in {s.kind for s in review.suggestions}, review.suggestions
+        assert entry["expect"] in {s.kind for s in review.suggestions}, review.suggestions
     else:
         assert kinds(review) == {entry["expect"]}, review.findings
 
@@ -668,7 +670,8 @@ def test_a_company_named_by_its_own_words_or_what_it_is_is_named() -> None:
     assert "company" in {s.kind for s in by_kind.suggestions}
     assert "company" not in {s.kind for s in by_name.suggestions}
     nowhere = CHECKER.review(note.format(who="you"), trust)
-    assert kinds(nowhere) == {"company"}, "nothing says which employer: sure"
+    assert nowhere.ready, "a company left out is only suggested"
+    assert "company" in {s.kind for s in nowhere.suggestions}
 
 
 def test_a_role_left_out_is_only_suggested() -> None:

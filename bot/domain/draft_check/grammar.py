@@ -583,6 +583,14 @@ def _fixed_slips(text: str) -> Iterator[tuple[str, str]]:
         text,
     ):
         yield m.group(1), "as the subject, write “I” (“Kieran and I”), not “myself”"
+    for m in re.finditer(
+        r"\b(?:hope|hoping|trust|sure|glad|if|that|when|since|while|because|and|but) your "
+        r"(having|doing|going|getting|feeling|keeping|enjoying|making|taking|coming|being|"
+        r"looking|settling|recovering|travell?ing|heading|managing)\b",
+        text,
+        re.I,
+    ):
+        yield m.group(0), "“you're” (you are), not “your”"
     for m in re.finditer(r"\bbetween you and I\b", text, re.I):
         yield m.group(0), "it is “between you and me”"
     for m in re.finditer(

@@ -219,7 +219,9 @@ def names(
                 stranger = "wrong name?" in finding.message
                 (unsure if stranger and about_them else findings).append(finding)
         words = {word.lower() for word, _ in tokens}
-        if to_an_interviewer and not greeted_names and not words & set(parts):
+        # with no greeting at all, the missing greeting is the one thing to say
+        greets = opens_with_greeting(text)
+        if to_an_interviewer and greets and not greeted_names and not words & set(parts):
             firsts = [first_name(name) for name in context.interviewers]
             who = firsts[0] if len(firsts) == 1 else f"one of {', '.join(firsts)}"
             findings.append(Finding("name", f"Address {who} by name."))
@@ -383,9 +385,12 @@ ORGANISATION_WORDS = frozenset(
 )
 #: What a note calls its employer when it does not name it.
 _THE_EMPLOYER = re.compile(
-    r"\b(your|the) (team|company|firm|organi[sz]ation|group|lab|school|department|practice|"
-    r"office|hospital|ward|store|shop|studio|agency|trust|council|charity|clinic|business|"
-    r"restaurant|hotel|site|depot|unit|board|service|project|programme|program)\b",
+    r"\b(your|the) ([\w-]+ ){0,2}(team|company|firm|organi[sz]ation|group|lab|school|department|"
+    r"practice|office|hospital|ward|store|shop|studio|agency|trust|council|charity|clinic|"
+    r"business|restaurant|hotel|site|depot|unit|board|service|project|programme|program|crew|"
+    r"plant|factory|workshop|kitchen|fleet|desk|floor|branch|surgery|salon|warehouse|newsroom|"
+    r"classroom|lab|library|museum|gallery|theatre|theater|studio|bakery|cafe|café|garage|"
+    r"farm|yard|centre|center|campus|institute|firm's|company's|team's)\b",
     re.I,
 )
 

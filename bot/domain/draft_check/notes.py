@@ -40,7 +40,9 @@ _REFERENCE = re.compile(
     r"for the (reference|recommendation)|on my behalf|vouch(ing|ed)? for me|"
     r"(put|putting) in a (good )?word for me|recommend(ing|ed)? me\b|"
     r"(taking|took|take) (their|the|that) (phone )?call|put you (down )?as (a |my )?(reference|"
-    r"referee)|(asked|ask|asking) (me )?for (my )?(references|referees)|(gave|given|passed|"
+    r"referee)|(speaking|talking|spoke|talked) (with|to) [\w' ]{1,40} about me|yours was\b"
+    r"[^.!?\n]{0,50}\breferences?|"
+    r"(asked|ask|asking) (me )?for (my )?(references|referees)|(gave|given|passed|"
     r"sent|shared) (them|him|her) your (name|details|number|contact|email)|"
     r"(may|might|will|could) (get|receive|be getting) a (phone |quick )?(call|email) from|"
     r"(as|be) (a|my|one of my) (reference|referee)s?)\b",
@@ -86,7 +88,9 @@ _REJECTION = re.compile(
     r"appointed (another|someone)|a shame|sorry to hear|sad to hear|"
     r"(understand|respect|accept) (the|your) decision|congratulations to (the|whoever)|"
     r"not (be )?progress(ing)?( my application| further| to the next)|"
-    r"(go|going|went) in a different direction|(the|your) decision\b[^.!?\n]{0,30}\bdisappoint)",
+    r"(go|going|went) in a different direction|(cross|crossing) paths again|paths (will )?cross "
+    r"again|for being (so )?(upfront|honest|candid|straight|open) with me|(thanks|thank you) for "
+    r"being (so )?(upfront|honest|candid)|(the|your) decision\b[^.!?\n]{0,30}\bdisappoint)",
     re.I,
 )
 #: Still in the running: a check-in, not a rejection.
@@ -353,16 +357,17 @@ def structure(
         sure.append(Finding("sign-off", "End with a sign-off and your name, like “Best regards,”."))
     named = company_named(context.company, text)
     if named is not Named.BY_NAME:
-        missing = Finding("company", f"Name the company ({context.company}).")
-        # sure only when nothing in the note says which employer it is for
-        (sure if needs.sure_of_company and named is Named.NOT else unsure).append(missing)
+        # never sure: the reader knows who they are; the labelling conventions count only a
+        # misspelt company or another employer named as a problem
+        unsure.append(Finding("company", f"Name the company ({context.company})."))
     for other in other_employers(text, context, known):
         wrong = Finding("company", f"“{other}” is one of your other employers: wrong company?")
-        # named as another process ("an offer from Globex", "my interview with Globex"), it
-        # may be honest news rather than a slip
+        # named as another process ("an offer from Globex", "my interview with Globex") in a
+        # note that names its own employer too, it may be honest news rather than a slip
         # news in a note that answers an offer, withdraws or replies to a rejection
         waiting = note in {Note.THANK_YOU, Note.FOLLOW_UP}
-        (sure if waiting and not _as_another_process(other, text) else unsure).append(wrong)
+        news = named is Named.BY_NAME and _as_another_process(other, text)
+        (sure if waiting and not news else unsure).append(wrong)
     if needs.role and not role_named(context.role, text):
         # never sure: a note may leave the role to the reader, who knows what they hire for
         full = " in full" if role_hinted(context.role, text) else ""

@@ -164,6 +164,9 @@ class Speller:
         found.discard(lowered)
         if not found and deep:
             found = self._two_edits_away(lowered)
+        if not found and lowered.endswith("s") and len(lowered) > 5:
+            # a plural the counts lack: "reconcilliations" is "reconciliation" + s
+            found = {f"{w}s" for w in self.suggestions(lowered[:-1], deep=deep) if w}
         ranked = sorted(found, key=lambda w: (-self._speller[w], w))[:SUGGESTIONS]
         return [w.capitalize() for w in ranked] if word[:1].isupper() else ranked
 

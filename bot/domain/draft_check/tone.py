@@ -127,7 +127,8 @@ _RULES = (
             r" (by|before|no later than|within) (?!now\b|then\b)"
             r"|\b(please|kindly|could you|can you) (decide|confirm|make (a|your) decision)\b"
             r"[^.!?\n]{0,20}\b(by|before|within) "
-            r"|\b(appreciate|need|expect|require|want|like)\b[^.!?\n]{0,25}\b(your|a|the) "
+            r"|\b(appreciate|need|expect|require|want|like|let me have|send me|give me)\b"
+            r"[^.!?\n]{0,25}\b(your|a|the) "
             r"(final )?(decision|answer|response|reply|offer)\b[^.!?\n]{0,15}"
             r"\b(by|before|no later than|within) (?!now\b|then\b)",
             re.I,
@@ -275,8 +276,11 @@ _RULES = (
         re.compile(
             r"\bi('ll| will) take (your|that|the|this) silence as\b|\bi (can only|must|have to) "
             r"assume\b|\b(finally|actually) (getting back|replying|responding|answering)\b|"
-            r"\bsome of us\b|\b(don't|do not) keep me waiting\b|\bas long as (last time|"
-            r"before|the last)\b|\bif you (ever|even) (read|check|see|get to)\b|"
+            r"\bsome of us\b|\b(is|are|isn't|aren't|is not|are not) (not )?(everyone's|anyone's|"
+            r"your|a) (top |high |first )?priority\b|\b(second|third|fourth|fifth|another|final) "
+            r"reminder\b|\b(thought|figured) i('d| would| might) make it easy\b|"
+            r"\b(don't|do not) keep me waiting\b|\bas long as (last time|before|the last)\b|"
+            r"\bif you (ever|even) (read|check|see|get to)\b|"
             r"\b(and|but) (still )?"
             r"(nothing|no word|no reply|no response|not a word|no news)\b|\b(surely|obviously|"
             r"clearly) (you|someone|somebody|nobody|no one)\b|\bi('m| am) sure you('re| are) "
@@ -290,8 +294,8 @@ _RULES = (
         re.compile(
             r"\bi('ll| will) (be |keep )?(call|calling|ring|phone|chase|chasing|email|emailing|"
             r"follow up|following up)\b[^.!?\n]{0,30}\b(every|daily|each day|until)\b|"
-            r"\bi('ll| will) (stop|drop|pop|come) (by|in|round|over) (to )?(the|your) (office|"
-            r"site|store)\b|"
+            r"\bi('ll| will) (stop|drop|pop|swing) (by|in|round|over)\b|\b(settle|sort|discuss) "
+            r"(the |our )?next steps in person\b|"
             r"\bi (want|expect) (an?|your|the|to) (answer|decision|response|reply|hear)\b|"
             r"\b(a )?(quick|fast|speedy|swift) (decision|answer|response|reply|turnaround)\b|"
             r"\bi (need|must|have) to (know|hear|have (an|your|a) (answer|decision))\b"
@@ -315,6 +319,9 @@ _RULES = (
     ),
     Rule(
         re.compile(
+            r"\bif i (haven't|have not|don't|do not) (heard?|had)( back| an answer| a reply)?"
+            r"( from you)?( by (then|\w+))?,? i('ll| will) (assume|withdraw|take|accept|move on|"
+            r"look elsewhere)\b|"
             r"\bor (else )?i('ll| will| shall| would)? (have to |need to |be forced to )?(move on|"
             r"look elsewhere|withdraw|walk away|accept (the )?(other|another|their)|take (the )?"
             r"(other|another|their)|go (elsewhere|with))\b",
