@@ -6,8 +6,13 @@ The candidates are not dependencies of the coach; install them in a scratch envi
 and run this from the checkout:
 
     python -m venv /tmp/candidates && /tmp/candidates/bin/pip install -e . proselint \
-        wordfreq lemminflect spacy
+        lemminflect spacy wordllama
     /tmp/candidates/bin/python -m bench.checker_candidates
+
+wordllama is measured as a sentence-similarity model: how well the similarity of a draft's
+four-word windows to phrase prototypes separates drafts that say they want the job from
+drafts planted without it (and drafts with a tone problem from clean ones), as the area
+under the ROC curve and the best threshold's errors, besides its load cost and p99.
 
 A candidate that is not installed is reported as such and skipped.
 """
@@ -57,6 +62,11 @@ elif what == "wordfreq":
 elif what == "lemminflect":
     import lemminflect
     lemminflect.getAllLemmas("wants"); lemminflect.getAllInflections("want")
+elif what == "wordllama":
+    import wordllama
+    from wordllama import WordLlama
+    model = WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+    model.embed(["warm up"])
 elif what == "spacy":
     import spacy
     spacy.blank("en")("A sentence to warm up.")
@@ -136,6 +146,76 @@ def with_lemminflect_for_grammar(checker: DraftChecker) -> DraftChecker:
     return checker
 
 
+def without_everyday_words(checker: DraftChecker) -> DraftChecker:
+    """The checker without wordfreq's everyday words: pyspellchecker's list alone."""
+    checker._speller._everyday = set()
+    return checker
+
+
+#: Phrase prototypes for what the checker would ask the similarity model.
+_PROTOTYPES = {
+    "interest": (
+        "I want this job",
+        "very interested in the role",
+        "would love to join",
+        "excited about the opportunity",
+        "keen to join the team",
+        "glad to join",
+        "enthusiastic about the position",
+    ),
+    "tone": (
+        "you need to decide quickly",
+        "I have other offers so hurry",
+        "I expect an answer by Friday",
+        "send me the scoring sheet",
+        "I deserve this job",
+        "you made the wrong decision",
+        "the courtesy of a reply",
+        "I expect to skip the test",
+    ),
+}
+
+
+def wordllama_separation(entries: list[dict[str, Any]]) -> dict[str, tuple[float, int, int]]:
+    """For interest and tone: (area under the ROC curve, drafts on the wrong side of the best
+    threshold, drafts judged) of the highest window similarity to the prototypes."""
+    import re
+
+    import wordllama  # type: ignore[import-not-found]
+    from wordllama import WordLlama  # type: ignore[import-not-found]
+
+    from bot.domain.draft_check.notes import Note, note_of
+
+    model = WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+
+    def windows(text: str) -> list[str]:
+        found = []
+        for sentence in re.findall(r"[^.!?\n]+", text):
+            words = sentence.split()
+            found += [" ".join(words[i : i + 4]) for i in range(max(1, len(words) - 3))]
+        return found
+
+    results = {}
+    for kind, prototypes in _PROTOTYPES.items():
+        targets = model.embed(list(prototypes), norm=True)
+        scored: list[tuple[float, bool]] = []
+        for entry in entries:
+            waiting = note_of(entry["text"]) in {Note.THANK_YOU, Note.FOLLOW_UP}
+            if kind == "interest" and not (waiting or entry["expect"] == "interest"):
+                continue
+            if kind == "tone" and entry["expect"] not in ("clean", "tone"):
+                continue
+            best = float((model.embed(windows(entry["text"]), norm=True) @ targets.T).max())
+            has = entry["expect"] != "interest" if kind == "interest" else entry["expect"] == kind
+            scored.append((best, has))
+        yes = [v for v, has in scored if has]
+        no = [v for v, has in scored if not has]
+        auc = sum((y > n) + 0.5 * (y == n) for y in yes for n in no) / (len(yes) * len(no))
+        wrong = min(sum(v < cut for v in yes) + sum(v >= cut for v in no) for cut, _ in scored)
+        results[kind] = (auc, wrong, len(scored))
+    return results
+
+
 def main() -> int:
     entries = tune_corpus()
     words = load_drafts(RULES).known_words
@@ -146,6 +226,8 @@ def main() -> int:
     def row(name: str, score: Score | None, cost: dict[str, float] | None, p99: float) -> None:
         quality = "n/a" if score is None else f"P {score.precision:.2f} R {score.recall:.2f}"
         load = "not installed" if cost is None else f"{cost['seconds']:.2f} s, +{cost['mb']:.0f} MB"
+        if cost is None and score is not None:
+            load = "as the checker's"
         rows.append((name, quality, load, "n/a" if p99 < 0 else f"{p99:.1f} ms"))
 
     def checker_row(name: str, checker: DraftChecker, cost: dict[str, float] | None) -> None:
@@ -175,16 +257,46 @@ def main() -> int:
         )
     else:
         row("proselint", None, None, -1)
-    for name, variant in (
-        ("wordfreq", with_wordfreq_for_capitals),
-        ("lemminflect", with_lemminflect_for_grammar),
+    for name, label, variant in (
+        (
+            "wordfreq",
+            "checker with wordfreq (large list) deciding capitals",
+            with_wordfreq_for_capitals,
+        ),
+        (
+            "lemminflect",
+            "checker with lemminflect's lexicon for verbs",
+            with_lemminflect_for_grammar,
+        ),
     ):
         cost = loaded(name)
         if cost is None:
             row(name, None, None, -1)
             continue
-        checker_row(f"checker with {name}", variant(DraftChecker(words)), cost)
+        checker_row(label, variant(DraftChecker(words)), cost)
+    checker_row(
+        "checker without wordfreq's everyday words",
+        without_everyday_words(DraftChecker(words)),
+        None,
+    )
     row("spaCy, blank English (no model on PyPI)", None, loaded("spacy"), -1)
+    cost = loaded("wordllama")
+    if cost is None:
+        row("wordllama", None, None, -1)
+    else:
+        import wordllama  # type: ignore[import-not-found]
+        from wordllama import WordLlama  # type: ignore[import-not-found]
+
+        model = WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+        words_of = text.split()
+        chunks = [" ".join(words_of[i : i + 4]) for i in range(len(words_of) - 3)]
+        times = _timed(lambda: model.embed(chunks, norm=True), SAMPLES)
+        row("wordllama 256-d, 4-word windows of a draft", None, cost, percentile(times, 99))
+        for kind, (auc, wrong, judged) in wordllama_separation(entries).items():
+            print(
+                f"wordllama similarity for {kind}: AUC {auc:.2f}; at its best threshold "
+                f"{wrong} of {judged} drafts on the wrong side"
+            )
     width = max(len(r[0]) for r in rows)
     for name, quality, load, p99 in rows:
         print(f"{name:<{width}}  {quality:<14}  load {load:<22}  p99 {p99}")

@@ -481,9 +481,18 @@ def test_the_tune_corpus_is_large_and_varied() -> None:
 
 @pytest.mark.parametrize("entry", TUNE, ids=[entry["id"] for entry in TUNE])
 def test_each_tune_draft_gets_its_verdict(entry: dict[str, Any]) -> None:
+    """Exactly its verdict; except that a role or a company left out is only suggested. The
+    first author planted those as problems, the other author writes clean notes without
+    them, and the labelling conventions count neither (a company problem is a misspelt one
+    or another employer named): those drafts count as misses in every score, and here they
+    must get the suggestion and nothing else."""
     review = corpus_review(entry)
+    left_out = entry["id"] in {"company-missing"} or entry["expect"] == "role"
     if entry["expect"] == "clean":
         assert review.ready, review.findings
+    elif left_out:
+        assert review.ready, review.findings
+        assert entry["expect"] in {s.kind for s in review.suggestions}, review.suggestions
     else:
         assert kinds(review) == {entry["expect"]}, review.findings
 
@@ -579,3 +588,214 @@ def test_the_reported_drafts_get_the_right_verdict_in_the_dm(bot: Bot) -> None:
     assert "other offers as pressure" in json.dumps(leverage.blocks, ensure_ascii=False)
     assert rejection.text == "Ready to send."
     assert "want the job" not in json.dumps(rejection.blocks)
+
+
+# -- sure only on evidence; recognition in general ways -----------------------------------------
+
+ENERGY = DraftContext(
+    company="Brightwater Energy",
+    role="Asset Manager",
+    interviewers=("Colm Reilly", "Nadia Petrova"),
+    sender="Ana Souza",
+    other_companies=("Greyfield Power",),
+)
+ENERGY_NOTE = (
+    "Dear Colm,\n\nThank you for the interview on Tuesday for the Asset Manager role at "
+    "Brightwater Energy. {sentence}\n\nI've managed a 400 MW wind portfolio for five years, and "
+    "I would love to join the team.\n\nBest regards,\nAna"
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("If I don't hear back by Thursday I'll assume the position has been filled.", "tone"),
+        ("Frankly, after three rounds I think I've earned a straight answer.", "tone"),
+        ("Another company has offered me more, so I expect you to improve on it.", "tone"),
+        ("I was surprised that nobody thought to send me an agenda beforehand.", "tone"),
+        ("Please confirm the offer by Friday or I will have to move on.", "tone"),
+        ("I've cleared my diary for you, so I hope you'll return the favour quickly.", "tone"),
+        ("Send me the panel's scores before you decide.", "tone"),
+        ("With my record I would expect to skip the technical test.", "tone"),
+        ("The discussions with your team was really useful.", "grammar"),
+        ("Each of the projects you described were interesting.", "grammar"),
+        ("The tour and the lunch was a great way to meet everyone.", "grammar"),
+        ("The examples you shared of routing problems was useful.", "grammar"),
+        ("It was great to here about the offshore plans.", "grammar"),
+        ("I am confident I can add value to you're team.", "grammar"),
+        ("Your plans for the portfolio is ambitious.", "grammar"),
+        ("There was several questions I could not answer.", "grammar"),
+        ("Between you and I, the site visit was the best part.", "grammar"),
+        ("I really apreciated the site visit.", "spelling"),
+        ("I dont mind the travel.", "spelling"),
+        ("Please thank Nadya for her questions too.", "name"),
+        ("Please pass my thanks to Nadine as well.", "name"),
+        ("I enjoyed learning how Greyfield manages its assets.", "company"),
+        ("I enjoyed learning how Brightwatter manages its assets.", "company"),
+        ("I enjoyed the site visit and and the tour.", "doubled"),
+    ],
+)
+def test_faults_in_fresh_wordings_are_caught(sentence: str, kind: str) -> None:
+    review = CHECKER.review(ENERGY_NOTE.format(sentence=sentence), ENERGY)
+    assert kinds(review) == {kind}, review.findings
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I'll keep an eye on my inbox, and I liked how the org chart maps to the sites.",
+        "Your team's approach to mis-sorts at the end of a shift was clever.",
+        "I'm also waiting to hear back from Greyfield, and I'd rather work here.",
+        "The results of the survey were clear, and one of the projects that stand out is yours.",
+        "The details in the contract that is attached look right.",
+        "I would be very glad to contribute to the project.",
+    ],
+)
+def test_everyday_words_and_correct_phrasing_pass(sentence: str) -> None:
+    review = CHECKER.review(ENERGY_NOTE.format(sentence=sentence), ENERGY)
+    assert review.ready, review.findings
+
+
+def test_a_company_named_by_its_own_words_or_what_it_is_is_named() -> None:
+    trust = DraftContext("Kingsmead NHS Foundation Trust", "Ward Sister", ("Ruth Okoye",), "Ama")
+    note = (
+        "Dear Ruth,\n\nThank you for the interview on Monday. I'd love to join {who}, and my "
+        "six years in acute medicine fit the post.\n\nBest wishes,\nAma"
+    )
+    for who in ("Kingsmead", "Kingsmead's team", "the trust"):
+        review = CHECKER.review(note.format(who=who), trust)
+        assert review.ready, (who, review.findings)
+    by_kind = CHECKER.review(note.format(who="the trust"), trust)
+    by_name = CHECKER.review(note.format(who="Kingsmead"), trust)
+    assert "company" in {s.kind for s in by_kind.suggestions}
+    assert "company" not in {s.kind for s in by_name.suggestions}
+    nowhere = CHECKER.review(note.format(who="you"), trust)
+    assert nowhere.ready, "a company left out is only suggested"
+    assert "company" in {s.kind for s in nowhere.suggestions}
+
+
+def test_a_role_left_out_is_only_suggested() -> None:
+    note = NOTE.format(sentence="").replace(" for the Data Analyst role", "")
+    review = CHECKER.review(note, CONTEXT)
+    assert review.ready, review.findings
+    assert [s.message for s in review.suggestions] == ["Name the role (Data Analyst)."]
+    loosely = CHECKER.review(note.replace("interview today", "analyst interview today"), CONTEXT)
+    assert [s.message for s in loosely.suggestions] == ["Name the role in full (Data Analyst)."]
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "Best regards,\n\nSam Lee\nData Analyst\n+1 (415) 555-0172\nlinkedin.com/in/sam-lee",
+        "With thanks again to you and Raj,\n\nSam Lee",
+        "With many thanks,\nSam Lee",
+        "Thank you again for your time and consideration.\n\nSam",
+        "Warmly,\n\nSam Lee (she/her)\nsam@example.com",
+        "Have a great weekend!\nSam",
+        "— Sam",
+        "Best,\nSam\n\nP.S. I've attached the reporting pack.",
+        "Best,\nSam\n\nSent from my phone",
+    ],
+)
+def test_signature_blocks_and_closings_in_any_words_sign_a_note(ending: str) -> None:
+    note = NOTE.format(sentence="").replace("Best regards,\nSam Lee", ending)
+    assert CHECKER.review(note, CONTEXT).ready, ending
+
+
+def test_a_name_after_a_sentence_that_does_not_close_is_no_sign_off() -> None:
+    note = NOTE.format(sentence="").replace("Best regards,\nSam Lee", "Sam Lee")
+    assert kinds(CHECKER.review(note, CONTEXT)) == {"sign-off"}
+
+
+def test_interest_is_sure_to_be_missing_only_when_nothing_is_near_it() -> None:
+    base = (
+        "Dear Jane,\n\nThank you for the interview today for the Data Analyst role at Northwind "
+        "Analytics. {sentence} My experience with dbt fits the work you described.\n\n"
+        "Best regards,\nSam Lee"
+    )
+    nothing = CHECKER.review(base.format(sentence="The case study was clear."), CONTEXT)
+    near = CHECKER.review(base.format(sentence="I was glad to help with the case study."), CONTEXT)
+    assert kinds(nothing) == {"interest"}
+    assert near.ready and "interest" in {s.kind for s in near.suggestions}
+
+
+def test_a_stranger_greeted_in_a_note_about_someone_else_is_only_suggested() -> None:
+    reference = (
+        "Hi Patricia,\n\nA quick heads-up: Northwind Analytics asked for references, so you may "
+        "get a call from Jane Doe this week. Thank you so much.\n\nBest,\nSam"
+    )
+    recruiter = (
+        "Hi Dana,\n\nThank you for arranging my interview with Jane today for the Data Analyst "
+        "role at Northwind Analytics. I'm keen on the role, and my dbt experience fits.\n\n"
+        "Best,\nSam"
+    )
+    assert CHECKER.review(reference, CONTEXT).ready
+    review = CHECKER.review(recruiter, CONTEXT)
+    assert review.ready, review.findings
+    assert any("“Dana” is not one of your interviewers" in s.message for s in review.suggestions)
+    stranger = CHECKER.review(NOTE.format(sentence="").replace("Dear Jane", "Dear Priya"), CONTEXT)
+    assert kinds(stranger) == {"name"}, "a thank-you to a stranger: sure"
+
+
+def test_unknown_words_listed_together_are_terms_only_suggested() -> None:
+    listed = review_of("We use karpenter and istio, and the rollout went well.")
+    alone = review_of("I was really impressd by the rollout plan.")
+    assert listed.ready, listed.findings
+    assert {s.message.split("”")[0] for s in listed.suggestions} == {"“karpenter", "“istio"}
+    assert kinds(alone) == {"spelling"}
+
+
+SCHOOL = DraftContext(
+    company="Marlowe Learning Trust",
+    role="Head of Science",
+    interviewers=("Deborah Ansah", "Kieran Doyle"),
+    sender="Priya Nair",
+    other_companies=("Ashby Academy",),
+)
+SCHOOL_NOTE = (
+    "Dear Deborah,\n\nThank you for the interview on Monday and for the tour of the new labs at "
+    "Marlowe. {sentence} In my current school I lead a team of nine, and I would love to join "
+    "Marlowe and build on that.\n\nKind regards,\nPriya Nair"
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("The quality of the lessons I saw were excellent.", "grammar"),
+        ("I should have brang my portfolio.", "grammar"),
+        ("Kieran and myself discussed the curriculum.", "grammar"),
+        ("I appreciate you taking the time to showing me round.", "grammar"),
+        ("I trust I will be hearing good news shortly.", "tone"),
+        ("The questions were rather basic for someone at my level.", "tone"),
+        ("Please don't keep me waiting as long as last time.", "tone"),
+        ("I'd need to hear by Friday, as Ashby Academy have made me an offer.", "tone"),
+        ("Please thank Kevin for his questions.", "name"),
+        ("I beleive the department is in a strong position.", "spelling"),
+    ],
+)
+def test_faults_in_another_trade_are_caught(sentence: str, kind: str) -> None:
+    review = CHECKER.review(SCHOOL_NOTE.format(sentence=sentence), SCHOOL)
+    assert kind in kinds(review), review.findings
+    assert kinds(review) <= {kind, "company"}, review.findings
+
+
+def test_a_co_interviewer_thanked_by_name_is_no_stranger() -> None:
+    review = CHECKER.review(SCHOOL_NOTE.format(sentence="Please thank Kieran too."), SCHOOL)
+    assert review.ready, review.findings
+
+
+def test_an_answer_to_an_offer_may_name_its_own_date_but_no_ultimatum() -> None:
+    offer = (
+        "Dear Jane,\n\nThank you for the offer for the Data Analyst role at Northwind Analytics. "
+        "{sentence}\n\nBest,\nSam"
+    )
+    own = CHECKER.review(
+        offer.format(sentence="I'd like the weekend, and to respond by Monday."), CONTEXT
+    )
+    ultimatum = CHECKER.review(
+        offer.format(sentence="Please confirm the salary by Friday or I will have to move on."),
+        CONTEXT,
+    )
+    assert own.ready, own.findings
+    assert kinds(ultimatum) == {"tone"} and "ultimatum" in ultimatum.findings[0].message

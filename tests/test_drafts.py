@@ -339,16 +339,6 @@ FAULTS = [
         "name",
     ),
     (
-        "Dear Siobhan,\n\nThank you for the interview for the Staff SRE role. I'm excited, and my "
-        "experience fits.\n\nBest regards,\nTomasz",
-        "company",
-    ),
-    (
-        "Dear Siobhan,\n\nThank you for the interview at Zylker. I'm excited, and my experience "
-        "fits.\n\nBest regards,\nTomasz",
-        "role",
-    ),
-    (
         "Dear Siobhan,\n\nThank you for the interview for the Staff SRE role at Zylker. My "
         "experience fits.\n\nBest regards,\nTomasz",
         "interest",

@@ -6,17 +6,17 @@ import re
 from collections.abc import Iterable
 
 from bot.domain.draft_check.capitals import shouting
-from bot.domain.draft_check.grammar import Grammar
+from bot.domain.draft_check.grammar import WRONG_FORMS, Grammar
 from bot.domain.draft_check.model import DraftContext, Finding, Review, unique
 from bot.domain.draft_check.names import greeted, name_parts, names, sign_off_at
-from bot.domain.draft_check.notes import NEEDS, note_of, structure
-from bot.domain.draft_check.spelling import Speller, corrected, did_you_mean
+from bot.domain.draft_check.notes import NEEDS, Note, note_of, structure
+from bot.domain.draft_check.spelling import Speller, among_terms, corrected, did_you_mean
 from bot.domain.draft_check.tokens import APOSTROPHES, SENTENCE_START, WORD, masked
 from bot.domain.draft_check.tone import filler, tone
 
 #: Longer than this, a thank-you or follow-up stops being read to the end.
 MAX_WORDS = 250
-_DOUBLED = re.compile(r"\b([A-Za-z]+)\s+\1\b", re.IGNORECASE)
+_DOUBLED = re.compile(r"\b([A-Za-z']+(?: [A-Za-z']+)?)\s+\1\b", re.IGNORECASE)
 #: Doubled words that are grammatical ("I think that that works", "we had had").
 _FINE_TWICE = frozenset({"that", "had"})
 
@@ -42,11 +42,22 @@ class DraftChecker:
         greeting_end = greeted(text)[1]
         if greeting_end:
             starts.add(next((at for _, at in tokens if at >= greeting_end), 0))
-        misspelt = self._speller.misspelt(tokens, starts, sign_off_at(text), name_parts(context))
-        findings = [
-            Finding("spelling", f"“{word}” looks misspelt." + did_you_mean(options))
-            for word, options in misspelt.items()
-        ]
+        signed_at = sign_off_at(text, context.sender)
+        unknown: dict[str, int] = {}
+        misspelt = self._speller.misspelt(tokens, starts, signed_at, name_parts(context), unknown)
+        findings: list[Finding] = []
+        suggestions: list[Finding] = []
+        # a wrong verb form ("brang") is the grammar layer's to name
+        misspelt = {w: options for w, options in misspelt.items() if w.lower() not in WRONG_FORMS}
+        for word, options in misspelt.items():
+            if among_terms(hidden, word, unknown):
+                suggestions.append(
+                    Finding("spelling", f"“{word}”: a typo, or a term?" + did_you_mean(options))
+                )
+            else:
+                findings.append(
+                    Finding("spelling", f"“{word}” looks misspelt." + did_you_mean(options))
+                )
         for match in {m.group(0).lower(): m for m in _DOUBLED.finditer(hidden)}.values():
             if match.group(1).lower() not in _FINE_TWICE:
                 findings.append(
@@ -54,15 +65,20 @@ class DraftChecker:
                 )
         read = corrected(text, misspelt)
         note = note_of(read)
-        sure, suggestions = structure(read, sign_off_at(read), context, note)
+        signed = sign_off_at(read, context.sender)
+        sure, unsure = structure(read, signed, context, note, self._speller.known)
+        suggestions += unsure
         findings += sure
-        findings += names(
+        sure_names, unsure_names = names(
             text,
             tokens,
             context,
             self._speller.known,
             to_an_interviewer=NEEDS[note].to_an_interviewer,
+            sure_of_addressee=note in {Note.THANK_YOU, Note.FOLLOW_UP},
         )
+        findings += sure_names
+        suggestions += unsure_names
         findings += self._grammar.findings(masked(read))
         expected = name_parts(context)
         findings += shouting(hidden, self._speller.count, self._speller.listed, frozenset(expected))

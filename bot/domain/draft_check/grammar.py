@@ -225,6 +225,9 @@ class Grammar:
         yield from self._your_for_you(text)
         yield from _articles(text)
         yield from self._plural_subjects(text)
+        yield from self._noun_phrase_subjects(text)
+        yield from self._quantified_subjects(text)
+        yield from self._two_subjects(text)
 
     def _pronoun_agreement(self, text: str) -> Iterator[tuple[str, str]]:
         for m in re.finditer(rf"\bI\s+(?:{_ADVERB}\s+)?(\w+)\b", text):
@@ -271,7 +274,7 @@ class Grammar:
 
     def _compound_subjects(self, text: str) -> Iterator[tuple[str, str]]:
         for m in re.finditer(
-            r"\b[Mm]e and (?:my|our|the|his|her|their|a|an|[A-Z][\w-]+)(?:\s+[a-z-]+)?\s+"
+            r"\b[Mm]e and (?:my|our|the|his|her|their|a|an|[A-Z][\w-]+)(?:\s+[a-z-]+){0,2}\s+"
             r"(was|were|are|is|have|has|had|did|went|worked|built|ran|led|spent|managed|"
             r"started|launched|created|designed|wrote|delivered|made|got)\b",
             text,
@@ -370,6 +373,175 @@ class Grammar:
             ):
                 yield m.group(1), f"“{noun}” is plural: use “were”, “are”, “have”"
 
+    def plural_noun(self, word: str) -> bool:
+        """A regular plural ("examples", "queries", "boxes"), not a singular in -s."""
+        w = word.lower()
+        if (
+            len(w) <= 4
+            or not w.endswith("s")
+            or not w.isalpha()
+            or w in _SINGULAR_IN_S
+            or w in _NOT_VERBS_IN_S
+            or w.endswith(("ss", "us", "is", "ics", "ness", "ous"))
+        ):
+            return False
+        if w.endswith("ies"):
+            return self._known(w[:-3] + "y")
+        return self._known(w[:-1]) or (w.endswith("es") and self._known(w[:-2]))
+
+    def _noun_phrase_subjects(self, text: str) -> Iterator[tuple[str, str]]:
+        """A plural subject whose singular verb comes after a clause or a phrase: "The
+        examples you shared of routing problems was". Only where the word before the verb
+        cannot be its subject itself (a plural, a past tense, an object pronoun)."""
+        for clause in re.split(r"[.!?;:,\n()]+", text):
+            words = re.findall(r"[\w'-]+", clause)
+            for n, word in enumerate(words):
+                at_start = n == 0 or words[n - 1].lower() in _CLAUSE_OPENERS
+                if not (at_start and word.lower() in _PLURAL_DETERMINERS):
+                    continue
+                head = n + 1
+                if head < len(words) - 1 and not self.plural_noun(words[head]):
+                    head += 1  # one modifier: "the same-day examples"
+                if head >= len(words) or not self.plural_noun(words[head]):
+                    continue
+                slip = self._singular_verb_after(words, head)
+                if slip is not None:
+                    phrase = " ".join(words[n : slip + 1])
+                    yield phrase, f"“{words[head]}” is plural: use “were”, “are”, “have”"
+            yield from self._singular_head(words)
+
+    def _singular_head(self, words: list[str]) -> Iterator[tuple[str, str]]:
+        """ "The feedback from your designers were": the verb agrees with the head, not with
+        the plural just before it. Only a phrase between, only a plural right before."""
+        if len(words) < 5 or words[0].lower() not in _PLURAL_DETERMINERS | {"this", "that"}:
+            return
+        head = words[1]
+        if (
+            not head.islower()
+            or self.plural_noun(head)
+            or head.endswith(("s", "ly", "ing", "ed"))
+            or head in _COLLECTIVE
+            or not self._known(head)
+            or words[2].lower() not in _PREPOSITIONS
+        ):
+            return
+        slip = self._verb_after(words, 1, {"were", "are", "have"})
+        plural_between = slip is not None and any(self.plural_noun(w) for w in words[2:slip])
+        if slip is not None and plural_between:
+            yield " ".join(words[: slip + 1]), f"“{head}” is singular: use “was”, “is”, “has”"
+
+    def _singular_verb_after(self, words: list[str], head: int) -> int | None:
+        """Where a singular "is/was/has/does" follows the plural head within a few words
+        with nothing between that could be its own subject."""
+        return self._verb_after(words, head, {"is", "was", "has", "does"})
+
+    def _verb_after(self, words: list[str], head: int, wrong: set[str]) -> int | None:
+        """Where a finite verb in `wrong` follows the head within a few words, with nothing
+        between that could be its own subject: a phrase ("with your team") or a clause
+        whose verb has gone by ("you shared")."""
+        following = words[head + 1 : head + 11]
+        if not following or following[0].lower() not in _AFTER_A_HEAD:
+            return None
+        phrase_only = following[0].lower() in _PREPOSITIONS
+        for offset, word in enumerate(following, start=head + 1):
+            lowered = word.lower()
+            if lowered in _FINITE:
+                if lowered not in wrong:
+                    return None
+                between = words[head + 1 : offset]
+                before = next((w for w in reversed(between) if not w.lower().endswith("ly")), "")
+                subject_free = (
+                    self.plural_noun(before) or self.past(before) or before.lower() in _OBJECTS
+                ) or (phrase_only and not any(self._a_clause_word(w) for w in between))
+                return offset if subject_free and before[:1].islower() else None
+            if lowered in _NEW_CLAUSE:
+                return None
+        return None
+
+    def _a_clause_word(self, word: str) -> bool:
+        """A word that starts a clause of its own inside a phrase, or is its verb."""
+        w = word.lower()
+        return w in _CLAUSE_WORDS or self.past(w) or self.third_person(w) or self.gerund(w)
+
+    def _quantified_subjects(self, text: str) -> Iterator[tuple[str, str]]:
+        """ "Each of the projects you described were": one, each, every one take "was"."""
+        for m in re.finditer(
+            r"(?:^|[.!?;:]\s+|\n|\b(?:that|and|but|because|so)\s+)((?:[Ee]ach|[Oo]ne|[Ee]very "
+            r"one) of (?:the|these|those|my|our|your|their|his|her) [\w'-]+(?: [\w'-]+){0,8})",
+            text,
+        ):
+            words = re.findall(r"[\w'-]+", m.group(1))
+            head = 3 if words[0].lower() == "every" else 2
+            while head < len(words) - 1 and not self.plural_noun(words[head]):
+                head += 1
+            slip = self._verb_after(words, head, {"were", "are", "have", "do"})
+            if slip is not None and words[slip - 1].lower() not in _CLAUSE_WORDS:
+                yield " ".join(words[: slip + 1]), f"“{words[0].lower()} of” takes a singular verb"
+
+    def _two_subjects(self, text: str) -> Iterator[tuple[str, str]]:
+        """ "The tour and the lunch was": two things joined by "and" take a plural verb."""
+        for m in re.finditer(
+            r"(?:^|[.!?;:]\s+|\n)((?:[Tt]he|[Mm]y|[Oo]ur|[Yy]our) ([a-z]+) and (?:the|my|our|your) "
+            r"([a-z]+) (?:was|is|has))\b",
+            text,
+        ):
+            if not (self.plural_noun(m.group(2)) or self.plural_noun(m.group(3))):
+                yield m.group(1), "two things joined by “and” take “were”, “are”, “have”"
+
+
+#: Determiners that may open a plural subject.
+_PLURAL_DETERMINERS = frozenset(
+    {"the", "my", "our", "these", "those", "your", "their", "his", "her", "all", "many", "both"}
+)
+#: Words after which a new clause, and so a new subject, begins.
+_CLAUSE_OPENERS = frozenset(
+    {"that", "and", "but", "because", "since", "while", "although", "though", "when", "if", "so"}
+)
+#: What follows a head noun that has more to come: a relative clause or a phrase.
+_AFTER_A_HEAD = frozenset(
+    {
+        *("you", "we", "they", "i", "he", "she", "of", "for", "in", "on", "from", "with"),
+        *("about", "at", "that", "which", "who", "we've", "you've", "i've", "they've"),
+    }
+)
+_FINITE = frozenset(
+    {
+        *("is", "was", "has", "does", "are", "were", "have", "do", "will", "would", "can"),
+        *("could", "should", "may", "might", "must", "isn't", "wasn't", "hasn't", "aren't"),
+    }
+)
+_NEW_CLAUSE = frozenset({"and", "but", "or", "because", "so", "while", "although", "if", "when"})
+_OBJECTS = frozenset({"me", "us", "them", "him", "her"})
+#: Nouns for a group or a share of one, which may take a plural verb ("the team were").
+_COLLECTIVE = frozenset(
+    {
+        *("team", "staff", "panel", "board", "committee", "group", "family", "department"),
+        *("company", "management", "majority", "minority", "number", "rest", "couple", "pair"),
+        *("data", "media", "police", "people", "public", "crew", "audience", "faculty"),
+        *("class", "government", "council", "range", "variety", "lot", "bunch", "handful"),
+        *("total", "set", "kind", "sort", "type", "best", "most", "remainder", "half", "all"),
+        *("none", "some", "any", "both", "few", "many", "several", "other", "latter", "former"),
+        *("firm", "office", "school", "trust", "leadership", "cohort", "squad", "orchestra"),
+    }
+)
+_PREPOSITIONS = frozenset({"of", "for", "in", "on", "from", "with", "about", "at"})
+#: Words that open a clause, or are its subject, inside a longer subject.
+_CLAUSE_WORDS = frozenset(
+    {"that", "which", "who", "whom", "whose", "where", "when", "we", "you", "they", "i", "he"}
+    | {"she", "it", "there", "this"}
+)
+
+
+#: Verb forms that are no standard English: the grammar layer names them, the spelling
+#: pass leaves them to it.
+WRONG_FORMS = frozenset(
+    {
+        *("brang", "brung", "thunk", "catched", "teached", "buyed", "thinked", "bringed"),
+        *("writed", "speaked", "drived", "goed", "eated", "runned", "swimmed", "taked"),
+        *("gived", "knowed", "maked", "seened", "choosed", "leaded", "meeted", "sended"),
+    }
+)
+
 
 def _fixed_slips(text: str) -> Iterator[tuple[str, str]]:
     """Slips of one or two words that are never right."""
@@ -389,6 +561,65 @@ def _fixed_slips(text: str) -> Iterator[tuple[str, str]]:
         yield m.group(0), "it is “interested in”"
     for m in re.finditer(rf"\b(?:more|most)\s+{_DOUBLE_COMPARATIVES}\b", text, re.I):
         yield m.group(0), "one comparison is enough (“better”, not “more better”)"
+    for m in re.finditer(
+        r"\b(?:to|will|would|could|can|might|'d|'ll) here (?:about|from|back|more|that|what|how|"
+        r"whether)\b",
+        text,
+        re.I,
+    ):
+        yield m.group(0), "“hear” (with your ears), not “here”"
+    for m in re.finditer(
+        r"\byou're (team|company|role|time|work|office|department|feedback|decision|plans?|"
+        r"questions?|project|process|organi[sz]ation|business|offer|interest)\b",
+        text,
+        re.I,
+    ):
+        yield m.group(0), "“your” (of you), not “you're” (you are)"
+    for m in re.finditer(rf"\b({'|'.join(sorted(WRONG_FORMS))})\b", text, re.I):
+        yield m.group(0), f"“{m.group(0)}” is no standard verb form"
+    for m in re.finditer(
+        r"(?:^|[.!?]\s+|\n)((?:[A-Z][\w'-]+|[Mm]y \w+) and myself|[Mm]yself and (?:[A-Z][\w'-]+|"
+        r"my \w+|the \w+)) (\w+)",
+        text,
+    ):
+        yield m.group(1), "as the subject, write “I” (“Kieran and I”), not “myself”"
+    for m in re.finditer(
+        r"\b(?:hope|hoping|trust|sure|glad|if|that|when|since|while|because|and|but) your "
+        r"(having|doing|going|getting|feeling|keeping|enjoying|making|taking|coming|being|"
+        r"looking|settling|recovering|travell?ing|heading|managing)\b",
+        text,
+        re.I,
+    ):
+        yield m.group(0), "“you're” (you are), not “your”"
+    for m in re.finditer(r"\bbetween you and I\b", text, re.I):
+        yield m.group(0), "it is “between you and me”"
+    for m in re.finditer(
+        r"\b(?:[Tt]here (?:is|was|'s)|[Tt]here's) (?:(?:so |too )?many|several|two|three|four|five|"
+        r"six|a few|a couple of|numerous|various|\d+) [a-z]+s\b",
+        text,
+    ):
+        yield m.group(0), "a plural after “there” takes “there are” or “there were”"
+    for m in re.finditer(
+        r"\b(?:I|we|they|We|They)\s+(seen|done|gone|taken|written|spoken|begun)\b", text
+    ):
+        if not set(_words_before(text, m.start(), 1)) & {"have", "has", "had", "'ve"}:
+            yield m.group(0), f"“{m.group(1)}” needs “have” (“I have {m.group(1)}”), or the past"
+    for m in re.finditer(
+        r"\b[Ww]ho's (team|role|work|job|department|company|project|idea|question|questions|"
+        r"team's|office|group|plan|plans)\b",
+        text,
+    ):
+        yield m.group(0), "“whose” (of whom), not “who's” (who is)"
+    for m in re.finditer(
+        r"\b[Ii]t's (own|team|role|staff|customers|mission|values|people)\b", text
+    ):
+        yield m.group(0), "“its” (of it), not “it's” (it is)"
+    for m in re.finditer(
+        r"\b(?:to|with|for|about|of|on|in|at|from) there (team|company|office|work|process|"
+        r"plans?|department|project|product|customers|clients|staff|time|feedback|decision)\b",
+        text,
+    ):
+        yield m.group(0), "“their” (of them), not “there”"
     for m in re.finditer(r"(?:^|[\s(])(i)(?:'m|'ve|'d|'ll)?(?=[\s,.;:!?])", text):
         if not re.match(r"\s*\.\s*e\.", text[m.end() :]):
             yield m.group(0).strip(" ("), "write “I” with a capital"

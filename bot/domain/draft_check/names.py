@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from enum import Enum
 
 from bot.domain.draft_check.model import DraftContext, Finding, unique
-from bot.domain.draft_check.spelling import one_edit_apart
+from bot.domain.draft_check.spelling import one_edit_apart, within_two_edits
 from bot.domain.draft_check.tokens import APOSTROPHES, WORD
 from bot.domain.drafts import first_name
 from bot.domain.interview import Interview
@@ -70,17 +72,85 @@ def greeted(text: str) -> tuple[list[str], int]:
     return [], 0
 
 
-def sign_off_at(text: str) -> int | None:
-    """Where the sign-off starts, when one of the last lines ends with one."""
+def sign_off_at(text: str, sender: str = "") -> int | None:
+    """Where the sign-off starts: a closing phrase on one of the last lines ("Best regards,",
+    "Best, Sam"), or the sender's name at the end after a closing of any wording ("With
+    thanks again to you and Dr Fraser,", "Thank you again for your time.") with a signature
+    block below it (a title, a phone number, an address, a link)."""
     lines = text.splitlines(keepends=True)
     starts = [sum(len(line) for line in lines[:n]) for n in range(len(lines))]
     filled = [n for n, line in enumerate(lines) if line.strip()]
+    # a postscript or a mail app's line after the signature is not the end of the note
+    after = next((i for i, n in enumerate(filled) if _AFTER_SIGNATURE.match(lines[n])), None)
+    if after is not None and after > 0:
+        filled = filled[:after]
     for n in reversed(filled[-4:]):
+        if _DASH_NAME.match(lines[n]):
+            return starts[n]
         match = _SIGN_OFF.search(lines[n].rstrip())
         name = (match.group("name") or "").split() if match else []
         if match and all(word[:1].isupper() for word in name):
             return starts[n] + match.start()
+    block = _signature_block(lines, filled, sender)
+    if not block:
+        return None
+    before = [n for n in filled if n < block[0]]
+    for n in block[:2]:
+        if _SIGN_OFF.search(lines[n].rstrip()) or _A_CLOSING.match(lines[n].strip()):
+            return starts[n]
+    if before and _closes(lines[before[-1]].strip()):
+        return starts[before[-1]]
     return None
+
+
+#: A line of contact details in a signature block: a phone number, an address, a link.
+_CONTACT = re.compile(
+    r"@|https?://|www\.|\.(com|org|net|io|co|uk|dev)\b|linkedin|(\d[\s().-]*){7}", re.I
+)
+#: A line that closes a note in words of its own: short, ending with a comma.
+_A_CLOSING = re.compile(r"^[^.!?]{2,80},$")
+#: A closing sentence: thanks, a hope to hear from them, wishes.
+_CLOSING_SENTENCE = re.compile(
+    r"\b(thank(s| you)|grateful|appreciate|look(ing)? forward|hope to hear|hoping to hear|"
+    r"speak (to you )?soon|talk soon|wishes|regards)\b[^.!?]*[.!]?$",
+    re.I,
+)
+
+
+def _signature_block(lines: list[str], filled: list[int], sender: str) -> list[int]:
+    """The last lines that sign the note: the name (the sender's, or a short line of
+    capitalised words) and the title, phone, address and links under it."""
+    own = {part.lower() for part in WORD.findall(sender) if len(part) > 1}
+    block: list[int] = []
+    for n in reversed(filled[-7:]):
+        line = lines[n].strip()
+        words = WORD.findall(line)
+        if _CONTACT.search(line) or (line.startswith("(") and line.endswith(")")):
+            block.insert(0, n)
+            continue
+        signs = own & {w.lower() for w in words} or all(w[:1].isupper() for w in words)
+        if words and len(words) <= 6 and not re.search(r"[.!?]$", line) and signs:
+            block.insert(0, n)
+            continue
+        break
+    names = [n for n in block if own & {w.lower() for w in WORD.findall(lines[n])}]
+    if own and not names and block:
+        names = block[:1]
+    return [n for n in block if n >= names[0]] if names else block
+
+
+def _closes(line: str) -> bool:
+    """The line before the name closes the note: ends with a comma, is a short wish ("Have a
+    great weekend!"), or is a closing sentence ("Thank you again for your time.")."""
+    last = re.split(r"(?<=[.!?])\s+", line)[-1]
+    wish = last.endswith("!") and len(WORD.findall(last)) <= 6
+    return bool(_A_CLOSING.match(line) or _CLOSING_SENTENCE.search(last) or wish)
+
+
+#: Lines that may follow a signature: a postscript, a mail app's footer.
+_AFTER_SIGNATURE = re.compile(r"\s*(p\.?\s?s\b|sent from my\b)", re.I)
+#: A name after a dash on its own line: "— Sam", "-Sam Lee".
+_DASH_NAME = re.compile(r"^\s*[-–—]+\s*[^\W\d_][\w'.-]*(\s+[^\W\d_][\w'.-]*){0,3}\s*$")
 
 
 def opens_with_greeting(text: str) -> bool:
@@ -100,7 +170,12 @@ def interviewer_parts(interviewers: Sequence[str]) -> dict[str, str]:
 
 
 def name_parts(context: DraftContext) -> set[str]:
-    """Every word of every name the note may hold, lower-cased: never a typo."""
+    """Every word of every name the note may hold, lower-cased, with and without a
+    possessive ("St Aldric's"): never a typo."""
+    return {form for part in _name_words(context) for form in (part, part.removesuffix("'s"))}
+
+
+def _name_words(context: DraftContext) -> set[str]:
     return {
         part.lower()
         for name in (
@@ -122,28 +197,58 @@ def names(
     known: Callable[[str], bool],
     *,
     to_an_interviewer: bool = True,
-) -> list[Finding]:
-    """Greet an interviewer of this interview by name, spelt right; name the right company
-    and spell the sender's name right. A note to someone else (a reference) may greet anyone,
-    but a name one letter off an interviewer's is still a typo."""
-    findings = []
+    sure_of_addressee: bool = True,
+) -> tuple[list[Finding], list[Finding]]:
+    """(findings, suggestions): greet an interviewer of this interview by name, spelt right;
+    name the right company and spell the sender's name right. A note to someone else (a
+    reference) may greet anyone, but a name one letter off an interviewer's is still a typo.
+    A stranger greeted is sure to be a wrong name only in a note sure to be for an
+    interviewer (`sure_of_addressee`) that speaks of no interviewer in the third person and
+    of no reference or arrangements: otherwise it is likely a note to someone else."""
+    findings: list[Finding] = []
+    unsure: list[Finding] = []
     parts = interviewer_parts(context.interviewers)
     greeted_names, greeting_end = greeted(text)
+    body = {word.lower() for word, at in tokens if at >= greeting_end}
     if parts:
+        about_them = (
+            not sure_of_addressee or bool(body & set(parts)) or bool(_TO_SOMEONE_ELSE.search(text))
+        )
         for name in greeted_names:
-            findings += _greeted_name(name, parts, context, to_an_interviewer)
+            for finding in _greeted_name(name, parts, context, to_an_interviewer):
+                stranger = "wrong name?" in finding.message
+                (unsure if stranger and about_them else findings).append(finding)
         words = {word.lower() for word, _ in tokens}
-        if to_an_interviewer and not greeted_names and not words & set(parts):
+        # with no greeting at all, the missing greeting is the one thing to say
+        greets = opens_with_greeting(text)
+        if to_an_interviewer and greets and not greeted_names and not words & set(parts):
             firsts = [first_name(name) for name in context.interviewers]
             who = firsts[0] if len(firsts) == 1 else f"one of {', '.join(firsts)}"
             findings.append(Finding("name", f"Address {who} by name."))
     near_checks = (
         ("name", parts),
         ("name", {p.lower(): p for p in WORD.findall(context.sender) if len(p) > 2}),
-        ("company", {p.lower(): p for p in WORD.findall(context.company) if len(p) > 3}),
+        (
+            "company",
+            {
+                p.lower().removesuffix("'s"): p.removesuffix("'s")
+                for p in WORD.findall(context.company)
+                if len(p) > 3
+            },
+        ),
     )
     expected = name_parts(context)
-    for word, position in tokens:
+    # co-interviewers the body does not name: a stranger thanked in their place is likely one
+    # of them under a wrong name ("please thank Kevin" for Kieran)
+    greeted_keys = {g.lower() for g in greeted_names}
+    unnamed = [
+        first_name(name)
+        for name in context.interviewers
+        if len(context.interviewers) > 1
+        and not {p.lower() for p in WORD.findall(name)} & (body | greeted_keys)
+    ]
+    for token, position in tokens:
+        word = token[:-2] if token.lower().endswith("'s") else token
         if position < greeting_end or not word[:1].isupper() or word.lower() in expected:
             continue
         for kind, names_of in near_checks:
@@ -151,7 +256,59 @@ def names(
             if near and not known(word):
                 findings.append(Finding(kind, f"“{word}” should probably be “{near[0]}”."))
                 break
-    return unique(findings)
+        else:
+            near = [n for key, n in parts.items() if key not in body and _misremembered(word, key)]
+            ours = [n for key, n in near_checks[2][1].items() if _misremembered(word, key)]
+            if near and _a_person(text, position, word):
+                findings.append(Finding("name", f"“{word}” should probably be “{near[0]}”."))
+            elif ours and not known(word):
+                findings.append(Finding("company", f"“{word}” should probably be “{ours[0]}”."))
+            elif (
+                unnamed
+                and len(word) > 2
+                and word.lower() not in parts
+                and _a_person(text, position, word)
+                and (theirs := [n for n in unnamed if n[:1].lower() == word[:1].lower()])
+            ):
+                findings.append(
+                    Finding("name", f"“{word}” is not one of your interviewers: “{theirs[0]}”?")
+                )
+    return unique(findings), unique(unsure)
+
+
+#: Words of a note to someone other than an interviewer: a reference, a recruiter.
+_TO_SOMEONE_ELSE = re.compile(
+    r"\b(references?|referees?|recommendation|(arranging|coordinating|organi[sz]ing|scheduling|"
+    r"setting up) (the|my|our|this|today's))\b",
+    re.I,
+)
+
+
+def _misremembered(word: str, name: str) -> bool:
+    """Two letters off a longer name, with the same first letters ("Felipe" for Felix)."""
+    lowered = word.lower()
+    return (
+        min(len(lowered), len(name)) >= 5
+        and lowered[:3] == name[:3]
+        and (within_two_edits(lowered, name))
+    )
+
+
+#: Words around a person's name: "thanks to Felipe", "you and Felipe", "Felipe's questions".
+_BEFORE_A_PERSON = re.compile(
+    r"\b(to|and|with|from|thank|thanks|meet|meeting|met|dr|mr|mrs|ms|mx|prof|professor)\.?\s+$",
+    re.I,
+)
+_AFTER_A_PERSON = re.compile(
+    r"^('s\b|\s+(and i|as well|too|mentioned|said|asked|explained|showed|described))", re.I
+)
+
+
+def _a_person(text: str, at: int, word: str) -> bool:
+    return bool(
+        _BEFORE_A_PERSON.search(text[max(0, at - 20) : at])
+        or _AFTER_A_PERSON.match(text[at + len(word) : at + len(word) + 20])
+    )
 
 
 def _greeted_name(
@@ -184,10 +341,83 @@ def role_named(role: str, text: str) -> bool:
     return core <= words
 
 
-def other_employers(text: str, context: DraftContext) -> list[str]:
+def role_hinted(role: str, text: str) -> bool:
+    """The role is named loosely: one of its words, in any form ("the wind technician
+    post" for Wind Turbine Technician, "teach maths" for Maths Teacher, "the engineering
+    post" for Grid Planning Engineer)."""
+    stems = {_stem(w) for w in WORD.findall(role.lower()) if len(w) > 2} - {
+        _stem(w) for w in _ROLE_EXTRAS | _SMALL_WORDS
+    }
+    return bool(stems & {_stem(w) for w in WORD.findall(text.lower()) if len(w) > 2})
+
+
+def _stem(word: str) -> str:
+    """A rough stem, enough to hear "designer" in "design" and "engineering" in "engineer"."""
+    for ending in ("ering", "ing", "ers", "er", "ors", "or", "ists", "ist", "s", "e"):
+        if word.endswith(ending) and len(word) - len(ending) >= 4:
+            return word[: -len(ending)]
+    return word
+
+
+class Named(Enum):
+    """How a note names its company: by name (all of it or its own words: "Kingsmead" for
+    Kingsmead NHS Foundation Trust), by what it is ("the council", "your team"), or not."""
+
+    BY_NAME = "by name"
+    BY_KIND = "by kind"
+    NOT = "not"
+
+
+#: Words that say what kind of organisation a company is, not which one it is.
+ORGANISATION_WORDS = frozenset(
+    {
+        *("group", "ltd", "limited", "inc", "llc", "llp", "plc", "co", "company", "corp"),
+        *("corporation", "systems", "solutions", "services", "technologies", "technology"),
+        *("labs", "lab", "studio", "studios", "partners", "associates", "holdings", "global"),
+        *("international", "foundation", "trust", "nhs", "hospital", "hospitals", "health"),
+        *("healthcare", "school", "schools", "academy", "college", "university", "institute"),
+        *("council", "borough", "county", "city", "district", "unified", "office", "bank"),
+        *("department", "hotel", "hotels", "resort", "agency", "consulting", "consultants"),
+        *("firm", "practice", "clinic", "centre", "center", "society", "charity", "network"),
+        *("authority", "service", "ministry", "board", "trust", "federation", "union"),
+        *("the", "and", "of", "for", "at", "in"),
+    }
+)
+#: What a note calls its employer when it does not name it.
+_THE_EMPLOYER = re.compile(
+    r"\b(your|the) ([\w-]+ ){0,2}(team|company|firm|organi[sz]ation|group|lab|school|department|"
+    r"practice|office|hospital|ward|store|shop|studio|agency|trust|council|charity|clinic|"
+    r"business|restaurant|hotel|site|depot|unit|board|service|project|programme|program|crew|"
+    r"plant|factory|workshop|kitchen|fleet|desk|floor|branch|surgery|salon|warehouse|newsroom|"
+    r"classroom|lab|library|museum|gallery|theatre|theater|studio|bakery|cafe|café|garage|"
+    r"farm|yard|centre|center|campus|institute|firm's|company's|team's)\b",
+    re.I,
+)
+
+
+def company_named(company: str, text: str) -> Named:
+    if not company or company.casefold() in text.casefold():
+        return Named.BY_NAME
+    own = [w for w in WORD.findall(company) if w.lower() not in ORGANISATION_WORDS]
+    for word in own:
+        # its own words as written: "Cobble Lane", "Ostara's"
+        if re.search(rf"(?<![\w-]){re.escape(word)}(?!\w)", text):
+            return Named.BY_NAME
+    kinds = [w.lower() for w in WORD.findall(company) if w.lower() in ORGANISATION_WORDS]
+    the_kind = [k for k in kinds if re.search(rf"\b(the|your|our) {re.escape(k)}\b", text, re.I)]
+    if the_kind or _THE_EMPLOYER.search(text):
+        return Named.BY_KIND
+    return Named.NOT
+
+
+def other_employers(
+    text: str, context: DraftContext, known: Callable[[str], bool] = lambda _: True
+) -> list[str]:
     """Other employers the note names: a company name as typed, or in any case if typed
-    all lower-case."""
+    all lower-case, or by a word of its own that no dictionary has ("Tessellate" for
+    Tessellate Labs)."""
     mine = context.company.casefold()
+    expected = name_parts(replace(context, other_companies=()))
     found = []
     for other in dict.fromkeys(context.other_companies):
         theirs = other.casefold()
@@ -195,6 +425,14 @@ def other_employers(text: str, context: DraftContext) -> list[str]:
             continue
         flags = 0 if other != other.lower() else re.IGNORECASE
         if re.search(rf"(?<![\w-]){re.escape(other)}(?![\w-])", text, flags):
+            found.append(other)
+            continue
+        own = [
+            w
+            for w in WORD.findall(other)
+            if w.lower() not in ORGANISATION_WORDS | expected and len(w) > 3 and not known(w)
+        ]
+        if any(re.search(rf"(?<![\w-]){re.escape(word)}(?!\w)", text) for word in own):
             found.append(other)
     return found
 
@@ -218,7 +456,7 @@ def context_for(
         return (
             3 * bool(greeted_names & parts)
             + bool(words & parts)
-            + 2 * (interview.company.casefold() in text.casefold())
+            + 2 * (company_named(interview.company, text) is Named.BY_NAME)
             + role_named(interview.role, text)
         )
 

@@ -9,13 +9,17 @@ from the words, and what it cannot tell for sure it only suggests.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.draft_check.model import DraftContext, Finding
 from bot.domain.draft_check.names import (
+    Named,
+    company_named,
     opens_with_greeting,
     other_employers,
+    role_hinted,
     role_named,
 )
 
@@ -36,7 +40,12 @@ _REFERENCE = re.compile(
     r"for the (reference|recommendation)|on my behalf|vouch(ing|ed)? for me|"
     r"(put|putting) in a (good )?word for me|recommend(ing|ed)? me\b|"
     r"(taking|took|take) (their|the|that) (phone )?call|put you (down )?as (a |my )?(reference|"
-    r"referee))\b",
+    r"referee)|(speaking|talking|spoke|talked) (with|to) [\w' ]{1,40} about me|yours was\b"
+    r"[^.!?\n]{0,50}\breferences?|"
+    r"(asked|ask|asking) (me )?for (my )?(references|referees)|(gave|given|passed|"
+    r"sent|shared) (them|him|her) your (name|details|number|contact|email)|"
+    r"(may|might|will|could) (get|receive|be getting) a (phone |quick )?(call|email) from|"
+    r"(as|be) (a|my|one of my) (reference|referee)s?)\b",
     re.I,
 )
 _OFFER = re.compile(
@@ -79,7 +88,9 @@ _REJECTION = re.compile(
     r"appointed (another|someone)|a shame|sorry to hear|sad to hear|"
     r"(understand|respect|accept) (the|your) decision|congratulations to (the|whoever)|"
     r"not (be )?progress(ing)?( my application| further| to the next)|"
-    r"(go|going|went) in a different direction|(the|your) decision\b[^.!?\n]{0,30}\bdisappoint)",
+    r"(go|going|went) in a different direction|(cross|crossing) paths again|paths (will )?cross "
+    r"again|for being (so )?(upfront|honest|candid|straight|open) with me|(thanks|thank you) for "
+    r"being (so )?(upfront|honest|candid)|(the|your) decision\b[^.!?\n]{0,30}\bdisappoint)",
     re.I,
 )
 #: Still in the running: a check-in, not a rejection.
@@ -115,6 +126,16 @@ _JOIN = (
 _INTEREST = re.compile(
     r"\b(excited|exciting|enthusiastic|enthusiasm|interested|eager|eagerness|keen|keenness|"
     r"thrilled|passionate|delighted|first choice|top choice|dream (job|role)|exactly what|"
+    r"(can|could) (really )?see myself (working|joining|in|on|at|there|here|as|being|doing)|"
+    r"would mean a (lot|great deal)|over the moon|fingers crossed|"
+    r"(which|that) i (still )?(really |truly |very much |so )?(want|would love|'d love)|"
+    r"i (still )?(really |truly |very much |so )?want (it|this|that|the (job|role|position|post))|"
+    r"(like|love|want|hope|wish) to be (considered|part|a part|on|involved)|"
+    r"(sounds|sounded|feels|felt|seems|seemed|looks|looked) like (a |the )?(great|perfect|ideal|"
+    r"natural|good|right) (fit|match|next step|place|team|move)|"
+    r"(great|perfect|ideal|right) place (for me )?to (grow|work|build|learn|develop)|"
+    r"(still|remain|am|'m|very much|really) (very |really |so )?(much )?(up for|committed to|"
+    r"set on)|"
     r"exactly the (kind|sort|type)|can't wait|cannot wait|jump at|love to|would love|'d love|"
     r"appeal(s|ed|ing)?|count me in|sign me up|relish|motivated|energi[sz]ed|"
     r"look(ing)? forward to (the (possibility|prospect|chance|opportunity) of )?(joining|"
@@ -128,10 +149,10 @@ _INTEREST = re.compile(
     r"opportunity)|my (\w+ ){0,2}(interest|desire|wish|commitment)\b|"
     rf"(desire|wish|hope|hoping|hoped|want|wanting|wanted|plan|aim|ready) to {_JOIN}|"
     rf"(would|'d|really|truly|very much|definitely)( \w+){{0,3}} (like|love|want)s? to {_JOIN}|"
-    r"(would|'d) be (honou?red|proud|glad|happy|delighted|pleased|thrilled) to|"
+    r"(would|'d) be (\w+ )?(honou?red|proud|glad|happy|delighted|pleased|thrilled) to|"
     r"(the|a) (role|job|position|post|opportunity|team) (that )?i('ve| have)? (been )?"
     r"(looking|hoping|waiting|searching|working) (for|toward)|"
-    r"(perfect|ideal|great|natural|right) (next step|fit|match|move) for me|"
+    r"(perfect|ideal|great|natural|right|strong|good) (next step|fit|match|move) for (me|what i)|"
     r"(happy|pleased|glad) to accept|to accept (it|the offer|your offer)|"
     r"(would|'d|really|truly|very much) (\w+ )?(like|love|want) (the|this) ([\w-]+ ){0,3}(job|role|"
     r"position|post|opportunity))\b",
@@ -215,6 +236,11 @@ _FIT = re.compile(
     r"qualification))\b"
     r"|\bmy (\w+ ){0,2}(film|portfolio|showreel|reel|thesis|dissertation|case stud(y|ies)|"
     r"work samples?|record)\b|\b(shows|demonstrates|proves) (the|that|how|my|what)\b"
+    r"|\b(familiar|comfortable|fluent|proficient|skilled|experienced|versed|at home) (with|in)\b"
+    r"|\bused to (working|handling|managing|dealing|leading|running|teaching|supporting)\b"
+    r"|\bas a (former|current|qualified|trained|registered|certified|licensed|practising|"
+    r"practicing|chartered|senior|lead)\b|\bi('m| am) (a|an) (qualified|registered|certified|"
+    r"chartered|licensed|experienced|trained|practising|practicing)\b"
     r"|\d+(\.\d+)? ?(%|percent\b|per cent\b)|[£$€]\d|\b\d+x\b)",
     re.IGNORECASE,
 )
@@ -269,6 +295,43 @@ def says_interest(text: str) -> bool:
     return bool(_INTEREST.search(text))
 
 
+#: Words near wanting the job: when a note has one, a missing statement of interest is only
+#: a suggestion; the person may well have said it in words the checker does not read.
+_NEAR_INTEREST = re.compile(
+    r"\b(keen|eager|excited|exciting|enthusiastic|enthusiasm|passionate|thrilled|delighted|"
+    r"motivated|interested|(my|strong|real|keen) interest|appeal(s|ed|ing)?|dream|ideal|"
+    r"(love|like|want|wish|hope|hoping|aim|ready|glad|happy|proud|honou?red|pleased) to "
+    rf"{_JOIN}|join (you|the|your|us)|be (a )?part of|look(ing)? forward to (?!hear|your))",
+    re.I,
+)
+#: Words near a reason to hire: something the person has, did or does.
+_NEAR_FIT = re.compile(
+    r"\b(experience|experienced|background|skills?|strengths?|qualif\w*|trained|training|"
+    r"familiar with|comfortable with|fluent|proficient|used to|years|my (current|previous|last|"
+    r"old) \w+|at my|in my (\w+ )?(role|job|work|team|career))\b",
+    re.I,
+)
+
+
+_ANOTHER_PROCESS = re.compile(
+    r"\b(offers?|offered|accept(ed|ing)?|interview(s|ed|ing)?|process|rounds?|stages?|"
+    r"applications?|applied|"
+    r"hear(d|ing)? (back )?from|waiting (on|for)|talks|considering|decision)\b",
+    re.I,
+)
+
+
+def _as_another_process(other: str, text: str) -> bool:
+    """Every sentence that names the other employer speaks of another process."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'-]*", other) if len(w) > 3] or [other]
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n", text) if any(w in s for w in words)]
+    return bool(sentences) and all(_ANOTHER_PROCESS.search(s) for s in sentences)
+
+
+def close_to_interest(text: str) -> bool:
+    return bool(_NEAR_INTEREST.search(text))
+
+
 def gives_a_reason(text: str) -> bool:
     """A reason to hire: fit words, years, credentials, results, or something the person did."""
     return bool(_FIT.search(text)) or any(
@@ -277,7 +340,11 @@ def gives_a_reason(text: str) -> bool:
 
 
 def structure(
-    text: str, signed_at: int | None, context: DraftContext, note: Note
+    text: str,
+    signed_at: int | None,
+    context: DraftContext,
+    note: Note,
+    known: Callable[[str], bool] = lambda _: True,
 ) -> tuple[list[Finding], list[Finding]]:
     """(findings, suggestions) on the note's frame: greeting, sign-off, the company and role,
     and, for the notes that need them, interest and fit."""
@@ -288,17 +355,29 @@ def structure(
         sure.append(Finding("greeting", "Start with a greeting, like “Dear Jane,”."))
     if signed_at is None:
         sure.append(Finding("sign-off", "End with a sign-off and your name, like “Best regards,”."))
-    if context.company and context.company.lower() not in text.lower():
-        missing = Finding("company", f"Name the company ({context.company}).")
-        (sure if needs.sure_of_company else unsure).append(missing)
-    for other in other_employers(text, context):
-        sure.append(Finding("company", f"“{other}” is one of your other employers: wrong company?"))
+    named = company_named(context.company, text)
+    if named is not Named.BY_NAME:
+        # never sure: the reader knows who they are; the labelling conventions count only a
+        # misspelt company or another employer named as a problem
+        unsure.append(Finding("company", f"Name the company ({context.company})."))
+    for other in other_employers(text, context, known):
+        wrong = Finding("company", f"“{other}” is one of your other employers: wrong company?")
+        # named as another process ("an offer from Globex", "my interview with Globex") in a
+        # note that names its own employer too, it may be honest news rather than a slip
+        # news in a note that answers an offer, withdraws or replies to a rejection
+        waiting = note in {Note.THANK_YOU, Note.FOLLOW_UP}
+        news = named is Named.BY_NAME and _as_another_process(other, text)
+        (sure if waiting and not news else unsure).append(wrong)
     if needs.role and not role_named(context.role, text):
-        sure.append(Finding("role", f"Name the role ({context.role})."))
+        # never sure: a note may leave the role to the reader, who knows what they hire for
+        full = " in full" if role_hinted(context.role, text) else ""
+        unsure.append(Finding("role", f"Name the role{full} ({context.role})."))
     if needs.interest and not says_interest(text):
-        sure.append(Finding("interest", "Say plainly that you want the job."))
+        plainly = Finding("interest", "Say plainly that you want the job.")
+        (unsure if close_to_interest(text) else sure).append(plainly)
     elif note == Note.OTHER and not says_interest(text):
         unsure.append(Finding("interest", "If this note is about the job, say you want it."))
     if needs.fit and not gives_a_reason(text):
-        sure.append(Finding("fit", "Add one reason you are the best fit for it."))
+        reason = Finding("fit", "Add one reason you are the best fit for it.")
+        (unsure if _NEAR_FIT.search(text) else sure).append(reason)
     return sure, unsure

@@ -1,5 +1,6 @@
-"""Spelling, offline: pyspellchecker's English list and word counts, the trade words of
-rules/words.yml, British spellings, and words run together from two common ones."""
+"""Spelling, offline: pyspellchecker's English list and word counts, the everyday words of
+wordfreq's small English list, the trade words of rules/words.yml, British spellings, and
+words run together from two common ones."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from collections.abc import Iterable
 
 from spellchecker import SpellChecker
+from wordfreq import get_frequency_dict
 
 #: Suggestions shown for one misspelt word.
 SUGGESTIONS = 3
@@ -17,6 +19,22 @@ COMMON = 100_000
 LIKELY = 1_000
 #: Two-edit corrections come from these more common words only, to stay fast and sure.
 TWO_EDITS_COMMON = 5_000
+#: How often (per word of running text) an everyday word pyspellchecker lacks must occur in
+#: wordfreq's English counts to be taken as a word: 2 in a million ("inbox", "org",
+#: "screenshot"). The usual misspellings are rarer: "teh", "definately", "thier", "untill"
+#: are all under 1.1 in a million.
+EVERYDAY = 2e-6
+#: Phrases written as one word: frequent in wordfreq's counts, and still slips.
+_RUN_TOGETHER = frozenset(
+    {"alot", "atleast", "infact", "ofcourse", "aswell", "eachother", "thankyou", "everytime"}
+)
+#: Chat shorthand: frequent in wordfreq's counts (which include social media), no word of a
+#: note to an employer.
+_SHORTHAND = frozenset(
+    {"pls", "plz", "cuz", "imo", "imho", "idk", "omg", "tbh", "btw", "fyi", "soo"}
+)
+#: Words a contraction in 's is made from ("that's", "what's", "let's").
+_BEFORE_APOSTROPHE_S = frozenset({"that", "what", "there", "here", "who", "he", "she", "it", "let"})
 #: Past this many misspelt words a draft needs rewriting, not a list; and unknown words
 #: looked up (two edits deep for the first few) are capped, so a pasted page of noise is
 #: answered as fast as a note.
@@ -59,6 +77,14 @@ class Speller:
     def __init__(self, known_words: Iterable[str] = ()) -> None:
         self._speller = SpellChecker(distance=1)
         self._known = {w.lower() for w in known_words}
+        self._everyday = {
+            word
+            for word, frequency in get_frequency_dict("en", wordlist="small").items()
+            if frequency >= EVERYDAY
+            and word.isalpha()
+            and word not in _RUN_TOGETHER | _SHORTHAND
+            and not re.search(r"(.)\1\1", word)
+        }
         self._common_by_letter: dict[str, list[str]] = {}
         for word, count in self._speller.word_frequency.items():
             if count >= TWO_EDITS_COMMON and len(word) >= 4 and word.isalpha():
@@ -83,7 +109,28 @@ class Speller:
         return not self._speller.unknown([word.lower()])
 
     def _plain(self, word: str) -> bool:
-        return word in self._known or not self._speller.unknown([word]) or self._british(word)
+        return (
+            word in self._known
+            or not self._speller.unknown([word])
+            or self._british(word)
+            or (word in self._everyday and not self._contraction(word))
+        )
+
+    def _contraction(self, word: str) -> bool:
+        """A contraction without its apostrophe ("dont", "youre", "thats"): frequent, and
+        still a slip."""
+        for ending in ("re", "ve", "ll", "d", "m", "t", "s"):
+            stem = word[: -len(ending)]
+            if not word.endswith(ending) or not stem:
+                continue
+            if ending == "t" and not stem.endswith("n"):
+                continue
+            if ending == "s" and stem not in _BEFORE_APOSTROPHE_S:
+                continue
+            written = f"{stem}'{ending}"
+            if not self._speller.unknown([written]):
+                return True
+        return False
 
     def _compound(self, word: str) -> bool:
         """Two common words run together, or a prefix on a known word ("misconfigured").
@@ -111,9 +158,15 @@ class Speller:
         """
         lowered = word.lower()
         found = {w for w in self._speller.candidates(lowered) or () if self._speller[w] >= LIKELY}
+        if not found and len(lowered) >= 6:
+            # a trade word of rules/words.yml or an everyday word, one letter off
+            found = self._speller.edit_distance_1(lowered) & (self._known | self._everyday)
         found.discard(lowered)
         if not found and deep:
             found = self._two_edits_away(lowered)
+        if not found and lowered.endswith("s") and len(lowered) > 5:
+            # a plural the counts lack: "reconcilliations" is "reconciliation" + s
+            found = {f"{w}s" for w in self.suggestions(lowered[:-1], deep=deep) if w}
         ranked = sorted(found, key=lambda w: (-self._speller[w], w))[:SUGGESTIONS]
         return [w.capitalize() for w in ranked] if word[:1].isupper() else ranked
 
@@ -125,7 +178,7 @@ class Speller:
         return {
             common
             for common in self._common_by_letter.get(word[0], ())
-            if abs(len(common) - len(word)) <= 2 and _within_two_edits(word, common)
+            if abs(len(common) - len(word)) <= 2 and within_two_edits(word, common)
         }
 
     def _british(self, word: str) -> bool:
@@ -142,10 +195,12 @@ class Speller:
         starts: set[int],
         signed_at: int | None,
         expected: set[str],
+        unknown: dict[str, int] | None = None,
     ) -> dict[str, list[str]]:
         """Misspelt words, each with its likely corrections; a page of noise is cut short.
 
-        `expected` holds the names that belong in the note (lower-cased parts)."""
+        `expected` holds the names that belong in the note (lower-cased parts); `unknown`,
+        when given, gets every word the dictionaries lack (lower-cased) and where it is."""
         misspelt: dict[str, list[str]] = {}
         seen: set[str] = set()
         looked_up = 0
@@ -171,10 +226,34 @@ class Speller:
             if self.known(base):
                 continue
             looked_up += 1
+            if unknown is not None:
+                unknown[lowered] = position
             options = self.suggestions(base, deep=looked_up <= MAX_DEEP_LOOK_UPS)
             if options:  # else no likely typo: a trade term or a name the list lacks
                 misspelt[base] = options
         return misspelt
+
+
+def among_terms(text: str, word: str, unknown: dict[str, int]) -> bool:
+    """A word the dictionaries lack, next to others they lack ("argocd, karpenter and
+    istio"): more likely the names of tools than a typo, so it is only a suggestion."""
+    at = unknown.get(word.lower())
+    if at is None:
+        return False
+    start = max(text.rfind(mark, 0, at) for mark in ".!?\n") + 1
+    ends = [e for e in (text.find(mark, at) for mark in ".!?\n") if e >= 0]
+    end = min(ends) if ends else len(text)
+    others = [w for w, p in unknown.items() if w != word.lower() and start <= p < end]
+    listed = any(
+        re.fullmatch(r"\s*(,|/|and|or|&)\s*(and\s+|or\s+)?", between)
+        for other in others
+        for between in (
+            text[at + len(word) : unknown[other]],
+            text[unknown[other] + len(other) : at],
+        )
+    )
+    in_a_list = bool(re.search(r",|\band\b|/", text[start:end]))
+    return listed or (len(others) >= 2 and in_a_list)
 
 
 def did_you_mean(options: list[str]) -> str:
@@ -190,7 +269,7 @@ def corrected(text: str, misspelt: dict[str, list[str]]) -> str:
     return text
 
 
-def _within_two_edits(a: str, b: str) -> bool:
+def within_two_edits(a: str, b: str) -> bool:
     """At most two letters changed, added, dropped or swapped (a banded edit distance)."""
     if abs(len(a) - len(b)) > 2:
         return False

@@ -23,6 +23,21 @@ _OWN_DEADLINE = re.compile(
     r"to\s*$",
     re.I,
 )
+#: The person answering by a date of their own ("I'll reply by Friday", "could I respond
+#: by Monday?") sets no deadline for them.
+#: "give you my answer by Wednesday", "get back to you by Friday": their own date.
+_MY_ANSWER = re.compile(
+    r"\b((my|our) (final )?|(give|send|bring|get back to|come back to|let|tell) you (my |our |"
+    r"an |a )?(final )?)$",
+    re.I,
+)
+_ANSWERING = re.compile(r"(reply|respond|answer|get back|decide|confirm)\b", re.I)
+_OWN_ANSWER = re.compile(
+    r"\b(i|we)('ll|'d|'m going to| will| would| can| could| shall| should| may| might| am going"
+    r" to| aim to| hope to| plan to| promise to| intend to)?( (definitely|certainly|happily|"
+    r"gladly|be able to|make sure to|try to))?\s*$",
+    re.I,
+)
 #: Choices the person has elsewhere: other offers, other companies, final rounds.
 _ELSEWHERE = (
     r"(other|another|competing|better|higher|second|several|multiple|two|three) (\w+ )?"
@@ -32,7 +47,11 @@ _ELSEWHERE = (
     r"school|hospital|agency|organi[sz]ation|bank|studio|practice)|"
     r"offers? (on the table|in hand|elsewhere)|(interviewing|final rounds?|final stages?|"
     r"in talks) (elsewhere|with (other|two|three|several|another))|elsewhere|"
-    r"in (high )?demand|being (courted|headhunted|approached)"
+    r"in (high )?demand|being (courted|headhunted|approached|chased)|(an|one) offer (from|"
+    r"elsewhere)|weighing (an|another|other|a|two|several) (\w+ )?(offers?|options)|"
+    r"(want|wants|wanted) me "
+    r"(on board|to join|to start)|(recruiters|others|they) (are|have been) (chasing|courting|"
+    r"approaching|calling) me"
 )
 #: Pressure that turns a mention of other choices into leverage.
 _PRESSURE = (
@@ -47,7 +66,10 @@ _PRESSURE = (
     r"(wouldn't|would not|don't|do not) (wait|delay|hang about)|(can't|cannot|won't|will not) "
     r"wait (forever|long|much longer|indefinitely|around)|wait forever|(i'll|i will|i'd|i "
     r"would) need (to hear|an answer|a decision|your (answer|decision))|or (else )?i('ll| will) "
-    r"(take|accept|go with|sign)|take theirs)"
+    r"(take|accept|go with|sign)|take theirs|the sooner|i expect you to|(improve|better|top) on|"
+    r"if (you|they|we|[A-Z]\w+) (still )?wants? me|if you (still )?(want|are serious|'re "
+    r"serious)|while i('m| am) (still )?(available|on the market|free)|(make|send|put) (me )?(an|"
+    r"your) offer|(won't|will not) be (available|on the market|around)|first come)"
 )
 _ELSEWHERE_RE = re.compile(rf"\b({_ELSEWHERE})\b", re.I)
 _PRESSURE_RE = re.compile(rf"\b{_PRESSURE}", re.I)
@@ -105,15 +127,22 @@ _RULES = (
             r" (by|before|no later than|within) (?!now\b|then\b)"
             r"|\b(please|kindly|could you|can you) (decide|confirm|make (a|your) decision)\b"
             r"[^.!?\n]{0,20}\b(by|before|within) "
-            r"|\b(appreciate|need|expect|require|want|like)\b[^.!?\n]{0,25}\b(your|a|the) "
+            r"|\b(appreciate|need|expect|require|want|like|let me have|send me|give me)\b"
+            r"[^.!?\n]{0,25}\b(your|a|the) "
             r"(final )?(decision|answer|response|reply|offer)\b[^.!?\n]{0,15}"
             r"\b(by|before|no later than|within) (?!now\b|then\b)",
             re.I,
         ),
         "sets them a deadline for their decision",
+        # in an answer to an offer a date is the person's own ("I'll respond by Monday")
+        while_waiting=True,
     ),
     Rule(
         re.compile(
+            r"\b(decision|choice|outcome) (was|had been) (already )?(made|decided|taken) before\b|"
+            r"\bbefore i (even )?(walked in|arrived|sat down|had a chance|started)\b|"
+            r"\b(hard|difficult|impossible) to (accept|believe|understand),? (given|since|as|when|"
+            r"that|considering)\b|"
             r"\bwhy (haven't|have not|didn't|did not) you\b|\bwhy (was i|i was|wasn't i|i "
             r"wasn't) (rejected|not selected|turned down|passed over)",
             re.I,
@@ -184,8 +213,121 @@ _RULES = (
         "sounds hostile",
     ),
     Rule(
-        re.compile(r"\bi (deserve|have earned|'ve earned)\b|\b(you )?owe me\b", re.I),
+        re.compile(r"\bi( deserve|'ve earned| have earned)\b|\b(you )?owe me\b", re.I),
         "sounds entitled",
+    ),
+    Rule(
+        re.compile(
+            r"\bthe sooner (you|i hear|i get|we)\b[^.!?\n]{0,60}\bthe better\b|"
+            r"\b(i'll|i will|i would|i'd) need (to know|to hear|an answer|a decision|your "
+            r"(answer|decision))\b[^.!?\n]{0,30}\b(by|before|within|no later than)\b|"
+            r"\bby (the )?(end of (the )?(day|week)|close of business|eod|cob)\b|"
+            r"\bwithin (24|48|72|twenty-four|forty-eight) hours\b",
+            re.I,
+        ),
+        "presses them for a quick answer",
+    ),
+    Rule(
+        re.compile(
+            r"(?:^|[.!?;]\s+|\n|,\s+)(send|give|tell|provide|forward|explain|justify|show|"
+            r"email) (me|us) (the|a|an|your|all|every|my|written|details|feedback|an "
+            r"explanation|a breakdown|a copy)\b",
+            re.I | re.M,
+        ),
+        "makes demands",
+    ),
+    Rule(
+        re.compile(
+            r"\bi( would|'d|'ll| will| should)? (expect|not (need|have) to|be exempt|be "
+            r"excused)\b[^.!?\n]{0,50}\b(skip|bypass|waive|straight to|fast-?track|exempt|"
+            r"rather than (sit|take|do|complete))|\bi trust (that )?you('ll| will) (arrange|"
+            r"ensure|make|sort|see to|agree|waive|skip|offer|approve)\b|\b(skip|bypass|waive) "
+            r"(the|your|this|that) ([\w-]+ ){0,2}(test|assessment|exercise|interview|round|stage|"
+            r"process|task)\b",
+            re.I,
+        ),
+        "sounds entitled",
+    ),
+    Rule(
+        re.compile(
+            r"\b(was|is|seems|seemed|felt|feels|looks|looked)( very| quite| rather| a bit| "
+            r"deeply| completely| totally| clearly)? (unfair|biased|rigged|discriminatory|"
+            r"a foregone conclusion|a formality|a sham|a box-ticking exercise)\b|"
+            r"\b(you|they|the panel) (had )?(already|always) (decided|chosen|picked|had someone)|"
+            r"\b(never|didn't|did not|don't|do not) (even |really |actually )?(read|look at|"
+            r"consider(ed)?|listen(ed)? to|give|gave) (my|me)\b|\bwasted my time\b|"
+            r"\bi('ll| will) assume (that )?(you('re| are)|the (role|position|job)|it('s| is)|"
+            r"i('m| am)|my application|nobody|no one)\b|\b(with|no) (all )?due respect\b",
+            re.I,
+        ),
+        "sounds accusing",
+    ),
+    Rule(
+        re.compile(
+            r"\bi (can't|cannot|don't|do not|fail to) (understand|see|believe|fathom) (how|why) "
+            r"(you|they|the panel|someone|anyone)\b|\b(far |much )?less (experienced|qualified)"
+            r"\b|\b(in mind|lined up) (all along|from the start|already)\b|\b(you|the panel|the "
+            r"team|they) (clearly|obviously) (didn't|did not|never|weren't|wasn't)\b",
+            re.I,
+        ),
+        "sounds accusing",
+    ),
+    Rule(
+        re.compile(
+            r"\bi('ll| will) take (your|that|the|this) silence as\b|\bi (can only|must|have to) "
+            r"assume\b|\b(finally|actually) (getting back|replying|responding|answering)\b|"
+            r"\bsome of us\b|\b(is|are|isn't|aren't|is not|are not) (not )?(everyone's|anyone's|"
+            r"your|a) (top |high |first )?priority\b|\b(second|third|fourth|fifth|another|final) "
+            r"reminder\b|\b(thought|figured) i('d| would| might) make it easy\b|"
+            r"\b(don't|do not) keep me waiting\b|\bas long as (last time|before|the last)\b|"
+            r"\bif you (ever|even) (read|check|see|get to)\b|"
+            r"\b(and|but) (still )?"
+            r"(nothing|no word|no reply|no response|not a word|no news)\b|\b(surely|obviously|"
+            r"clearly) (you|someone|somebody|nobody|no one)\b|\bi('m| am) sure you('re| are) "
+            r"(\w+ )?busy,? but\b|\b(surprised|shocked|disappointed|a shame|a pity) that (nobody|"
+            r"no one|no-one|you (didn't|did not|never|hadn't|haven't))\b|\breturn the favou?r\b",
+            re.I,
+        ),
+        "sounds passive-aggressive",
+    ),
+    Rule(
+        re.compile(
+            r"\bi('ll| will) (be |keep )?(call|calling|ring|phone|chase|chasing|email|emailing|"
+            r"follow up|following up)\b[^.!?\n]{0,30}\b(every|daily|each day|until)\b|"
+            r"\bi('ll| will) (stop|drop|pop|swing) (by|in|round|over)\b|\b(settle|sort|discuss) "
+            r"(the |our )?next steps in person\b|"
+            r"\bi (want|expect) (an?|your|the|to) (answer|decision|response|reply|hear)\b|"
+            r"\b(a )?(quick|fast|speedy|swift) (decision|answer|response|reply|turnaround)\b|"
+            r"\bi (need|must|have) to (know|hear|have (an|your|a) (answer|decision))\b"
+            r"[^.!?\n]{0,30}\b(by|before|within|no later than|today|tomorrow|this week)\b",
+            re.I,
+        ),
+        "is pushy",
+    ),
+    Rule(
+        re.compile(
+            r"\bi('m| am) (clearly|obviously|by far) (the )?(best|strongest|most (qualified|"
+            r"experienced))\b|\b(given|with) my (experience|background|record|track record|"
+            r"qualifications),? (i|you) (should|would|must|will) (expect|be|offer|skip|waive|"
+            r"not)\b|"
+            r"\bi (shouldn't|should not) (have|need) to\b|\bi trust (that )?(i|we)('ll| will| "
+            r"shall) (be hearing|hear|receive|get|be getting|be offered)\b|\b(for|to) someone "
+            r"(at|of|with) my (level|experience|calibre|caliber|seniority|background|standing)\b",
+            re.I,
+        ),
+        "sounds entitled",
+    ),
+    Rule(
+        re.compile(
+            r"\bif i (haven't|have not|don't|do not) (heard?|had)( back| an answer| a reply)?"
+            r"( from you)?( by (then|\w+))?,? i('ll| will) (assume|withdraw|take|accept|move on|"
+            r"look elsewhere)\b|"
+            r"\bor (else )?i('ll| will| shall| would)? (have to |need to |be forced to )?(move on|"
+            r"look elsewhere|withdraw|walk away|accept (the )?(other|another|their)|take (the )?"
+            r"(other|another|their)|go (elsewhere|with))\b",
+            re.I,
+        ),
+        "issues an ultimatum",
     ),
     Rule(re.compile(r"!{2,}"), "raises its voice with “!!”"),
 )
@@ -225,7 +367,10 @@ def tone(text: str, note: Note) -> tuple[list[Finding], list[Finding]]:
 
 def _pressing(text: str, match: re.Match[str]) -> bool:
     before = text[: match.start()]
-    return not _REPORTED.search(before) and not _OWN_DEADLINE.search(before)
+    own_answer = (_ANSWERING.match(match.group(0)) and _OWN_ANSWER.search(before)) or (
+        _MY_ANSWER.search(before)
+    )
+    return not (_REPORTED.search(before) or _OWN_DEADLINE.search(before) or own_answer)
 
 
 def filler(text: str) -> list[Finding]:
