@@ -1,11 +1,13 @@
 """Weekdays as people write them, and the one meaning the coach gives `next <day>`.
 
 `wed`, `this wed` and `on wed` are the coming Wednesday: today when today is a Wednesday,
-else the first one after today (0 to 6 days away). `next wed` is the Wednesday a week after
-that one (7 to 13 days away). The rule is the same for every day of the week and for every
-today, so `next <day>` never means today, never means the same day as `<day>`, and is always
-exactly one week after it: on a Thursday, `fri` is tomorrow and `next fri` the Friday after;
-`thu` is today and `next thu` a week today.
+else the first one after today (0 to 6 days away). `next wed` is the Wednesday of the next
+calendar week, weeks running Monday to Sunday (1 to 13 days away). That is what most people
+mean, and the rule is the same for every day of the week and every today: `next <day>` is
+never today and always falls in the week after this one. On Thursday 3 Dec 2026, next week
+runs from Mon 7 to Sun 13 Dec: `fri` is tomorrow and `next fri` Fri 11 Dec, `thu` is today
+and `next thu` Thu 10 Dec, and `mon` and `next mon` are both Mon 7 Dec. On a Sunday,
+`next mon` is tomorrow.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ __all__ = [
     "WEEKDAY_SPELLINGS",
     "coming_weekday",
     "named_weekday",
+    "next_weeks_weekday",
     "normalise_weekdays",
     "read_weekday",
 ]
@@ -56,6 +59,12 @@ def coming_weekday(today: date, weekday: int) -> date:
     return today + timedelta(days=(weekday - today.weekday()) % 7)
 
 
+def next_weeks_weekday(today: date, weekday: int) -> date:
+    """`weekday` in the calendar week after today's (weeks run Monday to Sunday)."""
+    this_monday = today - timedelta(days=today.weekday())
+    return this_monday + timedelta(weeks=1, days=weekday)
+
+
 def read_weekday(text: str, today: date) -> tuple[date, bool] | None:
     """The date a "when" made only of a weekday names, and whether it said `next`.
 
@@ -65,9 +74,10 @@ def read_weekday(text: str, today: date) -> tuple[date, bool] | None:
     match = _WEEKDAY_ONLY.fullmatch(" ".join(text.split()))
     if match is None:
         return None
-    day = coming_weekday(today, _DAY_OF[match.group("day").lower()])
-    is_next = (match.group("which") or "").lower() == "next"
-    return (day + timedelta(weeks=1) if is_next else day), is_next
+    weekday = _DAY_OF[match.group("day").lower()]
+    if (match.group("which") or "").lower() == "next":
+        return next_weeks_weekday(today, weekday), True
+    return coming_weekday(today, weekday), False
 
 
 def normalise_weekdays(text: str) -> str:

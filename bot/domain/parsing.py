@@ -221,17 +221,21 @@ def read_start(text: str, *, now: datetime, tz: str) -> tuple[datetime, str]:
 
 
 def _weekday_reading(when_text: str, starts_at: datetime, today: date) -> str:
-    """How `next <day>` was read, with the date the day alone would have meant."""
+    """How `next <day>` was read, with the date the day alone would have meant when that
+    is another one."""
     weekday = read_weekday(_without_time(when_text), today)
     if weekday is None or not weekday[1]:
         return ""
     written = " ".join(_without_time(when_text).split()).removeprefix("on ")
     day = written.split()[-1].rstrip(".")
     coming = coming_weekday(today, starts_at.weekday())
-    return (
-        f"`{written}` is {_day_label(starts_at.date())}: `next` means the week after the "
-        f"coming one (`{day}` alone would be {_day_label(coming)})."
+    reading = (
+        f"`{written}` is {_day_label(starts_at.date())}: the "
+        f"{WEEKDAY_NAMES[starts_at.weekday()]} of next week (weeks run Monday to Sunday)"
     )
+    if coming == starts_at.date():
+        return f"{reading}."
+    return f"{reading}; `{day}` alone would be {_day_label(coming)}."
 
 
 def _day_label(day: date) -> str:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from bot.domain.dates import coming_weekday, named_weekday
+from bot.domain.dates import coming_weekday, named_weekday, next_weeks_weekday
 from bot.domain.lifecycle import FOLLOW_UP
 from bot.domain.parsing import MAX_SNOOZE, parse_date, parse_duration, parse_reply
 from bot.domain.reply_words import (
@@ -24,6 +24,7 @@ from bot.domain.reply_words import (
     read_words,
 )
 from bot.domain.text import match_key
+from bot.domain.timing import zone
 
 __all__ = [
     "INTENTS",
@@ -557,12 +558,14 @@ class _Reading:
             return timedelta(weeks=1), None
         if Phrase.of("later").find(read) is not None or "tonight" in read:
             return LATER, None
-        today = self.situation.now.date()
-        for word in read:
+        today = self.situation.now.astimezone(zone(self.situation.tz)).date()
+        for at, word in enumerate(read):
             day = named_weekday(word)
             if day is not None:
+                if at and read[at - 1] == "next":
+                    return None, next_weeks_weekday(today, day)
                 coming = coming_weekday(today, day)
-                return None, coming if coming != today else coming + timedelta(weeks=1)
+                return None, coming if coming != today else next_weeks_weekday(today, day)
         return None, None
 
     # -- the rest ------------------------------------------------------------------------
