@@ -17,7 +17,7 @@ from conftest import Bot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.dates import WEEKDAY_NAMES, WEEKDAY_SPELLINGS
+from bot.domain.dates import WEEKDAY_NAMES, WEEKDAY_SPELLINGS, read_day_of_month
 from bot.domain.interview import Person
 from bot.domain.parsing import AddInputError, parse_add, prefill_from_text
 
@@ -279,3 +279,36 @@ def test_a_reply_putting_an_item_off_to_a_weekday_reads_it_the_same_way(
     meant = understand(reply, SITUATION, WORDS)
 
     assert (meant.intent, meant.items, meant.snooze_until) == ("snooze", (12,), day)
+
+
+# --- a day of the month alone: the next one, today included ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("when", "day"),
+    [
+        ("the 10th 2pm", date(2026, 12, 10)),
+        ("10th at 2pm", date(2026, 12, 10)),
+        ("on the 2nd at 9am", date(2027, 1, 2)),
+        ("the 3rd 4pm", date(2026, 12, 3)),
+        ("the 31st 9am", date(2026, 12, 31)),
+    ],
+)
+def test_a_day_of_the_month_alone_is_the_next_such_day(when: str, day: date) -> None:
+    request = parse_add(f"Acme, Staff Engineer, {when}", now=THURSDAY_3_DEC, tz=LA)
+
+    assert request.starts_at.astimezone(ZoneInfo(LA)).date() == day
+
+
+@settings(max_examples=500, deadline=None)
+@given(today=st.dates(date(2026, 1, 1), date(2028, 12, 31)), day=st.integers(1, 31))
+def test_a_day_of_the_month_is_the_first_date_with_that_day_from_today_on(
+    today: date, day: int
+) -> None:
+    suffix = {1: "st", 2: "nd", 3: "rd", 21: "st", 22: "nd", 23: "rd", 31: "st"}.get(day, "th")
+
+    found = read_day_of_month(f"by the {day}{suffix}", today)
+
+    assert found is not None and found.day == day and found >= today
+    skipped = (today + timedelta(days=n) for n in range((found - today).days))
+    assert all(d.day != day for d in skipped), "no earlier date from today on has that day"

@@ -12,6 +12,7 @@ and `next thu` Thu 10 Dec, and `mon` and `next mon` are both Mon 7 Dec. On a Sun
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, timedelta
 
@@ -22,6 +23,7 @@ __all__ = [
     "named_weekday",
     "next_weeks_weekday",
     "normalise_weekdays",
+    "read_day_of_month",
     "read_weekday",
 ]
 
@@ -89,3 +91,31 @@ def normalise_weekdays(text: str) -> str:
 def weekdays_named(text: str) -> set[int]:
     """The days (Monday is 0) the text names, in any spelling."""
     return {_DAY_OF[m.group(1).lower()] for m in _WEEKDAY_WORD.finditer(text)}
+
+
+#: A day of the month alone: "the 10th", "on the 2nd", "by the 31st", "10th".
+_DAY_OF_MONTH = re.compile(
+    r"^(?:(?:on|by|before|until|till)\s+)?(?:the\s+)?(?P<day>[0-9]{1,2})(?:st|nd|rd|th)"
+    r"(?:\s+at|\s*@)?$",
+    re.IGNORECASE,
+)
+
+
+def read_day_of_month(text: str, today: date) -> date | None:
+    """The next date (today included) with the day of the month named alone: on Thursday
+    3 Dec, "the 10th" is 10 Dec, "the 2nd" 2 Jan and "the 31st" 31 Dec.
+
+    General date readers take "10th" for October; people mean the coming 10th. None when the
+    text is more than a day of the month.
+    """
+    match = _DAY_OF_MONTH.fullmatch(" ".join(text.split()))
+    if match is None:
+        return None
+    day = int(match.group("day"))
+    if not 1 <= day <= 31:
+        return None
+    year, month = today.year, today.month
+    while True:
+        if day <= calendar.monthrange(year, month)[1] and date(year, month, day) >= today:
+            return date(year, month, day)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)

@@ -14,6 +14,7 @@ from bot.domain.dates import (
     WEEKDAY_NAMES,
     coming_weekday,
     normalise_weekdays,
+    read_day_of_month,
     read_weekday,
     weekdays_named,
 )
@@ -618,6 +619,9 @@ def _parse_when(when_text: str, *, now: datetime, zone: ZoneInfo) -> datetime:
     if time_of_day == _IMPOSSIBLE_TIME:
         raise unclear
     weekday = read_weekday(_without_time(when_text), local_now.date())
+    if weekday is None:
+        day_of_month = read_day_of_month(_without_time(when_text), local_now.date())
+        weekday = None if day_of_month is None else (day_of_month, False)
     if weekday is not None and time_of_day is not None:
         wall = datetime.combine(weekday[0], time(*time_of_day), tzinfo=zone)
         return wall.astimezone(UTC).astimezone(zone)  # a time skipped by summer time
@@ -728,6 +732,9 @@ def parse_date(text: str, *, now: datetime, tz: str) -> date | None:
     weekday = read_weekday(text, local_now.date())
     if weekday is not None:
         return weekday[0]
+    day_of_month = read_day_of_month(text, local_now.date())
+    if day_of_month is not None:
+        return day_of_month
     settings: dict[str, Any] = {
         "RELATIVE_BASE": local_now.replace(tzinfo=None),
         "PREFER_DATES_FROM": "future",
