@@ -113,6 +113,8 @@ class Outcome:
     unless: tuple[Phrase, ...] = ()
     #: Only read in a reply about an offer (see `offer_words` in replies.yml).
     about_an_offer: bool = False
+    #: What its words mean when negated ("isn't moving forward" is rejected); None: nothing.
+    negated: str | None = None
 
     def said_in(self, words: Words) -> bool:
         return words.has(self.words) is not None and words.has(self.unless) is None
@@ -136,7 +138,7 @@ class Questions:
     #: A question asking how to use the coach opens like one of these...
     usage: tuple[Phrase, ...] = ()
     #: ...and names one of these, the coach's own words: it gets the help.
-    coach_words: frozenset[str] = frozenset()
+    coach_words: tuple[Phrase, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,10 @@ class ReplyWords:
     hopes: tuple[Phrase, ...] = ()
     #: Short forms people type, read as the words they stand for ("w" is "with").
     shorthand: dict[str, str] = field(default_factory=dict)
+    #: Words that negate the words after them ("isn't moving forward")...
+    negations: frozenset[str] = frozenset()
+    #: ...across these ("not been rejected", "didn't get invited back").
+    negation_gap: frozenset[str] = frozenset()
 
     def outcome(self, name: str) -> Outcome | None:
         return next((o for o in self.outcomes if o.name == name), None)
@@ -379,8 +385,13 @@ def load_reply_words(path: Path) -> ReplyWords:
                     phrases(f"outcomes.{name}", spec.get("words")),
                     phrases(f"outcomes.{name}.unless", spec.get("unless") or []),
                     bool(spec.get("about_an_offer", False)),
+                    None if spec.get("negated") is None else str(spec.get("negated")),
                 )
             )
+        names = {o.name for o in outcomes}
+        for o in outcomes:
+            if o.negated is not None and o.negated not in names:
+                raise ReplyWordsError(f"{file}: 'outcomes.{o.name}.negated' names no outcome")
         searching = {
             value: phrases(f"searching.{value}", words)
             for value, words in mapping("searching").items()
@@ -422,11 +433,13 @@ def load_reply_words(path: Path) -> ReplyWords:
                 requests=phrases("asking.requests", asking.get("requests") or []),
                 not_questions=phrases("asking.not_questions", asking.get("not_questions") or []),
                 usage=phrases("asking.usage", asking.get("usage") or []),
-                coach_words=_word_set(asking, "coach_words"),
+                coach_words=phrases("asking.coach_words", asking.get("coach_words") or []),
             ),
             contacted=phrases("contacted", raw.get("contacted") or []),
             hopes=phrases("hopes", raw.get("hopes") or []),
             shorthand={lowered_text(str(k)): str(v).lower() for k, v in shorthand.items()},
+            negations=_word_set(raw, "negations"),
+            negation_gap=_word_set(raw, "negation_gap"),
         )
     except ReplyWordsError as error:
         if str(error).startswith(str(file)):

@@ -306,7 +306,7 @@ class _Reading:
         for intent, phrases in ((UNDO, words.undo), (LIST, words.lists), (HELP, words.help)):
             if self._covers(phrases, spare=1):
                 return Understanding(intent)
-        if self._covers(words.chat):
+        if self._is_chat():
             return Understanding(CHAT)
         verb = self.command if self.command in ITEM_INTENTS else self._natural_verb()
         if verb is not None:
@@ -352,12 +352,14 @@ class _Reading:
         about using the coach gets the help; any other (advice, an outcome wondered about)
         gets the likeliest actions, and nothing is done."""
         words = self.words
-        for intent, phrases in ((UNDO, words.undo), (LIST, words.lists), (HELP, words.help)):
+        if self._covers(words.lists, spare=1):
+            return Understanding(LIST)
+        asking = words.asking
+        if self.said.has(asking.usage) and self.said.has(asking.coach_words):
+            return Understanding(HELP)  # "can I undo a skip?" asks how, it does not undo
+        for intent, phrases in ((UNDO, words.undo), (HELP, words.help)):
             if self._covers(phrases, spare=1):
                 return Understanding(intent)
-        asking = words.asking
-        if self.said.has(asking.usage) and set(self.said.read) & asking.coach_words:
-            return Understanding(HELP)
         return self._unknown()
 
     # -- commands ------------------------------------------------------------------------
@@ -389,14 +391,7 @@ class _Reading:
         expected = self._expected()
         if expected is not None:
             return expected
-        outcome = next(
-            (
-                o
-                for o in words.outcomes
-                if o.said_in(said) and (not o.about_an_offer or self._about_an_offer())
-            ),
-            None,
-        )
+        outcome = self._outcome_said()
         # News of an outcome comes first ("emailed Ana to say I'm passing on the offer"); a
         # follow-up told of comes before words of waiting ("followed up, still no reply").
         if outcome is not None and outcome.name not in SOFT_OUTCOMES:
@@ -406,6 +401,38 @@ class _Reading:
         if outcome is not None and self.command not in ITEM_INTENTS:
             return self._outcome(outcome)
         return None
+
+    def _outcome_said(self) -> Outcome | None:
+        """The first outcome the words say. Negated words say another or none: "isn't
+        moving forward" is no step forward but a rejection, "not rejected yet" is waiting."""
+        for outcome in self.words.outcomes:
+            if not outcome.said_in(self.said):
+                continue
+            if outcome.about_an_offer and not self._about_an_offer():
+                continue
+            if self._only_negated(outcome.words):
+                meant = self.words.outcome(outcome.negated) if outcome.negated else None
+                if meant is not None:
+                    return meant
+                continue
+            return outcome
+        return None
+
+    def _only_negated(self, phrases: tuple[Phrase, ...]) -> bool:
+        """Every place the phrases occur comes right after a negation."""
+        read, words = self.said.read, self.words
+        spans = [span for phrase in phrases for span in phrase.spans(read)]
+        if not spans:
+            return False
+        for start, _ in spans:
+            at = start - 1
+            while at >= 0 and read[at] in words.negation_gap:
+                at -= 1
+            if at < 0 or read[at] not in words.negations:
+                return False
+            if read[at] == "longer" and (at == 0 or read[at - 1] != "no"):
+                return False
+        return True
 
     def _outcome(self, outcome: Outcome) -> Understanding | None:
         meant = self._for_employer(OUTCOME, outcome=outcome.name)
@@ -698,6 +725,11 @@ class _Reading:
 
     def _covers(self, phrases: tuple[Phrase, ...], spare: int = 0) -> bool:
         """The reply is these phrases and filler words, and at most `spare` other words."""
+        others = self._left_over(phrases)
+        return others is not None and len(others) <= spare
+
+    def _left_over(self, phrases: tuple[Phrase, ...]) -> list[str] | None:
+        """The words that are neither the phrases nor fillers; None when no phrase is there."""
         read = self.said.read
         covered = [False] * len(read)
         hit = False
@@ -706,9 +738,20 @@ class _Reading:
                 hit = True
                 for at in range(start, end):
                     covered[at] = True
+        if not hit:
+            return None
         fillers = self.words.fillers
-        others = sum(1 for at, c in enumerate(covered) if not c and read[at] not in fillers)
-        return hit and others <= spare
+        return [read[at] for at, c in enumerate(covered) if not c and read[at] not in fillers]
+
+    def _is_chat(self) -> bool:
+        """Friendly words, and at most one word that means nothing to the coach ("thanks a
+        ton", "you're the best, seriously"; not "ok later", which asks for a reminder)."""
+        others = self._left_over(self.words.chat)
+        if others is None or len(others) > 1:
+            return False
+        chat_words = {w for p in self.words.chat for w in p.words}
+        meaningful = (self.words.vocabulary - chat_words) | set(self.names)
+        return all(w not in meaningful and not w[:1].isdigit() for w in others)
 
     def _unknown(self) -> Understanding:
         """A short answer with the likeliest actions, not the whole help."""
