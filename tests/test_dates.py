@@ -17,7 +17,7 @@ from conftest import Bot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.domain.dates import WEEKDAY_NAMES, WEEKDAY_SPELLINGS, read_day_of_month
+from bot.domain.dates import WEEKDAY_NAMES, WEEKDAY_SPELLINGS, read_day_of_month, read_week
 from bot.domain.interview import Person
 from bot.domain.parsing import AddInputError, parse_add, prefill_from_text
 
@@ -312,3 +312,24 @@ def test_a_day_of_the_month_is_the_first_date_with_that_day_from_today_on(
     assert found is not None and found.day == day and found >= today
     skipped = (today + timedelta(days=n) for n in range((found - today).days))
     assert all(d.day != day for d in skipped), "no earlier date from today on has that day"
+
+
+@pytest.mark.parametrize(
+    ("words", "day"),
+    [
+        ("next week", date(2026, 12, 11)),
+        ("by the end of next week", date(2026, 12, 11)),
+        ("early next week", date(2026, 12, 7)),
+        ("mid next week", date(2026, 12, 9)),
+        ("this week", date(2026, 12, 4)),
+        ("end of the week", date(2026, 12, 4)),
+        ("start of this week", date(2026, 12, 3)),
+        ("the week", None),
+    ],
+)
+def test_a_week_named_as_a_deadline_is_its_friday_or_the_part_named(
+    words: str, day: date | None
+) -> None:
+    """On Thursday 3 Dec: "they'll decide next week" means by Fri 11 Dec; a part of this
+    week already gone is today."""
+    assert read_week(words, date(2026, 12, 3)) == day

@@ -24,6 +24,7 @@ __all__ = [
     "next_weeks_weekday",
     "normalise_weekdays",
     "read_day_of_month",
+    "read_week",
     "read_weekday",
 ]
 
@@ -119,3 +120,28 @@ def read_day_of_month(text: str, today: date) -> date | None:
         if day <= calendar.monthrange(year, month)[1] and date(year, month, day) >= today:
             return date(year, month, day)
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+#: A part of a week named as a deadline: "next week", "end of the week", "early next week".
+_WEEK = re.compile(
+    r"^(?:(?:by|before|on|in|within|around|until|till)\s+)?(?:the\s+)?"
+    r"(?:(?P<part>end|middle|mid|start|beginning|early|late)(?:\s+of|-)?\s+)?(?:the\s+)?"
+    r"(?P<which>this|next)?\s*week$",
+    re.IGNORECASE,
+)
+#: The day each part of a week stands for, as a deadline (Monday is 0).
+_WEEK_PARTS = {"start": 0, "beginning": 0, "early": 0, "middle": 2, "mid": 2}
+
+
+def read_week(text: str, today: date) -> date | None:
+    """The day a week named as a deadline stands for: its Friday ("next week", "by the end
+    of the week"), or its Monday or Wednesday ("early next week", "mid next week"). Weeks run
+    Monday to Sunday, as for `next <day>`; a part of this week already gone is today.
+    None when the text is more than that, or names no week ("the week")."""
+    match = _WEEK.fullmatch(" ".join(text.split()))
+    if match is None or not (match.group("which") or match.group("part")):
+        return None
+    this_monday = today - timedelta(days=today.weekday())
+    monday = this_monday + timedelta(weeks=1 if match.group("which") == "next" else 0)
+    day = monday + timedelta(days=_WEEK_PARTS.get((match.group("part") or "").lower(), 4))
+    return max(day, today)

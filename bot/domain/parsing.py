@@ -15,6 +15,7 @@ from bot.domain.dates import (
     coming_weekday,
     normalise_weekdays,
     read_day_of_month,
+    read_week,
     read_weekday,
     weekdays_named,
 )
@@ -732,7 +733,7 @@ def parse_date(text: str, *, now: datetime, tz: str) -> date | None:
     weekday = read_weekday(text, local_now.date())
     if weekday is not None:
         return weekday[0]
-    day_of_month = read_day_of_month(text, local_now.date())
+    day_of_month = read_day_of_month(text, local_now.date()) or read_week(text, local_now.date())
     if day_of_month is not None:
         return day_of_month
     settings: dict[str, Any] = {

@@ -177,6 +177,8 @@ class ReplyWords:
     contacted: tuple[Phrase, ...] = ()
     #: Hopes and worries: a clause with one of them states no fact.
     hopes: tuple[Phrase, ...] = ()
+    #: Words that say the last change was a mistake, wherever they stand: undo.
+    mistakes: tuple[Phrase, ...] = ()
     #: Short forms people type, read as the words they stand for ("w" is "with").
     shorthand: dict[str, str] = field(default_factory=dict)
     #: Words that negate the words after them ("isn't moving forward")...
@@ -207,6 +209,7 @@ class ReplyWords:
             *(p for ps in self.items.values() for p in ps),
             *self.contacted,
             *self.hopes,
+            *self.mistakes,
         ]
         words = {w for p in phrases for w in p.words}
         words.update(w for ws in self.commands.values() for w in ws)
@@ -437,6 +440,7 @@ def load_reply_words(path: Path) -> ReplyWords:
             ),
             contacted=phrases("contacted", raw.get("contacted") or []),
             hopes=phrases("hopes", raw.get("hopes") or []),
+            mistakes=phrases("mistakes", raw.get("mistakes") or []),
             shorthand={lowered_text(str(k)): str(v).lower() for k, v in shorthand.items()},
             negations=_word_set(raw, "negations"),
             negation_gap=_word_set(raw, "negation_gap"),

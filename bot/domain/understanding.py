@@ -303,6 +303,8 @@ class _Reading:
         process = self._about_a_process()
         if process is not None:
             return process
+        if self.said.has(words.mistakes) and not self._numbers():
+            return Understanding(UNDO)
         for intent, phrases in ((UNDO, words.undo), (LIST, words.lists), (HELP, words.help)):
             if self._covers(phrases, spare=1):
                 return Understanding(intent)
@@ -360,6 +362,8 @@ class _Reading:
         for intent, phrases in ((UNDO, words.undo), (HELP, words.help)):
             if self._covers(phrases, spare=1):
                 return Understanding(intent)
+        if self._is_chat():
+            return Understanding(CHAT)  # "how are you?"
         return self._unknown()
 
     # -- commands ------------------------------------------------------------------------
@@ -457,10 +461,15 @@ class _Reading:
         return not any(i.interviewer in people and i.kind in hinted for i in self.situation.items)
 
     def _about_an_offer(self) -> bool:
+        """Offer words, an employer whose offer is recorded, or, with an offer pending,
+        nothing else named ("I accepted!"; not "accepted Bob's connection")."""
         if set(self.said.read) & self.words.offer_words:
             return True
         offers = {e.id for e in self.situation.employers if e.outcome == "offer"}
-        return bool(offers & set(self._employers_named()))
+        named = set(self._process_employers())
+        if offers & named:
+            return True
+        return bool(offers) and not (named or self._kinds() or self._numbers())
 
     def _is_news_already_known(self, meant: Understanding, records: str) -> bool:
         """ "Got the umbrella offer in writing" while Umbrella's offer is recorded, naming
