@@ -440,6 +440,8 @@ class _Reading:
 
     def _outcome(self, outcome: Outcome) -> Understanding | None:
         meant = self._for_employer(OUTCOME, outcome=outcome.name)
+        if outcome.name in SOFT_OUTCOMES:
+            return meant  # "still no reply after my follow-up" is news of waiting
         if outcome.name.replace("-", " ") == outcome.records and self._is_news_already_known(
             meant, outcome.records
         ):
@@ -451,9 +453,10 @@ class _Reading:
         item of theirs done ("emailed Jane her thank-you" names one)."""
         if not self.said.has(self.words.contacted) or not self._process_employers():
             return False
-        if self._kinds() - {FOLLOW_UP}:
+        kinds = self._kinds()
+        if kinds - {FOLLOW_UP}:
             return False
-        if self._employers_named():
+        if self._employers_named() or FOLLOW_UP in kinds:
             return True
         # Only a person is named: "emailed Priya" is her thank-you note when one is open.
         hinted = self._soft_kinds() - {FOLLOW_UP}
