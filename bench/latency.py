@@ -14,6 +14,8 @@ from bot.local.standin import Message, SlackStandIn
 from bot.runtime import CoachRuntime
 from bot.slack.blocks import DONE_ACTION
 
+#: On the benchmark's Thursday (START, 20 Nov 2036) `next tue` is Tue 25 Nov, the Tuesday of
+#: next week (weeks run Monday to Sunday), as every `/interview add` reads it.
 ADD_TEXTS = (
     "Acme, Staff Engineer, tomorrow 2pm, with Jane Doe and Bob Smith",
     "Globex | Backend Developer | next tue 10:30 | with Ann Lee",

@@ -320,8 +320,9 @@ def test_the_newcomers_sentences_work_in_the_console(tmp_path: Path) -> None:
     out = result.stdout
     added = answer_to(out, NEWCOMER.splitlines()[0])
     assert "Saved *Initech* · Product Manager" in added
-    assert "Wed 16 Dec, 09:00–09:45 (America/Los_Angeles) with Carlos Mendes" in added
-    assert "`next wed` is Wed 16 Dec" in added and "`wed` alone would be Wed 9 Dec" in added
+    # On Thursday 3 Dec next week runs Mon 7 to Sun 13 Dec: its Wednesday is Wed 9 Dec.
+    assert "Wed 9 Dec, 09:00–09:45 (America/Los_Angeles) with Carlos Mendes" in added
+    assert "`next wed` is Wed 9 Dec: the Wednesday of next week" in added
     assert "Marked `#2`" in answer_to(out, "dnoe 2")
     asked = answer_to(out, "they said no")
     assert "[Yes: Initech said no] [Yes: Acme said no] [None of these]" in asked

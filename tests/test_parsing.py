@@ -72,8 +72,8 @@ def test_pipes_separate_fields_and_ampersand_separates_interviewers():
 def test_next_tuesday_with_interviewers_in_the_same_field():
     request = add("Acme, Staff Engineer, next tue 10:30 with Jane Doe, Bob Smith and Ann Lee")
 
-    # On Thursday 26 Nov `tue` is Tue 1 Dec, and `next tue` the Tuesday a week after it.
-    assert request.starts_at == la(2026, 12, 8, 10, 30)
+    # On Thursday 26 Nov next week runs Mon 30 Nov to Sun 6 Dec: `next tue` is Tue 1 Dec.
+    assert request.starts_at == la(2026, 12, 1, 10, 30)
     assert request.interviewers == (
         Interviewer("Jane Doe"),
         Interviewer("Bob Smith"),
@@ -120,7 +120,8 @@ def test_the_usage_example_shown_to_people_parses():
     ("when", "expected"),
     [
         ("tomorrow 2pm", la(2026, 11, 27, 14, 0)),
-        ("next tue 10:30", la(2026, 12, 8, 10, 30)),
+        ("next tue 10:30", la(2026, 12, 1, 10, 30)),
+        ("next sun 10:30", la(2026, 12, 6, 10, 30)),
         ("tue 10:30", la(2026, 12, 1, 10, 30)),
         ("Dec 3 at 9am", la(2026, 12, 3, 9, 0)),
         ("2026-12-03 14:00", la(2026, 12, 3, 14, 0)),

@@ -1,10 +1,10 @@
 """The reply corpora: what people write in the DM, read in the one situation of CORPORA.md
 section 2, and scored against their labels.
 
-Every `tests/replies_*.yml` is measured: the tuned corpus, and any held-out set written by
-someone else (`replies_heldout.yml`), with the same thresholds. A reply is understood when
-its intent and everything its label names (the item or the items to ask from, the length, the
-outcome, the company, the date) are right.
+Every `tests/replies_*.yml` is measured: the tuned sets, and any held-out set written by
+someone else (`replies_fresh.yml`, when it is added), with the same thresholds. A reply is
+understood when its intent and everything its label names (the item or the items to ask from,
+the length, the outcome, the company, the date) are right.
 """
 
 from __future__ import annotations

@@ -241,3 +241,75 @@ def test_no_reply_of_any_corpus_records_an_outcome_without_a_click(bot_factory: 
                     assert "Acme" in label or "Globex" in label, (entry["text"], label)
                     confirmations += 1
     assert confirmations >= 60, "the outcomes of the corpora were answered with confirmations"
+
+
+def open_states(bot: Bot) -> dict[int, NudgeState]:
+    return {n.number: n.state for n in bot.nudges()}
+
+
+def test_a_question_about_using_the_coach_gets_the_help_and_changes_nothing(me: Bot) -> None:
+    before = open_states(me)
+
+    for question in ("how do i snooze something", "what does skip do"):
+        answer = me.dm(question)
+
+        assert "I understand these replies" in shown(answer), question
+        assert "Snoozed" not in answer.text and "Skipped" not in answer.text
+    assert open_states(me) == before
+
+
+def test_an_advice_question_naming_an_item_is_not_taken_as_doing_it(me: Bot) -> None:
+    before = open_states(me)
+
+    answer = me.dm("is it weird to connect with priya on linkedin before she replies")
+
+    assert "Marked" not in answer.text
+    assert open_states(me) == before
+    assert any(b["text"]["text"] == "Show my list" for b in buttons(answer))
+
+
+def test_an_interviewers_name_stands_for_their_employer(me: Bot) -> None:
+    question = me.dm("priya says they went with someone else")
+
+    assert [b["text"]["text"] for b in buttons(question)] == [
+        "Yes: Globex said no",
+        "No, keep it as it is",
+    ]
+    assert outcomes(me)["Globex"] == Outcome.WAITING
+
+
+def test_an_offer_accepted_without_naming_the_employer_is_the_only_pending_offer(
+    me: Bot,
+) -> None:
+    me.command("status globex offer")
+
+    question = me.dm("signed the offer letter")
+
+    assert [b["text"]["text"] for b in buttons(question)] == [
+        "Yes: I accepted Globex's offer",
+        "No, keep it as it is",
+    ], "the one pending offer is named, not asked about"
+    assert outcomes(me)["Globex"] == Outcome.OFFER
+
+
+def test_telling_of_contact_with_an_employer_logs_a_follow_up(me: Bot) -> None:
+    me.advance(timedelta(days=8))
+
+    answer = me.dm("emailed globex to check in on timing")
+
+    assert "Logged your follow-up with Globex" in answer.text
+
+
+def test_stop_reminding_me_about_an_item_skips_it(me: Bot) -> None:
+    bob = number(me, "linkedin", "Bob Smith")
+
+    answer = me.dm("stop reminding me about bob's linkedin")
+
+    assert "Skipped" in answer.text
+    assert state(me, bob) == NudgeState.SKIPPED
+
+
+def test_a_day_of_the_month_is_the_next_such_day(me: Bot) -> None:
+    answer = me.dm("globex will let me know by the 10th")
+
+    assert "10 Dec" in shown(answer), "Thursday 26 Nov: the 10th is 10 Dec, not next October"

@@ -122,3 +122,14 @@ def test_a_broken_words_file_stops_start_up_with_the_reason(tmp_path: Path) -> N
 
     with pytest.raises(ReplyWordsError, match=r"outcomes\.rejected\.button' must name"):
         load_reply_words(tmp_path / "rules")
+
+
+def test_a_negated_outcome_must_name_an_outcome(tmp_path: Path) -> None:
+    shutil.copytree(RULES, tmp_path / "rules")
+    words = tmp_path / "rules" / "replies.yml"
+    words.write_text(
+        words.read_text("utf-8").replace("negated: waiting", "negated: ghosted"), "utf-8"
+    )
+
+    with pytest.raises(ReplyWordsError, match=r"outcomes\.rejected\.negated' names no outcome"):
+        load_reply_words(tmp_path / "rules")

@@ -14,6 +14,8 @@ from bot.domain.dates import (
     WEEKDAY_NAMES,
     coming_weekday,
     normalise_weekdays,
+    read_day_of_month,
+    read_week,
     read_weekday,
     weekdays_named,
 )
@@ -221,17 +223,21 @@ def read_start(text: str, *, now: datetime, tz: str) -> tuple[datetime, str]:
 
 
 def _weekday_reading(when_text: str, starts_at: datetime, today: date) -> str:
-    """How `next <day>` was read, with the date the day alone would have meant."""
+    """How `next <day>` was read, with the date the day alone would have meant when that
+    is another one."""
     weekday = read_weekday(_without_time(when_text), today)
     if weekday is None or not weekday[1]:
         return ""
     written = " ".join(_without_time(when_text).split()).removeprefix("on ")
     day = written.split()[-1].rstrip(".")
     coming = coming_weekday(today, starts_at.weekday())
-    return (
-        f"`{written}` is {_day_label(starts_at.date())}: `next` means the week after the "
-        f"coming one (`{day}` alone would be {_day_label(coming)})."
+    reading = (
+        f"`{written}` is {_day_label(starts_at.date())}: the "
+        f"{WEEKDAY_NAMES[starts_at.weekday()]} of next week (weeks run Monday to Sunday)"
     )
+    if coming == starts_at.date():
+        return f"{reading}."
+    return f"{reading}; `{day}` alone would be {_day_label(coming)}."
 
 
 def _day_label(day: date) -> str:
@@ -614,6 +620,9 @@ def _parse_when(when_text: str, *, now: datetime, zone: ZoneInfo) -> datetime:
     if time_of_day == _IMPOSSIBLE_TIME:
         raise unclear
     weekday = read_weekday(_without_time(when_text), local_now.date())
+    if weekday is None:
+        day_of_month = read_day_of_month(_without_time(when_text), local_now.date())
+        weekday = None if day_of_month is None else (day_of_month, False)
     if weekday is not None and time_of_day is not None:
         wall = datetime.combine(weekday[0], time(*time_of_day), tzinfo=zone)
         return wall.astimezone(UTC).astimezone(zone)  # a time skipped by summer time
@@ -724,6 +733,9 @@ def parse_date(text: str, *, now: datetime, tz: str) -> date | None:
     weekday = read_weekday(text, local_now.date())
     if weekday is not None:
         return weekday[0]
+    day_of_month = read_day_of_month(text, local_now.date()) or read_week(text, local_now.date())
+    if day_of_month is not None:
+        return day_of_month
     settings: dict[str, Any] = {
         "RELATIVE_BASE": local_now.replace(tzinfo=None),
         "PREFER_DATES_FROM": "future",

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -23,6 +23,7 @@ from bot.domain.text import match_key
 
 __all__ = [
     "Phrase",
+    "Questions",
     "ReplyWords",
     "ReplyWordsError",
     "Words",
@@ -112,9 +113,32 @@ class Outcome:
     unless: tuple[Phrase, ...] = ()
     #: Only read in a reply about an offer (see `offer_words` in replies.yml).
     about_an_offer: bool = False
+    #: What its words mean when negated ("isn't moving forward" is rejected); None: nothing.
+    negated: str | None = None
 
     def said_in(self, words: Words) -> bool:
         return words.has(self.words) is not None and words.has(self.unless) is None
+
+
+@dataclass(frozen=True)
+class Questions:
+    """How a question opens, so that words in it are not taken as news or as an action
+    ("did acme reject me?", "should I follow up with Globex", "how do I snooze")."""
+
+    #: Words that open a question wherever they stand first ("how", "what", "should").
+    always: frozenset[str] = frozenset()
+    #: Words that open one when a subject follows ("is it...", "did acme...", "when do...").
+    before_subject: frozenset[str] = frozenset()
+    #: The subjects; any employer or person named counts as one too.
+    subjects: frozenset[str] = frozenset()
+    #: Openings that are requests, not questions ("can you remind me", "could we...").
+    requests: tuple[Phrase, ...] = ()
+    #: Openings that are suggestions, not questions ("how about tomorrow").
+    not_questions: tuple[Phrase, ...] = ()
+    #: A question asking how to use the coach opens like one of these...
+    usage: tuple[Phrase, ...] = ()
+    #: ...and names one of these, the coach's own words: it gets the help.
+    coach_words: tuple[Phrase, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,6 +171,20 @@ class ReplyWords:
     plurals: frozenset[str] = frozenset()
     #: Words that start a question ("should I follow up?" asks, it does not report).
     questions: frozenset[str] = frozenset()
+    #: How questions open: see `Questions`.
+    asking: Questions = field(default_factory=lambda: Questions())
+    #: Telling of contact with an employer ("emailed Initech", "pinged Carlos").
+    contacted: tuple[Phrase, ...] = ()
+    #: Hopes and worries: a clause with one of them states no fact.
+    hopes: tuple[Phrase, ...] = ()
+    #: Words that say the last change was a mistake, wherever they stand: undo.
+    mistakes: tuple[Phrase, ...] = ()
+    #: Short forms people type, read as the words they stand for ("w" is "with").
+    shorthand: dict[str, str] = field(default_factory=dict)
+    #: Words that negate the words after them ("isn't moving forward")...
+    negations: frozenset[str] = frozenset()
+    #: ...across these ("not been rejected", "didn't get invited back").
+    negation_gap: frozenset[str] = frozenset()
 
     def outcome(self, name: str) -> Outcome | None:
         return next((o for o in self.outcomes if o.name == name), None)
@@ -169,6 +207,9 @@ class ReplyWords:
             *self.expect,
             *(p for o in self.outcomes for p in o.words),
             *(p for ps in self.items.values() for p in ps),
+            *self.contacted,
+            *self.hopes,
+            *self.mistakes,
         ]
         words = {w for p in phrases for w in p.words}
         words.update(w for ws in self.commands.values() for w in ws)
@@ -197,10 +238,14 @@ def read_words(
     names: frozenset[str] = frozenset(),
     keep: frozenset[str] = frozenset(),
     preferred: frozenset[str] = frozenset(),
+    shorthand: Mapping[str, str] | None = None,
 ) -> Words:
     """The reply's words, each slip read as the coach's word (or a name) it stands for;
-    words in `keep` are always meant as written."""
+    words in `keep` are always meant as written, short forms (`shorthand`) as what they
+    stand for."""
     lowered = lowered_text(text)
+    if shorthand:
+        lowered = _short_forms(tuple(shorthand)).sub(lambda m: shorthand[m.group(0)], lowered)
     found = list(_WORD.finditer(lowered))
     known = vocabulary | names
     read = tuple(
@@ -208,6 +253,16 @@ def read_words(
         for m in found
     )
     return Words(lowered, read, tuple(m.span() for m in found))
+
+
+@functools.cache
+def _short_forms(forms: tuple[str, ...]) -> re.Pattern[str]:
+    """Each short form as a whole word ("w" in "went w someone", not in "w/e" or "2w")."""
+    alternatives = []
+    for form in sorted(forms, key=len, reverse=True):
+        end = r"(?![a-z0-9'])" if form[-1].isalnum() else ""
+        alternatives.append(rf"(?<![a-z0-9#'/]){re.escape(form)}{end}")
+    return re.compile("|".join(alternatives))
 
 
 def lowered_text(text: str) -> str:
@@ -333,12 +388,23 @@ def load_reply_words(path: Path) -> ReplyWords:
                     phrases(f"outcomes.{name}", spec.get("words")),
                     phrases(f"outcomes.{name}.unless", spec.get("unless") or []),
                     bool(spec.get("about_an_offer", False)),
+                    None if spec.get("negated") is None else str(spec.get("negated")),
                 )
             )
+        names = {o.name for o in outcomes}
+        for o in outcomes:
+            if o.negated is not None and o.negated not in names:
+                raise ReplyWordsError(f"{file}: 'outcomes.{o.name}.negated' names no outcome")
         searching = {
             value: phrases(f"searching.{value}", words)
             for value, words in mapping("searching").items()
         }
+        asking = raw.get("asking") or {}
+        if not isinstance(asking, dict):
+            raise ReplyWordsError(f"{file}: field 'asking' must be a mapping")
+        shorthand = raw.get("shorthand") or {}
+        if not isinstance(shorthand, dict):
+            raise ReplyWordsError(f"{file}: field 'shorthand' must map short forms to words")
         return ReplyWords(
             commands=commands,
             done=tuple(done),
@@ -363,6 +429,21 @@ def load_reply_words(path: Path) -> ReplyWords:
             leading=_word_set(raw, "leading"),
             plurals=_word_set(raw, "plurals"),
             questions=_word_set(raw, "questions"),
+            asking=Questions(
+                always=_word_set(asking, "always"),
+                before_subject=_word_set(asking, "before_subject"),
+                subjects=_word_set(asking, "subjects"),
+                requests=phrases("asking.requests", asking.get("requests") or []),
+                not_questions=phrases("asking.not_questions", asking.get("not_questions") or []),
+                usage=phrases("asking.usage", asking.get("usage") or []),
+                coach_words=phrases("asking.coach_words", asking.get("coach_words") or []),
+            ),
+            contacted=phrases("contacted", raw.get("contacted") or []),
+            hopes=phrases("hopes", raw.get("hopes") or []),
+            mistakes=phrases("mistakes", raw.get("mistakes") or []),
+            shorthand={lowered_text(str(k)): str(v).lower() for k, v in shorthand.items()},
+            negations=_word_set(raw, "negations"),
+            negation_gap=_word_set(raw, "negation_gap"),
         )
     except ReplyWordsError as error:
         if str(error).startswith(str(file)):

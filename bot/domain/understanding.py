@@ -10,13 +10,14 @@ naming the company (`bot.slack.answers`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from bot.domain.dates import coming_weekday, named_weekday
+from bot.domain.dates import coming_weekday, named_weekday, next_weeks_weekday
 from bot.domain.lifecycle import FOLLOW_UP
 from bot.domain.parsing import MAX_SNOOZE, parse_date, parse_duration, parse_reply
 from bot.domain.reply_words import (
+    Outcome,
     Phrase,
     ReplyWords,
     Words,
@@ -24,6 +25,7 @@ from bot.domain.reply_words import (
     read_words,
 )
 from bot.domain.text import match_key
+from bot.domain.timing import zone
 
 __all__ = [
     "INTENTS",
@@ -115,6 +117,8 @@ _COMPANY_NOISE = frozenset(
 )
 #: "Later" and "later today" put an item off by this much.
 LATER = timedelta(hours=3)
+#: "Tomorrow" (not "tomorrow morning") puts an item off by a day.
+TOMORROW = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -214,18 +218,48 @@ def understand(text: str, situation: Situation, words: ReplyWords) -> Understand
     if set(stripped) <= set("?!. "):
         return Understanding(HELP) if "?" in stripped else Understanding(CHAT)
     names = _names(situation)
-    said = read_words(
-        stripped,
-        words.vocabulary,
-        frozenset(names),
-        keep=words.not_slips,
-        preferred=frozenset(w for spelled in words.commands.values() for w in spelled),
-    )
+    said = _read(stripped, situation, words, names)
     read = said.read
     if not read:
         return Understanding(CHAT) if _looks_friendly(stripped) else Understanding(UNKNOWN)
     reading = _Reading(said, stripped, situation, words, names)
+    if not reading.question and said.has(words.hopes):
+        facts = _without_hopes(stripped, situation, words, names)
+        if facts is not None:
+            return understand(facts, situation, words) if facts else Understanding(CHAT)
     return reading.meaning()
+
+
+def _read(text: str, situation: Situation, words: ReplyWords, names: dict[str, set[str]]) -> Words:
+    """The reply's words, slips mended and short forms spelled out (but a short form that is
+    someone's name, like Li, stays a name)."""
+    named = {w for n in _all_names(situation) for w in match_key(n).split()}
+    return read_words(
+        text,
+        words.vocabulary,
+        frozenset(names),
+        keep=words.not_slips,
+        preferred=frozenset(w for spelled in words.commands.values() for w in spelled),
+        shorthand={k: v for k, v in words.shorthand.items() if k not in named},
+    )
+
+
+_CLAUSE = re.compile(r"[,;.!?\n]+|\s+(?:but|and|so|though)\s+", re.IGNORECASE)
+
+
+def _without_hopes(
+    text: str, situation: Situation, words: ReplyWords, names: dict[str, set[str]]
+) -> str | None:
+    """The reply without its clauses of hope or worry ("I hope they don't say no" states no
+    outcome): "" when nothing but friendly words is left, None when no clause is one."""
+    clauses = [c.strip() for c in _CLAUSE.split(text) if c.strip()]
+    facts = [c for c in clauses if not _read(c, situation, words, names).has(words.hopes)]
+    if len(facts) == len(clauses):
+        return None
+    left = _read(" ".join(facts), situation, words, names).read
+    if all(w in words.fillers or w in names for w in left):
+        return ""
+    return ", ".join(facts)
 
 
 class _Reading:
@@ -244,7 +278,6 @@ class _Reading:
         self.situation = situation
         self.words = words
         self.names = names
-        self.question = original.rstrip().endswith("?") and said.read[0] in words.questions
         start = 0
         while start < len(said.read) - 1 and said.read[start] in words.leading:
             start += 1
@@ -252,39 +285,97 @@ class _Reading:
         self.command = next(
             (name for name, spelled in words.commands.items() if self.body[0] in spelled), None
         )
+        self.question = self._is_question()
 
     def meaning(self) -> Understanding:
         words = self.words
+        if self.command in (LIST, HELP, UNDO):
+            return Understanding(self.command)
+        if self.question:
+            return self._asked()
         for value, phrases in words.searching.items():
             if self.said.has(phrases):
                 return Understanding(SEARCHING, text=value)
-        if self.command in (LIST, HELP, UNDO):
-            return Understanding(self.command)
         if self.command in ITEM_INTENTS and not self.said.has(words.not_yet):
             strict = self._strict_command(self.command)
             if strict is not None:
                 return strict
-        if not self.question:
-            process = self._about_a_process()
-            if process is not None:
-                return process
+        process = self._about_a_process()
+        if process is not None:
+            return process
+        if self.said.has(words.mistakes) and not self._numbers():
+            return Understanding(UNDO)
         for intent, phrases in ((UNDO, words.undo), (LIST, words.lists), (HELP, words.help)):
             if self._covers(phrases, spare=1):
                 return Understanding(intent)
-        if self._covers(words.chat):
+        if self._is_chat():
             return Understanding(CHAT)
         verb = self.command if self.command in ITEM_INTENTS else self._natural_verb()
-        if verb is not None and not self.question:
+        if verb is not None:
             return self._item_action(verb)
+        return self._unknown()
+
+    # -- questions -----------------------------------------------------------------------
+
+    def _is_question(self) -> bool:
+        """The reply asks rather than tells: it ends with "?" after a question word, or opens
+        like a question ("how long should I wait", "is it weird to...", "did acme...")."""
+        read, asking = self.said.read, self.words.asking
+        start = 0
+        while start < len(read) - 1 and read[start] in self.words.leading - asking.subjects - (
+            asking.before_subject | asking.always
+        ):
+            start += 1
+        if any(self._opens_with(p, start) for p in (*asking.requests, *asking.not_questions)):
+            return False
+        first = read[start]
+        if self.original.rstrip().endswith("?") and first in self.words.questions:
+            return True
+        if first in asking.always:
+            return True
+        if first not in asking.before_subject or start + 1 >= len(read):
+            return False
+        subject = read[start + 1]
+        if first in self._command_words() and not self.original.rstrip().endswith("?"):
+            return False  # "did it", "did bob's linkedin" tell (did is also `done`)
+        return (
+            subject in asking.subjects or subject in self.names or subject in self._company_words()
+        )
+
+    def _opens_with(self, phrase: Phrase, start: int) -> bool:
+        span = phrase.find(self.said.read, start)
+        return span is not None and span[0] == start
+
+    def _command_words(self) -> frozenset[str]:
+        return frozenset(w for spelled in self.words.commands.values() for w in spelled)
+
+    def _asked(self) -> Understanding:
+        """A question: the list, the help or undo when that is what it asks for; a question
+        about using the coach gets the help; any other (advice, an outcome wondered about)
+        gets the likeliest actions, and nothing is done."""
+        words = self.words
+        if self._covers(words.lists, spare=1):
+            return Understanding(LIST)
+        asking = words.asking
+        if self.said.has(asking.usage) and self.said.has(asking.coach_words):
+            return Understanding(HELP)  # "can I undo a skip?" asks how, it does not undo
+        for intent, phrases in ((UNDO, words.undo), (HELP, words.help)):
+            if self._covers(phrases, spare=1):
+                return Understanding(intent)
+        if self._is_chat():
+            return Understanding(CHAT)  # "how are you?"
         return self._unknown()
 
     # -- commands ------------------------------------------------------------------------
 
     def _strict_command(self, command: str) -> Understanding | None:
         """`done 2`, `skip #3`, `snooze 1 2d`, `snooze tomorrow`: the command's own grammar."""
-        reply = parse_reply(" ".join((command, *self.body[1:])))
+        rest = self.body[1:]
+        reply = parse_reply(" ".join((command, *rest)))
         if reply.verb != command:
             return None
+        if reply.snooze_until_morning and "tomorrow" in rest and "morning" not in rest:
+            reply = replace(reply, snooze_for=TOMORROW, snooze_until_morning=False)
         if reply.number is None:
             if command == SNOOZE and not reply.snooze_until_morning and reply.snooze_for:
                 return self._resolved(command, frozenset(), snooze_for=reply.snooze_for)
@@ -304,28 +395,84 @@ class _Reading:
         expected = self._expected()
         if expected is not None:
             return expected
-        if said.has(words.followed_up):
+        outcome = self._outcome_said()
+        # News of an outcome comes first ("emailed Ana to say I'm passing on the offer"); a
+        # follow-up told of comes before words of waiting ("followed up, still no reply").
+        if outcome is not None and outcome.name not in SOFT_OUTCOMES:
+            return self._outcome(outcome)
+        if said.has(words.followed_up) or self._told_of_contact():
             return self._followed_up()
-        for outcome in words.outcomes:
-            if not outcome.said_in(said):
-                continue
-            if self.command in ITEM_INTENTS and outcome.name in SOFT_OUTCOMES:
-                return None
-            if outcome.about_an_offer and not self._about_an_offer():
-                continue
-            meant = self._for_employer(OUTCOME, outcome=outcome.name)
-            if outcome.name.replace("-", " ") == outcome.records and self._is_news_already_known(
-                meant, outcome.records
-            ):
-                return None
-            return meant
+        if outcome is not None and self.command not in ITEM_INTENTS:
+            return self._outcome(outcome)
         return None
 
+    def _outcome_said(self) -> Outcome | None:
+        """The first outcome the words say. Negated words say another or none: "isn't
+        moving forward" is no step forward but a rejection, "not rejected yet" is waiting."""
+        for outcome in self.words.outcomes:
+            if not outcome.said_in(self.said):
+                continue
+            if outcome.about_an_offer and not self._about_an_offer():
+                continue
+            if self._only_negated(outcome.words):
+                meant = self.words.outcome(outcome.negated) if outcome.negated else None
+                if meant is not None:
+                    return meant
+                continue
+            return outcome
+        return None
+
+    def _only_negated(self, phrases: tuple[Phrase, ...]) -> bool:
+        """Every place the phrases occur comes right after a negation."""
+        read, words = self.said.read, self.words
+        spans = [span for phrase in phrases for span in phrase.spans(read)]
+        if not spans:
+            return False
+        for start, _ in spans:
+            at = start - 1
+            while at >= 0 and read[at] in words.negation_gap:
+                at -= 1
+            if at < 0 or read[at] not in words.negations:
+                return False
+            if read[at] == "longer" and (at == 0 or read[at - 1] != "no"):
+                return False
+        return True
+
+    def _outcome(self, outcome: Outcome) -> Understanding | None:
+        meant = self._for_employer(OUTCOME, outcome=outcome.name)
+        if outcome.name in SOFT_OUTCOMES:
+            return meant  # "still no reply after my follow-up" is news of waiting
+        if outcome.name.replace("-", " ") == outcome.records and self._is_news_already_known(
+            meant, outcome.records
+        ):
+            return None
+        return meant
+
+    def _told_of_contact(self) -> bool:
+        """ "Emailed Initech to check in", "called Carlos": contact with an employer, not an
+        item of theirs done ("emailed Jane her thank-you" names one)."""
+        if not self.said.has(self.words.contacted) or not self._process_employers():
+            return False
+        kinds = self._kinds()
+        if kinds - {FOLLOW_UP}:
+            return False
+        if self._employers_named() or FOLLOW_UP in kinds:
+            return True
+        # Only a person is named: "emailed Priya" is her thank-you note when one is open.
+        hinted = self._soft_kinds() - {FOLLOW_UP}
+        people = self._people()
+        return not any(i.interviewer in people and i.kind in hinted for i in self.situation.items)
+
     def _about_an_offer(self) -> bool:
+        """Offer words, an employer whose offer is recorded, or, with an offer pending,
+        nothing else named ("I accepted!"; not "accepted Bob's connection")."""
         if set(self.said.read) & self.words.offer_words:
             return True
         offers = {e.id for e in self.situation.employers if e.outcome == "offer"}
-        return bool(offers & set(self._employers_named()))
+        named = set(self._process_employers())
+        if offers & named:
+            return True
+        return bool(offers) and not (named or self._kinds() or self._numbers())
 
     def _is_news_already_known(self, meant: Understanding, records: str) -> bool:
         """ "Got the umbrella offer in writing" while Umbrella's offer is recorded, naming
@@ -362,7 +509,7 @@ class _Reading:
         return found
 
     def _followed_up(self) -> Understanding:
-        named = self._employers_named()
+        named = self._process_employers()
         if named:
             return self._for_employer(FOLLOWED_UP)
         follow_ups = [i for i in self.situation.items if i.kind == FOLLOW_UP]
@@ -375,9 +522,16 @@ class _Reading:
         return self._for_employer(FOLLOWED_UP)
 
     def _for_employer(self, intent: str, **more: object) -> Understanding:
-        """The employer the words name, or the ones to ask from."""
-        named = self._employers_named()
+        """The employer the words name (or one of its people), or the ones to ask from.
+
+        An offer accepted or declined with no employer named is the one pending offer, when
+        there is only one.
+        """
+        named = self._process_employers()
         outcome = str(more.get("outcome", ""))
+        offers = [e.id for e in self.situation.employers if e.outcome == "offer"]
+        if not named and outcome in ("accepted", "declined") and len(offers) == 1:
+            named = offers
         if len(named) == 1:
             return Understanding(intent, employer=named[0], **more)  # type: ignore[arg-type]
         if named:
@@ -405,6 +559,16 @@ class _Reading:
             ):
                 found.append(employer.id)
         return found
+
+    def _process_employers(self) -> list[int]:
+        """The employers a reply about a process names: by name, or by one of their people
+        ("carlos emailed" is Initech)."""
+        named = self._employers_named()
+        people = self._people()
+        for employer in self.situation.employers:
+            if employer.id not in named and people & set(employer.people):
+                named.append(employer.id)
+        return named
 
     def _employer_words(self) -> list[str]:
         return [match_key(e.company) for e in self.situation.employers]
@@ -555,20 +719,29 @@ class _Reading:
                 return length, None
         if Phrase.of("next week").find(read) is not None:
             return timedelta(weeks=1), None
+        if "tomorrow" in read and "morning" not in read:
+            return TOMORROW, None
         if Phrase.of("later").find(read) is not None or "tonight" in read:
             return LATER, None
-        today = self.situation.now.date()
-        for word in read:
+        today = self.situation.now.astimezone(zone(self.situation.tz)).date()
+        for at, word in enumerate(read):
             day = named_weekday(word)
             if day is not None:
+                if at and read[at - 1] == "next":
+                    return None, next_weeks_weekday(today, day)
                 coming = coming_weekday(today, day)
-                return None, coming if coming != today else coming + timedelta(weeks=1)
+                return None, coming if coming != today else next_weeks_weekday(today, day)
         return None, None
 
     # -- the rest ------------------------------------------------------------------------
 
     def _covers(self, phrases: tuple[Phrase, ...], spare: int = 0) -> bool:
         """The reply is these phrases and filler words, and at most `spare` other words."""
+        others = self._left_over(phrases)
+        return others is not None and len(others) <= spare
+
+    def _left_over(self, phrases: tuple[Phrase, ...]) -> list[str] | None:
+        """The words that are neither the phrases nor fillers; None when no phrase is there."""
         read = self.said.read
         covered = [False] * len(read)
         hit = False
@@ -577,9 +750,20 @@ class _Reading:
                 hit = True
                 for at in range(start, end):
                     covered[at] = True
+        if not hit:
+            return None
         fillers = self.words.fillers
-        others = sum(1 for at, c in enumerate(covered) if not c and read[at] not in fillers)
-        return hit and others <= spare
+        return [read[at] for at, c in enumerate(covered) if not c and read[at] not in fillers]
+
+    def _is_chat(self) -> bool:
+        """Friendly words, and at most one word that means nothing to the coach ("thanks a
+        ton", "you're the best, seriously"; not "ok later", which asks for a reminder)."""
+        others = self._left_over(self.words.chat)
+        if others is None or len(others) > 1:
+            return False
+        chat_words = {w for p in self.words.chat for w in p.words}
+        meaningful = (self.words.vocabulary - chat_words) | set(self.names)
+        return all(w not in meaningful and not w[:1].isdigit() for w in others)
 
     def _unknown(self) -> Understanding:
         """A short answer with the likeliest actions, not the whole help."""
@@ -612,13 +796,20 @@ def _with(base: Understanding, **changes: object) -> Understanding:
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
+def _people_of(situation: Situation) -> set[str]:
+    people = {p for e in situation.employers for p in e.people}
+    people |= {p for i in situation.items for p in i.people}
+    return people | {i.interviewer for i in situation.items if i.interviewer}
+
+
+def _all_names(situation: Situation) -> set[str]:
+    return _people_of(situation) | {e.company for e in situation.employers}
+
+
 def _names(situation: Situation) -> dict[str, set[str]]:
     """Each word of each person's name (lowered) -> the full names it may stand for."""
     names: dict[str, set[str]] = {}
-    people = {p for e in situation.employers for p in e.people}
-    people |= {p for i in situation.items for p in i.people}
-    people |= {i.interviewer for i in situation.items if i.interviewer}
-    for person in people:
+    for person in _people_of(situation):
         for word in match_key(person).split():
             if len(word) >= 3:
                 names.setdefault(word, set()).add(person)
@@ -630,18 +821,44 @@ def _names(situation: Situation) -> dict[str, set[str]]:
 
 
 def _draft(text: str, words: ReplyWords) -> str | None:
-    """A draft to check: `check` (or a slip of it) and the draft, or a pasted note."""
-    first = text.partition(" ")[0]
-    head = re.match(r"[A-Za-z]+", first)
+    """A draft to check: `check` (or a slip of it) and the draft, asked politely or not
+    ("can you check this? Hi Bob, ..."), or a pasted note."""
+    polite = _POLITE.match(text)
+    asked = text[polite.end() :] if polite else text
+    head = re.match(r"[A-Za-z]+", asked.partition(" ")[0])
     if head is not None:
         mended = read_words(head.group(0), words.commands.get(CHECK, frozenset())).read
         if mended and mended[0] in words.commands.get(CHECK, frozenset()):
-            after = text[head.end() :]
-            if not after or not after[0].isalnum():
+            after = asked[head.end() :]
+            # "check this draft: ...", "review my thank-you note? ..." or a greeting next.
+            lead = _GREETING_AHEAD.match(after) or _DRAFT_LEAD.match(after)
+            if lead is not None and len(after[lead.end() :].split()) >= 3:
+                return after[lead.end() :].strip()
+            if polite is None and (not after or not after[0].isalnum()):
                 return after.lstrip(" :\n")
+            if polite is not None and set(re.findall(r"[a-z]+", after.lower())) <= _THE_DRAFT:
+                return ""  # "can you check this?": the coach asks for the draft
     if _GREETING.match(text) and len(text.split()) >= 20:
         return text
     return None
+
+
+#: "can you", "could you please", "pls" before asking for a check.
+_POLITE = re.compile(
+    r"^\s*(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|pls\s+)?|please\s+|pls\s+|plz\s+)",
+    re.IGNORECASE,
+)
+#: Words that only point at a draft to come ("can you check this for me?").
+_THE_DRAFT = frozenset((
+    "this", "that", "it", "my", "the", "a", "draft", "note", "email", "message", "reply",
+    "for", "me", "over", "out", "please", "pls", "quick",
+))  # fmt: skip
+#: A few words naming the draft ("this", "my note to Jane"), then a `?`, `:` or new line.
+_DRAFT_LEAD = re.compile(r"^[^?:\n]{0,40}?[?:\n]\s*")
+#: A few words naming the draft, then the draft itself opening with a greeting.
+_GREETING_AHEAD = re.compile(
+    r"^[^\n]{0,40}?(?=\b(?:dear|hi|hello|hey|good (?:morning|afternoon))\b)", re.IGNORECASE
+)
 
 
 def _looks_friendly(text: str) -> bool:

@@ -292,6 +292,7 @@ def build_reply_help() -> Message:
         "acme`, `I accepted the offer`: how it went (I ask you to confirm before I record it)\n"
         "• `followed up with acme`, `acme will decide by dec 12`, `undo`\n"
         "• `check` followed by a draft: I'll review it before you send it\n"
+        "• `I'm done job hunting` or `searching again`: stop or restart the keep-applying tips\n"
         "To add an interview, use `/interview add` anywhere."
     )
     return {"text": "What you can reply", "blocks": [section(text)]}
