@@ -32,7 +32,10 @@ from bot.storage.tinydb_store import TinyStore
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "kill-test-secret"
 USERS = ("U1", "U2", "U3")
-ROUNDS = int(os.environ.get("COACH_KILL_ROUNDS", "50"))
+#: Kill rounds, and the wall time after which no new round starts (each round starts a real
+#: process, about two seconds on two cores); both can be raised for a longer hunt.
+ROUNDS = int(os.environ.get("COACH_KILL_ROUNDS", "20"))
+ROUND_BUDGET = float(os.environ.get("COACH_KILL_SECONDS", "45"))
 
 
 @dataclass
@@ -170,7 +173,10 @@ def test_sigkill_at_random_moments_loses_nothing_and_sends_nothing_twice(
     with SlackStandIn() as standin:
         for user in USERS:
             standin.set_user(user, tz="America/Los_Angeles", team_id="T1")
+        started = time.monotonic()
         for round_no in range(ROUNDS):
+            if round_no >= 5 and time.monotonic() - started > ROUND_BUDGET:
+                break
             bot = BotProcess(store_path, standin)
             bot.wait_ready()
             stop = threading.Event()
