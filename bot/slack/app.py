@@ -22,10 +22,20 @@ from bot.domain.draft_check import DraftChecker
 from bot.domain.drafts import DraftBook
 from bot.domain.interview import Person
 from bot.domain.reply_words import ReplyWords
-from bot.slack.listeners import actions, commands, events, home, replies, views, workspaces
+from bot.slack.listeners import (
+    STORE_BUSY,
+    actions,
+    commands,
+    events,
+    home,
+    replies,
+    views,
+    workspaces,
+)
 from bot.slack.payloads import person_of, shape_problem
 from bot.slack.surfaces import Surfaces
-from bot.storage.protocol import StoreError
+from bot.storage.deadline import Deadline, waiting_until
+from bot.storage.protocol import StoreBusy, StoreError
 
 LOGGER = logging.getLogger(__name__)
 
@@ -50,6 +60,9 @@ class Services:
 EVENT_KEEP = timedelta(hours=1)
 #: The flood gate's window: a person may make `flood_limit` requests in it.
 FLOOD_WINDOW = timedelta(seconds=10)
+#: Seconds a request may spend before it is answered: Slack gives up after 3, counted from
+#: when it sent the request, so some is left for the way there and back.
+ANSWER_WITHIN = 2.5
 
 
 def _first_time(services: Services, event_id: str) -> bool:
@@ -87,19 +100,26 @@ def _from_a_person(body: dict[str, Any]) -> bool:
     return True
 
 
-def _welcome(services: Services, person: Person) -> None:
+def _welcome(services: Services, person: Person) -> bool:
     """Someone used the coach: resume a delivery Slack had parked, and say what the store owes
-    them (their data had to be set aside) once, in the DM, without delaying the answer."""
+    them (their data had to be set aside) once, in the DM, without delaying the answer.
+
+    False when their data stayed locked: the request is then answered that the coach is busy,
+    without waiting for the lock a second time."""
     try:
         services.coach.welcome_back(person)
         notice = services.coach.store.take_notice(person)
+    except StoreBusy as error:
+        LOGGER.warning("The data of %s is held elsewhere: %s", person.user_id, error)
+        return False
     except StoreError as error:
         LOGGER.error("Could not read the state of %s: %s", person.user_id, error)
-        return
+        return True
     if notice:
         threading.Thread(
             target=services.surfaces.tell, args=(person, notice), name="notice", daemon=True
         ).start()
+    return True
 
 
 def build_app(
@@ -128,11 +148,23 @@ def build_app(
     def provide_services(
         body: dict[str, Any], context: BoltContext, next: Callable[[], None]
     ) -> BoltResponse | None:
-        """Refuse malformed requests, slow floods, skip repeated events; then hand over."""
+        """Refuse malformed requests, slow floods, skip repeated events; then hand over.
+
+        Every wait for the store, here and in the listener, keeps to the request's deadline
+        until the request is acknowledged."""
         problem = shape_problem(body)
         if problem is not None:
             LOGGER.warning("Refused a malformed request: %s", problem)
             return BoltResponse(status=400, body="malformed request")
+        ack = context.ack
+        answer_by = Deadline.within(ANSWER_WITHIN, lambda: ack is None or ack.response is not None)
+        context["deadline"] = answer_by
+        with waiting_until(answer_by):
+            return _admit(body, context, next)
+
+    def _admit(
+        body: dict[str, Any], context: BoltContext, next: Callable[[], None]
+    ) -> BoltResponse | None:
         who = person_of(body)
         if who is not None and flood_limit and not _admitted(services, who, flood_limit):
             LOGGER.warning("Slowing down %s: too many requests", who.user_id)
@@ -144,8 +176,8 @@ def build_app(
         if isinstance(event_id, str) and not _first_time(services, event_id):
             LOGGER.info("Event %s was already handled; ignoring the repeat", event_id)
             return BoltResponse(status=200, body="")
-        if who is not None and _from_a_person(body):
-            _welcome(services, who)
+        if who is not None and _from_a_person(body) and not _welcome(services, who):
+            context[STORE_BUSY] = True
         context["services"] = services
         next()
         return None
