@@ -304,8 +304,16 @@ def open_store(settings: Settings) -> Store:
     if settings.database_url:
         from bot.storage.postgres_schema import where
         from bot.storage.postgres_store import PostgresStore
+        from bot.storage.postgres_waits import Waits
 
-        store = PostgresStore(settings.database_url)
+        waits = Waits(
+            lock=settings.db_lock_timeout,
+            statement=settings.db_statement_timeout,
+            idle_in_transaction=settings.db_idle_timeout,
+            pool=settings.db_pool_timeout,
+            per_person=settings.db_person_connections,
+        )
+        store = PostgresStore(settings.database_url, waits=waits)
         LOGGER.info("Store: PostgreSQL at %s", where(settings.database_url))
         return store
     return TinyStore(settings.db_path)
