@@ -155,7 +155,10 @@ class CoachRuntime:
     def serve_http(self, host: str = "0.0.0.0") -> CoachServer:
         """Start the HTTP server (waitress) in the background; /healthz answers once ready."""
         self.server = CoachServer(
-            (host, self.settings.port), self.app, self.settings.signing_secret
+            (host, self.settings.port),
+            self.app,
+            self.settings.signing_secret,
+            store_ready=self.store.ready,
         )
         self._serving = threading.Thread(
             target=self.server.serve_forever, name="coach-http", daemon=True

@@ -31,7 +31,6 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from bot.domain.interview import Person
 from bot.storage import deadline
-from bot.storage.postgres_schema import CONNECT_TIMEOUT
 from bot.storage.protocol import StoreBusy, StoreUnavailable
 
 LOGGER = logging.getLogger(__name__)
@@ -41,6 +40,8 @@ PROBE_EVERY = 0.5
 #: Longest wait for one of a person's connections to free up: their changes take milliseconds,
 #: so a longer wait means their row is held elsewhere, and waiting would only hold a thread.
 PERSON_WAIT = 0.1
+#: Seconds the pool keeps retrying one failed connection attempt before giving it up.
+RECONNECT_WITHIN = 2.0
 #: Waits of the start-up migration, which may legitimately take a while and waits for another
 #: replica's migration under an advisory lock.
 MIGRATION_WAIT = 300.0
@@ -170,7 +171,8 @@ class Lender:
         self._waits = waits
         self._slots = PersonSlots(waits.per_person)
         self.reach = Reach(where)
-        self._handed_at = monotonic()
+        #: When a connection last did its work without breaking.
+        self._served_at = monotonic()
         self._checking = threading.Lock()
 
     def held_by(self, person: Person) -> int:
@@ -196,12 +198,11 @@ class Lender:
             try:
                 conn = self._pool.getconn(wait)
             except PoolTimeout:
-                if self._handed_at < asked:
+                if self._served_at < asked:
                     # Nothing was lent to anyone all along: no connection can be made.
                     self._lost()
                     raise StoreUnavailable("the database cannot be reached") from None
                 raise StoreBusy(f"every connection stayed in use for {wait:.1f} s") from None
-            self._handed_at = monotonic()
             try:
                 left = deadline.remaining()
                 if left is not None and left < self._waits.lock:
@@ -221,6 +222,7 @@ class Lender:
                 raise
             finally:
                 self._pool.putconn(conn)
+        self._served_at = monotonic()
         self.reach.answered()
 
     def _lost(self) -> None:
@@ -249,6 +251,7 @@ def pool_settings(waits: Waits) -> dict[str, object]:
     and the end of one soon after."""
     return {
         "timeout": waits.pool,
-        # Give up a failing attempt soon; the next request starts a fresh one at once.
-        "reconnect_timeout": 2.0 * CONNECT_TIMEOUT,
+        # A failing attempt gives up within seconds (its retries are 1 s apart, then 2 s...);
+        # the next call starts a fresh one at once, so a database back is found within one.
+        "reconnect_timeout": RECONNECT_WITHIN,
     }

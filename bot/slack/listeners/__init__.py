@@ -17,13 +17,17 @@ from typing import Any
 from slack_bolt.kwargs_injection.args import Args
 
 from bot.storage.deadline import waiting_until
-from bot.storage.protocol import StoreBusy, StoreError
+from bot.storage.protocol import StoreBusy, StoreError, StoreUnavailable
 
 LOGGER = logging.getLogger(__name__)
 
 NOT_SAVED = (
     ":warning: I couldn't save that just now: my storage is failing. Nothing was changed; "
     "please try again in a few minutes."
+)
+UNREACHABLE = (
+    ":warning: I can't reach my storage just now, so nothing was changed. "
+    "Please try again in a few minutes."
 )
 BUSY = (
     ":hourglass_flowing_sand: I'm busy with your data just now, so nothing was changed. "
@@ -51,6 +55,9 @@ def tells_failures(listener: Callable[..., None]) -> Callable[[Args], None]:
         except StoreBusy as error:
             LOGGER.warning("A %s found the store busy: %s", _kind(args.body), error)
             _tell(args, BUSY)
+        except StoreUnavailable as error:
+            LOGGER.error("A %s could not reach the store: %s", _kind(args.body), error)
+            _tell(args, UNREACHABLE)
         except StoreError as error:
             LOGGER.error("A %s could not be saved: %s", _kind(args.body), error)
             _tell(args, NOT_SAVED)
