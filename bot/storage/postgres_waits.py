@@ -205,10 +205,14 @@ class Lender:
                 raise StoreBusy(f"every connection stayed in use for {wait:.1f} s") from None
             try:
                 left = deadline.remaining()
-                if left is not None and left < self._waits.lock:
-                    # Wait for a lock no longer than the request may (this transaction only).
+                if left is not None and left < self._waits.statement:
+                    # Wait no longer than the request may (for this transaction only). A lock
+                    # wait behind another waiter is two waits, so the statement's cap counts.
+                    near = f"{_ms(max(left, 0))}ms"
                     conn.execute(
-                        "SELECT set_config('lock_timeout', %s, true)", (f"{_ms(max(left, 0))}ms",)
+                        "SELECT set_config('lock_timeout', %s, true),"
+                        " set_config('statement_timeout', %s, true)",
+                        (near if left < self._waits.lock else f"{_ms(self._waits.lock)}ms", near),
                     )
                 yield conn
             except errors.LockNotAvailable:
