@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 from conftest import Bot, BotFactory, eventually
 
 from bot.domain.interview import Person
@@ -95,3 +96,27 @@ def test_while_the_database_refuses_connections_every_request_is_answered_and_it
             assert [i.company for i in book.interviews()] == ["Globex"]
         with bot.store.transaction(Person("T1", "U1")) as book:
             assert [i.company for i in book.interviews()] == ["Acme"], "nothing saved meanwhile"
+
+
+def test_after_the_servers_connections_are_cut_the_coach_carries_on_without_a_restart(
+    bot_factory: BotFactory, postgres_url: str, postgres_schema: Callable[[], str]
+) -> None:
+    """As after a database restart: every connection the pool held is gone at once."""
+    schema = postgres_schema()
+    bot = bot_factory(database_url=schema_url(postgres_url, schema), flood_limit=100)
+    bot.standin.set_user("U1", tz=LA, team_id="T1")
+    bot.without_holidays()
+    assert "Acme" in json.dumps(bot.command("add Acme, Engineer, tomorrow 2pm, with Jane"))
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        cut = conn.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE application_name LIKE 'interview-coach%%' AND datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        ).fetchone()
+    assert cut is not None and cut[0] >= 1, "no connection of the coach was found to cut"
+    answers = [timed(lambda: bot.command("list")) for _ in range(4)]
+    assert max(took for took, _ in answers) < SLACK_LIMIT, answers
+    failed = [text for _, text in answers if "Acme" not in text]
+    assert len(failed) <= 1, f"more than the first request failed: {failed}"
+    took, text = timed(lambda: bot.command("add Globex, Engineer, tomorrow 3pm, with Ann"))
+    assert "Globex" in text and took < 1.0, (took, text)

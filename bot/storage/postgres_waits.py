@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,6 +41,9 @@ PROBE_EVERY = 0.5
 #: Longest wait for one of a person's connections to free up: their changes take milliseconds,
 #: so a longer wait means their row is held elsewhere, and waiting would only hold a thread.
 PERSON_WAIT = 0.1
+#: A connection idle longer than this is checked (one round trip) before it is lent: after a
+#: database restart or a cut network it would fail the request it was lent to.
+CHECK_IDLE_AFTER = 5.0
 #: Seconds the pool keeps retrying one failed connection attempt before giving it up.
 RECONNECT_WITHIN = 2.0
 #: Waits of the start-up migration, which may legitimately take a while and waits for another
@@ -173,6 +177,9 @@ class Lender:
         self.reach = Reach(where)
         #: When a connection last did its work without breaking.
         self._served_at = monotonic()
+        self._last_used: weakref.WeakKeyDictionary[psycopg.Connection, float] = (
+            weakref.WeakKeyDictionary()
+        )
         self._checking = threading.Lock()
 
     def held_by(self, person: Person) -> int:
@@ -196,7 +203,7 @@ class Lender:
         with self._slots.taken(person, wait=min(PERSON_WAIT, wait)):
             asked = monotonic()
             try:
-                conn = self._pool.getconn(wait)
+                conn = self._checked_out(wait)
             except PoolTimeout:
                 if self._served_at < asked:
                     # Nothing was lent to anyone all along: no connection can be made.
@@ -225,9 +232,27 @@ class Lender:
                     raise StoreUnavailable("the connection to the database broke") from None
                 raise
             finally:
+                self._last_used[conn] = monotonic()
                 self._pool.putconn(conn)
         self._served_at = monotonic()
         self.reach.answered()
+
+    def _checked_out(self, wait: float) -> psycopg.Connection:
+        """A connection from the pool; one idle for a while is checked first, and a broken one
+        is dropped (with the rest checked in the background) for the next."""
+        until = monotonic() + wait
+        while True:
+            conn = self._pool.getconn(max(until - monotonic(), 0.0))
+            last = self._last_used.get(conn)
+            if last is not None and monotonic() - last < CHECK_IDLE_AFTER:
+                return conn
+            try:
+                ConnectionPool.check_connection(conn)
+            except psycopg.Error:
+                self._pool.putconn(conn)  # broken: the pool drops it and opens another
+                self._check_pool()
+                continue
+            return conn
 
     def _lost(self) -> None:
         if self.reach.lost():
