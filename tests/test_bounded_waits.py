@@ -115,3 +115,35 @@ def test_one_locked_person_takes_two_connections_at_most_and_everyone_else_is_an
     assert others and max(others) < 1.5, f"others waited up to {max(others):.2f} s"
     assert "Acme" in json.dumps(bot.command("list", user="U2"))
     assert "busy" not in json.dumps(bot.command("list", user="U1")), "the lock is gone"
+
+
+def test_a_change_that_would_commit_after_the_requests_deadline_is_rolled_back(
+    database_url: str,
+) -> None:
+    """Past the deadline Slack has told the person the request failed: it must not land."""
+    from bot.storage.deadline import Deadline, waiting_until
+    from bot.storage.postgres_store import PostgresStore
+    from bot.storage.protocol import StoreBusy
+
+    store = PostgresStore(database_url, pool_size=2)
+    alice = Person("T1", "U1")
+    try:
+        with (
+            pytest.raises(StoreBusy, match="ran out of time"),
+            waiting_until(Deadline.within(0.3)),
+            store.transaction(alice) as book,
+        ):
+            book.save_undo_record({"description": "late"})
+            time.sleep(0.4)
+        with store.transaction(alice) as book:
+            assert book.undo_record() is None, "a change past its deadline was committed"
+        answered = threading.Event()
+        with waiting_until(Deadline.within(0.3, lifted=answered.is_set)):
+            answered.set()  # once the request is answered, its deadline no longer applies
+            with store.transaction(alice) as book:
+                book.save_undo_record({"description": "after the answer"})
+                time.sleep(0.4)
+        with store.transaction(alice) as book:
+            assert book.undo_record() == {"description": "after the answer"}
+    finally:
+        store.close()

@@ -20,6 +20,16 @@ from bot.storage.protocol import StoreError
 #: libpq's connect_timeout, in whole seconds (2 is the least it honours): an address that
 #: does not answer costs no thread longer than this.
 CONNECT_TIMEOUT = 2
+#: TCP settings for the coach's connections: a server that vanished without closing them (a
+#: cut network) is noticed within seconds, idle or mid-statement, instead of after the
+#: system's retransmissions (minutes). Sent data unacknowledged for 2 s ends the connection.
+TCP_SETTINGS: dict[str, object] = {
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 2,
+    "tcp_user_timeout": 2000,
+}
 
 _MIGRATION = re.compile(r"(\d{4})_([a-z0-9_]+)\.sql")
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -148,7 +158,11 @@ def connect(
         ) from None
     try:
         return psycopg.connect(
-            url, connect_timeout=CONNECT_TIMEOUT, **with_options(url, schema, options), **extra
+            url,
+            connect_timeout=CONNECT_TIMEOUT,
+            **TCP_SETTINGS,
+            **with_options(url, schema, options),
+            **extra,
         )
     except psycopg.Error as error:
         raise StoreError(

@@ -29,6 +29,7 @@ from bot.storage import deadline
 from bot.storage.postgres_book import KEY, WAITING_STATES, PostgresPersonBook, person_key
 from bot.storage.postgres_schema import (
     CONNECT_TIMEOUT,
+    TCP_SETTINGS,
     connect,
     migrate,
     where,
@@ -90,6 +91,7 @@ class PostgresStore:
                 **with_options(url, schema, self.waits.options()),
                 "application_name": f"interview-coach {schema or ''}".strip(),
                 "connect_timeout": CONNECT_TIMEOUT,
+                **TCP_SETTINGS,
             },
             open=False,
             name="interview-coach",

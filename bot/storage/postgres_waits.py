@@ -38,8 +38,9 @@ LOGGER = logging.getLogger(__name__)
 
 #: Seconds between tries while the database is unreachable (calls in between fail at once).
 PROBE_EVERY = 0.5
-#: Longest wait for one of a person's connections to free up: their changes take milliseconds,
-#: so a longer wait means their row is held elsewhere, and waiting would only hold a thread.
+#: Longest wait of a request for one of a person's connections to free up: their changes take
+#: milliseconds, so a longer wait means their row is held elsewhere, and waiting would only
+#: hold a web thread.
 PERSON_WAIT = 0.1
 #: A connection idle longer than this is checked (one round trip) before it is lent: after a
 #: database restart or a cut network it would fail the request it was lent to.
@@ -200,7 +201,10 @@ class Lender:
         wait = self._waits.pool if timeout is None else timeout
         if left is not None:
             wait = min(wait, left)
-        with self._slots.taken(person, wait=min(PERSON_WAIT, wait)):
+        # A request waiting for a person's share would hold a web thread for nothing; work of
+        # the coach's own (delivery) may wait as long as it would for their lock.
+        share_wait = min(PERSON_WAIT, wait) if left is not None else self._waits.lock
+        with self._slots.taken(person, wait=share_wait):
             asked = monotonic()
             try:
                 conn = self._checked_out(wait)

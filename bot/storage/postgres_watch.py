@@ -15,7 +15,13 @@ from collections.abc import Callable
 import psycopg
 from psycopg import sql
 
-from bot.storage.postgres_schema import CONNECT_TIMEOUT, where, with_options, without_password
+from bot.storage.postgres_schema import (
+    CONNECT_TIMEOUT,
+    TCP_SETTINGS,
+    where,
+    with_options,
+    without_password,
+)
 
 LOGGER = logging.getLogger(__name__)
 
@@ -67,6 +73,7 @@ class DueListener:
                     self._url,
                     autocommit=True,
                     connect_timeout=CONNECT_TIMEOUT,
+                    **TCP_SETTINGS,
                     application_name=f"interview-coach listen {self._schema or ''}".strip(),
                     **with_options(self._url, self._schema, self._options),
                 ) as conn:
