@@ -24,6 +24,7 @@ from bot.domain.interview import Person
 from bot.domain.reply_words import ReplyWords
 from bot.slack.listeners import actions, commands, events, home, replies, views, workspaces
 from bot.slack.payloads import person_of, shape_problem
+from bot.slack.redaction import redact_slack_debug
 from bot.slack.surfaces import Surfaces
 from bot.storage.protocol import StoreError
 
@@ -118,6 +119,7 @@ def build_app(
     """
     app = App(
         client=client,
+        logger=redact_slack_debug(),
         signing_secret=signing_secret,
         request_verification_enabled=signing_secret is not None,
         token_verification_enabled=False,
