@@ -126,7 +126,7 @@ def _migrate(settings: Settings, url: str | None, *, resume: bool) -> int:
         )
         return 2
     from bot.storage.postgres_schema import where
-    from bot.storage.transfer import copy_store
+    from bot.storage.transfer import TargetNotEmpty, copy_store
 
     if not (settings.db_path / "people").is_dir():
         print(
@@ -138,8 +138,11 @@ def _migrate(settings: Settings, url: str | None, *, resume: bool) -> int:
     logging.basicConfig(level="WARNING", format="%(levelname)s %(name)s: %(message)s")
     try:
         copied = copy_store(settings.db_path, url, resume=resume)
+    except TargetNotEmpty as problem:
+        print(f"interview-coach migrate: refused, at {where(url)} {problem}", file=sys.stderr)
+        return 2
     except StoreError as problem:
-        print(f"interview-coach migrate: refused, {where(url)}: {problem}", file=sys.stderr)
+        print(f"interview-coach migrate: {problem}", file=sys.stderr)
         return 2
     print(f"Copied the store at {settings.db_path} into {where(url)}:")
     for line in copied.lines():

@@ -373,6 +373,22 @@ def test_a_damaged_file_is_listed_not_copied_and_the_source_is_left_exactly_as_i
     assert "2 already in the target, left as they are" in again.stdout
 
 
+def test_migrate_is_refused_while_a_coach_serves_from_the_store(
+    tmp_path: Path, postgres_url: str, postgres_schema: Callable[[], str]
+) -> None:
+    root = tmp_path / "data"
+    seed(root)
+    url = schema_url(postgres_url, postgres_schema())
+    serving = TinyStore(root)
+    try:
+        refused = run_migrate(root, url)
+    finally:
+        serving.close()
+    assert refused.returncode == 2
+    assert "An Interview Coach is using the store" in refused.stderr
+    assert everything(url)["people"] == {}
+
+
 def test_migrate_without_a_target_or_a_store_says_what_is_missing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
