@@ -136,8 +136,8 @@ def build_app(
             LOGGER.warning("Refused a malformed request: %s", problem)
             return BoltResponse(status=400, body="malformed request")
         who = person_of(body)
-        if who is not None and flood_limit and not _admitted(services, Person(*who), flood_limit):
-            LOGGER.warning("Slowing down %s: too many requests", who[1])
+        if who is not None and flood_limit and not _admitted(services, who, flood_limit):
+            LOGGER.warning("Slowing down %s: too many requests", who.user_id)
             reply = json.dumps(SLOW_DOWN) if "command" in body else ""
             return BoltResponse(
                 status=200, body=reply, headers={"content-type": "application/json"}
@@ -147,7 +147,7 @@ def build_app(
             LOGGER.info("Event %s was already handled; ignoring the repeat", event_id)
             return BoltResponse(status=200, body="")
         if who is not None and _from_a_person(body):
-            _welcome(services, Person(*who))
+            _welcome(services, who)
         context["services"] = services
         next()
         return None

@@ -98,7 +98,8 @@ class Installation:
 class PersonBook(Protocol):
     """One person's data inside a transaction."""
 
-    person: Person
+    @property
+    def person(self) -> Person: ...
 
     @property
     def profile(self) -> Profile: ...

@@ -194,7 +194,7 @@ def _own_number(ack: Ack, respond: Respond, person: Person, action: dict[str, An
 
 
 def _clicker(body: dict[str, Any]) -> Person:
-    return Person(*interaction_person(body))
+    return interaction_person(body)
 
 
 def nudge_button(

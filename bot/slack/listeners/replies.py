@@ -158,4 +158,4 @@ def _refuse(ack: Ack, respond: Respond, person: Person) -> None:
 
 
 def _clicker(body: dict[str, Any]) -> Person:
-    return Person(*interaction_person(body))
+    return interaction_person(body)

@@ -58,7 +58,7 @@ def add_form_submitted(
 ) -> None:
     """Store the interview before closing the form; a problem stays in the form, inline."""
     services: Services = context["services"]
-    person = Person(*interaction_person(body))
+    person = interaction_person(body)
     values = _form_values(view)
     coach = services.coach
     try:
