@@ -349,6 +349,8 @@ def test_a_damaged_file_is_listed_not_copied_and_the_source_is_left_exactly_as_i
     damaged.write_bytes(b'{"interviews": {"1": ')
     torn = root / "people" / "T2" / "U1.log"
     torn.write_bytes(torn.read_bytes() + b'[["profile", "1", {"tz": "half')
+    garbled = root / "quarantine" / "T2" / "U9.notice"
+    garbled.write_bytes(b"\xff\xfe not text")
     before = files_of(root)
     digest = hashlib.sha256(repr(sorted(before.items())).encode()).hexdigest()
     url = schema_url(postgres_url, postgres_schema())
@@ -356,7 +358,8 @@ def test_a_damaged_file_is_listed_not_copied_and_the_source_is_left_exactly_as_i
     result = run_migrate(root, url)
 
     assert result.returncode == 1
-    assert "not copied (1)" in result.stderr
+    assert "not copied (2)" in result.stderr
+    assert "notice T2/U9:" in result.stderr
     assert "T1/U2:" in result.stderr and "not valid JSON" in result.stderr
     after = files_of(root)
     assert hashlib.sha256(repr(sorted(after.items())).encode()).hexdigest() == digest
@@ -368,6 +371,7 @@ def test_a_damaged_file_is_listed_not_copied_and_the_source_is_left_exactly_as_i
         target.close()
     # Unfinished: fixing the file and resuming brings the rest.
     damaged.unlink()
+    garbled.unlink()
     again = run_migrate(root, url, "--resume")
     assert again.returncode == 0, again.stderr
     assert "2 already in the target, left as they are" in again.stdout

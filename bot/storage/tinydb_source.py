@@ -30,6 +30,9 @@ class EmbeddedSource:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._lock_fd = _share_lock(root)
+        self._notices: dict[Person, str] | None = None
+        #: What could not be read besides people's files and workspace records.
+        self.problems: list[str] = []
 
     def people(self) -> list[Person]:
         """Everyone with a file of their own, and everyone still owed a notice."""
@@ -44,13 +47,19 @@ class EmbeddedSource:
         return TinyPersonBook(person, PersonFile(path, read_only=True))
 
     def notices(self) -> dict[Person, str]:
-        """Messages the store still owes people whose files it set aside earlier."""
-        aside = self.root / "quarantine"
-        owed: dict[Person, str] = {}
-        for notice in sorted(aside.glob("*/*.notice")) if aside.is_dir() else ():
-            if SLACK_ID.fullmatch(notice.parent.name) and SLACK_ID.fullmatch(notice.stem):
-                owed[Person(notice.parent.name, notice.stem)] = notice.read_text("utf-8")
-        return owed
+        """Messages the store still owes people whose files it set aside earlier (read once)."""
+        if self._notices is None:
+            aside = self.root / "quarantine"
+            owed: dict[Person, str] = {}
+            for notice in sorted(aside.glob("*/*.notice")) if aside.is_dir() else ():
+                if not (SLACK_ID.fullmatch(notice.parent.name) and SLACK_ID.fullmatch(notice.stem)):
+                    continue
+                try:
+                    owed[Person(notice.parent.name, notice.stem)] = notice.read_text("utf-8")
+                except UNREADABLE as problem:
+                    self.problems.append(f"notice {notice.parent.name}/{notice.stem}: {problem}")
+            self._notices = owed
+        return self._notices
 
     def installations(self) -> tuple[list[Installation], list[str]]:
         """Each team's installation, and a line for each file that could not be read."""

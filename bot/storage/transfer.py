@@ -113,6 +113,7 @@ def copy_store(folder: Path, url: str, *, resume: bool = False) -> Copied:
                     _copy_workspaces(source, conn, copied)
                 for person in source.people():
                     _copy_person(source, target, conn, person, copied)
+                copied.not_copied += source.problems
                 if not copied.not_copied:
                     conn.execute("UPDATE store_copies SET finished_at = %s", (time.time(),))
                     conn.commit()
