@@ -14,7 +14,7 @@ from bot.domain.interview import Interview, Outcome, Person
 from bot.domain.lifecycle import FOLLOW_UP
 from bot.domain.nudge import Nudge, NudgeState
 from bot.domain.parsing import ADD_EXAMPLE
-from bot.domain.text import escape, plural, shorten
+from bot.domain.text import display, escape, plural, shorten
 from bot.domain.timing import Day, country_name, format_local, zone
 
 if TYPE_CHECKING:
@@ -67,13 +67,15 @@ _STATE_LINES = {
 
 
 def section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": shorten(text, SECTION_LIMIT)}}
+    """A block of text; `display` again here catches what was saved before it existed."""
+    shown = shorten(display(text), SECTION_LIMIT)
+    return {"type": "section", "text": {"type": "mrkdwn", "text": shown}}
 
 
 def context(text: str) -> dict[str, Any]:
     return {
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": shorten(text, CONTEXT_LIMIT)}],
+        "elements": [{"type": "mrkdwn", "text": shorten(display(text), CONTEXT_LIMIT)}],
     }
 
 
@@ -125,7 +127,8 @@ def build_nudge_message(
         blocks.extend(_nudge_blocks(person, nudge, tz))
     if proofread and any(n.contacts_employer and n.is_open for n in nudges):
         blocks.append(context(f":mag: {proofread}"))
-    fallback = nudges[0].title if len(nudges) == 1 else f"{plural(len(nudges), 'thing')} for today"
+    many = f"{plural(len(nudges), 'thing')} for today"
+    fallback = display(nudges[0].title) if len(nudges) == 1 else many
     return {
         "text": fallback,
         "blocks": blocks[:MESSAGE_BLOCK_LIMIT],
@@ -527,7 +530,7 @@ def build_add_form(
             "max_length": limit,
         }
         if prefill.get(field):
-            element["initial_value"] = shorten(prefill[field], limit)
+            element["initial_value"] = shorten(display(prefill[field]), limit)
         if placeholder:
             element["placeholder"] = {"type": "plain_text", "text": placeholder}
         return _input(field, label, element, optional=optional)
@@ -541,7 +544,7 @@ def build_add_form(
             "optional": optional,
         }
         if problem and problem[0] == field:
-            block["hint"] = {"type": "plain_text", "text": shorten(problem[1], 150)}
+            block["hint"] = {"type": "plain_text", "text": shorten(display(problem[1]), 150)}
         return block
 
     date_picker: dict[str, Any] = {"type": "datepicker", "action_id": "value"}

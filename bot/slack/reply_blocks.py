@@ -16,7 +16,7 @@ from typing import Any
 from bot.domain.interview import CLOSED_OUTCOMES, Outcome, Person, Process
 from bot.domain.nudge import Nudge
 from bot.domain.reply_words import Outcome as SaidOutcome
-from bot.domain.text import escape, shorten, unescape
+from bot.domain.text import display, escape, shorten, unescape
 from bot.domain.understanding import DONE, HELP, LIST, SKIP, SNOOZE, Suggestion
 from bot.slack.blocks import Message, context, section
 
@@ -272,7 +272,7 @@ def _button(label: str, action_id: str, value: str, style: str | None = None) ->
     button: dict[str, Any] = {
         "type": "button",
         "action_id": action_id,
-        "text": {"type": "plain_text", "text": shorten(label, BUTTON_LABEL_LIMIT)},
+        "text": {"type": "plain_text", "text": shorten(display(label), BUTTON_LABEL_LIMIT)},
         "value": value,
     }
     if style:
