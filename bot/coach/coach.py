@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from bot.clock import Clock
-from bot.coach import interviews, items, outcomes, overview, replies, settings
+from bot.coach import interviews, items, offers, outcomes, overview, replies, settings
 from bot.coach.plans import paused_until, person_day
 from bot.coach.undo import UndoRecorder, last_change, undo_last_change
 from bot.domain.changes import NudgeChange, OutcomeChange, Plan
@@ -242,6 +242,16 @@ class Coach:
             return replies.record_confirmed(
                 book, self.playbook, process_id, outcome, searching, now, said=said or outcome
             )
+
+    def answer_offer(self, person: Person, number: int, accepted: bool) -> OutcomeChange:
+        """The Accepted or Declined button on an offer plan's item: that item is done, and
+        the offer is answered (accepting ends the search, declining goes back to it)."""
+        now = self.clock.now()
+        with self._changing(person, now) as book:
+            change = offers.answer(book, self.playbook, number, accepted, now)
+            verb = "accepting" if accepted else "declining"
+            book.finish(f"{verb} the {change.process.company} offer")
+        return change
 
     def references_asked(self, person: Person, target: str) -> OutcomeChange:
         """The employer asked for references: the heads-up to them comes now."""

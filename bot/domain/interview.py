@@ -26,10 +26,17 @@ class Outcome(StrEnum):
     OFFER = "offer"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    #: The person took the offer: the search is over.
+    ACCEPTED = "accepted"
+    #: The person turned the offer down: the search goes on.
+    DECLINED = "declined"
 
 
-#: Outcomes after which the coach never suggests contacting the employer again.
-CLOSED_OUTCOMES = frozenset({Outcome.OFFER, Outcome.REJECTED, Outcome.WITHDRAWN})
+#: Outcomes after which the coach never suggests following up with the employer again.
+#: An offer is among them: what follows it is the offer plan, not the follow-up cadence.
+CLOSED_OUTCOMES = frozenset(
+    {Outcome.OFFER, Outcome.REJECTED, Outcome.WITHDRAWN, Outcome.ACCEPTED, Outcome.DECLINED}
+)
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,11 @@ class Process:
     def closed(self) -> bool:
         """True once the employer said no, made an offer, or the person withdrew."""
         return self.outcome in CLOSED_OUTCOMES
+
+    @property
+    def offer_open(self) -> bool:
+        """An offer is on the table and the person has not answered it yet."""
+        return self.outcome == Outcome.OFFER
 
     @property
     def cold(self) -> bool:

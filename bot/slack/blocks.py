@@ -13,6 +13,7 @@ from bot.domain.draft_check import Review, verdict
 from bot.domain.interview import Interview, Outcome, Person
 from bot.domain.lifecycle import FOLLOW_UP
 from bot.domain.nudge import Nudge, NudgeState
+from bot.domain.offers import DECISION_RULES, REMINDER
 from bot.domain.parsing import ADD_EXAMPLE
 from bot.domain.text import escape, plural, shorten
 from bot.domain.timing import Day, country_name, format_local, zone
@@ -45,6 +46,10 @@ SNOOZE_CHOICES = (
     ("next-week", "Next week"),
 )
 OUTCOME_ACTION = "process_outcome"
+#: The answer to an offer, on the offer plan's items.
+ACCEPTED_ACTION = "offer_accepted"
+DECLINED_ACTION = "offer_declined"
+OFFER_ACTIONS = (ACCEPTED_ACTION, DECLINED_ACTION)
 REMOVE_ACTION = "interview_remove"
 FORGET_ACTION = "forget_everything"
 KEEP_DATA_ACTION = "forget_cancel"
@@ -173,6 +178,11 @@ def _buttons(person: Person, nudge: Nudge) -> dict[str, Any]:
     )
     if nudge.rule == FOLLOW_UP:
         elements.append(_heard_back(person, nudge.interview_id))
+    if nudge.rule in DECISION_RULES:
+        elements[3:3] = [
+            _button("Accepted", ACCEPTED_ACTION, value, style="primary"),
+            _button("Declined", DECLINED_ACTION, value),
+        ]
     return {"type": "actions", "block_id": f"nudge-{nudge.number}", "elements": elements}
 
 
@@ -330,6 +340,11 @@ def _standing_line(standing: Standing, tz: str) -> str:
     process = standing.process
     last = standing.last_round
     state = process.outcome.value
+    if process.offer_open:
+        state = "offer: waiting for your answer"
+        if process.expected_on:
+            state += f" (due {process.expected_on:%a} {process.expected_on.day} "
+            state += f"{process.expected_on:%b})"
     if process.expected_on and not process.closed:
         state += f", decision expected {process.expected_on:%a} {process.expected_on.day} "
         state += f"{process.expected_on:%b}"
@@ -358,6 +373,8 @@ def build_outcome_reply(change: OutcomeChange, tz: str) -> Message:
         Outcome.WITHDRAWN: f"Noted: you withdrew from {company}.",
         Outcome.IN_PROCESS: f"Good news: you are still in the running at {company}.",
         Outcome.WAITING: f"Noted: you are waiting to hear from {company}.",
+        Outcome.ACCEPTED: f":tada: Congratulations on your new role at {company}!",
+        Outcome.DECLINED: f"Noted: you turned down the {company} offer.",
     }[process.outcome]
     lines = [opening]
     withdrawn = [n for n in change.withdrawn if n.state == NudgeState.CANCELLED]
@@ -374,6 +391,15 @@ def build_outcome_reply(change: OutcomeChange, tz: str) -> Message:
         )
     if process.outcome == Outcome.REJECTED:
         lines.append("I won't suggest contacting them again.")
+    if process.outcome == Outcome.OFFER:
+        lines.append(
+            "No more follow-ups or keep-applying tips while you decide. When you have, press "
+            "*Accepted* or *Declined* on my message (or tell me in words)."
+        )
+    if process.outcome == Outcome.ACCEPTED:
+        lines.append("Your search is marked done: no more keep-applying tips.")
+    if process.outcome == Outcome.DECLINED:
+        lines.append("Your search goes on, and so do my keep-applying tips.")
     lines.extend(_planned_lines(change.planned, tz))
     return _reply(lines)
 
@@ -394,6 +420,10 @@ def build_expect_reply(change: OutcomeChange, tz: str) -> Message:
         f"Noted: {escape(process.company)} said they would decide by {when}. "
         "I'll hold off until then."
     ]
+    if process.offer_open:
+        lines = [f"Noted: {escape(process.company)} needs your answer on the offer by {when}."]
+        if not any(n.rule == REMINDER for n in change.planned):
+            lines.append("You already have a reminder of your own for it, so I left it as it is.")
     lines.extend(_planned_lines(change.planned, tz))
     return _reply(lines)
 
@@ -452,7 +482,7 @@ def build_home(
     """
     tz = overview.tz
     standings = overview.standings
-    closed = sum(1 for s in standings if s.process.closed)
+    closed = sum(1 for s in standings if s.process.closed and not s.process.offer_open)
     quiet = sum(1 for s in standings if not s.process.closed and s.process.cold)
     waiting = sum(
         1

@@ -14,18 +14,21 @@ from bot.domain.nudge import NudgeChangeRefused
 from bot.domain.text import escape
 from bot.slack import answers
 from bot.slack.blocks import (
+    ACCEPTED_ACTION,
     DONE_ACTION,
     DRAFT_ACTION,
     FORGET_ACTION,
     KEEP_ACTION,
     KEEP_DATA_ACTION,
     NUDGE_ACTIONS,
+    OFFER_ACTIONS,
     OUTCOME_ACTION,
     REMOVE_ACTION,
     SNOOZE_ACTION,
     SNOOZE_CHOICE_ACTION,
     build_draft,
     build_notice,
+    build_outcome_reply,
     read_button_value,
     read_outcome_value,
     read_snooze_choice,
@@ -45,6 +48,8 @@ def register(app: App) -> None:
     app.action(SNOOZE_CHOICE_ACTION)(tells_failures(snooze_choice))
     app.action(DRAFT_ACTION)(tells_failures(draft_it))
     app.action(OUTCOME_ACTION)(tells_failures(heard_back))
+    for action_id in OFFER_ACTIONS:
+        app.action(action_id)(tells_failures(answer_offer))
     app.action(REMOVE_ACTION)(tells_failures(remove_interview))
     app.action(KEEP_ACTION)(tells_failures(keep_interview))
     app.action(FORGET_ACTION)(tells_failures(forget_everything))
@@ -108,6 +113,29 @@ def heard_back(
     ack()
     respond(response_type="ephemeral", replace_original=False, **answer.message)
     services.surfaces.refresh_messages(person, answer.refresh)
+    services.surfaces.publish_home(person)
+
+
+def answer_offer(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+) -> None:
+    """Accepted or Declined on an offer plan's item: record the answer, then say what follows."""
+    services: Services = context["services"]
+    person = _clicker(body)
+    number = _own_number(ack, respond, person, action)
+    if number is None:
+        return
+    accepted = action["action_id"] == ACCEPTED_ACTION
+    try:
+        change = services.coach.answer_offer(person, number, accepted)
+    except NudgeChangeRefused as refusal:
+        ack()
+        _tell(respond, str(refusal))
+        return
+    ack()
+    tz = services.coach.timezone(person)
+    respond(response_type="ephemeral", replace_original=False, **build_outcome_reply(change, tz))
+    services.surfaces.refresh_messages(person, change.withdrawn)
     services.surfaces.publish_home(person)
 
 
