@@ -197,3 +197,62 @@ def test_accepting_in_words_and_the_date_the_answer_is_due(la: Bot) -> None:
     assert process(la, "Umbrella").outcome == Outcome.ACCEPTED
     assert not searching(la)
     assert not [n for n in la.nudges() if n.rule == "offer-decide" and n.is_open]
+
+
+def test_undoing_an_acceptance_puts_the_offer_and_the_search_back(la: Bot) -> None:
+    la.command("add Umbrella, Staff Engineer, today 7am, with Ada Wong")
+    la.command("add Globex, Engineer, today 8am, with Hank Scorpio")
+    la.command("status umbrella offer")
+    la.command("status umbrella accepted")
+    assert not searching(la)
+
+    la.command("undo")
+
+    assert process(la, "Umbrella").outcome == Outcome.OFFER
+    assert searching(la)
+    assert not [n for n in la.nudges() if n.rule == "offer-withdraw" and n.is_open]
+    assert [n for n in la.nudges() if n.rule == "offer-tell" and n.is_open]
+
+
+def test_the_offer_plans_items_draft_the_note_each_asks_for(la: Bot) -> None:
+    la.command("profile name Sam Lee")
+    three_processes(la)
+    drafts = la.runtime.services.drafts
+    heads_up = next(n for n in la.nudges() if n.rule == "references")
+    assert "they may get in touch with you soon" in la.coach.draft(ME, heads_up.number, drafts)
+    la.command("status umbrella offer")
+    la.advance(timedelta(minutes=5))
+    expected = {
+        "offer-ask-for-time": "come back to you with my answer by",
+        "offer-tell": "I have received an offer from another company",
+    }
+    for rule, words in expected.items():
+        nudge = next(n for n in la.nudges() if n.rule == rule and n.message_ts)
+        message = next(m for m in la.dms() if m.ts == nudge.message_ts)
+        blocks = [b for b in message.blocks if b.get("block_id") == f"nudge-{nudge.number}"]
+        draft_button = [
+            e for e in blocks[0]["elements"] if e.get("text", {}).get("text") == "Draft it"
+        ]
+        assert draft_button, rule
+        key = f"draft-{nudge.number}"
+        la.endpoint.action(
+            user_id="U1",
+            team_id="T1",
+            channel_id=message.channel,
+            message_ts=message.ts,
+            action_id=draft_button[0]["action_id"],
+            value=draft_button[0]["value"],
+            response_url=la.standin.response_url(key),
+        )
+        assert la.standin.wait_for(lambda s, key=key: bool(s.responses(key)))
+        shown = json.dumps(la.standin.responses(key)[-1])
+        assert words in shown, (rule, shown)
+        assert "Sam Lee" in shown
+
+    la.command("status umbrella accepted")
+    accepting = next(n for n in la.nudges() if n.rule == "accept-offer")
+    assert "delighted to accept" in la.coach.draft(ME, accepting.number, drafts)
+    withdrawal = next(n for n in la.nudges() if n.rule == "offer-withdraw")
+    assert "accepted an offer elsewhere" in la.coach.draft(ME, withdrawal.number, drafts)
+    thanks = next(n for n in la.nudges() if n.rule == "update-references")
+    assert "I have accepted the Staff Engineer role" in la.coach.draft(ME, thanks.number, drafts)

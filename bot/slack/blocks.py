@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.domain.draft_check import Review, verdict
+from bot.domain.drafts import RULE_NOTES
 from bot.domain.interview import Interview, Outcome, Person
 from bot.domain.lifecycle import FOLLOW_UP
 from bot.domain.nudge import Nudge, NudgeState
@@ -38,7 +39,9 @@ NUDGE_ACTIONS = (DONE_ACTION, SNOOZE_ACTION, SKIP_ACTION)
 SNOOZE_CHOICE_ACTION = "nudge_snooze_choice"
 DRAFT_ACTION = "nudge_draft"
 #: Nudges that offer a "Draft it" button.
-DRAFTED_RULES = frozenset({"thank-you", "thank-you-team", "follow-up", "gracious-reply"})
+DRAFTED_RULES = frozenset(
+    {"thank-you", "thank-you-team", "follow-up", "gracious-reply", *RULE_NOTES}
+)
 #: Snooze choices offered beside the Snooze button (which means tomorrow morning).
 SNOOZE_CHOICES = (
     ("later", "Later today"),
