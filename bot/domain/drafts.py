@@ -20,12 +20,15 @@ from pathlib import Path
 
 import yaml
 
+from bot.domain.debriefs import topic_phrase
 from bot.domain.interview import Interview, Interviewer, Outcome, Process
 from bot.domain.timing import zone
 
 PLACEHOLDERS = frozenset(
     {"first_name", "interviewer", "company", "role", "when", "my_name", "strengths", "feedback"}
 )
+#: The bracket a debrief's topics fill in.
+DISCUSSED = "[one thing you discussed]"
 #: A thank-you note is one of each, in this order.
 THANK_YOU_PARTS = ("openings", "middles", "closings")
 #: Follow-ups while waiting with no date named, by their place in the sequence.
@@ -226,7 +229,10 @@ def thank_you_draft(
         names = [i.name for i in interview.interviewers]
         position = names.index(interviewer.name) if interviewer.name in names else 0
     template = thank_you_template(book, thank_you_variant(book, position))
-    return template.format_map(_values(interview, interviewer, author, now))
+    note = template.format_map(_values(interview, interviewer, author, now))
+    topic = topic_phrase(interview.debrief)
+    # What the person said they talked about is the note's specific sentence.
+    return note.replace(DISCUSSED, topic) if topic else note
 
 
 def follow_up_kind(

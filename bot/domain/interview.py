@@ -56,6 +56,38 @@ class Interviewer:
 
 
 @dataclass(frozen=True)
+class Debrief:
+    """What the person said about an interview right after it ("How did it go?").
+
+    Each answer feeds what follows: the topics the thank-you's specific sentence, the date
+    they gave the follow-up's timing, and anyone else met a thank-you of their own.
+    """
+
+    topics: str = ""
+    next_step: str = ""
+    decision_on: date | None = None
+    others_met: tuple[str, ...] = ()
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "topics": self.topics,
+            "next_step": self.next_step,
+            "decision_on": None if self.decision_on is None else self.decision_on.isoformat(),
+            "others_met": list(self.others_met),
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Debrief:
+        decided = record.get("decision_on")
+        return cls(
+            topics=record.get("topics", ""),
+            next_step=record.get("next_step", ""),
+            decision_on=None if decided is None else date.fromisoformat(decided),
+            others_met=tuple(record.get("others_met", [])),
+        )
+
+
+@dataclass(frozen=True)
 class Interview:
     """One interview, a round of a hiring process, with its times in UTC."""
 
@@ -70,9 +102,17 @@ class Interview:
     round: int = 1
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     notes: str = ""
+    #: The person's answers to "How did it go?", once given.
+    debrief: Debrief | None = None
 
     def to_record(self) -> dict[str, Any]:
         """A JSON-friendly dict: the shape the store keeps."""
+        record = self._core_record()
+        if self.debrief is not None:
+            record["debrief"] = self.debrief.to_record()
+        return record
+
+    def _core_record(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "company": self.company,
@@ -101,6 +141,9 @@ class Interview:
             process_id=int(record.get("process_id") or record["id"]),
             round=int(record.get("round", 1)),
             created_at=_utc(record["created_at"]),
+            debrief=None
+            if record.get("debrief") is None
+            else Debrief.from_record(record["debrief"]),
         )
 
 

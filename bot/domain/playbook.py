@@ -193,26 +193,35 @@ def parse_wait(value: str) -> timedelta | None:
 def load_playbook(path: Path) -> Playbook:
     """Read and check the playbook: a `rules/` folder (its playbook.yml) or one YAML file.
 
-    The offer plan (`offers.yml` beside it, when there is one) joins it: its rules and advice
-    are the playbook's, checked the same way."""
+    The files of EXTRA_FILES beside it (the offer plan) join it: their rules and advice are
+    the playbook's, checked the same way."""
     file = path / "playbook.yml" if path.is_dir() else path
     raw = _read(file)
-    offers_file = file.parent / OFFERS_FILE
-    if not isinstance(raw, dict) or not offers_file.is_file() or file.name != "playbook.yml":
+    beside = [file.parent / name for name in EXTRA_FILES] if file.name == "playbook.yml" else []
+    found = [extra for extra in beside if extra.is_file()]
+    if not isinstance(raw, dict) or not found:
         return _check_playbook(file, raw)
-    extra = _read(offers_file)
-    if not isinstance(extra, dict):
-        raise PlaybookError(offers_file, None, None, "must be a mapping with offer and rules")
     merged = dict(raw)
-    merged["advice"] = {**(raw.get("advice") or {}), **(extra.get("advice") or {})}
-    merged["rules"] = [*(raw.get("rules") or []), *(extra.get("rules") or [])]
+    offers_raw: object = None
+    for extra_file in found:
+        extra = _read(extra_file)
+        if not isinstance(extra, dict):
+            raise PlaybookError(extra_file, None, None, "must be a mapping with rules")
+        merged["advice"] = {**(merged.get("advice") or {}), **(extra.get("advice") or {})}
+        merged["rules"] = [*(merged.get("rules") or []), *(extra.get("rules") or [])]
+        if extra_file.name == OFFERS_FILE:
+            offers_raw = extra.get("offer")
     playbook = _check_playbook(file, merged)
-    offers = _check_offers(offers_file, extra.get("offer"), set(playbook.advice))
+    if not any(f.name == OFFERS_FILE for f in found):
+        return playbook
+    offers = _check_offers(file.parent / OFFERS_FILE, offers_raw, set(playbook.advice))
     return replace(playbook, offers=offers)
 
 
 #: The offer plan's file, beside playbook.yml.
 OFFERS_FILE = "offers.yml"
+#: Files beside playbook.yml whose rules (and advice) join it: the offer plan.
+EXTRA_FILES = (OFFERS_FILE,)
 
 
 def _read(file: Path) -> object:
