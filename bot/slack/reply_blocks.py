@@ -133,9 +133,14 @@ def what_happens(said: SaidOutcome, process: Process) -> str:
         change = f"{company} stays marked *{records.value}*"
     else:
         change = f"{company} will be marked *{records.value}*"
-        if said.name == "declined":
-            change += " (you turned their offer down)"
-        if records in CLOSED_OUTCOMES:
+        if records == Outcome.ACCEPTED:
+            change += (
+                ": I'll suggest a short note accepting it, a courteous withdrawal for each "
+                "employer still in process, and thanks to your references if they helped"
+            )
+        elif records == Outcome.DECLINED:
+            change += ": I'll suggest one gracious note declining it, and nothing more about them"
+        elif records in CLOSED_OUTCOMES:
             change += ": every reminder that would have you contact them stops"
         else:
             change += ": the follow-up planned before this news gives way to what fits it"
