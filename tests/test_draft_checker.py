@@ -367,6 +367,44 @@ def test_passive_aggression_is_caught_in_any_words(sentence: str) -> None:
     assert kinds(review) == {"tone"}, review.findings
 
 
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Me and the lead of the data team was asked to rebuild the pipeline.", "grammar"),
+        ("Him and his manager was the first to see it.", "grammar"),
+        ("I been leading the reporting work since March.", "grammar"),
+        ("We done the migration in six weeks.", "grammar"),
+        ("You been very patient with my questions.", "grammar"),
+        ("Please, I'm begging you for this chance.", "tone"),
+        ("I really need this job after months of searching.", "tone"),
+        ("I have applied to over fifty roles this year.", "tone"),
+        ("I find it hard to believe the panel chose someone else.", "tone"),
+        ("Your interview panel has made a serious mistake.", "tone"),
+        ("I expect a full explanation of the scores.", "tone"),
+        ("Replying to candidates is evidently not a priority for the team.", "tone"),
+        ("Apparently nobody reads these emails.", "tone"),
+    ],
+)
+def test_slips_and_tones_in_more_words_are_caught(sentence: str, kind: str) -> None:
+    review = review_of(sentence)
+    assert kinds(review) == {kind}, review.findings
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "They introduced me and my manager was pleased.",
+        "My manager and I were both there.",
+        "Have you been to the Leeds office?",
+        "I was glad to hear how the team plans its sprints.",
+        "We clearly need better dashboards, which is where I can help.",
+    ],
+)
+def test_near_misses_of_those_slips_and_tones_pass(sentence: str) -> None:
+    review = review_of(sentence)
+    assert review.ready, review.findings
+
+
 # -- reported false alarms: interest and fit in other words, replies to a rejection -----------
 
 PLAIN = (
@@ -407,6 +445,41 @@ def test_interest_said_in_other_words_is_heard(interest: str) -> None:
 def test_fit_written_as_an_achievement_is_heard(fit: str) -> None:
     review = CHECKER.review(PLAIN.format(sentence=fit), CONTEXT)
     assert review.ready, review.findings
+
+
+@pytest.mark.parametrize(
+    "interest",
+    [
+        "I would genuinely welcome the chance to work with you.",
+        "I would be proud and happy to join the team.",
+        "I want very much to learn from your analysts.",
+        "I could easily picture myself at one of those desks.",
+        "It would be wonderful to join the team.",
+        "The role is exactly the step I hope to take next.",
+    ],
+)
+def test_interest_with_words_between_is_heard(interest: str) -> None:
+    note = PLAIN.format(sentence=f"{interest} My experience with dbt fits the work.")
+    review = CHECKER.review(note, CONTEXT)
+    assert review.ready, review.findings
+
+
+@pytest.mark.parametrize("title", ["Inspector", "Captain", "Councillor", "Chef", "Reverend"])
+def test_a_title_or_rank_before_the_surname_is_no_name(title: str) -> None:
+    note = NOTE.format(sentence="I enjoyed the case study.").replace(
+        "Dear Jane", f"Dear {title} Doe"
+    )
+    review = CHECKER.review(note, CONTEXT)
+    assert review.ready, review.findings
+
+
+def test_thanks_for_seeing_me_is_a_thank_you_that_needs_interest() -> None:
+    note = (
+        "Hi Jane,\n\nThanks for seeing me on Friday about the Data Analyst job at Northwind "
+        "Analytics. The dashboards you showed me were impressive.\n\nI have built dbt models "
+        "for three years.\n\nThanks,\nSam"
+    )
+    assert kinds(CHECKER.review(note, CONTEXT)) == {"interest"}
 
 
 REPLY_TO_REJECTION = (

@@ -264,7 +264,13 @@ class Grammar:
             yield m.group(1), "with “it” the verb takes -s (“it seems”)"
         for m in re.finditer(r"\b(it|It|he|He|she|She|I)\s+(?:were|weren't)\b", text):
             before = _words_before(text, m.start(), 2)
-            if not (set(before) & _SUBJUNCTIVE) and not text[m.end() :].startswith(" to "):
+            # "my manager and I were": two people
+            two = m.group(1) == "I" and before[-1:] == ["and"]
+            if (
+                not (set(before) & _SUBJUNCTIVE)
+                and not two
+                and not text[m.end() :].startswith(" to ")
+            ):
                 yield m.group(0), f"with “{m.group(1)}” the past is “was”"
 
     def _after_auxiliary(self, text: str, at: int) -> bool:
@@ -274,13 +280,18 @@ class Grammar:
 
     def _compound_subjects(self, text: str) -> Iterator[tuple[str, str]]:
         for m in re.finditer(
-            r"\b[Mm]e and (?:my|our|the|his|her|their|a|an|[A-Z][\w-]+)(?:\s+[a-z-]+){0,2}\s+"
+            r"\b(?:[Mm]e|[Hh]im|[Hh]er|[Tt]hem|[Uu]s) and (?:my|our|the|his|her|their|a|an|him|her|"
+            r"them|me|[A-Z][\w-]+)(?:\s+[a-z-]+){0,5}?\s+"
             r"(was|were|are|is|have|has|had|did|went|worked|built|ran|led|spent|managed|"
             r"started|launched|created|designed|wrote|delivered|made|got)\b",
             text,
         ):
             before = _words_before(text, m.start(), 1)
-            if not (before and before[-1] in _PREPOSITIONS_BEFORE_ME):
+            between = m.group(0).split()[3:-1]
+            if not (before and before[-1] in _PREPOSITIONS_BEFORE_ME) and not any(
+                w in _CLAUSE_WORDS or w in _NEW_CLAUSE or self.past(w) or self.third_person(w)
+                for w in between
+            ):
                 yield m.group(0), "as the subject, write “my team and I” (and “were”)"
         for m in re.finditer(
             r"\b((?:[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)\s+[a-z-]+(?:\s+[a-z-]+)?\s+and\s+I)"
@@ -600,9 +611,11 @@ def _fixed_slips(text: str) -> Iterator[tuple[str, str]]:
     ):
         yield m.group(0), "a plural after “there” takes “there are” or “there were”"
     for m in re.finditer(
-        r"\b(?:I|we|they|We|They)\s+(seen|done|gone|taken|written|spoken|begun)\b", text
+        r"\b(?:I|we|they|you|he|she|We|They|You|He|She)\s+(seen|done|gone|taken|written|spoken|"
+        r"begun|been|given|known|chosen|driven|eaten|forgotten|broken|stolen)\b",
+        text,
     ):
-        if not set(_words_before(text, m.start(), 1)) & {"have", "has", "had", "'ve"}:
+        if not set(_words_before(text, m.start(), 1)) & {"have", "has", "had", "'ve", "having"}:
             yield m.group(0), f"“{m.group(1)}” needs “have” (“I have {m.group(1)}”), or the past"
     for m in re.finditer(
         r"\b[Ww]ho's (team|role|work|job|department|company|project|idea|question|questions|"

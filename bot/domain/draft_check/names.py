@@ -28,7 +28,17 @@ _GENERIC = frozenset(
         "again",
     }
 )
-_TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor"})
+#: Titles and ranks before a surname ("Dear Inspector Dunn", "Dear Chef Moreau"): no name.
+_TITLES = frozenset(
+    {
+        *("dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "doctor", "sir", "dame"),
+        *("inspector", "sergeant", "sgt", "constable", "detective", "superintendent", "chief"),
+        *("officer", "captain", "capt", "commander", "major", "colonel", "lieutenant", "lt"),
+        *("councillor", "cllr", "reverend", "rev", "revd", "father", "pastor", "rabbi", "imam"),
+        *("sister", "matron", "judge", "justice", "lord", "lady", "dean", "chef", "coach"),
+        *("principal", "headteacher", "governor", "mayor", "senator", "ambassador"),
+    }
+)
 _SIGN_OFF_PHRASE = (
     r"(?i:(?:with )?(?:best|all the best|best wishes|(?:best|kind|kindest|warm|warmest|many) "
     r"regards)|yours faithfully|ngā mihi|"
@@ -296,7 +306,9 @@ def _misremembered(word: str, name: str) -> bool:
 
 #: Words around a person's name: "thanks to Felipe", "you and Felipe", "Felipe's questions".
 _BEFORE_A_PERSON = re.compile(
-    r"\b(to|and|with|from|thank|thanks|meet|meeting|met|dr|mr|mrs|ms|mx|prof|professor)\.?\s+$",
+    r"\b(to|and|with|from|thank|thanks|meet|meeting|met|dr|mr|mrs|ms|mx|prof|professor|"
+    r"doctor|inspector|sergeant|sgt|detective|constable|councillor|cllr|reverend|revd|rabbi|"
+    r"imam|pastor|judge|dame)\.?\s+$",
     re.I,
 )
 _AFTER_A_PERSON = re.compile(

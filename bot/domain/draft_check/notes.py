@@ -111,7 +111,8 @@ _FOLLOW_UP_MAYBE = re.compile(r"\b(timeline|timescale|next steps?)\b", re.I)
 _THANK_YOU = re.compile(
     r"\b(thank(s| you)( so much| again| both| very much| all)? for (the|your|a|an|taking|"
     r"meeting|speaking|talking|today|yesterday|walking|showing|having|inviting|chatting|"
-    r"interviewing|hosting|such|our|this|giving|spending|making)|"
+    r"interviewing|hosting|such|our|this|giving|spending|making|"
+    r"(seeing|having|welcoming|fitting|squeezing|receiving|considering) (me|us)\b)|"
     r"(appreciated|enjoyed|grateful for|glad of) (the|our|your|this|such a) (\w+ )?(chance|"
     r"opportunity|conversation|interview|chat|discussion|time|meeting|visit|tour|talk)|"
     r"it was (so |really |very )?(great|good|lovely|a pleasure|wonderful|nice) (to|meeting|"
@@ -121,12 +122,22 @@ _THANK_YOU = re.compile(
 
 _JOIN = (
     r"(join|work|be (a )?part|contribute|help|be considered|bring|take on|run|lead|build|grow|"
-    r"be involved|get started|start)"
+    r"be involved|get started|start|learn|serve|train|develop|support|teach|care for)"
 )
+#: Words that may stand between a modal or "want" and its verb ("would genuinely welcome",
+#: "want very much to").
+_SOFTLY = r"((\w+ly|really|very much|so much|badly|also|still|truly|certainly) )?"
+#: Feelings about the job that may be joined ("happy and proud to serve").
+_GLAD = r"(honou?red|proud|glad|happy|delighted|pleased|thrilled|excited|grateful)"
 _INTEREST = re.compile(
     r"\b(excited|exciting|enthusiastic|enthusiasm|interested|eager|eagerness|keen|keenness|"
     r"thrilled|passionate|delighted|first choice|top choice|dream (job|role)|exactly what|"
-    r"(can|could) (really )?see myself (working|joining|in|on|at|there|here|as|being|doing)|"
+    r"(can|could|would) (\w+ly |really |already |just )?(see|picture|imagine) myself\b|"
+    r"(like|want) nothing more than|(right|just) up my (street|alley)|ticks? (every|all the) "
+    r"box(es)?|(hope|hoping) (i|to) (get|be offered|land|secure|be the one|be chosen)\b|"
+    r"it (would|'d) be (\w+ )?(great|wonderful|amazing|fantastic|brilliant|a dream|an honou?r|"
+    r"a privilege|a pleasure) to (join|work|be part|be a part|be on)|"
+    r"exactly the (way|place|role|job|post|position|opportunity|team|step|move|chance)\b|"
     r"would mean a (lot|great deal)|over the moon|fingers crossed|"
     r"(which|that) i (still )?(really |truly |very much |so )?(want|would love|'d love)|"
     r"i (still )?(really |truly |very much |so )?want (it|this|that|the (job|role|position|post))|"
@@ -145,11 +156,11 @@ _INTEREST = re.compile(
     r"work together|join)|(a|an) (real )?(privilege|honou?r|pleasure|dream) to (join|work|be)|"
     r"(role|job|position|post|opportunity) (that )?i (really |truly |very much )?(want|would "
     r"love|'d love)|"
-    r"want (this|the) (job|role|position|post|opportunity)|(would|'d) welcome the (chance|"
-    r"opportunity)|my (\w+ ){0,2}(interest|desire|wish|commitment)\b|"
-    rf"(desire|wish|hope|hoping|hoped|want|wanting|wanted|plan|aim|ready) to {_JOIN}|"
+    rf"want (this|the) (job|role|position|post|opportunity)|(would|'d) {_SOFTLY}welcome the "
+    r"(chance|opportunity)|my (\w+ ){0,2}(interest|desire|wish|commitment)\b|"
+    rf"(desire|wish|hope|hoping|hoped|want|wanting|wanted|plan|aim|ready) {_SOFTLY}to {_JOIN}|"
     rf"(would|'d|really|truly|very much|definitely)( \w+){{0,3}} (like|love|want)s? to {_JOIN}|"
-    r"(would|'d) be (\w+ )?(honou?red|proud|glad|happy|delighted|pleased|thrilled) to|"
+    rf"(would|'d) be (\w+ )?({_GLAD},? (and|&) (\w+ )?)?{_GLAD} to|"
     r"(the|a) (role|job|position|post|opportunity|team) (that )?i('ve| have)? (been )?"
     r"(looking|hoping|waiting|searching|working) (for|toward)|"
     r"(perfect|ideal|great|natural|right|strong|good) (next step|fit|match|move) for (me|what i)|"
@@ -301,7 +312,9 @@ _NEAR_INTEREST = re.compile(
     r"\b(keen|eager|excited|exciting|enthusiastic|enthusiasm|passionate|thrilled|delighted|"
     r"motivated|interested|(my|strong|real|keen) interest|appeal(s|ed|ing)?|dream|ideal|"
     r"(love|like|want|wish|hope|hoping|aim|ready|glad|happy|proud|honou?red|pleased) to "
-    rf"{_JOIN}|join (you|the|your|us)|be (a )?part of|look(ing)? forward to (?!hear|your))",
+    rf"{_JOIN}|join (you|the|your|us)|be (a )?part of|look(ing)? forward to (?!hear|your)|"
+    rf"(would|'d) {_SOFTLY}(welcome|relish|value|jump)|(picture|imagine|see) myself|"
+    rf"{_GLAD} (and \w+ )?to (\w+ )?(your|the|this|that)|want {_SOFTLY}to)",
     re.I,
 )
 #: Words near a reason to hire: something the person has, did or does.

@@ -95,8 +95,26 @@ class Rule:
 
 _RULES = (
     Rule(
-        re.compile(r"\bi expect (to hear|an answer|a decision|a response|a reply)", re.I),
+        re.compile(
+            r"\bi (fully |do )?expect (to hear|an answer|a decision|a response|a reply|(a|an|your|"
+            r"some|the) (\w+ )?(explanation|answer|response|reply|decision|justification|apology|"
+            r"breakdown|feedback))",
+            re.I,
+        ),
         "expects an answer",
+    ),
+    Rule(
+        re.compile(
+            r"\b(i('m| am)|i was) (\w+ )?begging\b|\bi beg (you|of you)\b|\bplease,? please\b|"
+            r"\bdesperate(ly)?\b|\bi (really |truly |badly |just )?need (this|the|a) (job|role|"
+            r"position|post|chance|break)\b|\b(don't|do not) know what i('ll| will| would|'d) do\b|"
+            r"\bi('ll| will| would|'d) do anything\b|\b(my|our) (family|rent|bills|children|kids|"
+            r"mortgage) (depend|depends|relies|rely|is depending|are depending)\b|\bmy (last|only) "
+            r"(hope|chance)\b|\bi('ve| have) (applied|interviewed) (to|for|at) (more than |over |"
+            r"nearly |almost )?(\d+|dozens|hundreds|twenty|thirty|forty|fifty|sixty|a hundred)\b",
+            re.I,
+        ),
+        "sounds desperate",
     ),
     Rule(
         re.compile(
@@ -142,7 +160,9 @@ _RULES = (
             r"\b(decision|choice|outcome) (was|had been) (already )?(made|decided|taken) before\b|"
             r"\bbefore i (even )?(walked in|arrived|sat down|had a chance|started)\b|"
             r"\b(hard|difficult|impossible) to (accept|believe|understand),? (given|since|as|when|"
-            r"that|considering)\b|"
+            r"that|considering)\b|\b(find|found|finding) it (hard|difficult|impossible|very hard|"
+            r"difficult) to (believe|accept|understand|see) (that |how |why )?(you|your|the|anyone|"
+            r"someone|a|they)\b|"
             r"\bwhy (haven't|have not|didn't|did not) you\b|\bwhy (was i|i was|wasn't i|i "
             r"wasn't) (rejected|not selected|turned down|passed over)",
             re.I,
@@ -199,6 +219,9 @@ _RULES = (
             r"\b(should|could|would|will|please) (re-?consider|rethink|change your mind)|"
             r"\bhope you('ll| will)? (re-?consider|change your mind)|"
             r"\b(you're|you are|you've|you have) (making|made) a (big |huge |serious )?mistake|"
+            r"\b(you|your (\w+ )?(panel|team|committee|managers?|recruiters?)|the (\w+ )?(panel|"
+            r"committee)|they|whoever decided)( have| has| are| is)? (made|making|make) a (\w+ )?"
+            r"(mistake|error)\b|"
             r"\b(wrong|bad|poor) decision\b|\byou('ll| will) regret|\byour loss\b",
             re.I,
         ),
@@ -276,8 +299,11 @@ _RULES = (
         re.compile(
             r"\bi('ll| will) take (your|that|the|this) silence as\b|\bi (can only|must|have to) "
             r"assume\b|\b(finally|actually) (getting back|replying|responding|answering)\b|"
-            r"\bsome of us\b|\b(is|are|isn't|aren't|is not|are not) (not )?(everyone's|anyone's|"
-            r"your|a) (top |high |first )?priority\b|\b(second|third|fourth|fifth|another|final) "
+            r"\bsome of us\b|\b(is|are|isn't|aren't|is not|are not) (\w+ly )?(not )?(everyone's|"
+            r"anyone's|your|a|high on (your|anyone's|the)) (top |high |first |real )?(priority|"
+            r"list)\b|\b(is|are|was|were|has|have)( \w+)? (evidently|apparently|obviously|clearly|"
+            r"presumably) (not|no longer|too busy|beneath)\b|\b(evidently|apparently|presumably) "
+            r"(nobody|no one|no-one|never)\b|\b(second|third|fourth|fifth|another|final) "
             r"reminder\b|\b(thought|figured) i('d| would| might) make it easy\b|"
             r"\b(don't|do not) keep me waiting\b|\bas long as (last time|before|the last)\b|"
             r"\bif you (ever|even) (read|check|see|get to)\b|"
