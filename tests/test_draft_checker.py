@@ -383,6 +383,22 @@ def test_passive_aggression_is_caught_in_any_words(sentence: str) -> None:
         ("I expect a full explanation of the scores.", "tone"),
         ("Replying to candidates is evidently not a priority for the team.", "tone"),
         ("Apparently nobody reads these emails.", "tone"),
+        ("Everyone were so friendly on the day.", "grammar"),
+        ("Raj and me was on the same project.", "grammar"),
+        ("The people in your team is very welcoming.", "grammar"),
+        ("I would like more informations about the team.", "grammar"),
+        ("Please explain me the next steps.", "grammar"),
+        ("We discussed about the data platform.", "grammar"),
+        ("The project I led were a success.", "grammar"),
+        ("Hopefully this email doesn't get lost like the last one.", "tone"),
+        ("I'm not sure why this is so difficult.", "tone"),
+        ("I look forward to your prompt reply.", "tone"),
+        ("I have other options, so I can't hang around.", "tone"),
+        ("Please don't keep me hanging.", "tone"),
+        ("Some feedback would have been nice.", "tone"),
+        ("I trust I won't have to chase again.", "tone"),
+        ("Is anyone actually reading these?", "tone"),
+        ("You people never reply.", "tone"),
     ],
 )
 def test_slips_and_tones_in_more_words_are_caught(sentence: str, kind: str) -> None:
@@ -398,6 +414,11 @@ def test_slips_and_tones_in_more_words_are_caught(sentence: str, kind: str) -> N
         "Have you been to the Leeds office?",
         "I was glad to hear how the team plans its sprints.",
         "We clearly need better dashboards, which is where I can help.",
+        "Thank you for your quick reply last week.",
+        "Everyone I met was friendly.",
+        "Raj and I were on the same project.",
+        "The people I met were welcoming.",
+        "We discussed the data platform.",
     ],
 )
 def test_near_misses_of_those_slips_and_tones_pass(sentence: str) -> None:
@@ -462,6 +483,55 @@ def test_interest_with_words_between_is_heard(interest: str) -> None:
     note = PLAIN.format(sentence=f"{interest} My experience with dbt fits the work.")
     review = CHECKER.review(note, CONTEXT)
     assert review.ready, review.findings
+
+
+@pytest.mark.parametrize(
+    "interest",
+    [
+        "This role is the one I want.",
+        "I'm really drawn to the role.",
+        "Please consider me for the role.",
+        "I'd gladly take on the role.",
+        "Working with your team would be a great next step for me.",
+        "The role has everything I'm looking for.",
+    ],
+)
+def test_wanting_the_job_in_plain_other_words_is_heard(interest: str) -> None:
+    note = PLAIN.format(sentence=f"{interest} I have built dbt models for five years.")
+    review = CHECKER.review(note, CONTEXT)
+    assert review.ready, review.findings
+
+
+@pytest.mark.parametrize(
+    "fit",
+    [
+        "I speak Spanish and Portuguese, which your clients need.",
+        "I'm quick with SQL and calm under pressure.",
+        "I've done this kind of migration twice.",
+        "I've been a data analyst at a bank since 2019.",
+        "I took our churn model from idea to production.",
+        "I'm a quick learner and I already use dbt every day.",
+    ],
+)
+def test_a_reason_to_hire_in_plain_other_words_is_heard(fit: str) -> None:
+    review = CHECKER.review(PLAIN.format(sentence=f"I'd love to join. {fit}"), CONTEXT)
+    assert review.ready, review.findings
+
+
+@pytest.mark.parametrize("short", ["Dan", "Danny", "Kate", "Bob"])
+def test_a_short_form_of_an_interviewers_name_is_only_a_suggestion(short: str) -> None:
+    context = DraftContext(
+        company="Northwind Analytics",
+        role="Data Analyst",
+        interviewers=("Daniel Doe", "Katherine Patel", "Robert Ames"),
+        sender="Sam Lee",
+    )
+    note = NOTE.format(sentence="I enjoyed the case study.").replace("Jane", short)
+    review = CHECKER.review(note, context)
+    assert review.ready, review.findings
+    assert "name" in {s.kind for s in review.suggestions}
+    wrong = CHECKER.review(note.replace(short, "Darren"), context)
+    assert kinds(wrong) == {"name"}
 
 
 @pytest.mark.parametrize("title", ["Inspector", "Captain", "Councillor", "Chef", "Reverend"])

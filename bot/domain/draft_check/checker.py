@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from bot.domain.draft_check.capitals import shouting
-from bot.domain.draft_check.grammar import WRONG_FORMS, Grammar
+from bot.domain.draft_check.grammar import UNCOUNTABLE_PLURALS, WRONG_FORMS, Grammar
 from bot.domain.draft_check.model import DraftContext, Finding, Review, unique
 from bot.domain.draft_check.names import greeted, name_parts, names, sign_off_at
 from bot.domain.draft_check.notes import NEEDS, Note, note_of, structure
@@ -48,7 +48,11 @@ class DraftChecker:
         findings: list[Finding] = []
         suggestions: list[Finding] = []
         # a wrong verb form ("brang") is the grammar layer's to name
-        misspelt = {w: options for w, options in misspelt.items() if w.lower() not in WRONG_FORMS}
+        misspelt = {
+            w: options
+            for w, options in misspelt.items()
+            if w.lower() not in WRONG_FORMS | UNCOUNTABLE_PLURALS
+        }
         for word, options in misspelt.items():
             if among_terms(hidden, word, unknown):
                 suggestions.append(

@@ -149,6 +149,15 @@ _SINGULAR_IN_S = frozenset(
         *("tennis", "chaos", "kudos", "pathos", "mess", "press", "dress", "chess", "congress"),
     }
 )
+#: Plurals without an -s ("the people in your team is").
+_IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women", "criteria", "feet"})
+#: Nouns with no plural: "informations" is a slip of grammar, not of spelling.
+UNCOUNTABLE_PLURALS = frozenset(
+    {
+        *("informations", "advices", "feedbacks", "equipments", "knowledges", "furnitures"),
+        *("luggages", "homeworks", "softwares", "researchs", "trainings", "staffs"),
+    }
+)
 _SILENT_H = ("hour", "honour", "honor", "honest", "heir", "herb")
 #: Either article is heard before these ("a historic", "an historic").
 _EITHER_ARTICLE = ("histor", "hotel", "hypothe")
@@ -302,6 +311,34 @@ class Grammar:
             if not any(self.past(w) or self.third_person(w) for w in between):
                 yield m.group(0), "two people take a plural verb (“were”, “are”, “have”)"
 
+        for m in re.finditer(
+            r"(?:^|[.!?;]\s+|\n)((?:[A-Z][\w-]+|[Mm]y \w+|[Tt]he \w+|[Hh]e|[Ss]he|[Tt]hey) and "
+            r"(?:me|I))\s+(was|is|has|does|were|are|have|did|went|worked|built|ran|led|spent|"
+            r"managed|started|made|got)\b",
+            text,
+        ):
+            if m.group(1).endswith(" me"):
+                yield (
+                    m.group(0).strip(" .!?;\n"),
+                    "as the subject, write “… and I” (“Raj and I were”)",
+                )
+            elif m.group(2) in {"was", "is", "has", "does"} and not self.past(
+                m.group(1).split()[0]
+            ):
+                yield (
+                    m.group(0).strip(" .!?;\n"),
+                    "two people take a plural verb (“were”, “are”, “have”)",
+                )
+        for m in re.finditer(
+            r"\b((?:[Ee]veryone|[Ee]verybody|[Ss]omeone|[Ss]omebody|[Nn]obody|[Nn]o one|[Aa]nyone|"
+            r"[Aa]nybody|[Ee]verything|[Nn]othing)\s+(?:" + _ADVERB + r"\s+)?(?:were|are|have|"
+            r"don't|weren't|aren't|haven't))\b",
+            text,
+        ):
+            before = _words_before(text, m.start(), 1)
+            if not (before and before[-1] in _AUXILIARIES | {"have", "has", "are", "were"}):
+                yield m.group(1), "“everyone”, “someone”, “nobody” take a singular verb (“was”)"
+
     def _verb_forms(self, text: str) -> Iterator[tuple[str, str]]:
         modal = (
             r"(?:will|would|can|could|should|shall|may|might|must|won't|wouldn't|can't|"
@@ -387,6 +424,8 @@ class Grammar:
     def plural_noun(self, word: str) -> bool:
         """A regular plural ("examples", "queries", "boxes"), not a singular in -s."""
         w = word.lower()
+        if w in _IRREGULAR_PLURALS:
+            return True
         if (
             len(w) <= 4
             or not w.endswith("s")
@@ -433,8 +472,18 @@ class Grammar:
             or head.endswith(("s", "ly", "ing", "ed"))
             or head in _COLLECTIVE
             or not self._known(head)
-            or words[2].lower() not in _PREPOSITIONS
         ):
+            return
+        if (
+            words[0].lower() in {"the", "this", "that", "my", "our", "your"}
+            and words[2].lower() in {"i", "you", "we", "they"}
+            and (self.past(words[3]) or words[3].lower() in {"met", "had", "saw", "did"})
+            and words[4].lower() in {"were", "are"}
+        ):
+            # "The project I led were a success": the clause between leaves the head singular
+            yield " ".join(words[:5]), f"“{head}” is singular: use “was”, “is”, “has”"
+            return
+        if words[2].lower() not in _PREPOSITIONS:
             return
         slip = self._verb_after(words, 1, {"were", "are", "have"})
         plural_between = slip is not None and any(self.plural_noun(w) for w in words[2:slip])
@@ -602,6 +651,22 @@ def _fixed_slips(text: str) -> Iterator[tuple[str, str]]:
         re.I,
     ):
         yield m.group(0), "“you're” (you are), not “your”"
+    for m in re.finditer(
+        r"\b(?:explain|explained|explains|explaining|describe|described)\s+(?:me|us)\s+(?:the|"
+        r"what|how|why|about|a|an|your|more|which|when|where)\b",
+        text,
+        re.I,
+    ):
+        yield m.group(0), "it is “explain to me” (“explain it to me”, “explain to me how”)"
+    for m in re.finditer(r"\bdiscuss(?:ed|es|ing)?\s+about\b", text, re.I):
+        yield m.group(0), "“discuss” takes no “about” (“we discussed the plan”)"
+    for m in re.finditer(r"\b(?:said|say|says)\s+(?:me|us)\b(?!\s+(?:too|as well))", text, re.I):
+        yield m.group(0), "“said to me” or “told me”"
+    for m in re.finditer(rf"\b({'|'.join(sorted(UNCOUNTABLE_PLURALS))})\b", text, re.I):
+        yield (
+            m.group(0),
+            f"“{m.group(0)[:-1].lower()}” has no plural (“some {m.group(0)[:-1].lower()}”)",
+        )
     for m in re.finditer(r"\bbetween you and I\b", text, re.I):
         yield m.group(0), "it is “between you and me”"
     for m in re.finditer(

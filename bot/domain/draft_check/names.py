@@ -225,6 +225,13 @@ def names(
             not sure_of_addressee or bool(body & set(parts)) or bool(_TO_SOMEONE_ELSE.search(text))
         )
         for name in greeted_names:
+            short = [f for n in context.interviewers if _short_for(name, f := first_name(n))]
+            if short and not any(one_edit_apart(name.lower(), key) for key in parts):
+                # "Dan" for Daniel, "Katie" for Katherine: most likely the name they go by
+                unsure.append(
+                    Finding("name", f"“{name}”: short for {short[0]}? Use the name they sign with.")
+                )
+                continue
             for finding in _greeted_name(name, parts, context, to_an_interviewer):
                 stranger = "wrong name?" in finding.message
                 (unsure if stranger and about_them else findings).append(finding)
@@ -321,6 +328,45 @@ def _a_person(text: str, at: int, word: str) -> bool:
         _BEFORE_A_PERSON.search(text[max(0, at - 20) : at])
         or _AFTER_A_PERSON.match(text[at + len(word) : at + len(word) + 20])
     )
+
+
+#: Short forms that do not begin like the full name.
+_NICKNAMES = {
+    **dict.fromkeys(("bob", "bobby", "rob", "robbie", "bert"), "robert"),
+    **dict.fromkeys(("bill", "billy", "will", "willy", "liam"), "william"),
+    **dict.fromkeys(("liz", "lizzie", "beth", "betty", "bess", "libby"), "elizabeth"),
+    **dict.fromkeys(("jim", "jimmy", "jamie"), "james"),
+    **dict.fromkeys(("dick", "rick", "ricky", "rich", "richie"), "richard"),
+    **dict.fromkeys(("peggy", "maggie", "meg", "greta"), "margaret"),
+    **dict.fromkeys(("tony",), "anthony"),
+    **dict.fromkeys(("ted", "ned", "eddie"), "edward"),
+    **dict.fromkeys(("harry", "hank"), "henry"),
+    **dict.fromkeys(("chuck", "charlie"), "charles"),
+    **dict.fromkeys(("mike", "mikey", "mick", "micky"), "michael"),
+    **dict.fromkeys(("nick", "nicky"), "nicholas"),
+    **dict.fromkeys(("becky", "becca"), "rebecca"),
+    **dict.fromkeys(("sue", "suzy", "susie"), "susan"),
+    **dict.fromkeys(("drew",), "andrew"),
+    **dict.fromkeys(("steve",), "stephen"),
+    **dict.fromkeys(("jack", "johnny"), "john"),
+    **dict.fromkeys(("molly", "polly"), "mary"),
+    **dict.fromkeys(("sandy", "sasha", "lexi", "xander"), "alexander"),
+    **dict.fromkeys(("kate", "katie", "kathy", "kat", "cathy", "cat"), "catherine"),
+}
+
+
+def _short_for(short: str, full: str) -> bool:
+    """ "Dan", "Danny" for Daniel; "Katie" for Katherine; "Bob" for Robert."""
+    s, f = short.lower(), full.lower()
+    if len(s) < 3 or s == f or len(s) > len(f):
+        return False
+    spelt = {f, f.replace("k", "c", 1), f.replace("c", "k", 1), f.removesuffix("a")}
+    if _NICKNAMES.get(s) in spelt or f.startswith(s):
+        return True
+    stem = re.sub(r"(ie|ey|y|o|e)$", "", s)
+    if len(stem) > 3 and stem[-1] == stem[-2]:
+        stem = stem[:-1]
+    return len(stem) >= 3 and stem != s and f.startswith(stem)
 
 
 def _greeted_name(

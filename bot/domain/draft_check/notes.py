@@ -138,6 +138,12 @@ _INTEREST = re.compile(
     r"it (would|'d) be (\w+ )?(great|wonderful|amazing|fantastic|brilliant|a dream|an honou?r|"
     r"a privilege|a pleasure) to (join|work|be part|be a part|be on)|"
     r"exactly the (way|place|role|job|post|position|opportunity|team|step|move|chance)\b|"
+    r"the (one|job|role|position|post) i('ve| have)? (always |long |really |truly )?(want|wanted)"
+    r"\b|(really |so |very |genuinely )?drawn to (the|this|your|working)|sold on (the|this|"
+    r"your|joining)|(please )?consider me for|i('d| would) (gladly|happily) (take|accept|join|"
+    r"start|come)|(great|exciting|perfect|ideal|natural|right) next (chapter|step) for me|"
+    r"everything i('m| am|'ve been| have been) (looking|hoping) for|where i want to be|"
+    r"(hope|hoping) to hear good news|i('m| am) all in\b|"
     r"would mean a (lot|great deal)|over the moon|fingers crossed|"
     r"(which|that) i (still )?(really |truly |very much |so )?(want|would love|'d love)|"
     r"i (still )?(really |truly |very much |so )?want (it|this|that|the (job|role|position|post))|"
@@ -187,7 +193,9 @@ _DONE = (
     "tripled|tutored|volunteered|won|worked|wrote|written|rewrote|rewritten|cared|nursed|"
     "cooked|closed|"
     "qualified|graduated|studied|taken|kept|look after|looked after|looking after|animated|"
-    "triaged|tuned|wired|fitted|repaired|illustrated|photographed|filmed|translated"
+    "triaged|tuned|wired|fitted|repaired|illustrated|photographed|filmed|translated|"
+    "done|took|made|brought|set up|put together|began|covered|juggled|turned around|"
+    "taken|been (a|an|the|part|one|responsible|in charge)"
 )
 _DOING = (
     "leading|building|running|managing|teaching|growing|launching|designing|delivering|"
@@ -252,7 +260,13 @@ _FIT = re.compile(
     r"|\bas a (former|current|qualified|trained|registered|certified|licensed|practising|"
     r"practicing|chartered|senior|lead)\b|\bi('m| am) (a|an) (qualified|registered|certified|"
     r"chartered|licensed|experienced|trained|practising|practicing)\b"
-    r"|\d+(\.\d+)? ?(%|percent\b|per cent\b)|[£$€]\d|\b\d+x\b)",
+    r"|\d+(\.\d+)? ?(%|percent\b|per cent\b)|[£$€]\d|\b\d+x\b"
+    r"|\bi (also |already |currently |now |still )?(speak|use|work with|know|code in|write)\b"
+    r"|\bi('m| am) (also |very |really |naturally )?(a )?(quick|good|great|strong|fast|reliable|"
+    r"organi[sz]ed|patient|calm|punctual|confident|handy|meticulous|careful|thorough|methodical|"
+    r"adaptable|dependable|hands-on|detail-oriented|comfortable|at ease|happy working|used) "
+    r"(with|at|under|in|on|around|learner|worker|communicator)\b"
+    r"|\b(quick|fast|keen) learner\b|\bcalm under pressure\b|\beye for detail\b)",
     re.IGNORECASE,
 )
 
@@ -314,6 +328,10 @@ _NEAR_INTEREST = re.compile(
     r"(love|like|want|wish|hope|hoping|aim|ready|glad|happy|proud|honou?red|pleased) to "
     rf"{_JOIN}|join (you|the|your|us)|be (a )?part of|look(ing)? forward to (?!hear|your)|"
     rf"(would|'d) {_SOFTLY}(welcome|relish|value|jump)|(picture|imagine|see) myself|"
+    r"(job|role|position|post|one) i('ve| have)? (\w+ )?(want|wanted|need)|drawn to|attracted "
+    r"to|sold on|all in|gladly|happily|willing|consider me|keep me in|addition to (the|your)|"
+    r"next chapter|what i('m| am|'ve been) (looking|hoping) for|good news|chance to (show|"
+    r"prove|join|work|contribute|be)|where i want|hopeful|"
     rf"{_GLAD} (and \w+ )?to (\w+ )?(your|the|this|that)|want {_SOFTLY}to)",
     re.I,
 )

@@ -64,7 +64,9 @@ _PRESSURE = (
     r"offer|the salary)|counter-? ?offer|sooner rather|"
     r"(fairly|very|really) soon|as soon as possible|asap|quickly|right away|immediately|"
     r"(wouldn't|would not|don't|do not) (wait|delay|hang about)|(can't|cannot|won't|will not) "
-    r"wait (forever|long|much longer|indefinitely|around)|wait forever|(i'll|i will|i'd|i "
+    r"wait (forever|long|much longer|indefinitely|around)|(can't|cannot|won't|will not) (hang|"
+    r"hold on|stay) (around|about|on|available|on the market|forever|much longer)|"
+    r"wait forever|(i'll|i will|i'd|i "
     r"would) need (to hear|an answer|a decision|your (answer|decision))|or (else )?i('ll| will) "
     r"(take|accept|go with|sign)|take theirs|the sooner|i expect you to|(improve|better|top) on|"
     r"if (you|they|we|[A-Z]\w+) (still )?wants? me|if you (still )?(want|are serious|'re "
@@ -229,7 +231,8 @@ _RULES = (
     ),
     Rule(
         re.compile(
-            r"\b(insulting|ridiculous|unacceptable|unprofessional|disrespectful|a joke|"
+            r"\b(insulting|ridiculous|unacceptable|unprofessional|disrespectful|a joke|you people|"
+            r"thanks for nothing|shambles|incompetent|incompetence|"
             r"(a )?waste of (my )?time|outrageous|pathetic)\b",
             re.I,
         ),
@@ -305,7 +308,19 @@ _RULES = (
             r"presumably) (not|no longer|too busy|beneath)\b|\b(evidently|apparently|presumably) "
             r"(nobody|no one|no-one|never)\b|\b(second|third|fourth|fifth|another|final) "
             r"reminder\b|\b(thought|figured) i('d| would| might) make it easy\b|"
-            r"\b(don't|do not) keep me waiting\b|\bas long as (last time|before|the last)\b|"
+            r"\b(don't|do not|please don't|please do not) keep me (waiting|hanging|guessing|in the "
+            r"dark)\b|\b(this|my) (email|message|note|letter|application) (doesn't|won't|does not|"
+            r"will not) (get |go )?(lost|ignored|missed|overlooked|buried|unanswered)\b|"
+            r"\b(not sure|don't understand|wonder|can't see) why (this|it) (is|has been|should be) "
+            r"so (difficult|hard|complicated|slow|long)\b|\b(a reply|a response|an answer|an "
+            r"update|some feedback|feedback|some notice|a call|a heads-up|an acknowledgement|the "
+            r"courtesy) (would|might) have been (nice|polite|appreciated|courteous|good|decent)\b|"
+            r"\b(won't|will not|shouldn't|should not|don't|do not) (have|need) to (chase|remind|"
+            r"follow up|ask|write|email|call) (you )?(again|a (second|third)|another|once more)\b|"
+            r"\b(is|are) (anyone|anybody|you|somebody|someone) (actually|even|still|ever) (reading|"
+            r"there|getting|receiving|checking|looking)\b|"
+            r"\b(anyone|anybody) (there|home|out there)\?|"
+            r"\bas long as (last time|before|the last)\b|"
             r"\bif you (ever|even) (read|check|see|get to)\b|"
             r"\b(and|but) (still )?"
             r"(nothing|no word|no reply|no response|not a word|no news)\b|\b(surely|obviously|"
@@ -323,7 +338,8 @@ _RULES = (
             r"\bi('ll| will) (stop|drop|pop|swing) (by|in|round|over)\b|\b(settle|sort|discuss) "
             r"(the |our )?next steps in person\b|"
             r"\bi (want|expect) (an?|your|the|to) (answer|decision|response|reply|hear)\b|"
-            r"\b(a )?(quick|fast|speedy|swift) (decision|answer|response|reply|turnaround)\b|"
+            r"(?<!for )(?<!for your )(?<!for the )(?<!for such a )(?<!for a )\b(a |your )?(quick|"
+            r"fast|speedy|swift|prompt) (decision|answer|response|reply|turnaround)\b|"
             r"\bi (need|must|have) to (know|hear|have (an|your|a) (answer|decision))\b"
             r"[^.!?\n]{0,30}\b(by|before|within|no later than|today|tomorrow|this week)\b",
             re.I,
