@@ -399,6 +399,14 @@ def test_passive_aggression_is_caught_in_any_words(sentence: str) -> None:
         ("I trust I won't have to chase again.", "tone"),
         ("Is anyone actually reading these?", "tone"),
         ("You people never reply.", "tone"),
+        ("I would be THRILLED to join.", "shouting"),
+        ("The new office is in a grate location.", "spelling"),
+        ("I'd like to know weather the role is still open.", "spelling"),
+        ("I enjoyed learning about <project>.", "placeholder"),
+        ("I enjoyed learning about XXX.", "placeholder"),
+        ("I'm just reaching out to say thanks.", "filler"),
+        ("The Globex team seemed great.", "company"),
+        ("I can't wait to get started at Meridian.", "company"),
     ],
 )
 def test_slips_and_tones_in_more_words_are_caught(sentence: str, kind: str) -> None:
@@ -419,6 +427,10 @@ def test_slips_and_tones_in_more_words_are_caught(sentence: str, kind: str) -> N
         "Raj and I were on the same project.",
         "The people I met were welcoming.",
         "We discussed the data platform.",
+        "I've worked with ORACLE and SAP for years.",
+        "The weather on the day was lovely.",
+        "I'm not sure whether the role includes travel.",
+        "A friend at a bank told me about the team.",
     ],
 )
 def test_near_misses_of_those_slips_and_tones_pass(sentence: str) -> None:

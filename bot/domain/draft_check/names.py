@@ -492,7 +492,29 @@ def other_employers(
         ]
         if any(re.search(rf"(?<![\w-]){re.escape(word)}(?!\w)", text) for word in own):
             found.append(other)
+            continue
+        # a word of its own that is also a dictionary word, capitalised where only a company
+        # goes: "at Meridian", "the Meridian team"
+        common = [
+            w
+            for w in WORD.findall(other)
+            if w.lower() not in ORGANISATION_WORDS | expected and len(w) > 3 and w[:1].isupper()
+        ]
+        if any(_as_a_company(text, word) for word in common):
+            found.append(other)
     return found
+
+
+_COMPANY_BEFORE = r"(?:at|join|joining|joined|with|for|from|to) "
+_COMPANY_AFTER = r"(?:'s|\s+(?:team|office|offices|staff|people|crew|store|site|branch|culture))\b"
+
+
+def _as_a_company(text: str, word: str) -> bool:
+    name = re.escape(word)
+    return bool(
+        re.search(rf"\b{_COMPANY_BEFORE}{name}\b(?![ -][A-Z])", text)
+        or re.search(rf"(?<![.!?]\s)(?<!^)\b{name}{_COMPANY_AFTER}", text)
+    )
 
 
 def context_for(

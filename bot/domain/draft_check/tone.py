@@ -375,7 +375,8 @@ _RULES = (
 )
 _FILLER = re.compile(
     r"\bjust (wanted to )?(checking|check|following|follow|touching|touch|circling|circle|"
-    r"bumping|bump)( in| up| base| back)?\b|\btouching base\b|\bbumping this\b",
+    r"bumping|bump)( in| up| base| back)?\b|\btouching base\b|\bbumping this\b|"
+    r"\bjust (wanted to |want to )?(reach|reaching|pinging|ping|nudging|nudge) (out|you)\b",
     re.IGNORECASE,
 )
 #: Notes sent while the employer is still deciding about the person.
