@@ -8,7 +8,13 @@ from collections.abc import Iterable
 from bot.domain.draft_check.capitals import shouting
 from bot.domain.draft_check.grammar import UNCOUNTABLE_PLURALS, WRONG_FORMS, Grammar
 from bot.domain.draft_check.model import DraftContext, Finding, Review, unique
-from bot.domain.draft_check.names import greeted, name_parts, names, sign_off_at
+from bot.domain.draft_check.names import (
+    greeted,
+    name_parts,
+    names,
+    sign_off_at,
+    to_someone_else,
+)
 from bot.domain.draft_check.notes import NEEDS, Note, note_of, structure
 from bot.domain.draft_check.spelling import (
     Speller,
@@ -88,7 +94,8 @@ class DraftChecker:
         read = corrected(text, misspelt)
         note = note_of(read)
         signed = sign_off_at(read, context.sender)
-        sure, unsure = structure(read, signed, context, note, self._speller.known)
+        elsewhere = to_someone_else(text, tokens, context)
+        sure, unsure = structure(read, signed, context, note, self._speller.known, elsewhere)
         suggestions += unsure
         findings += sure
         sure_names, unsure_names = names(

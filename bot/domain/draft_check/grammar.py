@@ -339,6 +339,24 @@ class Grammar:
             if not (before and before[-1] in _AUXILIARIES | {"have", "has", "are", "were"}):
                 yield m.group(1), "“everyone”, “someone”, “nobody” take a singular verb (“was”)"
 
+        for m in re.finditer(
+            r"\b((?:[Ee]ach|[Ee]very) ([a-z]+) (need|want|have|make|take|get|go|seem|look|require|"
+            r"use|run|come|work|feel|know|think|mean|include|offer|deserve|depend|rely))\b",
+            text,
+        ):
+            noun = m.group(2)
+            if (
+                noun not in {"other", "one", "of"}
+                and not self.plural_noun(noun)
+                and self._known(noun)
+            ):
+                before = _words_before(text, m.start(), 1)
+                if not (before and before[-1] in _AUXILIARIES):
+                    yield (
+                        m.group(1),
+                        f"“{m.group(1).split()[0].lower()}” takes a singular verb (“needs”)",
+                    )
+
     def _verb_forms(self, text: str) -> Iterator[tuple[str, str]]:
         modal = (
             r"(?:will|would|can|could|should|shall|may|might|must|won't|wouldn't|can't|"
@@ -707,6 +725,8 @@ def _articles(text: str) -> Iterator[tuple[str, str]]:
     """ "a experience" and "an great": the article follows the sound of the next word."""
     for m in re.finditer(r"\b(a|an|A|An)\s+([a-z][a-z-]*)\b", text):
         article, word = m.group(1).lower(), m.group(2)
+        if word in {"a", "an"}:
+            continue  # "a a": the doubled word is the slip
         if m.group(1)[0] == "A" and not re.search(r"(?:^|[.!?:]\s*|\n\s*)$", text[: m.start()]):
             continue  # "plan A and B": a letter, not the article
         if word.startswith(_EITHER_ARTICLE):

@@ -330,6 +330,24 @@ def _a_person(text: str, at: int, word: str) -> bool:
     )
 
 
+def to_someone_else(text: str, tokens: list[tuple[str, int]], context: DraftContext) -> bool:
+    """The note greets someone who is not an interviewer and speaks of an interviewer in the
+    third person ("Hi Sheila, ... Dennis told me"): a note to a reference or a friend."""
+    parts = interviewer_parts(context.interviewers)
+    greeted_names, greeting_end = greeted(text)
+    if not parts or not greeted_names:
+        return False
+    firsts = [first_name(n) for n in context.interviewers]
+    ours = any(
+        name.lower() in parts
+        or any(one_edit_apart(name.lower(), key) for key in parts)
+        or any(_short_for(name, first) for first in firsts)
+        for name in greeted_names
+    )
+    body = {word.lower() for word, at in tokens if at >= greeting_end}
+    return not ours and bool(body & set(parts))
+
+
 #: Short forms that do not begin like the full name.
 _NICKNAMES = {
     **dict.fromkeys(("bob", "bobby", "rob", "robbie", "bert"), "robert"),

@@ -57,7 +57,9 @@ _OFFER = re.compile(
     r"turn(ing)? down (the|your|this) offer|start date|"
     r"(more|some|a little|a few days'?) (more )?time to (decide|consider|think|review|reflect)|"
     r"until \w+ to (decide|consider|think|reply|respond|review|go through)|"
-    r"base salary|the salary|compensation|signing bonus|relocation package)\b",
+    r"base salary|the salary|compensation|signing bonus|relocation package|"
+    r"i start (as|on|next|in|at|work|with)|i('ve| have)? (got|landed|been offered|was offered|"
+    r"accepted) the (job|role|position|post)|(offered|given) me the (job|role|position|post))\b",
     re.I,
 )
 _WITHDRAWAL = re.compile(
@@ -75,7 +77,8 @@ _REJECTION = re.compile(
     r"(another|other|a different|a stronger|the other|a more experienced) (candidate|applicant)|"
     r"went with someone|unsuccessful|new hire|whoever you (hire|chose|choose|picked|pick)|"
     r"(wasn't|was not|isn't|is not|not) (a|the right|the best|quite the right) (fit|match)|"
-    r"(letting me know|telling me|informing me) (about|of) (the|your) decision|"
+    r"(letting me know|telling me|informing me|sharing|confirming)( (about|of))? (the|your) "
+    r"(decision|outcome)|(apply|applying) (to [\w&' -]{1,40} )?again\b|"
     r"not been (selected|successful|chosen)|(wasn't|was not|weren't|were not) "
     r"(selected|chosen|successful|the one|picked)|decided not to|"
     r"(not|wasn't|isn't|weren't) the (outcome|news|result|answer)|"
@@ -122,13 +125,17 @@ _THANK_YOU = re.compile(
 
 _JOIN = (
     r"(join|work|be (a )?part|contribute|help|be considered|bring|take on|run|lead|build|grow|"
-    r"be involved|get started|start|learn|serve|train|develop|support|teach|care for)"
+    r"be involved|get started|start|learn|serve|train|develop|support|teach|care for|"
+    r"come on board|get on board|come aboard)"
 )
 #: Words that may stand between a modal or "want" and its verb ("would genuinely welcome",
 #: "want very much to").
 _SOFTLY = r"((\w+ly|really|very much|so much|badly|also|still|truly|certainly) )?"
 #: Feelings about the job that may be joined ("happy and proud to serve").
-_GLAD = r"(honou?red|proud|glad|happy|delighted|pleased|thrilled|excited|grateful)"
+_GLAD = (
+    r"(honou?red|proud|glad|happy|delighted|pleased|thrilled|excited|grateful|chuffed|stoked|"
+    r"buzzing)"
+)
 _INTEREST = re.compile(
     r"\b(excited|exciting|enthusiastic|enthusiasm|interested|eager|eagerness|keen|keenness|"
     r"thrilled|passionate|delighted|first choice|top choice|dream (job|role)|exactly what|"
@@ -166,6 +173,7 @@ _INTEREST = re.compile(
     r"(chance|opportunity)|my (\w+ ){0,2}(interest|desire|wish|commitment)\b|"
     rf"(desire|wish|hope|hoping|hoped|want|wanting|wanted|plan|aim|ready) {_SOFTLY}to {_JOIN}|"
     rf"(would|'d|really|truly|very much|definitely)( \w+){{0,3}} (like|love|want)s? to {_JOIN}|"
+    rf"(would|'d) (\w+ )?(like|love) {_SOFTLY}to {_JOIN}|(come|get|jump) on board|chuffed|"
     rf"(would|'d) be (\w+ )?({_GLAD},? (and|&) (\w+ )?)?{_GLAD} to|"
     r"(the|a) (role|job|position|post|opportunity|team) (that )?i('ve| have)? (been )?"
     r"(looking|hoping|waiting|searching|working) (for|toward)|"
@@ -376,9 +384,11 @@ def structure(
     context: DraftContext,
     note: Note,
     known: Callable[[str], bool] = lambda _: True,
+    someone_else: bool = False,
 ) -> tuple[list[Finding], list[Finding]]:
     """(findings, suggestions) on the note's frame: greeting, sign-off, the company and role,
-    and, for the notes that need them, interest and fit."""
+    and, for the notes that need them, interest and fit: only suggested in a note that seems
+    to go to someone other than an interviewer (`someone_else`)."""
     needs = NEEDS[note]
     sure: list[Finding] = []
     unsure: list[Finding] = []
@@ -405,10 +415,14 @@ def structure(
         unsure.append(Finding("role", f"Name the role{full} ({context.role})."))
     if needs.interest and not says_interest(text):
         plainly = Finding("interest", "Say plainly that you want the job.")
-        (unsure if close_to_interest(text) else sure).append(plainly)
+        (unsure if someone_else or close_to_interest(text) else sure).append(plainly)
     elif note == Note.OTHER and not says_interest(text):
         unsure.append(Finding("interest", "If this note is about the job, say you want it."))
     if needs.fit and not gives_a_reason(text):
         reason = Finding("fit", "Add one reason you are the best fit for it.")
-        (unsure if _NEAR_FIT.search(text) else sure).append(reason)
+        (unsure if someone_else or _NEAR_FIT.search(text) else sure).append(reason)
+    elif note == Note.FOLLOW_UP and not gives_a_reason(text):
+        # never sure: many good follow-ups only restate the interest, the reason having been
+        # given in the thank-you; some readers still want one line of it
+        unsure.append(Finding("fit", "One line on why you fit would remind them of you."))
     return sure, unsure

@@ -137,6 +137,10 @@ class Speller:
 
         Only common halves count, so a typo such as "teamate" (tea + mate) is still caught.
         """
+        # goods named by what they are for ("homeware", "giftware", "bakeware")
+        stem = word.removesuffix("s").removesuffix("ware")
+        if stem != word.removesuffix("s") and len(stem) >= 3 and self._common(stem):
+            return True
         for prefix in _WORD_PREFIXES:
             rest = word[len(prefix) :]
             if word.startswith(prefix) and len(rest) > 3 and self._plain(rest):

@@ -10,6 +10,9 @@ from bot.domain.draft_check.model import Finding
 from bot.domain.draft_check.notes import Note
 
 _ASKS = r"(let me know|tell me|get back to me|hear back|hear from you|reply|respond|answer)"
+#: Words between an ask and "straight away" that are not the person's own promise ("let me
+#: know and I will send it straight away").
+_NOT_MINE = r"(?:(?!\b(?:i|we)\b)[^.!?\n])"
 #: What they said themselves, reported back, is no pressure ("you hoped to decide by May").
 _REPORTED = re.compile(
     r"\b(you|they|the team)( \w+)? (said|mentioned|hoped|planned|expected|aimed|were hoping|"
@@ -120,13 +123,35 @@ _RULES = (
     ),
     Rule(
         re.compile(
-            rf"\b({_ASKS}|decision|update)\b[^.!?\n]{{0,25}}\b(asap|as soon as possible)\b", re.I
+            r"\b(divorce|bankrupt(cy)?|evict(ed|ion)|my debts?|in debt)\b|"
+            r"\b(my )?savings (are|have) (almost |nearly |all but |already )?(gone|run out|"
+            r"dried up)\b|\b(losing|lose) (my|the|our) (flat|house|home|apartment)\b|"
+            r"\b(can't|cannot|couldn't) (pay|afford|cover) (my|the|our) (rent|bills|mortgage)\b|"
+            r"\b(this|the) (job|role) would (save|rescue) (me|us)\b",
+            re.I,
+        ),
+        "shares more hardship than a note to an employer needs",
+    ),
+    Rule(
+        re.compile(
+            r"\bunless (you tell me|i hear|told|you say|instructed) otherwise\b|\b(handed|handing|"
+            r"given|giving|put|putting) in my notice\b|\bi('ll| will) (plan to |be ready to |"
+            r"go ahead and )?start (on|next|from)\b|\bsee you on my first day\b|\bwhen i start\b",
+            re.I,
+        ),
+        "takes the job as already given",
+        while_waiting=True,
+    ),
+    Rule(
+        re.compile(
+            rf"\b({_ASKS}|decision|update)\b{_NOT_MINE}{{0,25}}\b(asap|as soon as possible)\b",
+            re.I,
         ),
         "asks for speed (ASAP)",
     ),
     Rule(
         re.compile(
-            rf"\b({_ASKS}|decision|update)\b[^.!?\n]{{0,25}}\b(immediately|right away|urgently|"
+            rf"\b({_ASKS}|decision|update)\b{_NOT_MINE}{{0,25}}\b(immediately|right away|urgently|"
             r"straight away)\b|\b(this|it) is urgent\b",
             re.I,
         ),
@@ -208,7 +233,10 @@ _RULES = (
             r"reply|response|answer)\b|\b(waiting|waited) (for )?(over |more than |nearly )?"
             r"(\w+ ){0,2}(weeks|months) (now|already|without)\b|\bexpected (better|more) "
             r"(communication|of|from)\b|\b(poor|bad) communication\b|\bradio silence\b|"
-            r"\bghost(ed|ing)\b|\brespect (my|people's|candidates') "
+            r"\bghost(ed|ing)\b|\b(your|their|the panel's) time is (\w+ )?(more|far more|much "
+            r"more) (valuable|important|precious) than (mine|ours)\b|\beven though (it|you|the "
+            r"(interview|meeting|call)) (started|ran|was|began|kept me waiting)( \w+){0,3} (late|"
+            r"behind|delayed|over)\b|\brespect (my|people's|candidates') "
             r"time|\bmy time is (valuable|precious)|\ba (simple|quick|one-word) (yes or no|"
             r"reply|response|answer) (would|will) (do|suffice)",
             re.I,
