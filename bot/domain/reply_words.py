@@ -41,6 +41,11 @@ EVERYDAY_WORD_FREQUENCY = 1e-5
 #: The most other words "*" stands for in a phrase.
 WILDCARD_WORDS = 3
 _WORD = re.compile(r"#?[0-9]+(?:[.:][0-9]+)?[a-z]*|[a-z]+(?:'[a-z]+)*")
+#: A tick typed after an item ("thank you email to priya ✔️") says it is done.
+_CHECK_MARKS = str.maketrans(dict.fromkeys("\u2705\u2714\u2611\u2713", " done "))
+#: A digit typed for the letter it looks like, inside a word ("d0ne", "sk1p").
+_DIGIT_LETTERS = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s"}
+_LETTER_DIGITS = re.compile(r"(?<=[a-z])[01345](?=[a-z])")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
 
 
@@ -243,7 +248,9 @@ def read_words(
     """The reply's words, each slip read as the coach's word (or a name) it stands for;
     words in `keep` are always meant as written, short forms (`shorthand`) as what they
     stand for."""
-    lowered = lowered_text(text)
+    lowered = _LETTER_DIGITS.sub(
+        lambda m: _DIGIT_LETTERS[m.group(0)], lowered_text(text).translate(_CHECK_MARKS)
+    )
     if shorthand:
         lowered = _short_forms(tuple(shorthand)).sub(lambda m: shorthand[m.group(0)], lowered)
     found = list(_WORD.finditer(lowered))

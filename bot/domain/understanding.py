@@ -94,7 +94,7 @@ _MONTHS = frozenset(
 )
 _UNITS = re.compile(r"^(minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|h|d|w|m)$")
 _LENGTH = re.compile(
-    r"\b(?:in|for)?\s*(?P<n>[0-9]{1,3}|an?|one|two|three|four|five|a few|a couple of|couple of)"
+    r"\b(?:(?:in|for)\s+)?(?P<n>[0-9]{1,3}|an?|one|two|three|four|five|a few|a couple of|couple of)"
     r"\s*(?P<unit>minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w)\b"
 )
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
@@ -306,7 +306,7 @@ class _Reading:
         if self.said.has(words.mistakes) and not self._numbers():
             return Understanding(UNDO)
         for intent, phrases in ((UNDO, words.undo), (LIST, words.lists), (HELP, words.help)):
-            if self._covers(phrases, spare=1):
+            if self._covers(phrases, spare=1, named=intent == LIST):
                 return Understanding(intent)
         if self._is_chat():
             return Understanding(CHAT)
@@ -354,7 +354,7 @@ class _Reading:
         about using the coach gets the help; any other (advice, an outcome wondered about)
         gets the likeliest actions, and nothing is done."""
         words = self.words
-        if self._covers(words.lists, spare=1):
+        if self._covers(words.lists, spare=1, named=True):
             return Understanding(LIST)
         asking = words.asking
         if self.said.has(asking.usage) and self.said.has(asking.coach_words):
@@ -505,6 +505,7 @@ class _Reading:
             named = {w for n in self._employer_words() for w in n.split()}
             plain = " ".join(w for w in text.split() if w.strip(",.") not in named)
             plain = re.sub(r"^(?:the\s+)?(?:on|by|before)\s+", "", plain)
+            plain = re.sub(r"^within\s+", "in ", plain)
             found = parse_date(plain, now=now, tz=tz) if plain and plain != text else None
         return found
 
@@ -707,8 +708,10 @@ class _Reading:
         """How long to put an item off: a length, "next week", "later", or a day."""
         text = self.said.text
         read = self.said.read
-        if match := _LENGTH.search(text):
+        for match in _LENGTH.finditer(text):
             amount = match.group("n")
+            if not amount.isdigit() and len(match.group("unit")) == 1:
+                continue  # "and" is no "an d", "a w" no week
             number = (
                 int(amount)
                 if amount.isdigit()
@@ -735,9 +738,12 @@ class _Reading:
 
     # -- the rest ------------------------------------------------------------------------
 
-    def _covers(self, phrases: tuple[Phrase, ...], spare: int = 0) -> bool:
-        """The reply is these phrases and filler words, and at most `spare` other words."""
+    def _covers(self, phrases: tuple[Phrase, ...], spare: int = 0, *, named: bool = False) -> bool:
+        """The reply is these phrases and filler words, and at most `spare` other words
+        (`named`: names of people and employers are not counted, "what's open for Globex")."""
         others = self._left_over(phrases)
+        if others is not None and named:
+            others = [w for w in others if w not in self.names]
         return others is not None and len(others) <= spare
 
     def _left_over(self, phrases: tuple[Phrase, ...]) -> list[str] | None:
