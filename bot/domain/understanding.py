@@ -328,6 +328,8 @@ class _Reading:
             start += 1
         if any(self._opens_with(p, start) for p in (*asking.requests, *asking.not_questions)):
             return False
+        if self.said.has(asking.musing):
+            return True
         first = read[start]
         if self.original.rstrip().endswith("?") and first in self.words.questions:
             return True
