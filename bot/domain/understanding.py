@@ -244,6 +244,7 @@ def _read(text: str, situation: Situation, words: ReplyWords, names: dict[str, s
     )
 
 
+_SO = re.compile(r"\bso\s+(?=([a-z']+))", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,;.!?\n]+|\s+(?:but|and|so|though)\s+", re.IGNORECASE)
 
 
@@ -252,6 +253,9 @@ def _without_hopes(
 ) -> str | None:
     """The reply without its clauses of hope or worry ("I hope they don't say no" states no
     outcome): "" when nothing but friendly words is left, None when no clause is one."""
+    # "so" before a worry is no clause of its own ("made me so anxious").
+    worried = {w for p in words.hopes for w in p.places[0]}
+    text = _SO.sub(lambda m: "" if m.group(1).lower() in worried else m.group(0), text)
     clauses = [c.strip() for c in _CLAUSE.split(text) if c.strip()]
     facts = [c for c in clauses if not _read(c, situation, words, names).has(words.hopes)]
     if len(facts) == len(clauses):
