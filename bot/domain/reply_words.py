@@ -143,6 +143,8 @@ class Questions:
     before_subject: frozenset[str] = frozenset()
     #: The subjects; any employer or person named counts as one too.
     subjects: frozenset[str] = frozenset()
+    #: Subjects other than the person, who may contact them ("they emailed", "hr called").
+    others: frozenset[str] = frozenset()
     #: Openings that are requests, not questions ("can you remind me", "could we...").
     requests: tuple[Phrase, ...] = ()
     #: Words that wonder aloud anywhere in a reply ("whether to mention my other offer").
@@ -450,6 +452,7 @@ def load_reply_words(path: Path) -> ReplyWords:
                 always=_word_set(asking, "always"),
                 before_subject=_word_set(asking, "before_subject"),
                 subjects=_word_set(asking, "subjects"),
+                others=_word_set(asking, "others"),
                 requests=phrases("asking.requests", asking.get("requests") or []),
                 not_questions=phrases("asking.not_questions", asking.get("not_questions") or []),
                 musing=phrases("asking.musing", asking.get("musing") or []),

@@ -310,7 +310,7 @@ class _Reading:
         if self.said.has(words.mistakes) and not self._numbers():
             return Understanding(UNDO)
         for intent, phrases in ((UNDO, words.undo), (LIST, words.lists), (HELP, words.help)):
-            if self._covers(phrases, spare=1, named=intent == LIST):
+            if self._covers(phrases, spare=1, named={LIST: True, HELP: False}.get(intent)):
                 return Understanding(intent)
         if self._is_chat():
             return Understanding(CHAT)
@@ -366,7 +366,7 @@ class _Reading:
         if self.said.has(asking.usage) and self.said.has(asking.coach_words):
             return Understanding(HELP)  # "can I undo a skip?" asks how, it does not undo
         for intent, phrases in ((UNDO, words.undo), (HELP, words.help)):
-            if self._covers(phrases, spare=1):
+            if self._covers(phrases, spare=1, named=None if intent == UNDO else False):
                 return Understanding(intent)
         if self._is_chat():
             return Understanding(CHAT)  # "how are you?"
@@ -406,7 +406,7 @@ class _Reading:
         # follow-up told of comes before words of waiting ("followed up, still no reply").
         if outcome is not None and outcome.name not in SOFT_OUTCOMES:
             return self._outcome(outcome)
-        if said.has(words.followed_up) or self._told_of_contact():
+        if self._by_me(words.followed_up) or self._told_of_contact():
             return self._followed_up()
         if outcome is not None and self.command not in ITEM_INTENTS:
             return self._outcome(outcome)
@@ -454,10 +454,21 @@ class _Reading:
             return None
         return meant
 
+    def _by_me(self, phrases: tuple[Phrase, ...]) -> bool:
+        """The phrases tell of the person's own contact: not each one right after someone
+        else as its subject ("carlos emailed to say...", "priya pinged me" is them)."""
+        read = self.said.read
+        others = set(self.names) | self.words.asking.others
+        return any(
+            start == 0 or read[start - 1] not in others
+            for phrase in phrases
+            for start, _ in phrase.spans(read)
+        )
+
     def _told_of_contact(self) -> bool:
         """ "Emailed Initech to check in", "called Carlos": contact with an employer, not an
         item of theirs done ("emailed Jane her thank-you" names one)."""
-        if not self.said.has(self.words.contacted) or not self._process_employers():
+        if not self._by_me(self.words.contacted) or not self._process_employers():
             return False
         kinds = self._kinds()
         if kinds - {FOLLOW_UP}:
@@ -510,6 +521,7 @@ class _Reading:
         if found is None:
             named = {w for n in self._employer_words() for w in n.split()}
             plain = " ".join(w for w in text.split() if w.strip(",.") not in named)
+            plain = re.sub(r"^(?:(?:from|with|at|for)\s+)+", "", plain)
             plain = re.sub(r"^(?:the\s+)?(?:on|by|before)\s+", "", plain)
             plain = re.sub(r"^within\s+", "in ", plain)
             found = parse_date(plain, now=now, tz=tz) if plain and plain != text else None
@@ -744,13 +756,21 @@ class _Reading:
 
     # -- the rest ------------------------------------------------------------------------
 
-    def _covers(self, phrases: tuple[Phrase, ...], spare: int = 0, *, named: bool = False) -> bool:
-        """The reply is these phrases and filler words, and at most `spare` other words
-        (`named`: names of people and employers are not counted, "what's open for Globex")."""
+    def _covers(
+        self, phrases: tuple[Phrase, ...], spare: int = 0, *, named: bool | None = None
+    ) -> bool:
+        """The reply is these phrases and filler words, and at most `spare` other words.
+        `named`: names of people and employers are not counted ("what's open for Globex"),
+        or (False) none may be left ("what do I say to Carlos" is no question about the coach)."""
         others = self._left_over(phrases)
-        if others is not None and named:
+        if others is None:
+            return False
+        if named is not None:
+            names = [w for w in others if w in self.names]
+            if names and not named:
+                return False
             others = [w for w in others if w not in self.names]
-        return others is not None and len(others) <= spare
+        return len(others) <= spare
 
     def _left_over(self, phrases: tuple[Phrase, ...]) -> list[str] | None:
         """The words that are neither the phrases nor fillers; None when no phrase is there."""
