@@ -174,7 +174,10 @@ class CoachRuntime:
     def serve_http(self, host: str = "0.0.0.0") -> CoachServer:
         """Start the HTTP server (waitress) in the background; /healthz answers once ready."""
         self.server = CoachServer(
-            (host, self.settings.port), self.app, self.settings.signing_secret
+            (host, self.settings.port),
+            self.app,
+            self.settings.signing_secret,
+            store_ready=self.store.ready,
         )
         self._serving = threading.Thread(
             target=self.server.serve_forever, name="coach-http", daemon=True
@@ -323,8 +326,16 @@ def open_store(settings: Settings) -> Store:
     if settings.database_url:
         from bot.storage.postgres_schema import where
         from bot.storage.postgres_store import PostgresStore
+        from bot.storage.postgres_waits import Waits
 
-        store = PostgresStore(settings.database_url)
+        waits = Waits(
+            lock=settings.db_lock_timeout,
+            statement=settings.db_statement_timeout,
+            idle_in_transaction=settings.db_idle_timeout,
+            pool=settings.db_pool_timeout,
+            per_person=settings.db_person_connections,
+        )
+        store = PostgresStore(settings.database_url, waits=waits)
         LOGGER.info("Store: PostgreSQL at %s", where(settings.database_url))
         return store
     return TinyStore(settings.db_path)

@@ -17,9 +17,11 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltResponse
 
 from bot.domain.interview import Person
+from bot.slack.listeners import STORE_BUSY
 from bot.slack.payloads import person_of
 from bot.slack.services import Services
-from bot.storage.protocol import StoreError
+from bot.storage.deadline import Deadline, waiting_until
+from bot.storage.protocol import StoreBusy, StoreError
 
 LOGGER = logging.getLogger(__name__)
 
@@ -30,6 +32,9 @@ Middleware = Callable[..., BoltResponse | None]
 EVENT_KEEP = timedelta(hours=1)
 #: The flood gate's window: a person may make `flood_limit` requests in it.
 FLOOD_WINDOW = timedelta(seconds=10)
+#: Seconds a request may spend before it is answered: Slack gives up after 3, counted from
+#: when it sent the request, so some is left for the way there and back.
+ANSWER_WITHIN = 2.5
 
 SLOW_DOWN = {
     "response_type": "ephemeral",
@@ -39,11 +44,22 @@ SLOW_DOWN = {
 
 def install(app: App, services: Services, *, flood_limit: int) -> None:
     """Register the middleware on `app`, in the order a request meets them."""
+    app.middleware(keep_to_deadline)
     if flood_limit:
         app.middleware(slow_floods(services, flood_limit))
     app.middleware(skip_repeats(services))
     app.middleware(welcome_people(services))
     app.middleware(provide_services(services))
+
+
+def keep_to_deadline(context: BoltContext, next: Next) -> None:
+    """Every wait for the store, here and in the listener, keeps to the request's deadline
+    until the request is acknowledged."""
+    ack = context.ack
+    answer_by = Deadline.within(ANSWER_WITHIN, lambda: ack is None or ack.response is not None)
+    context["deadline"] = answer_by
+    with waiting_until(answer_by):
+        next()
 
 
 def slow_floods(services: Services, limit: int) -> Middleware:
@@ -81,10 +97,10 @@ def welcome_people(services: Services) -> Middleware:
     """Someone used the coach: resume a delivery Slack had parked, and say what the store owes
     them (their data had to be set aside) once, in the DM, without delaying the answer."""
 
-    def welcome_people(body: dict[str, Any], next: Next) -> None:
+    def welcome_people(body: dict[str, Any], context: BoltContext, next: Next) -> None:
         who = person_of(body)
-        if who is not None and _from_a_person(body):
-            _welcome(services, who)
+        if who is not None and _from_a_person(body) and not _welcome(services, who):
+            context[STORE_BUSY] = True
         next()
 
     return welcome_people
@@ -129,14 +145,20 @@ def _from_a_person(body: dict[str, Any]) -> bool:
     return True
 
 
-def _welcome(services: Services, person: Person) -> None:
+def _welcome(services: Services, person: Person) -> bool:
+    """False when their data stayed locked: the request is then answered that the coach is
+    busy, without waiting for the lock a second time."""
     try:
         services.coach.welcome_back(person)
         notice = services.coach.store.take_notice(person)
+    except StoreBusy as error:
+        LOGGER.warning("The data of %s is held elsewhere: %s", person.user_id, error)
+        return False
     except StoreError as error:
         LOGGER.error("Could not read the state of %s: %s", person.user_id, error)
-        return
+        return True
     if notice:
         threading.Thread(
             target=services.surfaces.tell, args=(person, notice), name="notice", daemon=True
         ).start()
+    return True

@@ -511,6 +511,10 @@ class TinyStore:
             person, now.timestamp(), limit=limit, window=window.total_seconds()
         )
 
+    def ready(self) -> bool:
+        """The embedded store lives in this process: open is ready."""
+        return not self._closed
+
     def close(self) -> None:
         with self._index_lock:
             if self._closed:
