@@ -5,8 +5,11 @@ browser's GET /slack/install and GET /slack/oauth_redirect.
 Bolt is served as a WSGI app by waitress, a well-kept production server: a bounded pool of
 worker threads, a deep listen backlog, idle connections timed out, and requests read whole
 before any worker sees them (a slow or idle client costs a socket, never a thread). Before a
-request reaches Bolt, its size, its signature and its shape are checked here: a bad signature
-gets 401 and a body Bolt could not even parse (deeply nested JSON included) gets 400. The two
+request reaches Bolt, its size, its signature and its shape are checked here, once (Bolt's
+own signature check is off, and Bolt's built-in middleware would fail on a body without the
+ids it expects): a bad signature gets 401, and a body Bolt could not parse (deeply nested
+JSON included) or without what its kind must carry gets 400. Socket Mode has its own door
+with the same shape check (`bot.runtime.SocketModeLink`). The two
 OAuth pages come from people's browsers, which sign nothing: they are only ever GETs, and Bolt
 checks their state against its cookie and the state store; every POST is signature-checked.
 """
@@ -127,7 +130,9 @@ def _slack_request(
         request = BoltRequest(body=body, query=environ.get("QUERY_STRING", ""), headers=headers)
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return 400, b"malformed request", {}
-    if shape_problem(request.body) is not None:
+    problem = shape_problem(request.body)
+    if problem is not None:
+        LOGGER.warning("Refused a malformed request: %s", problem)
         return 400, b"malformed request", {}
     try:
         response = app.dispatch(request)

@@ -4,7 +4,7 @@ coach ignores."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_bolt import App, BoltContext, Say
 
@@ -13,9 +13,7 @@ from bot.domain.parsing import plain_text
 from bot.domain.understanding import understand
 from bot.slack import understood
 from bot.slack.listeners import tells_failures
-
-if TYPE_CHECKING:
-    from bot.slack.app import Services
+from bot.slack.services import Services
 
 LOGGER = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
@@ -21,9 +21,7 @@ from bot.domain.parsing import (
 from bot.slack.blocks import ADD_FORM, FORM_FIELDS, build_add_form, build_plan_reply
 from bot.slack.listeners import tells_failures
 from bot.slack.payloads import interaction_person
-
-if TYPE_CHECKING:
-    from bot.slack.app import Services
+from bot.slack.services import Services
 
 LOGGER = logging.getLogger(__name__)
 
