@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot.slack import middleware
 from bot.slack.listeners import actions, commands, events, home, replies, views, workspaces
+from bot.slack.redaction import redact_slack_debug
 from bot.slack.services import Services
 
 __all__ = ["Services", "build_app"]
@@ -38,6 +39,7 @@ def build_app(
     """
     app = App(
         client=client,
+        logger=redact_slack_debug(),
         signing_secret=signing_secret,
         request_verification_enabled=False,
         token_verification_enabled=False,

@@ -161,7 +161,8 @@ def _from_a_person(body: dict[str, Any]) -> bool:
 
 
 def _welcome(services: Services, person: Person) -> bool:
-    """False when the person's data stayed locked elsewhere."""
+    """False when their data stayed locked: the request is then answered that the coach is
+    busy, without waiting for the lock a second time."""
     try:
         services.coach.welcome_back(person)
         notice = services.coach.store.take_notice(person)
