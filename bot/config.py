@@ -21,7 +21,7 @@ DEFAULT_LEASE_SECONDS = 60
 #: The most the PostgreSQL store waits, in seconds (see README, Settings); the store's own
 #: defaults (bot.storage.postgres_waits.Waits) are the same.
 DEFAULT_DB_LOCK_TIMEOUT = 1.0
-DEFAULT_DB_STATEMENT_TIMEOUT = 2.0
+DEFAULT_DB_STATEMENT_TIMEOUT = 1.5
 DEFAULT_DB_IDLE_TIMEOUT = 5.0
 DEFAULT_DB_POOL_TIMEOUT = 1.0
 DEFAULT_DB_PERSON_CONNECTIONS = 2

@@ -78,9 +78,9 @@ def test_one_locked_person_takes_two_connections_at_most_and_everyone_else_is_an
 ) -> None:
     bot = ready(bot_factory(database_url=database_url, flood_limit=100), "U1", "U2", "U3")
     bot.command("add Acme, Staff Engineer, tomorrow 2pm, with Jane Doe", user="U2")
-    waiting = (
+    waiting = (  # waits for a person's row lock (the flood gate's count waits briefly too)
         "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-        " AND datname = current_database()"
+        " AND datname = current_database() AND query LIKE '%FROM people%FOR UPDATE%'"
     )
     answers: list[tuple[float, str]] = []
     others: list[float] = []
@@ -111,8 +111,12 @@ def test_one_locked_person_takes_two_connections_at_most_and_everyone_else_is_an
     assert all("busy" in text for _, text in answers), [t for _, t in answers]
     slowest = max(took for took, _ in answers)
     assert slowest < SLACK_LIMIT, f"the locked person waited {slowest:.2f} s"
+    typical = sorted(took for took, _ in answers)[len(answers) // 2]
+    assert typical < 0.8, f"beyond their share of the pool they waited {typical:.2f} s, not none"
     assert 1 <= most_waiting <= 2, f"{most_waiting} connections waited for one person's lock"
-    assert others and max(others) < 1.5, f"others waited up to {max(others):.2f} s"
+    # Answered well within Slack's limit even on a loaded machine (bench/stalls.py measures
+    # the p99 against the same load unlocked).
+    assert others and max(others) < 2.0, f"others waited up to {max(others):.2f} s"
     assert "Acme" in json.dumps(bot.command("list", user="U2"))
     assert "busy" not in json.dumps(bot.command("list", user="U1")), "the lock is gone"
 

@@ -11,6 +11,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from typing import Any
 
@@ -53,21 +54,29 @@ def install(app: App, services: Services, *, flood_limit: int) -> None:
 
 
 def keep_to_deadline(context: BoltContext, next: Next) -> None:
-    """Every wait for the store, here and in the listener, keeps to the request's deadline
-    until the request is acknowledged."""
+    """Give the request its deadline: every wait for the store, in the middleware below and in
+    the listener, keeps to it until the request is acknowledged, since past it Slack tells the
+    person the request failed. (Bolt runs each middleware after the previous one returned, so
+    each sets it for its own store calls: `_keeping_to`.)"""
     ack = context.ack
-    answer_by = Deadline.within(ANSWER_WITHIN, lambda: ack is None or ack.response is not None)
-    context["deadline"] = answer_by
-    with waiting_until(answer_by):
-        next()
+    context["deadline"] = Deadline.within(
+        ANSWER_WITHIN, lambda: ack is None or ack.response is not None
+    )
+    next()
+
+
+def _keeping_to(context: BoltContext) -> AbstractContextManager[None]:
+    return waiting_until(context.get("deadline"))
 
 
 def slow_floods(services: Services, limit: int) -> Middleware:
     """One person's flood of requests is slowed, counted in the store across replicas."""
 
-    def slow_floods(body: dict[str, Any], next: Next) -> BoltResponse | None:
+    def slow_floods(body: dict[str, Any], context: BoltContext, next: Next) -> BoltResponse | None:
         who = person_of(body)
-        if who is not None and not _admitted(services, who, limit):
+        with _keeping_to(context):
+            admitted = who is None or _admitted(services, who, limit)
+        if who is not None and not admitted:
             LOGGER.warning("Slowing down %s: too many requests", who.user_id)
             reply = json.dumps(SLOW_DOWN) if "command" in body else ""
             return BoltResponse(
@@ -82,9 +91,11 @@ def slow_floods(services: Services, limit: int) -> Middleware:
 def skip_repeats(services: Services) -> Middleware:
     """Slack retries an event it thinks was lost; each event id is handled once."""
 
-    def skip_repeats(body: dict[str, Any], next: Next) -> BoltResponse | None:
+    def skip_repeats(body: dict[str, Any], context: BoltContext, next: Next) -> BoltResponse | None:
         event_id = body.get("event_id")
-        if isinstance(event_id, str) and not _first_time(services, event_id):
+        with _keeping_to(context):
+            repeat = isinstance(event_id, str) and not _first_time(services, event_id)
+        if repeat:
             LOGGER.info("Event %s was already handled; ignoring the repeat", event_id)
             return BoltResponse(status=200, body="")
         next()
@@ -99,7 +110,11 @@ def welcome_people(services: Services) -> Middleware:
 
     def welcome_people(body: dict[str, Any], context: BoltContext, next: Next) -> None:
         who = person_of(body)
-        if who is not None and _from_a_person(body) and not _welcome(services, who):
+        with _keeping_to(context):
+            held = who is not None and _from_a_person(body) and not _welcome(services, who)
+        if held:
+            # Their data stayed locked: the listener tells them the coach is busy, without
+            # waiting for the lock a second time.
             context[STORE_BUSY] = True
         next()
 

@@ -61,7 +61,7 @@ class Waits:
     #: For a row lock held by another transaction (`lock_timeout`).
     lock: float = 1.0
     #: For one statement, lock waits included (`statement_timeout`).
-    statement: float = 2.0
+    statement: float = 1.5
     #: Before the server ends a transaction left open and idle, with its locks
     #: (`idle_in_transaction_session_timeout`).
     idle_in_transaction: float = 5.0
