@@ -94,7 +94,8 @@ _MONTHS = frozenset(
 )
 _UNITS = re.compile(r"^(minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|h|d|w|m)$")
 _LENGTH = re.compile(
-    r"\b(?:(?:in|for)\s+)?(?P<n>[0-9]{1,3}|an?|one|two|three|four|five|a few|a couple of|couple of)"
+    r"\b(?:(?:in|for)\s+)?"
+    r"(?P<n>[0-9]{1,3}|an?|one|two|three|four|five|a few|a couple of|couple of|a couple|couple)"
     r"\s*(?P<unit>minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w)\b"
 )
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
