@@ -15,6 +15,7 @@ from slack_bolt.oauth import OAuthFlow
 from slack_sdk import WebClient
 
 from bot.clock import Clock
+from bot.coach.capture import CalendarWatch
 from bot.coach.coach import Coach
 from bot.coach.delivery import Delivery
 from bot.coach.workspaces import Workspaces
@@ -22,7 +23,16 @@ from bot.domain.draft_check import DraftChecker
 from bot.domain.drafts import DraftBook
 from bot.domain.interview import Person
 from bot.domain.reply_words import ReplyWords
-from bot.slack.listeners import actions, commands, events, home, replies, views, workspaces
+from bot.slack.listeners import (
+    actions,
+    capture,
+    commands,
+    events,
+    home,
+    replies,
+    views,
+    workspaces,
+)
 from bot.slack.payloads import person_of, shape_problem
 from bot.slack.surfaces import Surfaces
 from bot.storage.protocol import StoreError
@@ -44,6 +54,8 @@ class Services:
     replies: ReplyWords
     #: Installs and departures; None with a single workspace's token from the settings.
     workspaces: Workspaces | None = None
+    #: The people's calendar feeds (`/interview calendar <address>`).
+    watch: CalendarWatch | None = None
 
 
 #: How long an event id is remembered: Slack's last retry comes about 5 minutes after the first.
@@ -152,6 +164,7 @@ def build_app(
 
     commands.register(app)
     actions.register(app)
+    capture.register(app)  # before `events`: an .ics shared in the DM is a message event too
     events.register(app)
     replies.register(app)
     home.register(app)

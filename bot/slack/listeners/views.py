@@ -19,6 +19,7 @@ from bot.domain.parsing import (
     read_add_form,
 )
 from bot.slack.blocks import ADD_FORM, FORM_FIELDS, build_add_form, build_plan_reply
+from bot.slack.capture_blocks import feed_key_of
 from bot.slack.listeners import tells_failures
 from bot.slack.payloads import interaction_person
 
@@ -72,6 +73,9 @@ def add_form_submitted(
         ack(response_action="errors", errors={"company": str(refusal)[:150]})
         return
     ack()
+    key = feed_key_of(view)
+    if key and services.watch is not None:
+        services.watch.tracked(person, key, plan.interview.id)
     try:
         channel = (
             coach.profile(person).dm_channel
