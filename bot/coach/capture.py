@@ -25,11 +25,18 @@ from bot.domain.feed_polling import (
     retry_after,
     should_tell,
 )
-from bot.domain.feed_watch import CalendarFeed, event_invitation, poll_changes
+from bot.domain.feed_watch import CalendarFeed, event_invitation, own_domains_of, poll_changes
 from bot.domain.interview import Interview, Person
 from bot.domain.invitation import Invitation, form_values, read_invitation
 from bot.domain.nudge import NudgeChangeRefused, cancel
-from bot.domain.parsing import AddInputError, InterviewRequest, form_field_of, read_add_form
+from bot.domain.parsing import (
+    AddInputError,
+    InterviewRequest,
+    form_field_of,
+    parse_add,
+    read_add_form,
+)
+from bot.domain.text import shorten
 from bot.domain.timing import zone
 from bot.feeds.address import AddressError, FeedAddress
 from bot.feeds.fetch import FeedFetcher, FetchError, TooLarge, Validators
@@ -122,9 +129,18 @@ def reading(invitation: Invitation, *, now: datetime, tz: str) -> Reading:
     return Reading(invitation, values, problem=problem)
 
 
-def looks_pasted(text: str) -> bool:
-    """`add` text that is an invitation rather than the one-line form: several lines."""
-    return "\n" in text.strip()
+def looks_pasted(text: str, *, now: datetime, tz: str) -> bool:
+    """`add` text that is an invitation rather than the one-line form: several lines, or
+    a line `/interview add` cannot read in which the invitation reader finds a company and
+    a start (a recruiter's message pasted whole)."""
+    if "\n" in text.strip():
+        return True
+    try:
+        parse_add(text, now=now, tz=tz)
+    except AddInputError:
+        found = read_invitation(text, now=now, tz=tz)
+        return bool(found.company) and found.starts_at is not None
+    return False
 
 
 def ics_offers(data: bytes, *, now: datetime, tz: str) -> tuple[Offer, ...]:
@@ -185,6 +201,8 @@ class CalendarWatch:
             sealed=self.sealer.seal(address.url),
             poll=first_poll(now),
             events=before.events if before is not None else {},
+            own_domains=before.own_domains if before is not None else (),
+            keywords=before.keywords if before is not None else (),
         )
         self.store.save_calendar_feed(person, feed)
         LOGGER.info("Calendar feed %s set for %s", address, person.user_id)
@@ -192,6 +210,23 @@ class CalendarWatch:
             ":calendar: Got it. I'll read your calendar every 15 minutes and ask you about "
             "events that look like interviews. `/interview calendar off` stops it."
         )
+
+    def set_words(self, person: Person, kind: str, text: str) -> str:
+        """`domain acme.com, acme.io` (the person's own work domains) or `words onsite, loop`
+        (their own interview words); the answer in words."""
+        feed = self.store.calendar_feed(person)
+        if feed is None:
+            return "Set your calendar first: `/interview calendar <secret iCal address>`."
+        items = tuple(
+            dict.fromkeys(w.strip().lower().lstrip("@") for w in text.split(",") if w.strip())
+        )[:20]
+        items = tuple(shorten(w, 60) for w in items)
+        if kind == "domain":
+            self.store.save_calendar_feed(person, replace(feed, own_domains=items))
+            shown = ", ".join(items) or "none"
+            return f"Your own work domains: {shown}. Their hiring loops are not your interviews."
+        self.store.save_calendar_feed(person, replace(feed, keywords=items))
+        return f"Your interview words: {', '.join(items) or 'none'}."
 
     def stop(self, person: Person) -> bool:
         """Forget the address and what was recorded with it; True if there was one."""
@@ -268,7 +303,10 @@ class CalendarWatch:
             events = read_feed(fetched.body, now=now, tz=tz)
         except FeedError as error:
             return self._failed(person, feed, now, error.problem, permanent=True)
-        changes = poll_changes(feed.events, events, now=now)
+        own = (*feed.own_domains, *own_domains_of(events))
+        changes = poll_changes(
+            feed.events, events, now=now, own_domains=own, keywords=feed.keywords
+        )
         poll = after_success(
             feed.poll,
             now=now,

@@ -26,6 +26,7 @@ from bot.domain.calendar_feed import (
 from bot.domain.feed_polling import PollState
 from bot.domain.interview import Interviewer
 from bot.domain.invitation import Invitation, form_values, read_invitation
+from bot.domain.text import match_key
 
 __all__ = [
     "CalendarFeed",
@@ -75,6 +76,10 @@ class CalendarFeed:
     sealed: str = field(repr=False)
     poll: PollState
     events: Mapping[str, FollowedEvent] = field(default_factory=dict)
+    #: The person's own work domains (their employer's), and words that mark an interview
+    #: for them: `/interview calendar domain …` and `/interview calendar words …`.
+    own_domains: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
 
     def to_record(self) -> dict[str, Any]:
         """Plain JSON values, the same in every backend (the address only sealed)."""
@@ -90,6 +95,8 @@ class CalendarFeed:
                 "told": poll.told,
             },
             "events": {key: event.to_record() for key, event in self.events.items()},
+            "own_domains": list(self.own_domains),
+            "keywords": list(self.keywords),
         }
 
     @classmethod
@@ -109,6 +116,8 @@ class CalendarFeed:
                 str(key): FollowedEvent.from_record(value)
                 for key, value in (record.get("events") or {}).items()
             },
+            own_domains=tuple(str(d) for d in record.get("own_domains") or ()),
+            keywords=tuple(str(k) for k in record.get("keywords") or ()),
         )
 
     def tracking(self, key: str, interview_id: int) -> CalendarFeed:
@@ -184,6 +193,30 @@ def poll_changes(
     )
 
 
+#: An organisation that organises this share of the calendar's events (and at least
+#: MIN_OWN_EVENTS of them) is the person's own: its hiring loops are not their interviews.
+OWN_SHARE = 1 / 3
+MIN_OWN_EVENTS = 3
+
+
+def own_domains_of(events: Iterable[FeedEvent]) -> tuple[str, ...]:
+    """The person's own work domain, as the calendar shows it: the organiser of most events
+    is its owner, and the owner's domain (unless a personal mail provider) is their
+    employer's."""
+    counts: dict[str, int] = {}
+    organised = 0
+    for event in events:
+        domain = event.organizer.domain if event.organizer else None
+        if domain:
+            organised += 1
+            if not _personal(domain):
+                counts[domain] = counts.get(domain, 0) + 1
+    if not counts:
+        return ()
+    domain, count = max(counts.items(), key=lambda item: (item[1], item[0]))
+    return (domain,) if count >= MIN_OWN_EVENTS and count >= organised * OWN_SHARE else ()
+
+
 def event_invitation(event: FeedEvent, *, now: datetime, tz: str) -> Invitation:
     """The event read as an invitation: its start and length are certain, the words give the
     company, role and names; attendees from another organisation are the interviewers."""
@@ -193,7 +226,11 @@ def event_invitation(event: FeedEvent, *, now: datetime, tz: str) -> Invitation:
         lines.append(f"Location: {event.location}")
     text = "\n".join(line for line in lines if line)
     read = read_invitation(text, now=now, tz=tz)
-    interviewers = read.interviewers or tuple(
+    emails = {match_key(p.name): p.email for p in people if p.name and p.email}
+    interviewers = tuple(
+        i if i.contact else Interviewer(i.name, None, emails.get(match_key(i.name)))
+        for i in read.interviewers
+    ) or tuple(
         Interviewer(p.name or p.email or "", None, p.email) for p in people if p.name or p.email
     )
     company = read.company

@@ -69,7 +69,7 @@ def interview_command(
             if not open_add_form(services, client, person, trigger):
                 respond(response_type="ephemeral", **build_add_problem("Tell me about it."))
             return
-        if looks_pasted(rest):
+        if looks_pasted(rest, now=coach.clock.now(), tz=coach.timezone(person)):
             _add_pasted(services, client, person, trigger, rest, ack, respond)
             services.surfaces.publish_home(person)
             return
@@ -230,6 +230,10 @@ def _calendar_feed(services: Services, person: Person, text: str) -> dict[str, A
                 ":calendar: Done: I forgot your calendar's address and stopped reading it."
             )
         return build_notice("I wasn't reading a calendar of yours.")
+    kind, _, words = text.strip().partition(" ")
+    if kind.lower() in ("domain", "domains", "words", "keywords"):
+        which = "domain" if kind.lower().startswith("domain") else "words"
+        return build_notice(escape(watch.set_words(person, which, words)))
     return build_notice(watch.set_feed(person, text))
 
 
