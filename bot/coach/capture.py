@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.coach.coach import Coach
-from bot.coach.plans import settle
 from bot.domain.calendar_feed import FeedError, FeedEvent, InterviewMatch, read_feed
 from bot.domain.changes import Plan
 from bot.domain.feed_polling import (
@@ -387,9 +386,10 @@ class CalendarWatch:
             if note not in interview.notes:
                 notes = f"{interview.notes}\n{note}".strip()
                 book.save_interview(replace(interview, notes=notes))
+            # Its own reminders and its follow-up go; the process is not settled again, which
+            # would plan a follow-up for an interview that never took place.
             withdrawn = [cancel(n, now) for n in book.open_nudges([interview.id])]
             book.save_nudges(withdrawn)
-            settle(book, self.coach.playbook, now, {interview.process_id})
         return interview
 
 
