@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -265,3 +266,25 @@ def test_without_a_feed_key_the_calendar_address_is_not_kept(bot: Bot) -> None:
 def test_calendar_alone_still_sends_the_coachs_own_calendar_file(bot: Bot) -> None:
     bot.command("calendar")
     assert bot.standin.wait_for(lambda s: bool(s.files()), timeout=10)
+
+
+def test_two_replicas_on_postgresql_fetch_a_feed_once_and_offer_each_interview_once(
+    bot_factory: BotFactory, server: FeedServer, postgres_url: str, postgres_schema: object
+) -> None:
+    from bot.storage.postgres_schema import schema_url
+
+    url = schema_url(postgres_url, postgres_schema())  # type: ignore[operator]
+    key = generate_key()
+    replicas = [
+        bot_factory(database_url=url, feed_key=key, feed_networks=("127.0.0.0/8",))
+        for _ in range(2)
+    ]
+    one = replicas[0]
+    one.standin.set_user("U1", tz="America/New_York", team_id="T1")
+    one.without_holidays()
+    server.serve(SECRET_PATH, first_feed())
+    one.command(f"calendar {server.url(SECRET_PATH)}")
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(_round, replicas))
+    assert len(server.requests) == 1
+    assert len(_offers(one)) == 3
