@@ -10,7 +10,9 @@ for the caller to post: the coach knows nothing of Slack.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -47,6 +49,8 @@ LOGGER = logging.getLogger(__name__)
 FEED_LEASE = timedelta(minutes=2)
 #: Where the form's fields come from when the invitation gave no length.
 DEFAULT_LENGTH = "60"
+#: Seconds one poll round may take before it leaves the rest to the next round.
+ROUND_BUDGET = 45.0
 #: The largest .ics file read from the DM: an invitation is a few kilobytes.
 MAX_ICS_BYTES = 1024 * 1024
 
@@ -242,24 +246,42 @@ class CalendarWatch:
 
     # -- polling ----------------------------------------------------------------------------
 
-    def poll_due(self, limit: int = 50) -> list[tuple[Person, FeedNews]]:
-        """Claim the due feeds (one replica at a time each), poll them, release them."""
-        now = self.coach.clock.now()
-        claimed = self.store.claim_calendar_feeds(
-            now, owner=self.owner, lease=self.lease, limit=limit
-        )
+    def poll_due(
+        self, *, batch: int = 50, workers: int = 8, budget: float = ROUND_BUDGET
+    ) -> list[tuple[Person, FeedNews]]:
+        """Claim the due feeds a batch at a time (one replica at a time each), poll them on
+        `workers` threads, release them; until none is due or `budget` seconds are spent (the
+        next round goes on)."""
         told: list[tuple[Person, FeedNews]] = []
-        for person in claimed:
-            try:
-                news = self.poll(person)
-            except Exception:
-                LOGGER.exception("Polling the calendar feed of %s failed", person.user_id)
-                news = FeedNews()
-            finally:
-                self.store.release_calendar_feed(person, owner=self.owner)
-            if news.any:
-                told.append((person, news))
+        polled: set[Person] = set()
+        started = time.monotonic()
+        with ThreadPoolExecutor(workers, thread_name_prefix="feed") as pool:
+            while time.monotonic() - started < budget:
+                now = self.coach.clock.now()
+                claimed = self.store.claim_calendar_feeds(
+                    now, owner=self.owner, lease=self.lease, limit=batch
+                )
+                fresh = [p for p in claimed if p not in polled]
+                for person in claimed:
+                    if person in polled:  # a poll that failed before saving: next round
+                        self.store.release_calendar_feed(person, owner=self.owner)
+                if not fresh:
+                    break
+                polled.update(fresh)
+                for person, news in zip(fresh, pool.map(self._poll_held, fresh), strict=True):
+                    if news.any:
+                        told.append((person, news))
         return told
+
+    def _poll_held(self, person: Person) -> FeedNews:
+        """Poll a feed this replica holds, and let it go whatever happens."""
+        try:
+            return self.poll(person)
+        except Exception:
+            LOGGER.exception("Polling the calendar feed of %s failed", person.user_id)
+            return FeedNews()
+        finally:
+            self.store.release_calendar_feed(person, owner=self.owner)
 
     def poll(self, person: Person) -> FeedNews:
         """Fetch the feed if due, record what changed, and say what to tell the person."""
