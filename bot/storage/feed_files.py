@@ -3,16 +3,19 @@
 A feed changes once per poll at most (every 15 minutes), so each is a file of its own,
 replaced atomically like a workspace record: `feeds/<team>/<user>.json`. When each feed is
 next due, and who holds it, lives in memory, rebuilt from the files at start-up: one process
-owns the folder, so its leases need nothing on disk.
+owns the folder, so its leases need nothing on disk. A poll that changed nothing but the next
+fetch moment (a 304) writes nothing either.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.domain.feed_watch import CalendarFeed
 from bot.domain.interview import Person
@@ -34,6 +37,8 @@ class FeedFiles:
         self._due: dict[Person, float] = {}
         #: person -> (owner, lease end)
         self._leases: dict[Person, tuple[str, float]] = {}
+        #: person -> digest of the record last written, its next fetch moment left out
+        self._written: dict[Person, bytes] = {}
         for path in sorted(self.root.glob("*/*.json")):
             team, user = path.parent.name, path.stem
             if not (SLACK_ID.fullmatch(team) and SLACK_ID.fullmatch(user)):
@@ -56,9 +61,13 @@ class FeedFiles:
                         fsync_folder(path.parent)
                     self._due.pop(person, None)
                     self._leases.pop(person, None)
+                    self._written.pop(person, None)
                     return
-                data = json.dumps(feed.to_record(), separators=(",", ":")).encode()
-                write_atomically(path, data)
+                record = feed.to_record()
+                digest = _digest(record)
+                if self._written.get(person) != digest or not path.exists():
+                    write_atomically(path, json.dumps(record, separators=(",", ":")).encode())
+                    self._written[person] = digest
             except OSError as error:
                 raise StoreWriteFailed(f"could not write a calendar feed: {error}") from error
             self._due[person] = feed.poll.next_at.timestamp()
@@ -89,6 +98,7 @@ class FeedFiles:
             for person in [p for p in self._due if p.team_id == team_id]:
                 self._due.pop(person, None)
                 self._leases.pop(person, None)
+                self._written.pop(person, None)
 
     def _path(self, person: Person) -> Path:
         check_person(person)
@@ -104,3 +114,11 @@ class FeedFiles:
         except (OSError, ValueError, KeyError, TypeError) as problem:
             LOGGER.error("Cannot read the calendar feed %s: %s", path.name, problem)
             return None
+
+
+def _digest(record: dict[str, Any]) -> bytes:
+    """What a save would change on disk besides the next fetch moment: after a 304 only that
+    moves, and it is kept in memory alone (a restart fetches each feed once more, early)."""
+    poll = {k: v for k, v in record["poll"].items() if k != "next_at"}
+    text = json.dumps({**record, "poll": poll}, sort_keys=True, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
