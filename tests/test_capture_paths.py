@@ -236,3 +236,22 @@ def test_files_that_are_not_calendars_are_left_alone(bot: Bot) -> None:
     assert status == 200
     assert not bot.standin.wait_for(lambda s: bool(s.calls_to("files.info")), timeout=0.5)
     assert not [m for m in bot.dms() if not m.metadata]
+
+
+def test_a_file_address_that_is_not_slacks_never_gets_the_bot_token(bot: Bot) -> None:
+    bot.clock.advance_to(datetime(2026, 11, 26, 17, 0, tzinfo=UTC))
+    shared = bot.standin.share_file("invite.ics", ICS.encode())
+    elsewhere = {**shared, "url_private_download": "http://127.0.0.1:9/steal/invite.ics"}
+    bot.standin.answer("files.info", lambda token, params: {"ok": True, "file": elsewhere})
+    status, _ = bot.endpoint.file_share(
+        user_id="U1",
+        team_id="T1",
+        channel_id="DU1",
+        files=[shared],
+        event_id="EvElsewhere1",
+        ts="1700000000.000400",
+        event_time=1700000000,
+    )
+    assert status == 200
+    assert bot.standin.wait_for(lambda s: any("couldn't open" in m.text for m in s.messages("DU1")))
+    assert bot.standin.downloads() == []

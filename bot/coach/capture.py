@@ -279,7 +279,7 @@ class CalendarWatch:
             return self.poll(person)
         except Exception:
             LOGGER.exception("Polling the calendar feed of %s failed", person.user_id)
-            return FeedNews()
+            return self._broke(person)
         finally:
             self.store.release_calendar_feed(person, owner=self.owner)
 
@@ -344,6 +344,19 @@ class CalendarWatch:
             i for i in (self.cancel_interview(person, iid) for iid in changes.cancelled) if i
         )
         return FeedNews(offers=offers, moved=moved, cancelled=cancelled)
+
+    def _broke(self, person: Person) -> FeedNews:
+        """A poll that failed in a way nobody planned for backs off like any other failure,
+        so the feed is not fetched again at once (the store may be what failed)."""
+        try:
+            feed = self.store.calendar_feed(person)
+            if feed is None:
+                return FeedNews()
+            problem = "something went wrong on my side while reading it."
+            return self._failed(person, feed, self.coach.clock.now(), problem, permanent=False)
+        except Exception:
+            LOGGER.exception("Could not record the failed poll of %s", person.user_id)
+            return FeedNews()
 
     def _failed(
         self,
