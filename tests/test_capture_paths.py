@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -255,3 +256,29 @@ def test_a_file_address_that_is_not_slacks_never_gets_the_bot_token(bot: Bot) ->
     assert status == 200
     assert bot.standin.wait_for(lambda s: any("couldn't open" in m.text for m in s.messages("DU1")))
     assert bot.standin.downloads() == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A" * 5000 + ", Dev, tomorrow 2pm",
+        "Acme, " + "R" * 3000 + ", tomorrow 2pm",
+        " ".join(["B" * 100] * 200),
+        " ".join(["Breakfast"] * 2000),
+        "Hi Jane,\n" + "\n".join(["Jane Doe Jane Doe Jane Doe Jane Doe"] * 500),
+    ],
+    ids=["long-company", "long-role", "wall-of-capitals", "one-word-repeated", "many-names"],
+)
+def test_a_pasted_wall_of_text_is_answered_within_slacks_three_seconds(bot: Bot, text: str) -> None:
+    bot.standin.set_user("U1", tz="Europe/Berlin", team_id="T1")
+    bot.command("help")
+    began = time.monotonic()
+    status, body = bot.endpoint.command(
+        text="add " + text,
+        user_id="U1",
+        team_id="T1",
+        channel_id="C1",
+        response_url=bot.standin.response_url("wall"),
+    )
+    assert status == 200, body
+    assert time.monotonic() - began < 3.0

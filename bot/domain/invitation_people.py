@@ -23,8 +23,14 @@ def _words(text: str) -> list[str]:
 __all__ = ["Person", "find_people"]
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀĂĄĆČĎĐĘĚĞĹĽŁŃŇŐŒŔŘŚŞŠŢŤŮŰŸŹŻŽ"
+_LOWER = "a-zß-öø-ÿā-ž"
+#: A capitalised word whose last letter is lower case ("Jane", "McKay", "O'Neil", "Jean-"),
+#: or an initial. The letters are taken possessively and the lower case one checked behind,
+#: so a long run of capitals cannot make the pattern try every split of it (which took
+#: minutes on a few 100-letter words).
 _WORD = (
-    rf"(?:[{_UPPER}][a-zß-öø-ÿā-žA-Z'’-]*[a-zß-öø-ÿā-ž][a-zß-öø-ÿā-ž'’-]*|[{_UPPER}]\.)"
+    rf"(?:[{_UPPER}][{_LOWER}A-Z'’-]++"
+    rf"(?:(?<=[{_LOWER}])|(?<=[{_LOWER}]['’-])|(?<=[{_LOWER}]['’-]{{2}}))|[{_UPPER}]\.)"
     r"(?![\w'’])"
 )
 _PARTICLE = r"(?:de|van|der|den|von|da|di|del|della|dos|das|du|le|la|bin|al|ter|ten|st\.)"
