@@ -27,6 +27,13 @@ DEFAULT_SCOPES = (
 DEFAULT_UNINSTALL_GRACE_DAYS = 30
 #: Seconds a delivery lease lasts by default (see README, "Running at scale").
 DEFAULT_LEASE_SECONDS = 60
+#: The most the PostgreSQL store waits, in seconds (see README, Settings); the store's own
+#: defaults (bot.storage.postgres_waits.Waits) are the same.
+DEFAULT_DB_LOCK_TIMEOUT = 1.0
+DEFAULT_DB_STATEMENT_TIMEOUT = 2.0
+DEFAULT_DB_IDLE_TIMEOUT = 5.0
+DEFAULT_DB_POOL_TIMEOUT = 1.0
+DEFAULT_DB_PERSON_CONNECTIONS = 2
 #: A clock set outside these years is a typo, and far-off dates overflow date arithmetic.
 EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST_START = datetime(2100, 12, 31, tzinfo=UTC)
@@ -81,6 +88,14 @@ class Settings:
     #: Non-public networks feeds may be fetched from (COACH_FEED_ALLOW_NETWORKS): for tests
     #: on loopback only; empty in production, where only public addresses are fetched.
     feed_networks: tuple[str, ...] = ()
+    #: PostgreSQL waits, in seconds: for a row lock, for one statement, before an idle open
+    #: transaction is ended with its locks, and for a pooled connection.
+    db_lock_timeout: float = DEFAULT_DB_LOCK_TIMEOUT
+    db_statement_timeout: float = DEFAULT_DB_STATEMENT_TIMEOUT
+    db_idle_timeout: float = DEFAULT_DB_IDLE_TIMEOUT
+    db_pool_timeout: float = DEFAULT_DB_POOL_TIMEOUT
+    #: Pooled connections one person may hold at once in a process (0: no limit).
+    db_person_connections: int = DEFAULT_DB_PERSON_CONNECTIONS
 
     @property
     def mode(self) -> str:
@@ -192,6 +207,26 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(
             f"COACH_LEASE_SECONDS must be a whole number of seconds, 1 or more, not {lease_text!r}."
         )
+    waits = {
+        name: _seconds(get(variable), default, variable)
+        for name, variable, default in (
+            ("db_lock_timeout", "COACH_DB_LOCK_TIMEOUT", DEFAULT_DB_LOCK_TIMEOUT),
+            ("db_statement_timeout", "COACH_DB_STATEMENT_TIMEOUT", DEFAULT_DB_STATEMENT_TIMEOUT),
+            ("db_idle_timeout", "COACH_DB_IDLE_TIMEOUT", DEFAULT_DB_IDLE_TIMEOUT),
+            ("db_pool_timeout", "COACH_DB_POOL_TIMEOUT", DEFAULT_DB_POOL_TIMEOUT),
+        )
+    }
+    if waits["db_lock_timeout"] > waits["db_statement_timeout"]:
+        raise SettingsError(
+            "COACH_DB_LOCK_TIMEOUT must not be longer than COACH_DB_STATEMENT_TIMEOUT: a "
+            "statement's time includes its wait for a lock."
+        )
+    share_text = get("COACH_DB_PERSON_CONNECTIONS") or str(DEFAULT_DB_PERSON_CONNECTIONS)
+    if not share_text.isdigit():
+        raise SettingsError(
+            "COACH_DB_PERSON_CONNECTIONS must be a whole number of connections (0: no limit), "
+            f"not {share_text!r}."
+        )
     scopes_text = get("SLACK_SCOPES")
     scopes = (
         tuple(s.strip() for s in scopes_text.split(",") if s.strip())
@@ -239,4 +274,22 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         redirect_uri=redirect_uri,
         uninstall_grace_days=int(grace_text),
         lease_seconds=int(lease_text),
+        db_person_connections=int(share_text),
+        **waits,
     )
+
+
+def _seconds(text: str | None, default: float, variable: str) -> float:
+    """A wait in seconds, like `1` or `0.5`: more than none, and under a minute."""
+    if text is None:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 60:
+        raise SettingsError(
+            f"{variable} must be a number of seconds above 0 and at most 60, like 1 or 0.5, "
+            f"not {text!r}."
+        )
+    return value

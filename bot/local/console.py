@@ -76,6 +76,8 @@ def render(blocks: list[dict[str, Any]], fallback: str) -> str:
         kind = block.get("type")
         if kind == "section":
             lines.append(_plain(block["text"]["text"]))
+            if block.get("accessory", {}).get("type") == "button":
+                lines.extend(_control_lines([block["accessory"]]))
         elif kind == "header":
             lines.append(f"*{_plain(block['text']['text'])}*")
         elif kind == "context":
@@ -401,6 +403,9 @@ class Console:
             screen = list(reversed(self._screen))
         for shown in screen:
             for block in shown.blocks or []:
+                accessory = block.get("accessory") or {}
+                if block.get("type") == "section" and accessory.get("action_id"):
+                    yield Control(shown, str(block.get("block_id", "")), accessory)
                 if block.get("type") != "actions":
                     continue
                 for element in block.get("elements", []):

@@ -41,6 +41,16 @@ class StoreWriteFailed(StoreError):
     """A change could not be made durable (a full disk, a failing device): it did not happen."""
 
 
+class StoreBusy(StoreError):
+    """The person's data stayed locked (or the store had no room) for longer than a request may
+    wait: nothing was changed, and trying again in a moment will likely work."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached: nothing was changed, and nothing is tried until it
+    answers again (the store checks by itself, no restart needed)."""
+
+
 class StoreLocked(StoreError):
     """Another process already uses this store; two writers would corrupt it."""
 
@@ -287,6 +297,10 @@ class Store(Protocol):
 
     def release_calendar_feed(self, person: Person, *, owner: str) -> None:
         """End `owner`'s lease on the person's feed."""
+        ...
+
+    def ready(self) -> bool:
+        """Whether the store answers now (a readiness probe): quick, and never raises."""
         ...
 
     def close(self) -> None: ...

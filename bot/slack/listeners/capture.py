@@ -27,7 +27,7 @@ from bot.slack.listeners import tells_failures
 from bot.slack.payloads import interaction_person
 
 if TYPE_CHECKING:
-    from bot.slack.app import Services
+    from bot.slack.services import Services
 
 LOGGER = logging.getLogger(__name__)
 

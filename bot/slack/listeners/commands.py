@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -34,9 +34,7 @@ from bot.slack.capture_blocks import build_form_opened, build_invitation_added
 from bot.slack.listeners import tells_failures
 from bot.slack.listeners.capture import open_filled_form
 from bot.slack.listeners.views import open_add_form
-
-if TYPE_CHECKING:
-    from bot.slack.app import Services
+from bot.slack.services import Services
 
 LOGGER = logging.getLogger(__name__)
 
