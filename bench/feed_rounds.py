@@ -6,7 +6,7 @@ save the new poll state, release it. Against the embedded TinyDB store (one file
 fsynced) and, given --database-url, PostgreSQL (a schema of its own, dropped after).
 Memory: the peak the round allocates per feed (a second, traced round).
 
-    python -m bench.feed_rounds [--feeds 10000] [--workers 8] [--database-url URL]
+    python -m bench.feed_rounds [--feeds 10000] [--workers 8] [--database-url URL] [--skip-tinydb]
 """
 
 from __future__ import annotations
@@ -86,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--feeds", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--skip-tinydb", action="store_true")
     args = parser.parse_args(argv)
     context = multiprocessing.get_context("spawn")
     ready, port_value = context.Event(), context.Value("i", 0)
@@ -101,12 +102,15 @@ def main(argv: list[str] | None = None) -> int:
             f"Poll round through the coach over {args.feeds:,} feeds answering 304, "
             f"{args.workers} workers"
         )
-        with tempfile.TemporaryDirectory() as folder:
-            tiny = TinyStore(Path(folder))
-            try:
-                _measure("TinyDB (a file per feed)", tiny, sealer, base, args.feeds, args.workers)
-            finally:
-                tiny.close()
+        if not args.skip_tinydb:
+            with tempfile.TemporaryDirectory() as folder:
+                tiny = TinyStore(Path(folder))
+                try:
+                    _measure(
+                        "TinyDB (a file per feed)", tiny, sealer, base, args.feeds, args.workers
+                    )
+                finally:
+                    tiny.close()
         if args.database_url:
             _postgres(args.database_url, sealer, base, args.feeds, args.workers)
     finally:

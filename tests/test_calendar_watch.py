@@ -288,3 +288,14 @@ def test_two_replicas_on_postgresql_fetch_a_feed_once_and_offer_each_interview_o
         list(pool.map(_round, replicas))
     assert len(server.requests) == 1
     assert len(_offers(one)) == 3
+
+
+def test_the_scheduler_runs_a_feed_round_every_minute_only_when_feeds_are_on(
+    feed_bot: Bot, bot_factory: BotFactory
+) -> None:
+    from bot.scheduler import FEED_JOB, FEED_ROUND
+
+    job = feed_bot.runtime.scheduler._scheduler.get_job(FEED_JOB)
+    assert job is not None and job.trigger.interval == FEED_ROUND
+    without_key = bot_factory(db=feed_bot.runtime.settings.db_path.parent / "other")
+    assert without_key.runtime.scheduler._scheduler.get_job(FEED_JOB) is None
