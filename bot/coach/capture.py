@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.coach.coach import Coach
-from bot.domain.calendar_feed import FeedError, FeedEvent, InterviewMatch, read_feed
+from bot.domain.calendar_feed import FeedError, FeedEvent, InterviewMatch, Status, read_feed
 from bot.domain.changes import Plan
 from bot.domain.feed_polling import (
     after_failure,
@@ -103,8 +103,7 @@ _NAMES = {
 
 def _problem(invitation: Invitation) -> tuple[str, str] | None:
     """The first field to check, and a hint naming every field the invitation left unsure."""
-    order = [f for f in ("company", "role", "date", "time", "duration", "interviewers")]
-    gaps = [f for f in order if f in invitation.unsure or f in invitation.missing]
+    gaps = [f for f in _NAMES if f in invitation.unsure or f in invitation.missing]
     if not gaps:
         return None
     field_name = next((f for f in gaps if f not in ("duration", "interviewers")), gaps[0])
@@ -152,7 +151,7 @@ def ics_offers(data: bytes, *, now: datetime, tz: str) -> tuple[Offer, ...]:
     events = read_feed(
         data, now=now, tz=tz, look_back=timedelta(days=30), look_ahead=timedelta(days=730)
     )
-    return tuple(_offer(e, (), now=now, tz=tz) for e in events if e.status.value != "cancelled")
+    return tuple(_offer(e, (), now=now, tz=tz) for e in events if e.status is not Status.CANCELLED)
 
 
 def _offer(event: FeedEvent, reasons: tuple[str, ...], *, now: datetime, tz: str) -> Offer:

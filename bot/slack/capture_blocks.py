@@ -97,7 +97,7 @@ def feed_key_of(view: dict[str, Any]) -> str:
     return str(data.get("feed") or "") if isinstance(data, dict) else ""
 
 
-def build_invitation_added(reading: Reading, plan_reply: Message) -> Message:
+def build_invitation_added(plan_reply: Message) -> Message:
     """The usual plan reply, saying it was read from the pasted invitation."""
     blocks = list(plan_reply["blocks"])
     blocks.insert(1, context(":envelope: Read from the invitation you pasted."))

@@ -211,7 +211,7 @@ def _add_pasted(
             answer(response_type="ephemeral", **build_notice(str(refusal)))
             return
         reply = build_plan_reply(plan.interview, plan.nudges, plan.superseded, plan.remark)
-        answer(response_type="ephemeral", **build_invitation_added(read, reply))
+        answer(response_type="ephemeral", **build_invitation_added(reply))
         return
     answer(response_type="ephemeral", **build_form_opened(read))
     open_filled_form(client, person, trigger, read)
