@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bench.feeds import BODY, NOW, ROUTE, _serve
 from bot.clock import ManualClock
-from bot.coach.capture import CalendarWatch
+from bot.coach.calendar_watch import CalendarWatch
 from bot.coach.coach import Coach
 from bot.domain.feed_polling import PollState
 from bot.domain.feed_watch import CalendarFeed

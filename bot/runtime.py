@@ -20,7 +20,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.clock import Clock
-from bot.coach.capture import CalendarWatch
+from bot.coach.calendar_watch import CalendarWatch
 from bot.coach.coach import Coach
 from bot.coach.delivery import Delivery
 from bot.coach.workspaces import Workspaces

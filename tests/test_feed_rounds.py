@@ -9,7 +9,7 @@ from pathlib import Path
 from conftest import RULES
 
 from bot.clock import ManualClock
-from bot.coach.capture import CalendarWatch
+from bot.coach.calendar_watch import CalendarWatch
 from bot.coach.coach import Coach
 from bot.domain.feed_polling import first_poll
 from bot.domain.feed_watch import CalendarFeed

@@ -6,7 +6,7 @@ import logging
 
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.coach.capture import CalendarWatch, FeedNews
+from bot.coach.calendar_watch import CalendarWatch, FeedNews
 from bot.coach.delivery import DeliveryProblem
 from bot.domain.interview import Person
 from bot.slack.capture_blocks import build_cancelled, build_feed_problem, build_moved, build_offer

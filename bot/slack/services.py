@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock
-from bot.coach.capture import CalendarWatch
+from bot.coach.calendar_watch import CalendarWatch
 from bot.coach.coach import Coach
 from bot.coach.delivery import Delivery
 from bot.coach.workspaces import Workspaces
