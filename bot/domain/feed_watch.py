@@ -22,6 +22,7 @@ from bot.domain.calendar_feed import (
     Seen,
     compare,
     find_interviews,
+    interview_signs,
 )
 from bot.domain.feed_polling import PollState
 from bot.domain.interview import Interviewer
@@ -196,16 +197,18 @@ def poll_changes(
 #: An organisation that organises this share of the calendar's events (and at least
 #: MIN_OWN_EVENTS of them) is the person's own: its hiring loops are not their interviews.
 OWN_SHARE = 1 / 3
-MIN_OWN_EVENTS = 3
+MIN_OWN_EVENTS = 5
 
 
 def own_domains_of(events: Iterable[FeedEvent]) -> tuple[str, ...]:
     """The person's own work domain, as the calendar shows it: the organiser of most events
     is its owner, and the owner's domain (unless a personal mail provider) is their
-    employer's."""
+    employer's. Events that look like interviews are not counted."""
     counts: dict[str, int] = {}
     organised = 0
     for event in events:
+        if interview_signs(event):
+            continue  # three rounds with one employer do not make it the person's own
         domain = event.organizer.domain if event.organizer else None
         if domain:
             organised += 1
