@@ -11,6 +11,7 @@ from conftest import RULES
 from bot.clock import ManualClock
 from bot.coach.calendar_watch import CalendarWatch
 from bot.coach.coach import Coach
+from bot.domain.calendar_feed import read_feed
 from bot.domain.feed_polling import first_poll
 from bot.domain.feed_watch import CalendarFeed
 from bot.domain.interview import Person
@@ -78,5 +79,67 @@ def test_an_address_the_key_cannot_open_is_told_once(tmp_path: Path) -> None:
         watch.coach.clock.advance(timedelta(days=2))  # type: ignore[attr-defined]
         assert watch.poll_due() == []
         assert fetcher.calls == 0
+    finally:
+        store.close()
+
+
+class Meanwhile:
+    """A fetcher that lets something happen while the feed is being fetched, then answers."""
+
+    def __init__(self, body: bytes, during: object) -> None:
+        self.body, self.during = body, during
+
+    def fetch(self, address: object, validators: Validators | None = None) -> Fetched:
+        self.during()  # type: ignore[operator]
+        return Fetched(changed=True, body=self.body, validators=Validators('"v2"'))
+
+    def close(self) -> None:
+        pass
+
+
+def test_calendar_off_while_a_poll_runs_is_not_undone_by_it(tmp_path: Path) -> None:
+    from feed_samples import first_feed
+
+    sealer = Sealer(generate_key())
+    person = Person("T1", "U1")
+    holder: list[CalendarWatch] = []
+    fetcher = Meanwhile(first_feed(), lambda: holder[0].stop(person))
+    watch, store = _watch(tmp_path, fetcher, sealer)
+    holder.append(watch)
+    try:
+        store.save_calendar_feed(
+            person,
+            CalendarFeed(sealed=sealer.seal("https://x.example/a.ics"), poll=first_poll(NOW)),
+        )
+        assert watch.poll_due() == [], "nothing offered from a calendar switched off"
+        assert store.calendar_feed(person) is None
+    finally:
+        store.close()
+
+
+def test_an_interview_tracked_while_a_poll_runs_stays_tracked(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from feed_samples import first_feed, second_feed
+
+    from bot.domain.feed_watch import poll_changes
+
+    sealer = Sealer(generate_key())
+    person = Person("T1", "U1")
+    holder: list[CalendarWatch] = []
+    events = read_feed(first_feed(), now=NOW, tz="America/New_York")
+    offered = poll_changes({}, events, now=NOW, own_domains=("northwind.io",)).events
+    acme = next(k for k in offered if "acme" in k)
+    fetcher = Meanwhile(second_feed(), lambda: holder[0].tracked(person, acme, 9))
+    watch, store = _watch(tmp_path, fetcher, sealer)
+    holder.append(watch)
+    try:
+        feed = CalendarFeed(
+            sealed=sealer.seal("https://x.example/a.ics"), poll=first_poll(NOW), events=offered
+        )
+        store.save_calendar_feed(person, replace(feed, own_domains=("northwind.io",)))
+        watch.poll_due()
+        kept = store.calendar_feed(person)
+        assert kept is not None and kept.events[acme].interview_id == 9
     finally:
         store.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -20,13 +21,14 @@ from bot.coach.coach import Coach
 from bot.domain.calendar_feed import FeedError, FeedEvent, InterviewMatch, read_feed
 from bot.domain.changes import Plan
 from bot.domain.feed_polling import (
+    PollState,
     after_failure,
     after_success,
     first_poll,
     retry_after,
     should_tell,
 )
-from bot.domain.feed_watch import CalendarFeed, own_domains_of, poll_changes
+from bot.domain.feed_watch import CalendarFeed, FollowedEvent, own_domains_of, poll_changes
 from bot.domain.interview import Interview, Person
 from bot.domain.nudge import NudgeChangeRefused, cancel
 from bot.domain.text import shorten
@@ -91,15 +93,16 @@ class CalendarWatch:
         except AddressError as error:
             return error.problem
         now = self.coach.clock.now()
-        before = self.store.calendar_feed(person)
-        feed = CalendarFeed(
-            sealed=self.sealer.seal(address.url),
-            poll=first_poll(now),
-            events=before.events if before is not None else {},
-            own_domains=before.own_domains if before is not None else (),
-            keywords=before.keywords if before is not None else (),
-        )
-        self.store.save_calendar_feed(person, feed)
+        with self.store.transaction(person):
+            before = self.store.calendar_feed(person)
+            feed = CalendarFeed(
+                sealed=self.sealer.seal(address.url),
+                poll=first_poll(now),
+                events=before.events if before is not None else {},
+                own_domains=before.own_domains if before is not None else (),
+                keywords=before.keywords if before is not None else (),
+            )
+            self.store.save_calendar_feed(person, feed)
         LOGGER.info("Calendar feed %s set for %s", address, person.user_id)
         return (
             ":calendar: Got it. I'll read your calendar every 15 minutes and ask you about "
@@ -109,32 +112,37 @@ class CalendarWatch:
     def set_words(self, person: Person, kind: str, text: str) -> str:
         """`domain acme.com, acme.io` (the person's own work domains) or `words onsite, loop`
         (their own interview words); the answer in words."""
-        feed = self.store.calendar_feed(person)
-        if feed is None:
-            return "Set your calendar first: `/interview calendar <secret iCal address>`."
         items = tuple(
             dict.fromkeys(w.strip().lower().lstrip("@") for w in text.split(",") if w.strip())
         )[:20]
         items = tuple(shorten(w, 60) for w in items)
+        with self.store.transaction(person):
+            feed = self.store.calendar_feed(person)
+            if feed is None:
+                return "Set your calendar first: `/interview calendar <secret iCal address>`."
+            if kind == "domain":
+                self.store.save_calendar_feed(person, replace(feed, own_domains=items))
+            else:
+                self.store.save_calendar_feed(person, replace(feed, keywords=items))
         if kind == "domain":
-            self.store.save_calendar_feed(person, replace(feed, own_domains=items))
             shown = ", ".join(items) or "none"
             return f"Your own work domains: {shown}. Their hiring loops are not your interviews."
-        self.store.save_calendar_feed(person, replace(feed, keywords=items))
         return f"Your interview words: {', '.join(items) or 'none'}."
 
     def stop(self, person: Person) -> bool:
         """Forget the address and what was recorded with it; True if there was one."""
-        if self.store.calendar_feed(person) is None:
-            return False
-        self.store.save_calendar_feed(person, None)
+        with self.store.transaction(person):
+            if self.store.calendar_feed(person) is None:
+                return False
+            self.store.save_calendar_feed(person, None)
         return True
 
     def tracked(self, person: Person, key: str, interview_id: int) -> None:
         """The person added the offered event `key` as interview `interview_id`: follow it."""
-        feed = self.store.calendar_feed(person)
-        if feed is not None and key in feed.events:
-            self.store.save_calendar_feed(person, feed.tracking(key, interview_id))
+        with self.store.transaction(person):
+            feed = self.store.calendar_feed(person)
+            if feed is not None and key in feed.events:
+                self.store.save_calendar_feed(person, feed.tracking(key, interview_id))
 
     # -- polling ----------------------------------------------------------------------------
 
@@ -209,7 +217,7 @@ class CalendarWatch:
                 last_modified=fetched.validators.last_modified,
                 spread_key=key,
             )
-            self.store.save_calendar_feed(person, replace(feed, poll=poll))
+            self._record(person, feed, poll)
             return FeedNews()
         tz = self.coach.timezone(person)
         try:
@@ -227,7 +235,8 @@ class CalendarWatch:
             last_modified=fetched.validators.last_modified,
             spread_key=key,
         )
-        self.store.save_calendar_feed(person, replace(feed, poll=poll, events=changes.events))
+        if not self._record(person, feed, poll, changes.events):
+            return FeedNews()  # switched off or set anew meanwhile: this reading is stale
         offers = tuple(self._offer(match, now=now, tz=tz) for match in changes.offers)
         moved = tuple(
             m for m in (self._move(person, iid, event) for iid, event in changes.moved) if m
@@ -271,9 +280,31 @@ class CalendarWatch:
         tell = should_tell(poll, permanent=permanent)
         if tell:
             poll = replace(poll, told=True)
-        self.store.save_calendar_feed(person, replace(feed, poll=poll))
+        if not self._record(person, feed, poll):
+            return FeedNews()
         LOGGER.info("Calendar feed of %s failed (%d in a row)", person.user_id, poll.failures)
         return FeedNews(problem=problem if tell else "")
+
+    def _record(
+        self,
+        person: Person,
+        read: CalendarFeed,
+        poll: PollState,
+        events: Mapping[str, FollowedEvent] | None = None,
+    ) -> bool:
+        """Save what a poll found, unless the feed was switched off or set to another address
+        while it ran (False then); interviews tracked meanwhile are kept. Under the person's
+        lock, as the person's own changes to the feed are."""
+        with self.store.transaction(person):
+            current = self.store.calendar_feed(person)
+            if current is None or current.sealed != read.sealed:
+                return False
+            kept = dict(current.events if events is None else events)
+            for key, now_known in current.events.items():
+                if now_known.interview_id and key in kept and not kept[key].interview_id:
+                    kept[key] = replace(kept[key], interview_id=now_known.interview_id)
+            self.store.save_calendar_feed(person, replace(current, poll=poll, events=kept))
+        return True
 
     def _offer(self, match: InterviewMatch, *, now: datetime, tz: str) -> Offer:
         return event_offer(match.event, match.reasons, now=now, tz=tz)
