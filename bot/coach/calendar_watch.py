@@ -293,17 +293,30 @@ class CalendarWatch:
         events: Mapping[str, FollowedEvent] | None = None,
     ) -> bool:
         """Save what a poll found, unless the feed was switched off or set to another address
-        while it ran (False then); interviews tracked meanwhile are kept. Under the person's
-        lock, as the person's own changes to the feed are."""
+        while it ran (False then); interviews tracked meanwhile are kept. The record is read
+        again after the fetch; new events are saved under the person's lock, as the person's
+        own changes to the feed are (a 304 only moves the poll state, without the lock: most
+        polls are that, and taking the lock would double their cost)."""
+        if events is None:
+            return self._save_poll(person, read, poll, None)
         with self.store.transaction(person):
-            current = self.store.calendar_feed(person)
-            if current is None or current.sealed != read.sealed:
-                return False
-            kept = dict(current.events if events is None else events)
-            for key, now_known in current.events.items():
-                if now_known.interview_id and key in kept and not kept[key].interview_id:
-                    kept[key] = replace(kept[key], interview_id=now_known.interview_id)
-            self.store.save_calendar_feed(person, replace(current, poll=poll, events=kept))
+            return self._save_poll(person, read, poll, events)
+
+    def _save_poll(
+        self,
+        person: Person,
+        read: CalendarFeed,
+        poll: PollState,
+        events: Mapping[str, FollowedEvent] | None,
+    ) -> bool:
+        current = self.store.calendar_feed(person)
+        if current is None or current.sealed != read.sealed:
+            return False
+        kept = dict(current.events if events is None else events)
+        for key, now_known in current.events.items():
+            if now_known.interview_id and key in kept and not kept[key].interview_id:
+                kept[key] = replace(kept[key], interview_id=now_known.interview_id)
+        self.store.save_calendar_feed(person, replace(current, poll=poll, events=kept))
         return True
 
     def _offer(self, match: InterviewMatch, *, now: datetime, tz: str) -> Offer:
