@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,7 +14,15 @@ from bot.domain.timing import is_known_zone
 
 DEFAULT_API_URL = "https://slack.com/api/"
 #: The bot scopes an install asks for: the manifest's, checked by tests/test_manifest.py.
-DEFAULT_SCOPES = ("commands", "chat:write", "files:write", "im:write", "im:history", "users:read")
+DEFAULT_SCOPES = (
+    "commands",
+    "chat:write",
+    "files:write",
+    "files:read",
+    "im:write",
+    "im:history",
+    "users:read",
+)
 #: Days a workspace's people's data is kept after it uninstalls the app (reinstalling keeps it).
 DEFAULT_UNINSTALL_GRACE_DAYS = 30
 #: Seconds a delivery lease lasts by default (see README, "Running at scale").
@@ -74,6 +83,11 @@ class Settings:
     #: Seconds a replica holds a person it claimed for delivery: how soon another replica
     #: takes over the people of one that died.
     lease_seconds: int = DEFAULT_LEASE_SECONDS
+    #: The key(s) calendar feed addresses are sealed with (COACH_FEED_KEY); None: no feeds.
+    feed_key: str | None = field(default=None, repr=False)
+    #: Non-public networks feeds may be fetched from (COACH_FEED_ALLOW_NETWORKS): for tests
+    #: on loopback only; empty in production, where only public addresses are fetched.
+    feed_networks: tuple[str, ...] = ()
     #: PostgreSQL waits, in seconds: for a row lock, for one statement, before an idle open
     #: transaction is ended with its locks, and for a pooled connection.
     db_lock_timeout: float = DEFAULT_DB_LOCK_TIMEOUT
@@ -228,7 +242,19 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(
             f"COACH_CONSOLE_TZ must be a time zone name like Europe/Berlin, not {console_tz!r}."
         )
+    networks_text = get("COACH_FEED_ALLOW_NETWORKS") or ""
+    feed_networks = tuple(n.strip() for n in networks_text.split(",") if n.strip())
+    for network in feed_networks:
+        try:
+            ipaddress.ip_network(network)
+        except ValueError:
+            raise SettingsError(
+                "COACH_FEED_ALLOW_NETWORKS must be networks like 127.0.0.0/8, comma separated, "
+                f"not {network!r}."
+            ) from None
     return Settings(
+        feed_key=get("COACH_FEED_KEY"),
+        feed_networks=feed_networks,
         bot_token=bot_token,
         signing_secret=signing_secret,
         app_token=app_token,

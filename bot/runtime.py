@@ -20,6 +20,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.clock import Clock
+from bot.coach.calendar_watch import CalendarWatch
 from bot.coach.coach import Coach
 from bot.coach.delivery import Delivery
 from bot.coach.workspaces import Workspaces
@@ -29,8 +30,11 @@ from bot.domain.drafts import load_drafts
 from bot.domain.parsing import warm_up
 from bot.domain.playbook import load_playbook
 from bot.domain.reply_words import english_words, load_reply_words
+from bot.feeds.fetch import FeedFetcher, FetchPolicy
+from bot.feeds.sealing import Sealer
 from bot.scheduler import NudgeScheduler
 from bot.slack.app import build_app
+from bot.slack.feed_news import FeedRound
 from bot.slack.http import CoachServer
 from bot.slack.installations import oauth_flow
 from bot.slack.messenger import InstalledClients, SlackMessenger, make_client
@@ -206,6 +210,8 @@ class CoachRuntime:
             self.server.ready.clear()
             self.server.shutdown()
         self.scheduler.stop()
+        if self.services.watch is not None:
+            self.services.watch.fetcher.close()
         self.services.delivery.close()
         self.store.close()
 
@@ -262,7 +268,13 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
             if many
             else None
         )
+        watch = CalendarWatch(
+            coach,
+            FeedFetcher(FetchPolicy.allowing(*settings.feed_networks)),
+            sealer=Sealer(settings.feed_key) if settings.feed_key else None,
+        )
         services = Services(
+            watch=watch,
             coach=coach,
             delivery=delivery,
             surfaces=surfaces,
@@ -298,6 +310,7 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
             clock,
             sweep=sweep or timedelta(seconds=30),
             forget_departed=workspaces.forget_due if workspaces is not None else None,
+            poll_feeds=FeedRound(watch, surfaces) if watch.sealer is not None else None,
         )
         scheduler.start()
     except BaseException:

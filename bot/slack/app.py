@@ -10,7 +10,16 @@ from slack_bolt.oauth import OAuthFlow
 from slack_sdk import WebClient
 
 from bot.slack import middleware
-from bot.slack.listeners import actions, commands, events, home, replies, views, workspaces
+from bot.slack.listeners import (
+    actions,
+    capture,
+    commands,
+    events,
+    home,
+    replies,
+    views,
+    workspaces,
+)
 from bot.slack.redaction import redact_slack_debug
 from bot.slack.services import Services
 
@@ -49,6 +58,7 @@ def build_app(
     middleware.install(app, services, flood_limit=flood_limit)
     commands.register(app)
     actions.register(app)
+    capture.register(app)  # before `events`: an .ics shared in the DM is a message event too
     events.register(app)
     replies.register(app)
     home.register(app)

@@ -313,7 +313,10 @@ def build_help(example: tuple[str, int] | None = None) -> Message:
     text = (
         "*Interview Coach* reminds you of the right things to do after an interview.\n"
         f"• `{ADD_EXAMPLE}` registers an interview (a second one with the same company is "
-        "another round)\n"
+        "another round); or paste an invitation after `/interview add`, use *Track this "
+        "interview* on a message, or share an `.ics` file here\n"
+        "• `/interview calendar <secret iCal address>` offers the interviews in your calendar "
+        "(`calendar off` stops it)\n"
         "• `/interview list` shows your processes, upcoming interviews and open items\n"
         f"• `/interview status {name} rejected` (or `in process`, `offer`, `withdrawn`, "
         f"`waiting`, `references` when they ask for them) tells me how it went\n"

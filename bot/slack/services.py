@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.clock import Clock
+from bot.coach.calendar_watch import CalendarWatch
 from bot.coach.coach import Coach
 from bot.coach.delivery import Delivery
 from bot.coach.workspaces import Workspaces
@@ -28,3 +29,5 @@ class Services:
     replies: ReplyWords
     #: Installs and departures; None with a single workspace's token from the settings.
     workspaces: Workspaces | None = None
+    #: The people's calendar feeds (`/interview calendar <address>`).
+    watch: CalendarWatch | None = None

@@ -24,9 +24,11 @@ from typing import Any
 import psycopg
 from psycopg_pool import ConnectionPool
 
+from bot.domain.feed_watch import CalendarFeed
 from bot.domain.interview import Person
 from bot.storage import deadline
 from bot.storage.postgres_book import KEY, WAITING_STATES, PostgresPersonBook, person_key
+from bot.storage.postgres_feeds import PostgresFeeds
 from bot.storage.postgres_schema import (
     CONNECT_TIMEOUT,
     TCP_SETTINGS,
@@ -112,6 +114,7 @@ class PostgresStore:
         self._events_seen = 0
         self._closed = False
         self.workspaces = PostgresWorkspaces(self._committed)
+        self.feeds = PostgresFeeds(self._committed)
 
     # -- transactions ------------------------------------------------------------------------
 
@@ -162,6 +165,7 @@ class PostgresStore:
                     f" not_before = NULL WHERE {KEY}",
                     key,
                 )
+            conn.execute(f"DELETE FROM calendar_feeds WHERE {KEY}".encode(), key)
 
     # -- delivery leases ---------------------------------------------------------------------
 
@@ -380,7 +384,24 @@ class PostgresStore:
         with self._committed() as conn:
             conn.execute("DELETE FROM request_windows WHERE team_id = %s", (team_id,))
             conn.execute("DELETE FROM workspace_departures WHERE team_id = %s", (team_id,))
+        self.feeds.forget_team(team_id)
         return sum(1 for _, kept in rows if kept)
+
+    # -- calendar feeds ----------------------------------------------------------------------
+
+    def calendar_feed(self, person: Person) -> CalendarFeed | None:
+        return self.feeds.feed(person)
+
+    def save_calendar_feed(self, person: Person, feed: CalendarFeed | None) -> None:
+        self.feeds.save(person, feed)
+
+    def claim_calendar_feeds(
+        self, now: datetime, *, owner: str, lease: timedelta, limit: int = 50
+    ) -> list[Person]:
+        return self.feeds.claim(now, owner=owner, lease=lease, limit=limit)
+
+    def release_calendar_feed(self, person: Person, *, owner: str) -> None:
+        self.feeds.release(person, owner=owner)
 
     def ready(self) -> bool:
         """The database answers a trivial query within a moment; never raises. A busy pool is

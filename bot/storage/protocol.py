@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from bot.domain.feed_watch import CalendarFeed
 from bot.domain.interview import Interview, Person, Process, Profile
 from bot.domain.nudge import Nudge
 
@@ -275,6 +276,27 @@ class Store(Protocol):
 
         Returns how many people were forgotten.
         """
+        ...
+
+    # -- calendar feeds ----------------------------------------------------------------------
+
+    def calendar_feed(self, person: Person) -> CalendarFeed | None:
+        """The person's calendar feed (its address sealed), if they set one."""
+        ...
+
+    def save_calendar_feed(self, person: Person, feed: CalendarFeed | None) -> None:
+        """Keep the person's feed durably; None drops it (and every event recorded with it)."""
+        ...
+
+    def claim_calendar_feeds(
+        self, now: datetime, *, owner: str, lease: timedelta, limit: int = 50
+    ) -> list[Person]:
+        """People whose feed is due by `now`, leased to `owner` until now + `lease`: one
+        replica at a time fetches a feed."""
+        ...
+
+    def release_calendar_feed(self, person: Person, *, owner: str) -> None:
+        """End `owner`'s lease on the person's feed."""
         ...
 
     def ready(self) -> bool:

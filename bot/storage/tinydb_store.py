@@ -33,8 +33,10 @@ from typing import Any, TypeVar
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from bot.domain.feed_watch import CalendarFeed
 from bot.domain.interview import Interview, Person, Process, Profile
 from bot.domain.nudge import Nudge
+from bot.storage.feed_files import FeedFiles
 from bot.storage.journal import (
     CorruptPersonFile,
     Tables,
@@ -378,6 +380,7 @@ class TinyStore:
         self._request_windows = RequestWindows()
         self._closed = False
         self.workspaces = WorkspaceFiles(root)
+        self.feeds = FeedFiles(root)
         self._index_everyone()
 
     # -- transactions ------------------------------------------------------------------------
@@ -415,6 +418,7 @@ class TinyStore:
             slot.file = None
             self._update_due(person, slot, None, 0)
             self._notices.pop(person, None)
+            self.feeds.save(person, None)
 
     # -- delivery leases ---------------------------------------------------------------------
 
@@ -576,8 +580,31 @@ class TinyStore:
             if folder.exists():
                 _remove(folder)
                 fsync_folder(folder.parent)
+        feeds = self.feeds.root / team_id
+        if feeds.exists():
+            _remove(feeds)
+        self.feeds.forget_team(team_id)
         self.workspaces.cancel_forget(team_id)
         return len(people)
+
+    # -- calendar feeds ----------------------------------------------------------------------
+
+    def calendar_feed(self, person: Person) -> CalendarFeed | None:
+        self._check_open()
+        return self.feeds.feed(person)
+
+    def save_calendar_feed(self, person: Person, feed: CalendarFeed | None) -> None:
+        self._check_open()
+        self.feeds.save(person, feed)
+
+    def claim_calendar_feeds(
+        self, now: datetime, *, owner: str, lease: timedelta, limit: int = 50
+    ) -> list[Person]:
+        self._check_open()
+        return self.feeds.claim(now, owner=owner, lease=lease, limit=limit)
+
+    def release_calendar_feed(self, person: Person, *, owner: str) -> None:
+        self.feeds.release(person, owner=owner)
 
     # -- inside ------------------------------------------------------------------------------
 

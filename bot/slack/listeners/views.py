@@ -28,6 +28,7 @@ from bot.slack.blocks import (
     build_debrief_reply,
     build_plan_reply,
 )
+from bot.slack.capture_blocks import feed_key_of
 from bot.slack.listeners import tells_failures
 from bot.slack.payloads import interaction_person
 from bot.slack.services import Services
@@ -112,6 +113,9 @@ def add_form_submitted(
         ack(response_action="errors", errors={"company": str(refusal)[:150]})
         return
     ack()
+    key = feed_key_of(view)
+    if key and services.watch is not None:
+        services.watch.tracked(person, key, plan.interview.id)
     try:
         channel = (
             coach.profile(person).dm_channel
