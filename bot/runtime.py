@@ -15,7 +15,7 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.socket_mode.client import BaseSocketModeClient as SocketModeClient
+from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
@@ -51,6 +51,15 @@ LOGGER = logging.getLogger(__name__)
 PING_INTERVAL = 10.0
 #: Seconds the old connection's reader waits per receive once Slack asked for a new connection.
 REFRESH_POLL = 0.05
+
+
+def _one_workspace(client: WebClient) -> Callable[[str], WebClient]:
+    """The client of the one workspace a bot token from the settings serves, whatever team."""
+
+    def clients(_team: str) -> WebClient:
+        return client
+
+    return clients
 
 
 class _CheckedSocketModeHandler(SocketModeHandler):
@@ -100,7 +109,7 @@ class SocketModeLink:
     def start(self) -> None:
         """Ask Slack for a connection address and connect; a refused token stops start-up."""
         try:
-            self._handler.connect()
+            self._handler.connect()  # type: ignore[no-untyped-call]
         except SlackApiError as refused:
             self.close()
             error = refused.response.get("error", "unknown_error")
@@ -152,7 +161,7 @@ class SocketModeLink:
             # shutting the socket down ends that receive now, so closing takes no wait.
             with contextlib.suppress(OSError):
                 session.sock.shutdown(socket.SHUT_RDWR)
-        self._handler.close()
+        self._handler.close()  # type: ignore[no-untyped-call]
 
 
 @dataclass
@@ -241,19 +250,18 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
             # Bolt gives each request a client of its own with the workspace's token; this
             # one has none, and lends Bolt its base URL and retry handlers.
             listener_client = make_client(None, settings.api_url)
-            listener_clients = InstalledClients(_token_finder(store), settings.api_url)
-            delivery_clients = InstalledClients(
+            listener_clients: Callable[[str], WebClient] = InstalledClients(
+                _token_finder(store), settings.api_url
+            )
+            delivery_clients: Callable[[str], WebClient] = InstalledClients(
                 _token_finder(store), settings.api_url, retries=False
             )
         else:
             listener_client = make_client(settings.bot_token or "", settings.api_url)
             delivery_client = make_client(settings.bot_token or "", settings.api_url, retries=False)
 
-            def listener_clients(_team: str) -> WebClient:
-                return listener_client
-
-            def delivery_clients(_team: str) -> WebClient:
-                return delivery_client
+            listener_clients = _one_workspace(listener_client)
+            delivery_clients = _one_workspace(delivery_client)
 
         delivery = Delivery(
             store,

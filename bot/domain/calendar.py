@@ -60,7 +60,7 @@ def build_calendar(
             )
         )
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def _event(

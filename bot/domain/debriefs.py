@@ -84,7 +84,8 @@ def read_debrief(text: str, *, now: datetime, tz: str) -> DebriefWords | None:
     target = opening.group("target").strip().removeprefix("for").removeprefix("with").strip()
     rest = text[opening.end() :]
     topics: list[str] = []
-    next_step, decided, others, unread = "", None, (), []
+    next_step, decided, unread = "", None, []
+    others: tuple[str, ...] = ()
     for part in (p.strip(" .") for p in re.split(r"[;\n]+", rest)):
         if not part:
             continue

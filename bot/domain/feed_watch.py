@@ -183,12 +183,12 @@ def poll_changes(
             moved.append((before.interview_id, event))
     cancelled: list[int] = []
     for key in changes.cancelled:
-        before = kept.get(key)
-        if before is None or before.cancelled:
+        followed = kept.get(key)
+        if followed is None or followed.cancelled:
             continue
-        kept[key] = replace(before, cancelled=True)
-        if before.interview_id:
-            cancelled.append(before.interview_id)
+        kept[key] = replace(followed, cancelled=True)
+        if followed.interview_id:
+            cancelled.append(followed.interview_id)
     return FeedPoll(
         events=kept, offers=tuple(offers), moved=tuple(moved), cancelled=tuple(cancelled)
     )

@@ -398,9 +398,7 @@ def keep_hunting_occasion(
             found.append((moment, f"{process.outcome.value}/{process.id}@{stamp}"))
     active = {match_key(p.company) for p in processes if not p.closed and not p.cold}
     ended = [
-        (p, moment)
-        for p in processes
-        if (moment := _ended_at(p)) is not None and now - moment < recent
+        (p, when) for p in processes if (when := _ended_at(p)) is not None and now - when < recent
     ]
     ended_employers = {match_key(p.company) for p, _ in ended} - active
     if ended and len(active) <= config.waiting_on_at_most < len(active) + len(ended_employers):

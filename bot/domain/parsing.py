@@ -691,6 +691,8 @@ def _dateparser(text: str, local_now: datetime, zone: ZoneInfo, prefer: str) -> 
             return None
     if parsed is None:
         return None
+    if not isinstance(parsed, datetime):
+        return None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         return parsed.replace(tzinfo=zone)
     return parsed

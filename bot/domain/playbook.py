@@ -8,6 +8,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import yaml
@@ -310,7 +311,7 @@ def _check_day(file: Path, raw: object) -> Day:
     if not isinstance(raw, dict):
         raise PlaybookError(file, None, "day", "must be a mapping with starts, ends and morning")
     default = Day()
-    values = {}
+    values: dict[str, Any] = {}
     for key in ("starts", "ends", "morning"):
         value = raw.get(key, getattr(default, key).strftime("%H:%M"))
         parsed = _clock_time(value)
@@ -473,7 +474,8 @@ def _check_rule(file: Path, index: int, raw: object, advice_ids: set[str]) -> Ru
     if anchor == "outcome":
         named = raw.get("outcome")
         try:
-            outcomes = tuple(Outcome(o) for o in (named if isinstance(named, list) else [named]))
+            listed: list[Any] = named if isinstance(named, list) else [named]
+            outcomes = tuple(Outcome(o) for o in listed)
         except (ValueError, TypeError):
             options = ", ".join(o.value for o in Outcome)
             raise fail("outcome", f"must be one of (or a list of): {options}") from None

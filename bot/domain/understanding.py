@@ -10,6 +10,7 @@ naming the company (`bot.slack.answers`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -644,7 +645,7 @@ class _Reading:
             among = latest or [i for i in items if i.sent] or items
             note = "" if latest else "Nothing is open in my last message."
             return _with(base, among=tuple(i.number for i in among[:CHOICES]), note=note)
-        tests = []
+        tests: list[Callable[[Item], bool]] = []
         if kinds:
             tests.append(lambda i: self._is_kind(i, kinds))
         if people:

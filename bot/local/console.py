@@ -476,7 +476,7 @@ class Console:
         starting = [o for o in options if any(n[: len(wanted)] == wanted for n in names(o))]
         chosen = exact or starting
         if wanted and len(chosen) == 1:
-            return chosen[0]
+            return dict(chosen[0])
         labels = ", ".join(o["text"]["text"] for o in options)
         number = control.number
         example = f"click {_typed(control)}{f' {number}' if number is not None else ''} <choice>"

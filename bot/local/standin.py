@@ -188,7 +188,7 @@ def _parse_multipart(content_type: str, body: bytes) -> dict[str, Any]:
         if part.get_filename():
             params[str(name)] = payload
         else:
-            params[str(name)] = payload.decode("utf-8", "replace")
+            params[str(name)] = bytes(payload).decode("utf-8", "replace")
     return params
 
 
@@ -464,7 +464,11 @@ class SlackStandIn:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False
-                self._cond.wait_for(lambda v=version: self._version != v, remaining)
+                self._cond.wait_for(self._changed_since(version), remaining)
+
+    def _changed_since(self, version: int) -> Callable[[], bool]:
+        """Whether anything was received since `version` (called under the condition)."""
+        return lambda: self._version != version
 
     # -- request handling ------------------------------------------------------------------
 

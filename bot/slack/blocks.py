@@ -607,7 +607,9 @@ def build_add_form(
             element["placeholder"] = {"type": "plain_text", "text": placeholder}
         return _input(field, label, element, optional=optional)
 
-    def _input(field: str, label: str, element: dict[str, Any], *, optional: bool = False) -> dict:
+    def _input(
+        field: str, label: str, element: dict[str, Any], *, optional: bool = False
+    ) -> dict[str, Any]:
         block: dict[str, Any] = {
             "type": "input",
             "block_id": field,
@@ -776,7 +778,9 @@ def build_debrief_form(interview: Interview, debrief: Debrief | None) -> dict[st
     """The "How did it go?" modal: four optional answers, filled with any given before."""
     known = debrief or Debrief()
 
-    def text_input(field: str, label: str, value: str, hint: str, *, multiline: bool) -> dict:
+    def text_input(
+        field: str, label: str, value: str, hint: str, *, multiline: bool
+    ) -> dict[str, Any]:
         element: dict[str, Any] = {
             "type": "plain_text_input",
             "action_id": "value",

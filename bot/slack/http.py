@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -74,7 +74,8 @@ def coach_wsgi(
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH and method == "GET":
-            status, body, headers = (200, b"ok", {}) if ready.is_set() else (503, b"starting", {})
+            headers: dict[str, str] = {}
+            status, body = (200, b"ok") if ready.is_set() else (503, b"starting")
         elif path == READY_PATH and method == "GET":
             status, body, headers = _readiness(ready, store_ready)
         elif path in extra:
@@ -127,7 +128,9 @@ def _slack_request(
         LOGGER.warning("Refused a request Bolt could not parse: %s", problem)
         return 400, b"malformed request", {}
     try:
-        request = BoltRequest(body=body, query=environ.get("QUERY_STRING", ""), headers=headers)
+        request = BoltRequest(
+            body=body, query=environ.get("QUERY_STRING", ""), headers=_for_bolt(headers)
+        )
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return 400, b"malformed request", {}
     problem = shape_problem(request.body)
@@ -149,7 +152,7 @@ def _oauth_page(
     query = environ.get("QUERY_STRING", "")
     if len(query) > MAX_QUERY:
         return 400, b"bad request", {}
-    request = BoltRequest(body="", query=query, headers=_headers(environ))
+    request = BoltRequest(body="", query=query, headers=_for_bolt(_headers(environ)))
     try:
         if path == oauth.install_path:
             response = oauth.handle_installation(request)
@@ -183,6 +186,11 @@ def _unparseable(body: str, content_type: str) -> str | None:
     except ValueError as error:
         return f"not JSON ({error.__class__.__name__})"
     return None
+
+
+def _for_bolt(headers: dict[str, list[str]]) -> dict[str, str | Sequence[str]]:
+    """The same headers, typed as BoltRequest takes them."""
+    return {key: values for key, values in headers.items()}
 
 
 def _headers(environ: dict[str, Any]) -> dict[str, list[str]]:

@@ -38,7 +38,7 @@ class Surfaces:
     def refresh_messages(self, person: Person, nudges: list[Nudge]) -> None:
         """Redraw every DM message holding one of `nudges`."""
         places = {(n.channel, n.message_ts) for n in nudges if n.channel and n.message_ts}
-        for channel, ts in sorted(places):  # type: ignore[type-var]
+        for channel, ts in sorted(places):
             try:
                 self.refresh_message(person, channel, ts)
             except DeliveryProblem as problem:

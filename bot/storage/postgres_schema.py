@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import psycopg
@@ -23,7 +24,7 @@ CONNECT_TIMEOUT = 2
 #: TCP settings for the coach's connections: a server that vanished without closing them (a
 #: cut network) is noticed within seconds, idle or mid-statement, instead of after the
 #: system's retransmissions (minutes). Sent data unacknowledged for 2 s ends the connection.
-TCP_SETTINGS: dict[str, object] = {
+TCP_SETTINGS: dict[str, Any] = {
     "keepalives": 1,
     "keepalives_idle": 5,
     "keepalives_interval": 2,
@@ -92,7 +93,7 @@ def migrate(conn: psycopg.Connection) -> list[int]:
     return applied_now
 
 
-def connection_kwargs(schema: str | None) -> dict[str, object]:
+def connection_kwargs(schema: str | None) -> dict[str, Any]:
     """Connection settings shared by the pool, the listener and migrations."""
     if schema is None:
         return {}
@@ -101,7 +102,7 @@ def connection_kwargs(schema: str | None) -> dict[str, object]:
     return {"options": f"-c search_path={schema}"}
 
 
-def with_options(url: str, schema: str | None, options: str) -> dict[str, object]:
+def with_options(url: str, schema: str | None, options: str) -> dict[str, Any]:
     """Connection settings with server `options` added to those the URL and the schema set
     (a keyword `options` would replace the URL's own, losing its search path)."""
     try:
@@ -145,9 +146,7 @@ def without_password(text: str, url: str) -> str:
     return " ".join(text.split())
 
 
-def connect(
-    url: str, schema: str | None, *, options: str = "", **extra: object
-) -> psycopg.Connection:
+def connect(url: str, schema: str | None, *, options: str = "", **extra: Any) -> psycopg.Connection:
     """A connection of our own, or a StoreError naming the server (never the password)."""
     try:
         conninfo_to_dict(url)

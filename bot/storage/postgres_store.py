@@ -97,7 +97,7 @@ class PostgresStore:
             },
             open=False,
             name="interview-coach",
-            **pool_settings(self.waits),  # type: ignore[arg-type]
+            **pool_settings(self.waits),
         )
         try:
             self._pool.open(wait=True, timeout=10.0)
@@ -542,7 +542,7 @@ class PostgresStore:
             f" WHERE {KEY} RETURNING wake_at",
             {**person_key(person), "s": WAITING_STATES},
         ).fetchone()
-        wake = row[0] if row else None
+        wake: float | None = row[0] if row else None
         if wake is None or wake == before:
             return None
         self._notify(conn, wake)

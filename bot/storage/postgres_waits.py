@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from time import monotonic
+from typing import Any
 
 import psycopg
 from psycopg import errors
@@ -279,7 +280,7 @@ class Lender:
         threading.Thread(target=check, name="coach-pool-check", daemon=True).start()
 
 
-def pool_settings(waits: Waits) -> dict[str, object]:
+def pool_settings(waits: Waits) -> dict[str, Any]:
     """ConnectionPool arguments: waits and reconnects short, so an outage is noticed at once
     and the end of one soon after."""
     return {

@@ -84,7 +84,8 @@ def track_shortcut(ack: Ack, body: dict[str, Any], context: BoltContext, client:
     if not services.coach.knows_timezone(person):
         services.surfaces.learn_timezone(person)
     coach = services.coach
-    message = body.get("message") if isinstance(body.get("message"), dict) else {}
+    found = body.get("message")
+    message: dict[str, Any] = found if isinstance(found, dict) else {}
     read = read_pasted(_message_text(message), now=coach.clock.now(), tz=coach.timezone(person))
     open_filled_form(client, person, str(body.get("trigger_id", "")), read)
 

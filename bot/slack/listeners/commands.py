@@ -198,7 +198,7 @@ def _add_pasted(
     """A pasted invitation: added when read fully, else the add form filled with it."""
     coach = services.coach
     if coach.knows_timezone(person):
-        answer: Callable[..., None] = ack
+        answer: Callable[..., object] = ack
     else:
         ack()
         services.surfaces.learn_timezone(person)

@@ -46,7 +46,7 @@ def debrief_submitted(
 ) -> None:
     """Keep the answers to "How did it go?", close the form, and say what they changed."""
     services: Services = context["services"]
-    person = Person(*interaction_person(body))
+    person = interaction_person(body)
     coach = services.coach
     interview_id = str(view.get("private_metadata", ""))
     if not interview_id.isdigit():
