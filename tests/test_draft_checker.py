@@ -415,6 +415,22 @@ def test_passive_aggression_is_caught_in_any_words(sentence: str) -> None:
         ("Honestly, this job would save me from losing my flat.", "tone"),
         ("I'm sure your time is far more valuable than mine.", "tone"),
         ("It was a good talk, even though it started half an hour late.", "tone"),
+        ("I look forward to receiving my contract.", "tone"),
+        ("I've already told my current boss I'm leaving.", "tone"),
+        ("I'll take it as a yes if I don't hear otherwise.", "tone"),
+        ("I was a bit annoyed to be kept waiting in reception.", "tone"),
+        ("It's a pity nobody had read my CV beforehand.", "tone"),
+        ("Thanks, I guess, for finally seeing me.", "tone"),
+        ("I hope you'll do better with the next candidate.", "tone"),
+        ("I'm going through a really tough time at the moment.", "tone"),
+        ("I have three kids to feed.", "tone"),
+        ("If I don't hear back this week I'll have to take the other job.", "tone"),
+        ("Globex has made me an offer, so please hurry.", "tone"),
+        ("I'm getting a lot of interest from other firms.", "tone"),
+        ("You'd be foolish to let me go.", "tone"),
+        ("Why is this taking forever?", "tone"),
+        ("This is my third email.", "tone"),
+        ("I'm starting to think you're not interested.", "tone"),
     ],
 )
 def test_slips_and_tones_in_more_words_are_caught(sentence: str, kind: str) -> None:
@@ -442,6 +458,14 @@ def test_slips_and_tones_in_more_words_are_caught(sentence: str, kind: str) -> N
         "If you need anything else, let me know and I will send it straight away.",
         "I sold homeware for two years before moving into data.",
         "Each other team at the bank had its own model.",
+        "I was annoyed with myself for forgetting the figure, so here it is: 14%.",
+        "Our team had a difficult year, and I led the turnaround.",
+        "I hold my Mental Health First Aid certificate.",
+        "I believe I'm the best fit for the role.",
+        "I'm sorry to have kept you waiting for my references.",
+        "It was a shame we ran out of time for the case study.",
+        "I have another interview next week, but your role is my first choice.",
+        "I appreciate you're busy, so no rush.",
     ],
 )
 def test_near_misses_of_those_slips_and_tones_pass(sentence: str) -> None:
@@ -562,6 +586,12 @@ def test_a_short_form_of_an_interviewers_name_is_only_a_suggestion(short: str) -
     [
         "I'd be chuffed to come on board.",
         "I would like very much to join the team.",
+        "I'm hoping to hear that I've been successful.",
+        "It's a role I'd throw myself into.",
+        "Working for you would be brilliant.",
+        "I left certain that this is the right place for me.",
+        "I'd like nothing better than to join.",
+        "The job sounds like the one for me.",
     ],
 )
 def test_wanting_the_job_said_casually_or_with_words_between_is_heard(interest: str) -> None:
