@@ -430,6 +430,15 @@ def test_passive_aggression_is_caught_in_any_words(sentence: str) -> None:
         ("You'd be foolish to let me go.", "tone"),
         ("Why is this taking forever?", "tone"),
         ("This is my third email.", "tone"),
+        ("The interview were a great experience.", "grammar"),
+        ("My manager have asked me to lead the project.", "grammar"),
+        ("One of the best part was the tour.", "grammar"),
+        ("Each of the candidates have a task.", "grammar"),
+        ("The tools you use is familiar to me.", "grammar"),
+        ("I enjoyed to meet the team.", "grammar"),
+        ("I can to start in May.", "grammar"),
+        ("I am working here since 2019.", "grammar"),
+        ("Me and Raj discussed the model.", "grammar"),
         ("I'm starting to think you're not interested.", "tone"),
     ],
 )
@@ -466,6 +475,12 @@ def test_slips_and_tones_in_more_words_are_caught(sentence: str, kind: str) -> N
         "It was a shame we ran out of time for the case study.",
         "I have another interview next week, but your role is my first choice.",
         "I appreciate you're busy, so no rush.",
+        "The hospital have been good to me.",
+        "One of the reasons was the commute.",
+        "Each of the analysts has a laptop.",
+        "I'm based in Leeds, and have been since 2019.",
+        "I'll do what I can to help.",
+        "The role sounds exciting.",
     ],
 )
 def test_near_misses_of_those_slips_and_tones_pass(sentence: str) -> None:
