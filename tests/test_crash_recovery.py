@@ -36,6 +36,8 @@ USERS = ("U1", "U2", "U3")
 #: process, about two seconds on two cores); both can be raised for a longer hunt.
 ROUNDS = int(os.environ.get("COACH_KILL_ROUNDS", "20"))
 ROUND_BUDGET = float(os.environ.get("COACH_KILL_SECONDS", "45"))
+#: Kills of the compacting writer: a small process, so enough of them to land mid-snapshot.
+COMPACTION_ROUNDS = int(os.environ.get("COACH_COMPACTION_KILLS", "25"))
 
 
 @dataclass
@@ -252,7 +254,7 @@ def test_sigkill_during_compaction_loses_nothing(tmp_path: Path) -> None:
     acknowledged: set[int] = set()
     caught_mid_compaction = 0
     start = 1
-    for _ in range(max(ROUNDS // 2, 10)):
+    for _ in range(COMPACTION_ROUNDS):
         writer = subprocess.Popen(
             [sys.executable, "-c", COMPACTING_WRITER, str(store_path), str(start)],
             cwd=ROOT,

@@ -169,17 +169,18 @@ def test_a_named_rejection_with_a_slip_is_confirmed_before_it_is_recorded(me: Bo
     assert "already marked rejected" in shown(second), "a second click records nothing twice"
 
 
-def test_accepting_an_offer_keeps_the_offer_and_ends_the_search(me: Bot) -> None:
+def test_accepting_an_offer_records_it_and_ends_the_search(me: Bot) -> None:
     me.command("status globex offer")
 
     question = me.dm("accepted the globex offer")
 
     assert buttons(question)[0]["text"]["text"] == "Yes: I accepted Globex's offer"
-    assert "stays marked *offer*" in shown(question), "the reply says what will happen"
+    assert "will be marked *accepted*" in shown(question), "the reply says what will happen"
+    assert "search is marked done" in shown(question)
     assert me.coach.profile(ME).searching is True
     answer = press(me, question, "Yes: I accepted")
     assert "Congratulations" in shown(answer)
-    assert outcomes(me)["Globex"] == Outcome.OFFER
+    assert outcomes(me)["Globex"] == Outcome.ACCEPTED
     assert me.coach.profile(ME).searching is False
 
 
@@ -189,9 +190,9 @@ def test_declining_an_offer_closes_the_process_and_the_search_goes_on(me: Bot) -
 
     question = me.dm("I turned down the offer from globex")
 
-    assert "marked *withdrawn*" in shown(question)
+    assert "marked *declined*" in shown(question)
     press(me, question, "Yes: I declined Globex's offer")
-    assert outcomes(me)["Globex"] == Outcome.WITHDRAWN
+    assert outcomes(me)["Globex"] == Outcome.DECLINED
     assert me.coach.profile(ME).searching is True
 
 
