@@ -237,6 +237,8 @@ class Grammar:
         yield from self._noun_phrase_subjects(text)
         yield from self._quantified_subjects(text)
         yield from self._two_subjects(text)
+        yield from self._singular_subjects(text)
+        yield from self._verb_patterns(text)
 
     def _pronoun_agreement(self, text: str) -> Iterator[tuple[str, str]]:
         for m in re.finditer(rf"\bI\s+(?:{_ADVERB}\s+)?(\w+)\b", text):
@@ -531,6 +533,13 @@ class Grammar:
                 subject_free = (
                     self.plural_noun(before) or self.past(before) or before.lower() in _OBJECTS
                 ) or (phrase_only and not any(self._a_clause_word(w) for w in between))
+                # "The tools you use is": the clause's own verb has gone by
+                subject_free = subject_free or (
+                    len(between) == 2
+                    and between[0].lower() in {"you", "we", "they", "i"}
+                    and between[1].islower()
+                    and self._known(between[1])
+                )
                 return offset if subject_free and before[:1].islower() else None
             if lowered in _NEW_CLAUSE:
                 return None
@@ -555,6 +564,107 @@ class Grammar:
             slip = self._verb_after(words, head, {"were", "are", "have", "do"})
             if slip is not None and words[slip - 1].lower() not in _CLAUSE_WORDS:
                 yield " ".join(words[: slip + 1]), f"“{words[0].lower()} of” takes a singular verb"
+
+    def _singular_subjects(self, text: str) -> Iterator[tuple[str, str]]:
+        """ "The interview were", "My manager have", "The role sound exciting": one thing
+        named, a plural verb. Not a group ("the team were" is British), a pronoun or a word
+        that may be an adjective or a verb."""
+        for m in re.finditer(
+            r"(?:^|[.!?;:]\s+|\n|\b(?:and|but|because)\s+)((?:[Tt]he|[Mm]y|[Tt]his|[Oo]ur|[Yy]our|"
+            r"[Hh]is|[Hh]er|[Tt]heir) ([a-z]+) (were|are|have|weren't|aren't|haven't|seem|appear|"
+            r"deserve|require|remain|sound|look|feel)(?= (?:like|so|very|really|great|exciting|"
+            r"interesting|amazing|perfect|ideal|right|good|fun|challenging|rewarding|to|a|an|the|"
+            r"been|made|had|given|shown|asked|told|taught|helped|always|also|still|lovely|nice|"
+            r"brilliant|friendly|welcoming|busy|impressive|useful|helpful|clear|well)\b))",
+            text,
+        ):
+            noun, verb = m.group(2), m.group(3)
+            if (
+                not self._known(noun)
+                or noun.endswith(("s", "ing", "ed", "est", "ly", "ful", "ive", "ous", "al", "ic"))
+                or (
+                    noun.endswith(("able", "ible", "ish", "er", "ese"))
+                    and verb in {"sound", "look", "feel"}
+                )
+                or noun in _COLLECTIVE | _ORGANISATIONS | _IRREGULAR_PLURALS | _CLAUSE_WORDS
+                or noun in _NOT_A_SINGULAR_HEAD
+            ):
+                continue
+            yield m.group(1), f"“{noun}” is one thing: use “was”, “is”, “has”, “seems”"
+        for m in re.finditer(
+            r"(?:^|[.!?;:]\s+|\n|\b(?:and|but|that|because)\s+)((?:[Oo]ne|[Ee]ach|[Ee]very one) "
+            r"of (?:the|these|those|my|our|your|their|his|her) (?:(?:best|most|biggest|main|key|"
+            r"greatest|favourite|favorite|hardest|nicest|strongest|other) )?([a-z]+) "
+            r"(?:was|is|has))\b",
+            text,
+        ):
+            noun = m.group(2)
+            if (
+                self._known(noun)
+                and not self.plural_noun(noun)
+                and not noun.endswith(("s", "ing", "ed", "est", "ful", "ive", "ous", "al", "ic"))
+                and noun not in _COLLECTIVE | _IRREGULAR_PLURALS | _NOT_A_SINGULAR_HEAD
+            ):
+                yield m.group(1), "after “one of the”, the noun is plural (“one of the best parts”)"
+        for m in re.finditer(
+            r"\b((?:[Ee]ach|[Oo]ne|[Ee]very one) of (?:the|these|those|my|our|your|their) ([a-z]+) "
+            r"(?:have|are|were|do|don't|need|want|seem|look))\b",
+            text,
+        ):
+            if self.plural_noun(m.group(2)) or m.group(2) in _IRREGULAR_PLURALS:
+                yield m.group(1), f"“{m.group(1).split()[0].lower()} of” takes a singular verb"
+        for m in re.finditer(
+            r"\b((?:[Ee]veryone|[Ee]verybody|[Nn]obody|[Ss]omeone|[Aa]nyone) (?:in|at|on|from|of|"
+            r"I met|we met|I spoke to) (?:the|my|your|our|their)? ?[a-z]+ (?:were|are|have))\b",
+            text,
+        ):
+            yield m.group(1), "“everyone”, “someone”, “nobody” take a singular verb (“was”)"
+        for m in re.finditer(
+            r"(?:^|[.!?;:]\s+|\n|\b(?:and|but|that|because)\s+)((?:[Tt]he|[Mm]y|[Oo]ur|[Yy]our|"
+            r"[Tt]hese|[Tt]hose) (?:people|children|men|women) (?:was|is|has|does))\b",
+            text,
+        ):
+            yield m.group(1), "“people” is plural: use “were”, “are”, “have”"
+
+    def _verb_patterns(self, text: str) -> Iterator[tuple[str, str]]:
+        """Verbs followed by the wrong form: "enjoyed to meet", "can to start", "am working
+        here since 2019"."""
+        for m in re.finditer(
+            r"\b(?:enjoy|enjoyed|enjoys|enjoying|avoid|avoided|finish|finished|dislike|disliked)"
+            r" to ([a-z]+)\b",
+            text,
+            re.I,
+        ):
+            if m.group(1) not in {"the", "a", "an", "my", "your", "me", "us", "them"}:
+                yield m.group(0), "after “enjoy”, use -ing (“enjoyed meeting”)"
+        for m in re.finditer(
+            r"\b(?:I|we|you|they|he|she|We|You|They|He|She) (can|could|will|would|should|must|"
+            r"might|may) to ([a-z]+)\b",
+            text,
+        ):
+            before = _words_before(text, m.start(), 3)
+            some = m.group(2) in {"some", "a", "an", "the", "that", "this", "what", "which"}
+            if not some and not set(before) & _AS_MUCH_AS:
+                yield m.group(0), f"after “{m.group(1)}”, the plain verb (“{m.group(1)} start”)"
+        for m in re.finditer(
+            r"\b(?:I am|I'm|i am) (?:\w+ing|here|there|based|living|working)\b[^.!?\n]{0,30}?"
+            r"\bsince (?:\d{4}|last|january|february|march|april|may|june|july|august|september|"
+            r"october|november|december|i was|my|the start)\b",
+            text,
+        ):
+            if not re.search(r"\b(have|has|'ve) been\b", m.group(0)):
+                yield m.group(0), "with “since”, “I have been” (“I have been working here since”)"
+        for m in re.finditer(
+            r"(?:^|[.!?;:]\s+|\n)((?:[Tt]he|[Mm]y) (?:[a-z]+ ){0,2}[a-z]+ and me)\s+([a-z]+)\b",
+            text,
+        ):
+            verb = m.group(2)
+            if self.past(verb) or verb in _FINITE or self.third_person(verb):
+                yield m.group(0).strip(" .!?;:\n"), "as the subject, write “… and I”"
+        for m in re.finditer(r"(?:^|[.!?;:]\s+|\n)(Me and (?:[\w'-]+ ){1,4}?([a-z]+))\b", text):
+            verb = m.group(2)
+            if self.past(verb) or verb in _FINITE:
+                yield m.group(1), "as the subject, write “… and I” (“Raj and I discussed”)"
 
     def _two_subjects(self, text: str) -> Iterator[tuple[str, str]]:
         """ "The tour and the lunch was": two things joined by "and" take a plural verb."""
@@ -603,6 +713,28 @@ _COLLECTIVE = frozenset(
     }
 )
 _PREPOSITIONS = frozenset({"of", "for", "in", "on", "from", "with", "about", "at"})
+#: "what I can to help": "can to" is right after these.
+_AS_MUCH_AS = frozenset({"what", "all", "everything", "whatever", "anything", "as", "best"})
+#: Places and bodies people write of in the plural as well ("the hospital are").
+_ORGANISATIONS = frozenset(
+    {
+        *("hospital", "practice", "bank", "agency", "studio", "business", "university"),
+        *("college", "club", "charity", "network", "union", "service", "ward", "unit", "lab"),
+        *("branch", "store", "shop", "restaurant", "kitchen", "site", "centre", "center"),
+        *("organisation", "organization", "authority", "academy", "partnership", "division"),
+        *("society", "brand", "band", "choir", "side", "press", "clinic", "surgery", "hotel"),
+        *("agency", "council", "ministry", "team", "group", "lot", "pair", "couple"),
+    }
+)
+#: Words after "the" that head no singular noun phrase of their own ("the two are").
+_NOT_A_SINGULAR_HEAD = frozenset(
+    {
+        *("two", "three", "four", "five", "six", "both", "same", "following", "above", "below"),
+        *("latter", "former", "remainder", "majority", "minority", "rest", "others", "one"),
+        *("new", "old", "young", "rich", "poor", "british", "french", "english", "dutch"),
+        *("first", "last", "next", "only", "main", "real", "whole", "final", "top", "early"),
+    }
+)
 #: Words that open a clause, or are its subject, inside a longer subject.
 _CLAUSE_WORDS = frozenset(
     {"that", "which", "who", "whom", "whose", "where", "when", "we", "you", "they", "i", "he"}

@@ -140,7 +140,16 @@ _INTEREST = re.compile(
     r"\b(excited|exciting|enthusiastic|enthusiasm|interested|eager|eagerness|keen|keenness|"
     r"thrilled|passionate|delighted|first choice|top choice|dream (job|role)|exactly what|"
     r"(can|could|would) (\w+ly |really |already |just )?(see|picture|imagine) myself\b|"
-    r"(like|want) nothing more than|(right|just) up my (street|alley)|ticks? (every|all the) "
+    r"(like|want|love) nothing (more|better)|(hope|hoping) (i('m| am)|to be) (your|the) (choice|"
+    r"one|successful candidate)|(hope|hoping) to hear (that )?(i('ve| have) been|i was|i am|i'm) "
+    r"(successful|selected|chosen|offered)|(hope|hoping) to be (working|joining|starting|on "
+    r"board)|(hope|hoping) (this|it|things) works? out|throw myself into|get stuck in|"
+    r"ready to (hit the ground|get going|get stuck in|start|dive in)|enthused|"
+    r"\b(joining|working (for|with|at|alongside)|being (a )?part of)\b[^.!?\n]{0,40}\bwould be "
+    r"(\w+ )?(a |an )?(brilliant|great|wonderful|amazing|fantastic|dream|exciting|privilege|"
+    r"honou?r|ideal|perfect|joy|thrill)|(the|a) (right|perfect|ideal|great) (place|team|company|"
+    r"role|job|fit|move) for me|(is|sounds like|feels like|seems like) the (job|role|one|post|"
+    r"position) for me|(right|just) up my (street|alley)|ticks? (every|all the) "
     r"box(es)?|(hope|hoping) (i|to) (get|be offered|land|secure|be the one|be chosen)\b|"
     r"it (would|'d) be (\w+ )?(great|wonderful|amazing|fantastic|brilliant|a dream|an honou?r|"
     r"a privilege|a pleasure) to (join|work|be part|be a part|be on)|"
@@ -340,7 +349,8 @@ _NEAR_INTEREST = re.compile(
     r"to|sold on|all in|gladly|happily|willing|consider me|keep me in|addition to (the|your)|"
     r"next chapter|what i('m| am|'ve been) (looking|hoping) for|good news|chance to (show|"
     r"prove|join|work|contribute|be)|where i want|hopeful|"
-    rf"{_GLAD} (and \w+ )?to (\w+ )?(your|the|this|that)|want {_SOFTLY}to)",
+    rf"{_GLAD} (and \w+ )?to (?!(answer|hear|discuss|share|send|provide|talk|speak|meet|see|"
+    rf"learn|read|help|give)\b)(\w+ )?(your|the|this|that)|want {_SOFTLY}to)",
     re.I,
 )
 #: Words near a reason to hire: something the person has, did or does.

@@ -44,7 +44,9 @@ _OWN_ANSWER = re.compile(
 #: Choices the person has elsewhere: other offers, other companies, final rounds.
 _ELSEWHERE = (
     r"(other|another|competing|better|higher|second|several|multiple|two|three) (\w+ )?"
-    r"offers?|(other|competing) (options|opportunities|companies|firms|employers|"
+    r"offers?|(the )?other (job|role|position|post)|(has|have|had) (made|given) me an offer|"
+    r"offered me (a|the|an) (role|job|position|post)|(other|competing) (options|opportunities|"
+    r"companies|firms|employers|"
     r"organi[sz]ations|hotels|schools|hospitals|agencies|banks|studios|practices|businesses)|"
     r"(another|a competing|a competitor|a rival) (\w+ )?(company|firm|employer|business|hotel|"
     r"school|hospital|agency|organi[sz]ation|bank|studio|practice)|"
@@ -66,6 +68,7 @@ _PRESSURE = (
     r"will (accept|take|go with|be going with)|(match|beat) (it|that|this|the offer|their "
     r"offer|the salary)|counter-? ?offer|sooner rather|"
     r"(fairly|very|really) soon|as soon as possible|asap|quickly|right away|immediately|"
+    r"please hurry|hurry up|"
     r"(wouldn't|would not|don't|do not) (wait|delay|hang about)|(can't|cannot|won't|will not) "
     r"wait (forever|long|much longer|indefinitely|around)|(can't|cannot|won't|will not) (hang|"
     r"hold on|stay) (around|about|on|available|on the market|forever|much longer)|"
@@ -398,6 +401,72 @@ _RULES = (
             re.I,
         ),
         "issues an ultimatum",
+    ),
+    Rule(
+        re.compile(
+            r"\bi assume (the|my) (offer|contract|start date|offer letter)\b|\b(receiving|send "
+            r"me|sending me|getting) my (contract|offer|offer letter|start date|employment "
+            r"(pack|contract))\b|\b(told|informed|telling|tell) my (current )?(boss|manager|"
+            r"employer|team) (that )?i('m| am| will be) leaving\b|\b(started|starting|begun) "
+            r"looking (at|for) (flats|houses|homes|places|childcare|schools|rooms) (near|close to|"
+            r"around)\b|\b(confident|sure|certain|know) (that )?(the (job|role|position|post)|it) "
+            r"is (already )?mine\b|\btake (it|that|your silence|no reply) as a yes\b",
+            re.I,
+        ),
+        "takes the job as already given",
+        while_waiting=True,
+    ),
+    Rule(
+        re.compile(
+            r"\b(annoyed|irritated|irked|unimpressed|not (very |at all )?impressed)\b"
+            r"(?! (with|at) myself)|"
+            r"\b(kept|keeping|keep) me waiting\b|\b(shame|pity) (that )?(the panel|nobody|no one|"
+            r"no-one|the interviewers?|your team|you) (seemed|was|were|had|didn't|hadn't|"
+            r"couldn't)\b|\bseemed (so |very |rather |a bit |quite )?(distracted|disinterested|"
+            r"uninterested|bored|unprepared|rushed|disorgani[sz]ed)\b|\b(nobody|no one|no-one) "
+            r"(had |has )?(even )?(read|looked at|opened|seen) my\b|\bthanks,? i guess\b|\bfor "
+            r"finally (seeing|meeting|getting|making|finding)\b|\bnot that it (seemed to |seems "
+            r"to )?matter(s|ed)? to (anyone|you|anybody)\b|\b(hope|trust) you('ll| will) do "
+            r"better\b|\b(taking|takes|took) forever\b|\bi('ve| have) been (more than|extremely|"
+            r"incredibly|very|remarkably) patient\b|\bthis is (now )?my (second|third|fourth|fifth|"
+            r"\d+(st|nd|rd|th)) (email|message|attempt|note|time writing)\b|\bdid you (even|ever) "
+            r"(get|receive|read|see|open) my\b|\bstarting to (think|feel|wonder) (that )?(you're|"
+            r"you are|you aren't|nobody|no one|my application)\b|\bi would have liked more than\b",
+            re.I,
+        ),
+        "sounds passive-aggressive",
+    ),
+    Rule(
+        re.compile(
+            r"\b(going through|been through) a (really |very |truly )?(tough|hard|"
+            r"difficult|rough|awful|terrible|horrible) (time|year|few months|patch|spell)\b|"
+            r"\bmy mental health (has|have|is|was|hasn't|isn't|suffered)\b|"
+            r"\b((my|our) )?(wife|husband|partner|girlfriend|boyfriend) (left|walked "
+            r"out on|divorced)\b|\b(kids|children|mouths|family) to feed\b|\b(can't|cannot) "
+            r"afford to wait\b|\bi need this (to work|job|role|badly|so much|more than)\b",
+            re.I,
+        ),
+        "shares more hardship than a note to an employer needs",
+    ),
+    Rule(
+        re.compile(
+            r"\b(hurry up|please hurry)\b|\b(competitors?|rivals?) (has|have) (already )?"
+            r"(offered|made me)\b|\boffered me (more|a higher|a bigger|a better)\b|\b(a lot of|"
+            r"lots of|plenty of|significant|strong|a great deal of) interest from (other|several|"
+            r"many|a number of)\b|\byou('d| would) be (foolish|mad|crazy|silly|making a mistake) "
+            r"(to|not to)\b|\bi('m| am) (by far|easily|clearly|simply|honestly|obviously) the best "
+            r"(candidate|person|applicant)\b|\bthe best (candidate|person|applicant) you('ll| "
+            r"will)? (ever )?(see|find|get|meet|interview)\b",
+            re.I,
+        ),
+        "presses them with other offers or its own worth",
+        while_waiting=True,
+    ),
+    Rule(
+        re.compile(
+            r"\bcould do with (a )?(tidy|clean|refresh|makeover|revamp|lick of paint)\b", re.I
+        ),
+        "sounds rude",
     ),
     Rule(re.compile(r"!{2,}"), "raises its voice with “!!”"),
 )
