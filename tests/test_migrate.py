@@ -18,6 +18,8 @@ import pytest
 
 import bot.__main__ as entry
 import bot.storage.transfer as transfer
+from bot.domain.feed_polling import first_poll
+from bot.domain.feed_watch import CalendarFeed
 from bot.domain.interview import Interview, Interviewer, Outcome, Person, Process, Profile
 from bot.domain.nudge import Nudge, NudgeState
 from bot.storage.postgres_schema import schema_url
@@ -402,3 +404,36 @@ def test_migrate_without_a_target_or_a_store_says_what_is_missing(
     assert entry.main(["migrate", "--to", "postgresql://coach@127.0.0.1:9/coach"]) == 2
     assert "no store at" in capsys.readouterr().err
     assert not (tmp_path / "nothing-here").exists()
+
+
+def test_a_calendar_feed_moves_with_its_person_still_sealed(
+    tmp_path: Path, postgres_url: str, postgres_schema: Callable[[], str]
+) -> None:
+    """The feed's address is copied as kept (sealed: the copy never needs the key), with its
+    polling state, in its person's transaction; someone with only a feed comes along too."""
+    root = tmp_path / "data"
+    seed(root)
+    only_a_feed = Person("T2", "U9")
+    feeds = {
+        PEOPLE[0]: CalendarFeed(sealed="sealed-address-one", poll=first_poll(NOW)),
+        only_a_feed: CalendarFeed(sealed="sealed-address-two", poll=first_poll(NOW)),
+    }
+    source = TinyStore(root)
+    try:
+        for person, feed in feeds.items():
+            source.save_calendar_feed(person, feed)
+    finally:
+        source.close()
+    url = schema_url(postgres_url, postgres_schema())
+
+    result = run_migrate(root, url)
+
+    assert result.returncode == 0, result.stderr
+    assert "calendar feeds: 2" in result.stdout
+    target = PostgresStore(url)
+    try:
+        for person, feed in feeds.items():
+            assert target.calendar_feed(person) == feed
+        assert target.calendar_feed(PEOPLE[1]) is None
+    finally:
+        target.close()

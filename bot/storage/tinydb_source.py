@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.domain.feed_watch import CalendarFeed
 from bot.domain.interview import Person
 from bot.storage.journal import CorruptPersonFile
 from bot.storage.protocol import Installation, StoreError, StoreLocked
@@ -35,9 +36,13 @@ class EmbeddedSource:
         self.problems: list[str] = []
 
     def people(self) -> list[Person]:
-        """Everyone with a file of their own, and everyone still owed a notice."""
+        """Everyone with a file of their own, a calendar feed, or a notice still owed."""
         folder = self.root / "people"
         found = set(people_under(folder)) if folder.is_dir() else set()
+        feeds = self.root / "feeds"
+        for path in sorted(feeds.glob("*/*.json")) if feeds.is_dir() else ():
+            if SLACK_ID.fullmatch(path.parent.name) and SLACK_ID.fullmatch(path.stem):
+                found.add(Person(path.parent.name, path.stem))
         found.update(self.notices())
         return sorted(found, key=lambda p: (p.team_id, p.user_id))
 
@@ -45,6 +50,14 @@ class EmbeddedSource:
         """The person's data as the store would read it; raises one of UNREADABLE."""
         path = self.root / "people" / person.team_id / f"{person.user_id}.json"
         return TinyPersonBook(person, PersonFile(path, read_only=True))
+
+    def calendar_feed(self, person: Person) -> CalendarFeed | None:
+        """The person's calendar feed as kept, its address still sealed (the copy never needs
+        the key); raises one of UNREADABLE, or KeyError/TypeError for a damaged record."""
+        path = self.root / "feeds" / person.team_id / f"{person.user_id}.json"
+        if not path.is_file():
+            return None
+        return CalendarFeed.from_record(_read(path))
 
     def notices(self) -> dict[Person, str]:
         """Messages the store still owes people whose files it set aside earlier (read once)."""

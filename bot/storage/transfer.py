@@ -1,7 +1,8 @@
 """Moving to PostgreSQL: every person of the TinyDB store copied as they are, once.
 
 Each person is copied in one transaction on the target: profile, interviews, processes, nudges
-in whatever state they are, the undo record and any message the old store still owed them.
+in whatever state they are, the undo record, their calendar feed (its address still sealed)
+and any message the old store still owed them.
 Workspaces come along too, in one transaction: each team's installation and any departure
 still pending (OAuth states are not: they live for minutes).
 
@@ -49,6 +50,7 @@ class Copied:
     processes: int = 0
     nudges: Counter[str] = field(default_factory=Counter)
     notices: int = 0
+    feeds: int = 0
     installations: int = 0
     departures: int = 0
     workspaces_earlier: bool = False
@@ -65,6 +67,7 @@ class Copied:
             f"processes: {self.processes}",
             f"nudges: {sum(self.nudges.values())}" + (f" ({states})" if states else ""),
             f"notices: {self.notices}",
+            f"calendar feeds: {self.feeds}",
         ]
         if self.workspaces_earlier:
             lines.append("installations and departures: copied by the earlier run")
@@ -217,7 +220,8 @@ def _copy_person(
         interviews, processes, nudges = old.interviews(), old.processes(), old.nudges()
         profile, undo = old.profile, old.undo_record()
         has_profile = bool(old.export().get("profile"))
-    except UNREADABLE as problem:
+        feed = source.calendar_feed(person)
+    except (*UNREADABLE, KeyError, TypeError) as problem:
         copied.not_copied.append(f"{person.team_id}/{person.user_id}: {problem}")
         return
     with target.transaction(person) as new:
@@ -229,6 +233,21 @@ def _copy_person(
             new.save_process(process)
         new.save_nudges(nudges)
         new.save_undo_record(undo)
+        if feed is not None:
+            # In the person's own transaction, so a resumed copy, which leaves a person the
+            # target knows as they are, never finds them without their feed.
+            new.connection.execute(
+                "INSERT INTO calendar_feeds (team_id, user_id, record, next_at)"
+                " VALUES (%s, %s, %s, %s) ON CONFLICT (team_id, user_id) DO NOTHING",
+                (
+                    person.team_id,
+                    person.user_id,
+                    Jsonb(feed.to_record()),
+                    feed.poll.next_at.timestamp(),
+                ),
+            )
+            new.wrote_aside = True
+            copied.feeds += 1
         if notice is not None:
             new.connection.execute(
                 "UPDATE people SET kept = true, notice = %s WHERE team_id = %s AND user_id = %s",
