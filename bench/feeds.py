@@ -27,7 +27,7 @@ import urllib3
 
 from bot.domain.feed_polling import PollState, after_success, first_poll
 from bot.feeds.fetch import FeedFetcher, FetchPolicy, Validators
-from bot.local.feed_server import FeedServer, Route
+from tests.harness.feed_server import FeedServer, Route
 
 NOW = datetime(2036, 11, 20, 17, 0, tzinfo=UTC)
 BODY = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bench.common import SECRET, Running, percentile
-from bot.local.crowd import Answer, all_at_once, close_all, idle_connections, signed_request
 from bot.local.signer import slash_command_body
+from tests.harness.crowd import Answer, all_at_once, close_all, idle_connections, signed_request
 
 
 @dataclass

@@ -39,7 +39,10 @@ from psycopg import sql  # noqa: E402
 
 from bench.common import Report  # noqa: E402
 from bot.domain.interview import Person  # noqa: E402
-from bot.local.replicas import (  # noqa: E402
+from bot.local.standin import FaultPlan, SlackStandIn  # noqa: E402
+from bot.storage.postgres_schema import schema_url  # noqa: E402
+from bot.storage.postgres_store import PostgresStore  # noqa: E402
+from tests.harness.replicas import (  # noqa: E402
     TEAM,
     Crowd,
     Replica,
@@ -50,9 +53,6 @@ from bot.local.replicas import (  # noqa: E402
     start_replicas,
     stop_all,
 )
-from bot.local.standin import FaultPlan, SlackStandIn  # noqa: E402
-from bot.storage.postgres_schema import schema_url  # noqa: E402
-from bot.storage.postgres_store import PostgresStore  # noqa: E402
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 TITLE = "12. replicas on one PostgreSQL database (real processes)"

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import SECRET, TOKEN, rss_of
-from bot.local.processes import free_port, wait_healthy
 from bot.local.standin import SlackStandIn
+from tests.harness.processes import free_port, wait_healthy
 
 
 @dataclass

@@ -15,11 +15,11 @@ import pytest
 from capture_forms import filled, opened_since, save
 from conftest import Bot, BotFactory
 from feed_samples import first_feed, second_feed
+from harness.feed_server import FeedServer, Route
 
 from bot.domain.interview import Person
 from bot.domain.nudge import NudgeState
 from bot.feeds.sealing import generate_key
-from bot.local.feed_server import FeedServer, Route
 from bot.local.standin import Message
 from bot.slack.capture_blocks import TRACK_OFFER_ACTION, read_offer_value
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from feed_samples import first_feed
+from harness.feed_server import FeedServer
 from invitation_scoring import OWN, load
 from test_capture_paths import ICS
 from test_console import answer_to, run_console
-
-from bot.local.feed_server import FeedServer
 
 BERLIN = next(e for e in load(OWN) if e["id"] == "google-calendar-berlin-guests")
 

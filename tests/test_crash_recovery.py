@@ -21,9 +21,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.processes import free_port, wait_healthy
+
 from bot.domain.interview import Person
 from bot.domain.nudge import NudgeState
-from bot.local.processes import free_port, wait_healthy
 from bot.local.signer import BotEndpoint
 from bot.local.standin import SlackStandIn
 from bot.slack.blocks import DONE_ACTION

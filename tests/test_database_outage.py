@@ -14,9 +14,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from conftest import Bot, BotFactory, eventually
+from harness.tcp_relay import TcpRelay
 
 from bot.domain.interview import Person
-from bot.local.tcp_relay import TcpRelay
 from bot.storage.postgres_schema import schema_url
 
 LA = "America/Los_Angeles"

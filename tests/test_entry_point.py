@@ -11,10 +11,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from harness.processes import free_port, wait_healthy
 
 import bot.__main__ as entry
 from bot.local.console import GREETING
-from bot.local.processes import free_port, wait_healthy
 from bot.local.standin import SlackStandIn
 
 ROOT = Path(__file__).resolve().parent.parent

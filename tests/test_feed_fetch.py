@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from feed_samples import NOW, OWN_DOMAINS, first_feed, second_feed
+from harness.feed_server import FeedServer, Route
 
 from bot.domain.calendar_feed import MalformedFeed, NotACalendar, Seen, compare, find_interviews
 from bot.domain.calendar_feed import read_feed as read
@@ -36,7 +37,6 @@ from bot.feeds.fetch import (
     Unreachable,
     Validators,
 )
-from bot.local.feed_server import FeedServer, Route
 
 SECRET_PATH = "/calendar/ical/sam.rivera%40gmail.com/private-9f8e7d6c5b4a/basic.ics"
 LOOPBACK = FetchPolicy.allowing("127.0.0.0/8")

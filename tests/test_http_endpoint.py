@@ -12,9 +12,9 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from conftest import SECRET, Bot, slowed
+from harness.crowd import all_at_once, close_all, idle_connections, send_raw, signed_request
 
 from bot.domain.interview import Person
-from bot.local.crowd import all_at_once, close_all, idle_connections, send_raw, signed_request
 from bot.local.signer import FORM_CONTENT_TYPE, message_event_body, slash_command_body
 
 

@@ -17,11 +17,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-
-from bot.coach.delivery import HELD_PER_WORKER, WORKERS
-from bot.domain.interview import Outcome, Person
-from bot.domain.nudge import NudgeState
-from bot.local.replicas import (
+from harness.replicas import (
     TEAM,
     Crowd,
     Replica,
@@ -33,6 +29,10 @@ from bot.local.replicas import (
     start_replicas,
     stop_all,
 )
+
+from bot.coach.delivery import HELD_PER_WORKER, WORKERS
+from bot.domain.interview import Outcome, Person
+from bot.domain.nudge import NudgeState
 from bot.local.standin import SlackStandIn
 from bot.storage.postgres_schema import connection_kwargs, schema_url
 from bot.storage.postgres_store import PostgresStore

@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from conftest import RULES, TEAM
+from harness.socket_standin import APP_TOKEN, Acknowledgement, SocketModeStandIn
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from websockets.exceptions import InvalidStatus
@@ -30,7 +31,6 @@ from bot.config import Settings
 from bot.domain.interview import Person
 from bot.domain.nudge import NudgeState
 from bot.local.console import let_time_pass
-from bot.local.socket_standin import APP_TOKEN, Acknowledgement, SocketModeStandIn
 from bot.local.standin import Message, SlackStandIn
 from bot.runtime import CoachRuntime, SocketModeLink, SocketModeRefused, open_coach
 from bot.slack.blocks import ADD_FORM, DONE_ACTION

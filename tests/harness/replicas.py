@@ -25,10 +25,11 @@ from bot.domain.interview import Interview, Interviewer, Person, Process, Profil
 from bot.domain.lifecycle import FOLLOW_UP
 from bot.domain.nudge import Nudge
 from bot.domain.timing import Day
-from bot.local.processes import free_port, wait_healthy
 from bot.local.signer import BotEndpoint
 from bot.local.standin import Message, SlackStandIn
 from bot.storage.protocol import Store
+
+from .processes import free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 TEAM = "T1"
