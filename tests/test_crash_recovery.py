@@ -36,7 +36,7 @@ USERS = ("U1", "U2", "U3")
 #: Kill rounds, and the wall time after which no new round starts (each round starts a real
 #: process, about two seconds on two cores); both can be raised for a longer hunt.
 ROUNDS = int(os.environ.get("COACH_KILL_ROUNDS", "20"))
-ROUND_BUDGET = float(os.environ.get("COACH_KILL_SECONDS", "45"))
+ROUND_BUDGET = float(os.environ.get("COACH_KILL_SECONDS", "30"))
 #: Kills of the compacting writer: a small process, so enough of them to land mid-snapshot.
 COMPACTION_ROUNDS = int(os.environ.get("COACH_COMPACTION_KILLS", "25"))
 

@@ -227,7 +227,7 @@ def test_a_followed_up_with_the_company_named_is_logged(me: Bot) -> None:
 def test_no_reply_of_any_corpus_records_an_outcome_without_a_click(bot_factory: BotFactory) -> None:
     """Labelled replies sent as DMs: outcomes change only from buttons, and every reply read
     as an outcome is answered with a confirmation naming a company. Every reply labelled an
-    outcome, and every fifth of the others, go over HTTP (the whole corpora take half a
+    outcome, and every tenth of the others, go over HTTP (the whole corpora take half a
     minute); the reading of all of them is checked without HTTP in test_replies_corpus.py."""
     me = coached(bot_factory(flood_limit=0))
     me.command("status globex offer")
@@ -236,7 +236,7 @@ def test_no_reply_of_any_corpus_records_an_outcome_without_a_click(bot_factory: 
     confirmations = 0
     entries = [e for c in CORPORA for e in yaml.safe_load(c.read_text(encoding="utf-8"))]
     others = [e for e in entries if e["expect"]["intent"] != "outcome"]
-    sent = [e for e in entries if e["expect"]["intent"] == "outcome"] + others[::5]
+    sent = [e for e in entries if e["expect"]["intent"] == "outcome"] + others[::10]
     for entry in sent:
         answer = me.dm(entry["text"])
         assert outcomes(me) == before, entry["text"]
