@@ -18,6 +18,8 @@ DEFAULT_SCOPES = ("commands", "chat:write", "files:write", "im:write", "im:histo
 DEFAULT_UNINSTALL_GRACE_DAYS = 30
 #: Seconds a delivery lease lasts by default (see README, "Running at scale").
 DEFAULT_LEASE_SECONDS = 60
+#: Seconds a Slack call may take by default before it counts as failed.
+DEFAULT_SLACK_TIMEOUT = 10
 #: A clock set outside these years is a typo, and far-off dates overflow date arithmetic.
 EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST_START = datetime(2100, 12, 31, tzinfo=UTC)
@@ -67,6 +69,11 @@ class Settings:
     #: Seconds a replica holds a person it claimed for delivery: how soon another replica
     #: takes over the people of one that died.
     lease_seconds: int = DEFAULT_LEASE_SECONDS
+    #: Seconds a Slack Web API call may take before it counts as failed.
+    slack_timeout: int = DEFAULT_SLACK_TIMEOUT
+    #: Fault tests only: the process stops itself (SIGSTOP) right before posting to these
+    #: users ("*": anyone), as a pause between delivery's last check and its post would.
+    stop_before_post: frozenset[str] = frozenset()
 
     @property
     def mode(self) -> str:
@@ -178,6 +185,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(
             f"COACH_LEASE_SECONDS must be a whole number of seconds, 1 or more, not {lease_text!r}."
         )
+    timeout_text = get("COACH_SLACK_TIMEOUT") or str(DEFAULT_SLACK_TIMEOUT)
+    if not timeout_text.isdigit() or int(timeout_text) < 1:
+        raise SettingsError(
+            f"COACH_SLACK_TIMEOUT must be a whole number of seconds, 1 or more, not "
+            f"{timeout_text!r}."
+        )
+    stop_text = get("COACH_FAULT_STOP_BEFORE_POST") or ""
     scopes_text = get("SLACK_SCOPES")
     scopes = (
         tuple(s.strip() for s in scopes_text.split(",") if s.strip())
@@ -213,4 +227,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         redirect_uri=redirect_uri,
         uninstall_grace_days=int(grace_text),
         lease_seconds=int(lease_text),
+        slack_timeout=int(timeout_text),
+        stop_before_post=frozenset(u.strip() for u in stop_text.split(",") if u.strip()),
     )

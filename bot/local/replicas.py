@@ -58,8 +58,14 @@ class Replica:
         lease_seconds: int,
         store_path: Path,
         log_level: str = "ERROR",
+        slack_timeout: int | None = None,
+        stop_before_post: Iterable[str] = (),
     ) -> None:
+        """`slack_timeout` defaults to the longest the lease allows (10 s at most);
+        `stop_before_post` names users whose posts the replica stops itself before."""
         self.port = free_port()
+        if slack_timeout is None:
+            slack_timeout = max(1, min(10, lease_seconds - 3))
         env = {
             **os.environ,
             "SLACK_BOT_TOKEN": TOKEN,
@@ -70,6 +76,8 @@ class Replica:
             "COACH_LEASE_SECONDS": str(lease_seconds),
             "COACH_DB_PATH": str(store_path),
             "LOG_LEVEL": log_level,
+            "COACH_SLACK_TIMEOUT": str(slack_timeout),
+            "COACH_FAULT_STOP_BEFORE_POST": ",".join(stop_before_post),
         }
         for unwanted in ("SLACK_APP_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
             env.pop(unwanted, None)
@@ -106,12 +114,32 @@ class Replica:
         )
 
     def kill(self) -> None:
-        """SIGKILL: no goodbye, no lease released."""
+        """SIGKILL: no goodbye, no lease released (a stopped process dies as well)."""
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(10)
 
+    def pause(self) -> None:
+        """SIGSTOP: every thread stops where it is, as in a long GC pause or a frozen VM."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+    @property
+    def stopped(self) -> bool:
+        """Whether the process is stopped (by SIGSTOP, or by itself before a post)."""
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_text()
+        except OSError:
+            return False
+        return stat.rpartition(")")[2].split()[0] in ("T", "t")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
     def stop(self) -> None:
         if self.process.poll() is None:
+            self.resume()  # a stopped process would not hear SIGTERM until then
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(20)
