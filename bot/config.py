@@ -71,8 +71,9 @@ class Settings:
     lease_seconds: int = DEFAULT_LEASE_SECONDS
     #: Seconds a Slack Web API call may take before it counts as failed.
     slack_timeout: int = DEFAULT_SLACK_TIMEOUT
-    #: Fault tests only: the process stops itself (SIGSTOP) right before posting to these
-    #: users ("*": anyone), as a pause between delivery's last check and its post would.
+    #: Fault tests only: the process stops itself (SIGSTOP) right before its first post to
+    #: each of these users ("*": anyone), as a pause between delivery's last check and its
+    #: post would.
     stop_before_post: frozenset[str] = frozenset()
 
     @property

@@ -295,15 +295,19 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
 
 def _stop_before_post(users: frozenset[str]) -> Callable[[Person], None] | None:
     """For fault tests (COACH_FAULT_STOP_BEFORE_POST): the whole process stops itself between
-    delivery's last check and its post, as a long pause would stop it there; it goes on when
-    it is sent SIGCONT."""
+    delivery's last check and its first post to each of these people, as a long pause would
+    stop it there; it goes on when it is sent SIGCONT."""
     if not users:
         return None
 
+    stopped: set[Person] = set()
+
     def stop(person: Person) -> None:
-        if "*" in users or person.user_id in users:
-            LOGGER.warning("Stopping before the post to %s, as asked", person.user_id)
-            os.kill(os.getpid(), signal.SIGSTOP)
+        if person in stopped or not ("*" in users or person.user_id in users):
+            return
+        stopped.add(person)
+        LOGGER.warning("Stopping before the post to %s, as asked", person.user_id)
+        os.kill(os.getpid(), signal.SIGSTOP)
 
     return stop
 

@@ -7,15 +7,17 @@ written through the store, as people who used the coach before would have left i
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import secrets
 import signal
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import time as day_time
@@ -146,6 +148,36 @@ class Replica:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(10)
+
+
+def until(condition: Callable[[], bool], timeout: float, poll: float = 0.05) -> bool:
+    """Whether `condition` came true within `timeout` seconds (looked at every `poll`)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(poll)
+    return condition()
+
+
+def ask(replica: Replica, standin: SlackStandIn, user: str, text: str) -> str:
+    """`/interview <text>` from `user` to `replica`, signed as Slack signs it; the reply as
+    JSON text (from the answer itself, or from the response URL)."""
+    key = secrets.token_hex(6)
+    status, body = replica.endpoint.command(
+        text=text,
+        user_id=user,
+        team_id=TEAM,
+        channel_id="C1",
+        response_url=standin.response_url(key),
+    )
+    if status != 200:
+        raise RuntimeError(f"the replica answered {status}: {body[:200]!r}")
+    if body.strip():
+        return json.dumps(json.loads(body))
+    if not standin.wait_for(lambda s: bool(s.responses(key)), timeout=10):
+        raise RuntimeError("no reply came")
+    return json.dumps(standin.responses(key)[-1])
 
 
 def start_replicas(
