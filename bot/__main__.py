@@ -70,6 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="URL",
         help="migrate: the PostgreSQL database to copy into, postgresql://…",
     )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="migrate: continue a copy that was cut short (never redoes a finished one)",
+    )
     parser.add_argument("team", nargs="?", help="the workspace (team id) to forget")
     parser.add_argument("--version", action="version", version=f"%(prog)s {version()}")
     args = parser.parse_args(argv)
@@ -82,9 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"interview-coach: {problem}", file=sys.stderr)
         return 2
     if args.mode == "migrate":
-        return _migrate(settings, args.to)
-    if args.to is not None:
-        parser.error("--to only goes with migrate")
+        return _migrate(settings, args.to, resume=args.resume)
+    if args.to is not None or args.resume:
+        parser.error("--to and --resume only go with migrate")
     if args.mode == "forget-workspace":
         return _forget_workspace(settings, args.team)
     if args.mode == "serve" and settings.mode == "console":
@@ -112,8 +117,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def _migrate(settings: Settings, url: str | None) -> int:
-    """Copy every person from the TinyDB store into PostgreSQL; safe to run again."""
+def _migrate(settings: Settings, url: str | None, *, resume: bool) -> int:
+    """Copy every person from the TinyDB store into an empty PostgreSQL database, once.
+
+    Exit 2 when the copy may not run (nothing was written), 1 when something could not be
+    copied (listed; the copy stays unfinished), 0 when everything came across."""
     if not url or not url.startswith(("postgresql://", "postgres://")):
         print(
             "interview-coach migrate: say where to copy to, with --to postgresql://…",
@@ -121,7 +129,7 @@ def _migrate(settings: Settings, url: str | None) -> int:
         )
         return 2
     from bot.storage.postgres_schema import where
-    from bot.storage.transfer import copy_store
+    from bot.storage.transfer import TargetNotEmpty, copy_store
 
     if not (settings.db_path / "people").is_dir():
         print(
@@ -132,13 +140,25 @@ def _migrate(settings: Settings, url: str | None) -> int:
         return 2
     logging.basicConfig(level="WARNING", format="%(levelname)s %(name)s: %(message)s")
     try:
-        copied = copy_store(settings.db_path, url)
+        copied = copy_store(settings.db_path, url, resume=resume)
+    except TargetNotEmpty as problem:
+        print(f"interview-coach migrate: refused, at {where(url)} {problem}", file=sys.stderr)
+        return 2
     except StoreError as problem:
         print(f"interview-coach migrate: {problem}", file=sys.stderr)
         return 2
     print(f"Copied the store at {settings.db_path} into {where(url)}:")
     for line in copied.lines():
         print(f"  {line}")
+    if copied.not_copied:
+        print(
+            f"interview-coach migrate: not copied ({len(copied.not_copied)}), the store's "
+            "files left as they are; the copy is unfinished:",
+            file=sys.stderr,
+        )
+        for line in copied.not_copied:
+            print(f"  {line}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,13 +14,28 @@ from bot.domain.timing import is_known_zone
 
 DEFAULT_API_URL = "https://slack.com/api/"
 #: The bot scopes an install asks for: the manifest's, checked by tests/test_manifest.py.
-DEFAULT_SCOPES = ("commands", "chat:write", "files:write", "im:write", "im:history", "users:read")
+DEFAULT_SCOPES = (
+    "commands",
+    "chat:write",
+    "files:write",
+    "files:read",
+    "im:write",
+    "im:history",
+    "users:read",
+)
 #: Days a workspace's people's data is kept after it uninstalls the app (reinstalling keeps it).
 DEFAULT_UNINSTALL_GRACE_DAYS = 30
 #: Seconds a delivery lease lasts by default (see README, "Running at scale").
 DEFAULT_LEASE_SECONDS = 60
 #: Seconds a Slack call may take by default before it counts as failed.
 DEFAULT_SLACK_TIMEOUT = 10
+#: The most the PostgreSQL store waits, in seconds (see README, Settings); the store's own
+#: defaults (bot.storage.postgres_waits.Waits) are the same.
+DEFAULT_DB_LOCK_TIMEOUT = 1.0
+DEFAULT_DB_STATEMENT_TIMEOUT = 1.5
+DEFAULT_DB_IDLE_TIMEOUT = 5.0
+DEFAULT_DB_POOL_TIMEOUT = 1.0
+DEFAULT_DB_PERSON_CONNECTIONS = 2
 #: A clock set outside these years is a typo, and far-off dates overflow date arithmetic.
 EARLIEST_START = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST_START = datetime(2100, 12, 31, tzinfo=UTC)
@@ -75,6 +91,19 @@ class Settings:
     #: each of these users ("*": anyone), as a pause between delivery's last check and its
     #: post would.
     stop_before_post: frozenset[str] = frozenset()
+    #: The key(s) calendar feed addresses are sealed with (COACH_FEED_KEY); None: no feeds.
+    feed_key: str | None = field(default=None, repr=False)
+    #: Non-public networks feeds may be fetched from (COACH_FEED_ALLOW_NETWORKS): for tests
+    #: on loopback only; empty in production, where only public addresses are fetched.
+    feed_networks: tuple[str, ...] = ()
+    #: PostgreSQL waits, in seconds: for a row lock, for one statement, before an idle open
+    #: transaction is ended with its locks, and for a pooled connection.
+    db_lock_timeout: float = DEFAULT_DB_LOCK_TIMEOUT
+    db_statement_timeout: float = DEFAULT_DB_STATEMENT_TIMEOUT
+    db_idle_timeout: float = DEFAULT_DB_IDLE_TIMEOUT
+    db_pool_timeout: float = DEFAULT_DB_POOL_TIMEOUT
+    #: Pooled connections one person may hold at once in a process (0: no limit).
+    db_person_connections: int = DEFAULT_DB_PERSON_CONNECTIONS
 
     @property
     def mode(self) -> str:
@@ -193,6 +222,26 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             f"{timeout_text!r}."
         )
     stop_text = get("COACH_FAULT_STOP_BEFORE_POST") or ""
+    waits = {
+        name: _seconds(get(variable), default, variable)
+        for name, variable, default in (
+            ("db_lock_timeout", "COACH_DB_LOCK_TIMEOUT", DEFAULT_DB_LOCK_TIMEOUT),
+            ("db_statement_timeout", "COACH_DB_STATEMENT_TIMEOUT", DEFAULT_DB_STATEMENT_TIMEOUT),
+            ("db_idle_timeout", "COACH_DB_IDLE_TIMEOUT", DEFAULT_DB_IDLE_TIMEOUT),
+            ("db_pool_timeout", "COACH_DB_POOL_TIMEOUT", DEFAULT_DB_POOL_TIMEOUT),
+        )
+    }
+    if waits["db_lock_timeout"] > waits["db_statement_timeout"]:
+        raise SettingsError(
+            "COACH_DB_LOCK_TIMEOUT must not be longer than COACH_DB_STATEMENT_TIMEOUT: a "
+            "statement's time includes its wait for a lock."
+        )
+    share_text = get("COACH_DB_PERSON_CONNECTIONS") or str(DEFAULT_DB_PERSON_CONNECTIONS)
+    if not share_text.isdigit():
+        raise SettingsError(
+            "COACH_DB_PERSON_CONNECTIONS must be a whole number of connections (0: no limit), "
+            f"not {share_text!r}."
+        )
     scopes_text = get("SLACK_SCOPES")
     scopes = (
         tuple(s.strip() for s in scopes_text.split(",") if s.strip())
@@ -208,7 +257,19 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(
             f"COACH_CONSOLE_TZ must be a time zone name like Europe/Berlin, not {console_tz!r}."
         )
+    networks_text = get("COACH_FEED_ALLOW_NETWORKS") or ""
+    feed_networks = tuple(n.strip() for n in networks_text.split(",") if n.strip())
+    for network in feed_networks:
+        try:
+            ipaddress.ip_network(network)
+        except ValueError:
+            raise SettingsError(
+                "COACH_FEED_ALLOW_NETWORKS must be networks like 127.0.0.0/8, comma separated, "
+                f"not {network!r}."
+            ) from None
     return Settings(
+        feed_key=get("COACH_FEED_KEY"),
+        feed_networks=feed_networks,
         bot_token=bot_token,
         signing_secret=signing_secret,
         app_token=app_token,
@@ -230,4 +291,22 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         lease_seconds=int(lease_text),
         slack_timeout=int(timeout_text),
         stop_before_post=frozenset(u.strip() for u in stop_text.split(",") if u.strip()),
+        db_person_connections=int(share_text),
+        **waits,
     )
+
+
+def _seconds(text: str | None, default: float, variable: str) -> float:
+    """A wait in seconds, like `1` or `0.5`: more than none, and under a minute."""
+    if text is None:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 60:
+        raise SettingsError(
+            f"{variable} must be a number of seconds above 0 and at most 60, like 1 or 0.5, "
+            f"not {text!r}."
+        )
+    return value

@@ -17,8 +17,12 @@ from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.socket_mode.builtin import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
+from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.clock import Clock
+from bot.coach.calendar_watch import CalendarWatch
 from bot.coach.coach import Coach
 from bot.coach.delivery import Delivery
 from bot.coach.workspaces import Workspaces
@@ -29,11 +33,16 @@ from bot.domain.interview import Person
 from bot.domain.parsing import warm_up
 from bot.domain.playbook import load_playbook
 from bot.domain.reply_words import english_words, load_reply_words
+from bot.feeds.fetch import FeedFetcher, FetchPolicy
+from bot.feeds.sealing import Sealer
 from bot.scheduler import NudgeScheduler
-from bot.slack.app import Services, build_app
+from bot.slack.app import build_app
+from bot.slack.feed_news import FeedRound
 from bot.slack.http import CoachServer
 from bot.slack.installations import oauth_flow
 from bot.slack.messenger import InstalledClients, SlackMessenger, make_client
+from bot.slack.payloads import shape_problem
+from bot.slack.services import Services
 from bot.slack.surfaces import Surfaces
 from bot.storage.protocol import Store
 from bot.storage.tinydb_store import TinyStore
@@ -45,6 +54,29 @@ LOGGER = logging.getLogger(__name__)
 PING_INTERVAL = 10.0
 #: Seconds the old connection's reader waits per receive once Slack asked for a new connection.
 REFRESH_POLL = 0.05
+
+
+def _one_workspace(client: WebClient) -> Callable[[str], WebClient]:
+    """The client of the one workspace a bot token from the settings serves, whatever team."""
+
+    def clients(_team: str) -> WebClient:
+        return client
+
+    return clients
+
+
+class _CheckedSocketModeHandler(SocketModeHandler):
+    """Bolt's Socket Mode handler behind the same shape check as the HTTP front: an envelope
+    whose payload lacks what its kind must carry is acknowledged empty and never dispatched."""
+
+    def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
+        payload = req.payload
+        problem = shape_problem(payload) if isinstance(payload, dict) else "not an object"
+        if problem is not None:
+            LOGGER.warning("Refused a malformed Socket Mode envelope: %s", problem)
+            client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+            return
+        super().handle(client, req)
 
 
 class SocketModeRefused(RuntimeError):
@@ -63,7 +95,7 @@ class SocketModeLink:
         if not settings.app_token:
             raise SocketModeRefused("Socket Mode needs SLACK_APP_TOKEN, an app-level token.")
         self._api_url = settings.api_url
-        self._handler = SocketModeHandler(
+        self._handler = _CheckedSocketModeHandler(
             app,
             settings.app_token,
             web_client=make_client("", settings.api_url, retries=False),
@@ -80,7 +112,7 @@ class SocketModeLink:
     def start(self) -> None:
         """Ask Slack for a connection address and connect; a refused token stops start-up."""
         try:
-            self._handler.connect()
+            self._handler.connect()  # type: ignore[no-untyped-call]
         except SlackApiError as refused:
             self.close()
             error = refused.response.get("error", "unknown_error")
@@ -132,7 +164,7 @@ class SocketModeLink:
             # shutting the socket down ends that receive now, so closing takes no wait.
             with contextlib.suppress(OSError):
                 session.sock.shutdown(socket.SHUT_RDWR)
-        self._handler.close()
+        self._handler.close()  # type: ignore[no-untyped-call]
 
 
 @dataclass
@@ -158,7 +190,10 @@ class CoachRuntime:
     def serve_http(self, host: str = "0.0.0.0") -> CoachServer:
         """Start the HTTP server (waitress) in the background; /healthz answers once ready."""
         self.server = CoachServer(
-            (host, self.settings.port), self.app, self.settings.signing_secret
+            (host, self.settings.port),
+            self.app,
+            self.settings.signing_secret,
+            store_ready=self.store.ready,
         )
         self._serving = threading.Thread(
             target=self.server.serve_forever, name="coach-http", daemon=True
@@ -187,6 +222,8 @@ class CoachRuntime:
             self.server.ready.clear()
             self.server.shutdown()
         self.scheduler.stop()
+        if self.services.watch is not None:
+            self.services.watch.fetcher.close()
         self.services.delivery.close()
         self.store.close()
 
@@ -217,10 +254,10 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
             # Bolt gives each request a client of its own with the workspace's token; this
             # one has none, and lends Bolt its base URL and retry handlers.
             listener_client = make_client(None, settings.api_url, timeout=timeout)
-            listener_clients = InstalledClients(
+            listener_clients: Callable[[str], WebClient] = InstalledClients(
                 _token_finder(store), settings.api_url, timeout=timeout
             )
-            delivery_clients = InstalledClients(
+            delivery_clients: Callable[[str], WebClient] = InstalledClients(
                 _token_finder(store), settings.api_url, retries=False, timeout=timeout
             )
         else:
@@ -228,11 +265,8 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
             listener_client = make_client(token, settings.api_url, timeout=timeout)
             delivery_client = make_client(token, settings.api_url, retries=False, timeout=timeout)
 
-            def listener_clients(_team: str) -> WebClient:
-                return listener_client
-
-            def delivery_clients(_team: str) -> WebClient:
-                return delivery_client
+            listener_clients = _one_workspace(listener_client)
+            delivery_clients = _one_workspace(delivery_client)
 
         delivery = Delivery(
             store,
@@ -249,7 +283,13 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
             if many
             else None
         )
+        watch = CalendarWatch(
+            coach,
+            FeedFetcher(FetchPolicy.allowing(*settings.feed_networks)),
+            sealer=Sealer(settings.feed_key) if settings.feed_key else None,
+        )
         services = Services(
+            watch=watch,
             coach=coach,
             delivery=delivery,
             surfaces=surfaces,
@@ -285,6 +325,7 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
             clock,
             sweep=sweep or timedelta(seconds=30),
             forget_departed=workspaces.forget_due if workspaces is not None else None,
+            poll_feeds=FeedRound(watch, surfaces) if watch.sealer is not None else None,
         )
         scheduler.start()
     except BaseException:
@@ -332,8 +373,16 @@ def open_store(settings: Settings) -> Store:
     if settings.database_url:
         from bot.storage.postgres_schema import where
         from bot.storage.postgres_store import PostgresStore
+        from bot.storage.postgres_waits import Waits
 
-        store = PostgresStore(settings.database_url)
+        waits = Waits(
+            lock=settings.db_lock_timeout,
+            statement=settings.db_statement_timeout,
+            idle_in_transaction=settings.db_idle_timeout,
+            pool=settings.db_pool_timeout,
+            per_person=settings.db_person_connections,
+        )
+        store = PostgresStore(settings.database_url, waits=waits)
         LOGGER.info("Store: PostgreSQL at %s", where(settings.database_url))
         return store
     return TinyStore(settings.db_path)

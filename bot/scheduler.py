@@ -24,6 +24,9 @@ LOGGER = logging.getLogger(__name__)
 
 WAKE_JOB = "deliver-next-due"
 SWEEP_JOB = "deliver-sweep"
+FEED_JOB = "calendar-feeds"
+#: How often the due calendar feeds are looked for; each feed itself waits 15 minutes or more.
+FEED_ROUND = timedelta(seconds=60)
 
 
 class NudgeScheduler:
@@ -37,12 +40,14 @@ class NudgeScheduler:
         *,
         sweep: timedelta,
         forget_departed: Callable[[], object] | None = None,
+        poll_feeds: Callable[[], object] | None = None,
     ) -> None:
         self.delivery = delivery
         self.store = store
         self.clock = clock
         self._sweep = sweep
         self._forget_departed = forget_departed
+        self._poll_feeds = poll_feeds
         self._arming = threading.Lock()
         self._passing = threading.Lock()
         self._again = threading.Event()
@@ -61,6 +66,14 @@ class NudgeScheduler:
             id=SWEEP_JOB,
             replace_existing=True,
         )
+        if self._poll_feeds is not None:
+            self._scheduler.add_job(
+                self.feed_round,
+                "interval",
+                seconds=FEED_ROUND.total_seconds(),
+                id=FEED_JOB,
+                replace_existing=True,
+            )
         self.store.watch_due(self.wake_at)
         self.wake_at(self.store.next_due_at() or self.clock.now())
 
@@ -98,6 +111,15 @@ class NudgeScheduler:
             except Exception:
                 LOGGER.exception("Forgetting departed workspaces failed; the next sweep retries")
         self._run()
+
+    def feed_round(self) -> None:
+        """Poll the calendar feeds that are due (each leased to one replica at a time)."""
+        if self._poll_feeds is None:
+            return
+        try:
+            self._poll_feeds()
+        except Exception:
+            LOGGER.exception("Polling calendar feeds failed; the next round retries")
 
     def _run(self) -> None:
         """One delivery pass, repeated while wake-ups arrive during it."""

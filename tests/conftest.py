@@ -216,8 +216,10 @@ def bot_factory(tmp_path: Path, standin: SlackStandIn, clock: ManualClock) -> It
         database_url: str | None = None,
         oauth: bool = False,
         grace_days: int = 30,
+        **more: Any,
     ) -> Bot:
-        """`oauth`: installed through Slack's OAuth flow, with no bot token of its own."""
+        """`oauth`: installed through Slack's OAuth flow, with no bot token of its own;
+        `more`: other settings (feed_key, feed_networks)."""
         credentials: dict[str, Any] = {"bot_token": "xoxb-test"}
         if oauth:
             standin.oauth.register(CLIENT_ID, CLIENT_SECRET)
@@ -232,6 +234,7 @@ def bot_factory(tmp_path: Path, standin: SlackStandIn, clock: ManualClock) -> It
             rules_path=rules,
             uninstall_grace_days=grace_days,
             **credentials,
+            **more,
         )
         runtime = open_coach(settings, clock)
         running.append(runtime)

@@ -148,6 +148,10 @@ def test_references_asked_for_bring_a_heads_up_and_thanks_after_the_outcome(la: 
     )
 
     la.command("status acme offer")
+    assert not [n for n in la.nudges() if n.rule == "update-references"], (
+        "an offer is not the end: references are thanked once it is accepted"
+    )
+    la.command("status acme accepted")
     la.command("status initech rejected")
     updates = [n for n in la.nudges() if n.rule == "update-references"]
     assert [n.interview_id for n in updates] == [1], "only where references were involved"

@@ -117,3 +117,52 @@ def test_a_database_url_that_is_not_postgresql_is_refused_without_echoing_it() -
     with pytest.raises(SettingsError, match="postgresql://") as refused:
         load_settings({"COACH_DATABASE_URL": "mysql://coach:pg-secret-pw@db/coach"})
     assert "pg-secret-pw" not in str(refused.value)
+
+
+def test_the_databases_waits_are_settings_whose_defaults_the_store_shares() -> None:
+    from bot.storage.postgres_waits import Waits
+
+    default = load_settings({})
+    assert (
+        default.db_lock_timeout,
+        default.db_statement_timeout,
+        default.db_idle_timeout,
+        default.db_pool_timeout,
+        default.db_person_connections,
+    ) == (
+        Waits().lock,
+        Waits().statement,
+        Waits().idle_in_transaction,
+        Waits().pool,
+        Waits().per_person,
+    )
+    chosen = load_settings(
+        {"COACH_DB_LOCK_TIMEOUT": "0.5", "COACH_DB_STATEMENT_TIMEOUT": "1.5",
+         "COACH_DB_IDLE_TIMEOUT": "10", "COACH_DB_POOL_TIMEOUT": "0.25",
+         "COACH_DB_PERSON_CONNECTIONS": "3"}
+    )  # fmt: skip
+    assert (chosen.db_lock_timeout, chosen.db_statement_timeout, chosen.db_idle_timeout) == (
+        0.5,
+        1.5,
+        10.0,
+    )
+    assert (chosen.db_pool_timeout, chosen.db_person_connections) == (0.25, 3)
+    assert Waits(lock=0.5, statement=1.5, idle_in_transaction=10).options() == (
+        "-c lock_timeout=500 -c statement_timeout=1500 -c idle_in_transaction_session_timeout=10000"
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "problem"),
+    [
+        ({"COACH_DB_LOCK_TIMEOUT": "0"}, "COACH_DB_LOCK_TIMEOUT must be a number of seconds"),
+        ({"COACH_DB_POOL_TIMEOUT": "soon"}, "COACH_DB_POOL_TIMEOUT must be a number"),
+        ({"COACH_DB_IDLE_TIMEOUT": "nan"}, "COACH_DB_IDLE_TIMEOUT must be a number"),
+        ({"COACH_DB_STATEMENT_TIMEOUT": "61"}, "at most 60"),
+        ({"COACH_DB_LOCK_TIMEOUT": "3"}, "must not be longer than COACH_DB_STATEMENT_TIMEOUT"),
+        ({"COACH_DB_PERSON_CONNECTIONS": "-1"}, "COACH_DB_PERSON_CONNECTIONS must be a whole"),
+    ],
+)
+def test_database_waits_that_cannot_work_are_refused(env: dict, problem: str) -> None:
+    with pytest.raises(SettingsError, match=problem):
+        load_settings(env)

@@ -32,7 +32,12 @@ from bot.storage.tinydb_store import TinyStore
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "kill-test-secret"
 USERS = ("U1", "U2", "U3")
-ROUNDS = int(os.environ.get("COACH_KILL_ROUNDS", "50"))
+#: Kill rounds, and the wall time after which no new round starts (each round starts a real
+#: process, about two seconds on two cores); both can be raised for a longer hunt.
+ROUNDS = int(os.environ.get("COACH_KILL_ROUNDS", "20"))
+ROUND_BUDGET = float(os.environ.get("COACH_KILL_SECONDS", "45"))
+#: Kills of the compacting writer: a small process, so enough of them to land mid-snapshot.
+COMPACTION_ROUNDS = int(os.environ.get("COACH_COMPACTION_KILLS", "25"))
 
 
 @dataclass
@@ -170,7 +175,10 @@ def test_sigkill_at_random_moments_loses_nothing_and_sends_nothing_twice(
     with SlackStandIn() as standin:
         for user in USERS:
             standin.set_user(user, tz="America/Los_Angeles", team_id="T1")
+        started = time.monotonic()
         for round_no in range(ROUNDS):
+            if round_no >= 5 and time.monotonic() - started > ROUND_BUDGET:
+                break
             bot = BotProcess(store_path, standin)
             bot.wait_ready()
             stop = threading.Event()
@@ -246,7 +254,7 @@ def test_sigkill_during_compaction_loses_nothing(tmp_path: Path) -> None:
     acknowledged: set[int] = set()
     caught_mid_compaction = 0
     start = 1
-    for _ in range(max(ROUNDS // 2, 10)):
+    for _ in range(COMPACTION_ROUNDS):
         writer = subprocess.Popen(
             [sys.executable, "-c", COMPACTING_WRITER, str(store_path), str(start)],
             cwd=ROOT,

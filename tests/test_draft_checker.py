@@ -367,6 +367,127 @@ def test_passive_aggression_is_caught_in_any_words(sentence: str) -> None:
     assert kinds(review) == {"tone"}, review.findings
 
 
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Me and the lead of the data team was asked to rebuild the pipeline.", "grammar"),
+        ("Him and his manager was the first to see it.", "grammar"),
+        ("I been leading the reporting work since March.", "grammar"),
+        ("We done the migration in six weeks.", "grammar"),
+        ("You been very patient with my questions.", "grammar"),
+        ("Please, I'm begging you for this chance.", "tone"),
+        ("I really need this job after months of searching.", "tone"),
+        ("I have applied to over fifty roles this year.", "tone"),
+        ("I find it hard to believe the panel chose someone else.", "tone"),
+        ("Your interview panel has made a serious mistake.", "tone"),
+        ("I expect a full explanation of the scores.", "tone"),
+        ("Replying to candidates is evidently not a priority for the team.", "tone"),
+        ("Apparently nobody reads these emails.", "tone"),
+        ("Everyone were so friendly on the day.", "grammar"),
+        ("Raj and me was on the same project.", "grammar"),
+        ("The people in your team is very welcoming.", "grammar"),
+        ("I would like more informations about the team.", "grammar"),
+        ("Please explain me the next steps.", "grammar"),
+        ("We discussed about the data platform.", "grammar"),
+        ("The project I led were a success.", "grammar"),
+        ("Hopefully this email doesn't get lost like the last one.", "tone"),
+        ("I'm not sure why this is so difficult.", "tone"),
+        ("I look forward to your prompt reply.", "tone"),
+        ("I have other options, so I can't hang around.", "tone"),
+        ("Please don't keep me hanging.", "tone"),
+        ("Some feedback would have been nice.", "tone"),
+        ("I trust I won't have to chase again.", "tone"),
+        ("Is anyone actually reading these?", "tone"),
+        ("You people never reply.", "tone"),
+        ("I would be THRILLED to join.", "shouting"),
+        ("The new office is in a grate location.", "spelling"),
+        ("I'd like to know weather the role is still open.", "spelling"),
+        ("I enjoyed learning about <project>.", "placeholder"),
+        ("I enjoyed learning about XXX.", "placeholder"),
+        ("I'm just reaching out to say thanks.", "filler"),
+        ("The Globex team seemed great.", "company"),
+        ("I can't wait to get started at Meridian.", "company"),
+        ("In my team each analyst need their own sandbox.", "grammar"),
+        ("I spent three years as a a reporting lead.", "doubled"),
+        ("I've already handed in my notice, so I can start on Monday.", "tone"),
+        ("I'll plan to start on the 4th unless you tell me otherwise.", "tone"),
+        ("Money is tight since my savings have run out.", "tone"),
+        ("Honestly, this job would save me from losing my flat.", "tone"),
+        ("I'm sure your time is far more valuable than mine.", "tone"),
+        ("It was a good talk, even though it started half an hour late.", "tone"),
+        ("I look forward to receiving my contract.", "tone"),
+        ("I've already told my current boss I'm leaving.", "tone"),
+        ("I'll take it as a yes if I don't hear otherwise.", "tone"),
+        ("I was a bit annoyed to be kept waiting in reception.", "tone"),
+        ("It's a pity nobody had read my CV beforehand.", "tone"),
+        ("Thanks, I guess, for finally seeing me.", "tone"),
+        ("I hope you'll do better with the next candidate.", "tone"),
+        ("I'm going through a really tough time at the moment.", "tone"),
+        ("I have three kids to feed.", "tone"),
+        ("If I don't hear back this week I'll have to take the other job.", "tone"),
+        ("Globex has made me an offer, so please hurry.", "tone"),
+        ("I'm getting a lot of interest from other firms.", "tone"),
+        ("You'd be foolish to let me go.", "tone"),
+        ("Why is this taking forever?", "tone"),
+        ("This is my third email.", "tone"),
+        ("The interview were a great experience.", "grammar"),
+        ("My manager have asked me to lead the project.", "grammar"),
+        ("One of the best part was the tour.", "grammar"),
+        ("Each of the candidates have a task.", "grammar"),
+        ("The tools you use is familiar to me.", "grammar"),
+        ("I enjoyed to meet the team.", "grammar"),
+        ("I can to start in May.", "grammar"),
+        ("I am working here since 2019.", "grammar"),
+        ("Me and Raj discussed the model.", "grammar"),
+        ("I'm starting to think you're not interested.", "tone"),
+    ],
+)
+def test_slips_and_tones_in_more_words_are_caught(sentence: str, kind: str) -> None:
+    review = review_of(sentence)
+    assert kinds(review) == {kind}, review.findings
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "They introduced me and my manager was pleased.",
+        "My manager and I were both there.",
+        "Have you been to the Leeds office?",
+        "I was glad to hear how the team plans its sprints.",
+        "We clearly need better dashboards, which is where I can help.",
+        "Thank you for your quick reply last week.",
+        "Everyone I met was friendly.",
+        "Raj and I were on the same project.",
+        "The people I met were welcoming.",
+        "We discussed the data platform.",
+        "I've worked with ORACLE and SAP for years.",
+        "The weather on the day was lovely.",
+        "I'm not sure whether the role includes travel.",
+        "A friend at a bank told me about the team.",
+        "If you need anything else, let me know and I will send it straight away.",
+        "I sold homeware for two years before moving into data.",
+        "Each other team at the bank had its own model.",
+        "I was annoyed with myself for forgetting the figure, so here it is: 14%.",
+        "Our team had a difficult year, and I led the turnaround.",
+        "I hold my Mental Health First Aid certificate.",
+        "I believe I'm the best fit for the role.",
+        "I'm sorry to have kept you waiting for my references.",
+        "It was a shame we ran out of time for the case study.",
+        "I have another interview next week, but your role is my first choice.",
+        "I appreciate you're busy, so no rush.",
+        "The hospital have been good to me.",
+        "One of the reasons was the commute.",
+        "Each of the analysts has a laptop.",
+        "I'm based in Leeds, and have been since 2019.",
+        "I'll do what I can to help.",
+        "The role sounds exciting.",
+    ],
+)
+def test_near_misses_of_those_slips_and_tones_pass(sentence: str) -> None:
+    review = review_of(sentence)
+    assert review.ready, review.findings
+
+
 # -- reported false alarms: interest and fit in other words, replies to a rejection -----------
 
 PLAIN = (
@@ -407,6 +528,142 @@ def test_interest_said_in_other_words_is_heard(interest: str) -> None:
 def test_fit_written_as_an_achievement_is_heard(fit: str) -> None:
     review = CHECKER.review(PLAIN.format(sentence=fit), CONTEXT)
     assert review.ready, review.findings
+
+
+@pytest.mark.parametrize(
+    "interest",
+    [
+        "I would genuinely welcome the chance to work with you.",
+        "I would be proud and happy to join the team.",
+        "I want very much to learn from your analysts.",
+        "I could easily picture myself at one of those desks.",
+        "It would be wonderful to join the team.",
+        "The role is exactly the step I hope to take next.",
+    ],
+)
+def test_interest_with_words_between_is_heard(interest: str) -> None:
+    note = PLAIN.format(sentence=f"{interest} My experience with dbt fits the work.")
+    review = CHECKER.review(note, CONTEXT)
+    assert review.ready, review.findings
+
+
+@pytest.mark.parametrize(
+    "interest",
+    [
+        "This role is the one I want.",
+        "I'm really drawn to the role.",
+        "Please consider me for the role.",
+        "I'd gladly take on the role.",
+        "Working with your team would be a great next step for me.",
+        "The role has everything I'm looking for.",
+    ],
+)
+def test_wanting_the_job_in_plain_other_words_is_heard(interest: str) -> None:
+    note = PLAIN.format(sentence=f"{interest} I have built dbt models for five years.")
+    review = CHECKER.review(note, CONTEXT)
+    assert review.ready, review.findings
+
+
+@pytest.mark.parametrize(
+    "fit",
+    [
+        "I speak Spanish and Portuguese, which your clients need.",
+        "I'm quick with SQL and calm under pressure.",
+        "I've done this kind of migration twice.",
+        "I've been a data analyst at a bank since 2019.",
+        "I took our churn model from idea to production.",
+        "I'm a quick learner and I already use dbt every day.",
+    ],
+)
+def test_a_reason_to_hire_in_plain_other_words_is_heard(fit: str) -> None:
+    review = CHECKER.review(PLAIN.format(sentence=f"I'd love to join. {fit}"), CONTEXT)
+    assert review.ready, review.findings
+
+
+@pytest.mark.parametrize("short", ["Dan", "Danny", "Kate", "Bob"])
+def test_a_short_form_of_an_interviewers_name_is_only_a_suggestion(short: str) -> None:
+    context = DraftContext(
+        company="Northwind Analytics",
+        role="Data Analyst",
+        interviewers=("Daniel Doe", "Katherine Patel", "Robert Ames"),
+        sender="Sam Lee",
+    )
+    note = NOTE.format(sentence="I enjoyed the case study.").replace("Jane", short)
+    review = CHECKER.review(note, context)
+    assert review.ready, review.findings
+    assert "name" in {s.kind for s in review.suggestions}
+    wrong = CHECKER.review(note.replace(short, "Darren"), context)
+    assert kinds(wrong) == {"name"}
+
+
+@pytest.mark.parametrize(
+    "interest",
+    [
+        "I'd be chuffed to come on board.",
+        "I would like very much to join the team.",
+        "I'm hoping to hear that I've been successful.",
+        "It's a role I'd throw myself into.",
+        "Working for you would be brilliant.",
+        "I left certain that this is the right place for me.",
+        "I'd like nothing better than to join.",
+        "The job sounds like the one for me.",
+    ],
+)
+def test_wanting_the_job_said_casually_or_with_words_between_is_heard(interest: str) -> None:
+    note = PLAIN.format(sentence=f"{interest} I have built dbt models for five years.")
+    review = CHECKER.review(note, CONTEXT)
+    assert review.ready, review.findings
+
+
+def test_a_reply_to_the_outcome_needs_no_reason_to_hire() -> None:
+    note = (
+        "Dear Jane,\n\nThank you for letting me know the outcome. If you can share any "
+        "feedback I would welcome it, and I hope to apply to Northwind Analytics again.\n\n"
+        "Kind regards,\nSam Lee"
+    )
+    review = CHECKER.review(note, CONTEXT)
+    assert review.ready, review.findings
+
+
+def test_a_note_to_someone_who_is_no_interviewer_is_not_asked_to_want_the_job() -> None:
+    """Greeting a stranger while naming an interviewer in the third person: a reference."""
+    note = (
+        "Hi Sheila,\n\nA quick note to thank you for speaking to Northwind Analytics on "
+        "Tuesday. Jane said you were very generous.\n\nCheers,\nSam"
+    )
+    review = CHECKER.review(note, CONTEXT)
+    assert review.ready, review.findings
+    stranger = note.replace("Jane said", "They said")
+    assert not CHECKER.review(stranger, CONTEXT).ready
+
+
+def test_a_follow_up_without_a_reason_to_hire_gets_only_a_suggestion() -> None:
+    note = (
+        "Dear Jane,\n\nI hope you are well. I am writing to follow up on my interview for "
+        "the Data Analyst role at Northwind Analytics. I remain very interested in the "
+        "position.\n\nBest regards,\nSam Lee"
+    )
+    review = CHECKER.review(note, CONTEXT)
+    assert review.ready, review.findings
+    assert "fit" in {s.kind for s in review.suggestions}
+
+
+@pytest.mark.parametrize("title", ["Inspector", "Captain", "Councillor", "Chef", "Reverend"])
+def test_a_title_or_rank_before_the_surname_is_no_name(title: str) -> None:
+    note = NOTE.format(sentence="I enjoyed the case study.").replace(
+        "Dear Jane", f"Dear {title} Doe"
+    )
+    review = CHECKER.review(note, CONTEXT)
+    assert review.ready, review.findings
+
+
+def test_thanks_for_seeing_me_is_a_thank_you_that_needs_interest() -> None:
+    note = (
+        "Hi Jane,\n\nThanks for seeing me on Friday about the Data Analyst job at Northwind "
+        "Analytics. The dashboards you showed me were impressive.\n\nI have built dbt models "
+        "for three years.\n\nThanks,\nSam"
+    )
+    assert kinds(CHECKER.review(note, CONTEXT)) == {"interest"}
 
 
 REPLY_TO_REJECTION = (
@@ -481,13 +738,18 @@ def test_the_tune_corpus_is_large_and_varied() -> None:
 
 @pytest.mark.parametrize("entry", TUNE, ids=[entry["id"] for entry in TUNE])
 def test_each_tune_draft_gets_its_verdict(entry: dict[str, Any]) -> None:
-    """Exactly its verdict; except that a role or a company left out is only suggested. The
-    first author planted those as problems, the other author writes clean notes without
-    them, and the labelling conventions count neither (a company problem is a misspelt one
-    or another employer named): those drafts count as misses in every score, and here they
-    must get the suggestion and nothing else."""
+    """Exactly its verdict; except that a role or a company left out, and a follow-up without
+    a reason to hire, are only suggested. The first author and the dev set's author planted
+    those as problems, the other authors write clean notes without them, and the labelling
+    conventions count neither (a company problem is a misspelt one or another employer
+    named): those drafts count as misses in every score, and here they must get the
+    suggestion and nothing else."""
     review = corpus_review(entry)
-    left_out = entry["id"] in {"company-missing"} or entry["expect"] == "role"
+    left_out = (
+        entry["id"] in {"company-missing"}
+        or entry["expect"] == "role"
+        or (entry["expect"] == "fit" and entry["note"] == "follow-up")
+    )
     if entry["expect"] == "clean":
         assert review.ready, review.findings
     elif left_out:

@@ -14,11 +14,15 @@ from conftest import RULES
 from bot.domain.draft_check import DraftChecker, DraftContext
 from bot.domain.drafts import (
     FOLLOW_UP_KINDS,
+    NOTE_KINDS,
+    RULE_NOTES,
     Author,
     first_name,
     follow_up_draft,
     follow_up_kind,
     load_drafts,
+    note_draft,
+    note_kind,
     spoken_date,
     thank_you_draft,
     thank_you_template,
@@ -59,6 +63,12 @@ FILLED_IN = {
     "[a need they mentioned]": "a faster path from question to dashboard",
     "[A need they mentioned]": "A faster path from question to dashboard",
     "[a goal they mentioned]": "the goal of one trusted revenue number",
+    "[something you did or learned since the interview]": "rebuilt our weekly sales report",
+    "[your reference's first name]": "Marta",
+    "[a second strength to mention]": "clear writing for busy people",
+    "[the date you will answer by]": "Friday 8 May",
+    "[the date your answer is due]": "Friday 8 May",
+    "[your start date]": "Monday 1 June",
 }
 #: Realistic people, employers and days to fill the templates with.
 SETTINGS = (
@@ -244,3 +254,35 @@ def test_the_reply_to_a_rejection_may_ask_for_feedback_once_and_politely() -> No
 def test_with_two_follow_ups_the_second_is_already_the_last(ordinal: int, kind: str) -> None:
     process = Process(1, "Zylker", "Staff SRE")
     assert follow_up_kind(process, ordinal, date(2026, 5, 5), "Europe/London", of=2) == kind
+
+
+@pytest.mark.parametrize("kind", NOTE_KINDS)
+def test_every_harder_note_filled_in_is_ready_to_send(kind: str) -> None:
+    now = INTERVIEW_AT + timedelta(days=12)
+    for company, role, sender, strengths in SETTINGS:
+        meeting = interview(company, role)
+        author = Author(sender, strengths)
+        draft = note_draft(BOOK, kind, meeting, author, now)
+        review = CHECKER.review(filled(draft), context(meeting, author))
+        assert review.ready, (kind, company, review.findings)
+        assert company in draft and role in draft and draft.endswith(sender)
+
+
+def test_every_note_kind_is_drafted_for_an_item_and_thanks_follow_the_outcome() -> None:
+    assert set(RULE_NOTES.values()) | {"thank_reference_hired"} == set(NOTE_KINDS)
+    assert note_kind("update-references", Outcome.ACCEPTED) == "thank_reference_hired"
+    assert note_kind("update-references", Outcome.REJECTED) == "thank_reference"
+    assert note_kind("thank-you", Outcome.WAITING) is None
+
+
+def test_each_draft_does_what_its_nudge_says() -> None:
+    meeting = interview("Zylker", "Staff SRE")
+    author = Author("Tomasz Wojcik", "running Kubernetes at scale")
+    now = INTERVIEW_AT + timedelta(days=12)
+
+    check_in = follow_up_draft(BOOK, "in_process", meeting, author, now)
+    last = follow_up_draft(BOOK, "last", meeting, author, now)
+
+    assert "next step" in check_in and "?" in check_in, "the check-in asks about the next step"
+    assert "Since we spoke" in last, "the last follow-up brings the new angle it promises"
+    assert "keep me in mind" not in last.lower() and "moved on" not in last.lower()

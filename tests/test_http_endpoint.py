@@ -37,6 +37,13 @@ def test_healthz_answers_once_ready_and_unknown_paths_404(bot: Bot) -> None:
     assert get(f"{bot.runtime.url}/nothing-here")[0] == 404
 
 
+def test_readyz_says_ready_while_the_store_answers_and_503_once_it_cannot(bot: Bot) -> None:
+    assert get(f"{bot.runtime.url}/readyz") == (200, b"ready")
+    bot.store.close()
+    assert get(f"{bot.runtime.url}/readyz") == (503, b"store unreachable")
+    assert get(f"{bot.runtime.url}/healthz") == (200, b"ok"), "liveness is the process's alone"
+
+
 def test_a_request_with_a_bad_or_stale_signature_is_refused_and_changes_nothing(
     bot: Bot,
 ) -> None:

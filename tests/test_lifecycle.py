@@ -191,17 +191,20 @@ def test_rejection_in_words_redraws_a_sent_thank_you_without_buttons(coach_bot: 
 
 @pytest.mark.parametrize(
     ("words", "closing_rule"),
-    [("offer", "weigh-offer"), ("withdrawn", "courteous-withdrawal")],
+    [
+        ("offer", ["offer-in-writing", "offer-ask-for-time", "offer-decide"]),
+        ("withdrawn", ["courteous-withdrawal"]),
+    ],
 )
 def test_an_offer_or_withdrawal_closes_the_process(
-    coach_bot: Bot, words: str, closing_rule: str
+    coach_bot: Bot, words: str, closing_rule: list[str]
 ) -> None:
     coach_bot.command("add Acme, Engineer, today 10am, with Jane Doe")
     coach_bot.command(f"status #1 {words}")
 
     assert process(coach_bot).closed
     assert follow_ups(coach_bot, NudgeState.SCHEDULED, NudgeState.SENT) == []
-    assert [n.rule for n in coach_bot.nudges() if n.closing] == [closing_rule]
+    assert [n.rule for n in coach_bot.nudges() if n.closing] == closing_rule
 
 
 def test_news_recorded_again_does_not_bring_back_a_closing_item_already_done(
@@ -209,13 +212,13 @@ def test_news_recorded_again_does_not_bring_back_a_closing_item_already_done(
 ) -> None:
     coach_bot.command("add Acme, Engineer, today 10am, with Jane Doe")
     coach_bot.command("status acme offer")
-    (weigh,) = [n for n in coach_bot.nudges() if n.rule == "weigh-offer"]
+    (weigh,) = [n for n in coach_bot.nudges() if n.rule == "offer-in-writing"]
     coach_bot.dm(f"done #{weigh.number}")
     coach_bot.command("status acme waiting")
     coach_bot.advance(timedelta(minutes=5))
     coach_bot.command("status acme offer")
 
-    offers = [n for n in coach_bot.nudges() if n.rule == "weigh-offer"]
+    offers = [n for n in coach_bot.nudges() if n.rule == "offer-in-writing"]
     assert [(n.number, n.state) for n in offers] == [(weigh.number, NudgeState.DONE)]
     assert process(coach_bot).outcome == Outcome.OFFER
 

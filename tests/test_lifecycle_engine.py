@@ -258,7 +258,7 @@ def test_a_search_shrinking_to_two_employers_is_an_occasion(playbook) -> None:
     assert unchanged is not None and unchanged.key.startswith("keep-hunting/quiet/"), (
         "nothing changed: only the quiet weeks ahead"
     )
-    offer = replace(processes[2], outcome=Outcome.OFFER, outcome_at=NOW)
-    nudge = plan_keep_hunting(playbook, [*processes[:2], offer], rounds, [], now=NOW, tz=LA)
+    ended = replace(processes[2], outcome=Outcome.WITHDRAWN, outcome_at=NOW)
+    nudge = plan_keep_hunting(playbook, [*processes[:2], ended], rounds, [], now=NOW, tz=LA)
     assert nudge is not None and nudge.key.startswith("keep-hunting/shrank/3@")
     assert "Acme, Globex" in nudge.text

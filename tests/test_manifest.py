@@ -22,11 +22,22 @@ SCOPE_OF = {
     "users.info": "users:read",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
+    "files.info": "files:read",
     "views.publish": None,
     "views.open": None,
     "auth.test": None,
     "response": None,
 }
+
+
+def test_the_track_this_interview_shortcut_is_a_message_shortcut_the_app_answers() -> None:
+    from bot.slack.capture_blocks import TRACK_SHORTCUT
+
+    (shortcut,) = MANIFEST["features"]["shortcuts"]
+    assert shortcut["type"] == "message"
+    assert shortcut["name"] == "Track this interview"
+    assert shortcut["callback_id"] == TRACK_SHORTCUT
+    assert len(shortcut["description"]) <= 80
 
 
 def test_the_manifest_has_what_slack_requires_and_people_need() -> None:
@@ -62,6 +73,17 @@ def test_the_scopes_are_exactly_those_the_bot_uses(bot: Bot) -> None:
     bot.dm("done")
     bot.command("calendar")
     assert bot.standin.wait_for(lambda s: bool(s.files()), timeout=10)
+    shared = bot.standin.share_file("invite.ics", b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    bot.endpoint.file_share(
+        user_id="U1",
+        team_id="T1",
+        channel_id="DU1",
+        files=[shared],
+        event_id="EvShare1",
+        ts="1700000000.000200",
+        event_time=1700000000,
+    )
+    assert bot.standin.wait_for(lambda s: bool(s.calls_to("files.info")), timeout=10)
 
     used = {SCOPE_OF[call.method] for call in bot.standin.calls} - {None}
     declared = set(MANIFEST["oauth_config"]["scopes"]["bot"])

@@ -319,8 +319,15 @@ def test_an_unreadable_duration_is_named():
     assert "how long" in add_problem("Acme, Staff Engineer, tomorrow 2pm, for 3 fortnights")
 
 
-def test_warm_up_runs_without_error():
+def test_warm_up_leaves_later_parses_as_they_would_be_without_it():
+    """The warm-up parses at a fixed instant in UTC; nothing of that instant or zone may stay
+    behind in what people's own commands give afterwards."""
+    text = "Acme, Staff Engineer, next wed 9am for 45m, with Jane Doe"
+    before = add(text)
     warm_up()
+    after = add(text)
+    assert after == before
+    assert (after.starts_at, after.duration) == (la(2026, 12, 2, 9, 0), timedelta(minutes=45))
 
 
 # --- DM replies -------------------------------------------------------------------------------

@@ -77,9 +77,10 @@ def test_accepting_and_declining_say_what_they_are_recorded_as() -> None:
     accepted = what_happens(WORDS.outcome("accepted"), offered)
     declined = what_happens(WORDS.outcome("declined"), offered)
 
-    assert accepted.startswith("Umbrella Health stays marked *offer*")
+    assert accepted.startswith("Umbrella Health will be marked *accepted*")
+    assert "withdrawal for each employer still in process" in accepted
     assert "search is marked done" in accepted
-    assert declined.startswith("Umbrella Health will be marked *withdrawn*")
+    assert declined.startswith("Umbrella Health will be marked *declined*")
     assert "search goes on" in declined
 
 

@@ -243,7 +243,7 @@ def test_a_form_submission_is_answered_in_its_acknowledgement(socket_bot: Socket
 def test_a_retried_event_is_acknowledged_and_handled_once(
     socket_bot: SocketBot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.slack.app")
+    caplog.set_level(logging.INFO, logger="bot.slack.middleware")
     first = socket_bot.dm("list", event_id="EvRetried")
     assert socket_bot.slack.wait_for_ack(first) is not None
     assert socket_bot.standin.wait_for(lambda s: len(s.messages("DU1")) == 1)
@@ -445,3 +445,24 @@ def test_serve_with_a_wrong_app_token_says_so_and_exits(
     assert "Slack refused SLACK_APP_TOKEN (invalid_auth)" in err
     assert "xapp-1-wrong-token" not in err
     assert slack.links() == []
+
+
+def test_a_malformed_envelope_is_acknowledged_empty_and_never_reaches_a_listener(
+    socket_bot: SocketBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The Socket Mode door checks shape as the HTTP front does: a click whose user is no
+    object would otherwise fail inside Bolt's own middleware."""
+    caplog.set_level(logging.WARNING, logger="bot.runtime")
+    envelope = socket_bot.slack.push(
+        "interactive",
+        {"type": "block_actions", "user": "U1", "team": {"id": TEAM}, "actions": []},
+        accepts_response_payload=True,
+    )
+
+    ack = socket_bot.slack.wait_for_ack(envelope)
+
+    assert ack is not None and ack.payload is None
+    assert "Refused a malformed Socket Mode envelope" in caplog.text
+    assert "Unhandled error" not in caplog.text
+    socket_bot.dm("help", event_id="EvAfterMalformed")
+    assert socket_bot.standin.wait_for(lambda s: len(s.messages("DU1")) >= 1), "still serving"

@@ -14,13 +14,22 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from bot.clock import Clock
-from bot.coach import interviews, items, outcomes, overview, replies, settings
+from bot.coach import (
+    debriefs,
+    interviews,
+    items,
+    offers,
+    outcomes,
+    overview,
+    replies,
+    settings,
+)
 from bot.coach.plans import paused_until, person_day
 from bot.coach.undo import UndoRecorder, last_change, undo_last_change
 from bot.domain.changes import NudgeChange, OutcomeChange, Plan
 from bot.domain.draft_check import DraftContext
 from bot.domain.drafts import DraftBook
-from bot.domain.interview import Interview, Outcome, Person, Process, Profile
+from bot.domain.interview import Debrief, Interview, Outcome, Person, Process, Profile
 from bot.domain.nudge import Nudge, NudgeChangeRefused
 from bot.domain.overview import Overview
 from bot.domain.parsing import InterviewRequest
@@ -201,6 +210,12 @@ class Coach:
             book.finish(f"snooze #{nudge.number}")
         return change
 
+    def nudge_interview(self, person: Person, number: int) -> Interview | None:
+        """The interview item `number` is about, if both are still there."""
+        with self.store.transaction(person) as book:
+            nudge = book.nudge(number)
+            return book.interview(nudge.interview_id) if nudge else None
+
     def message_nudges(self, person: Person, message_ts: str) -> list[Nudge]:
         with self.store.transaction(person) as book:
             return book.nudges_in_message(message_ts)
@@ -242,6 +257,30 @@ class Coach:
             return replies.record_confirmed(
                 book, self.playbook, process_id, outcome, searching, now, said=said or outcome
             )
+
+    def answer_offer(self, person: Person, number: int, accepted: bool) -> OutcomeChange:
+        """The Accepted or Declined button on an offer plan's item: that item is done, and
+        the offer is answered (accepting ends the search, declining goes back to it)."""
+        now = self.clock.now()
+        with self._changing(person, now) as book:
+            change = offers.answer(book, self.playbook, number, accepted, now)
+            verb = "accepting" if accepted else "declining"
+            book.finish(f"{verb} the {change.process.company} offer")
+        return change
+
+    def debrief(
+        self, person: Person, interview_id: int | None, debrief: Debrief, target: str = ""
+    ) -> debriefs.DebriefChange:
+        """The answers to "How did it go?" for an interview (by id, or the one `target`
+        names): kept, and fed to the drafts, the follow-up timing and the thank-you list."""
+        now = self.clock.now()
+        tz = self.timezone(person)
+        with self._changing(person, now) as book:
+            if interview_id is None:
+                interview_id = debriefs.interview_meant(book, target, now).id
+            change = debriefs.record(book, self.playbook, interview_id, debrief, now=now, tz=tz)
+            book.finish(f"your notes on the {change.interview.company} interview")
+        return change
 
     def references_asked(self, person: Person, target: str) -> OutcomeChange:
         """The employer asked for references: the heads-up to them comes now."""

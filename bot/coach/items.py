@@ -10,8 +10,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
+from bot.coach import offers, outcomes
 from bot.coach.plans import settle
 from bot.domain.changes import NudgeChange
+from bot.domain.interview import Outcome
 from bot.domain.lifecycle import FOLLOW_UP, KEEP_HUNTING, follow_up_refusal, latest_round
 from bot.domain.nudge import (
     Nudge,
@@ -95,6 +97,13 @@ def _apply(
     changed = change(nudge)
     book.save_nudges([changed])
     planned: list[Nudge] = []
+    if offers.withdrawn_elsewhere(changed):
+        # "Withdraw from Globex" done after accepting another offer: the person withdrew.
+        interview = book.interview(changed.interview_id)
+        process = book.process(interview.process_id) if interview else None
+        if process is not None and not process.closed:
+            recorded = outcomes.record(book, playbook, process, Outcome.WITHDRAWN, now, told=True)
+            return NudgeChange(changed, recorded.planned)
     if changed.rule in (FOLLOW_UP, KEEP_HUNTING):
         interview = book.interview(changed.interview_id)
         process = book.process(interview.process_id) if interview else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from bot.coach import offers
 from bot.coach.plans import (
     number_new,
     one_process,
@@ -30,12 +31,20 @@ def find(book: PersonBook, target: str) -> Process:
 
 
 def record(
-    book: PersonBook, playbook: Playbook, process: Process, outcome: Outcome, now: datetime
+    book: PersonBook,
+    playbook: Playbook,
+    process: Process,
+    outcome: Outcome,
+    now: datetime,
+    *,
+    told: bool = False,
 ) -> OutcomeChange:
     """Record where a process stands, and change the plans to fit at once.
 
     News withdraws the follow-ups planned before it (those the person has not touched) and
-    warms up a process that had gone quiet; a closing outcome brings its closing items.
+    warms up a process that had gone quiet; a closing outcome brings its closing items, and
+    an offer, its acceptance or its decline the offer plan (`bot.coach.offers`). `told`: the
+    person already wrote to the employer about it, so no closing item suggests writing.
     """
     if process.outcome == outcome:
         raise NudgeChangeRefused(f"{escape(process.company)} is already marked {outcome.value}.")
@@ -52,7 +61,14 @@ def record(
     book.save_nudges(outdated)
     stale += outdated
     earlier = book.nudges_of(ids)
-    kept = {n.rule for n in earlier if n.state not in (NudgeState.CANCELLED, NudgeState.SKIPPED)}
+    # Planned and not dropped: still open, done, or delivered before an earlier outcome (an
+    # offer) closed it; a thank-you to references presumes they were told.
+    kept = {
+        n.rule
+        for n in earlier
+        if n.state not in (NudgeState.CANCELLED, NudgeState.SKIPPED)
+        or (n.state == NudgeState.CANCELLED and n.message_ts)
+    }
     acted = {_occasion(n.key) for n in earlier if n.closing and n.touched}
     wanted = plan_outcome_nudges(
         playbook,
@@ -63,10 +79,13 @@ def record(
         paused_until=paused_until(book, now),
         planned_rules=kept,
     )
+    if told:
+        wanted = [n for n in wanted if not n.contacts_employer]
     closing = number_new(book, [n for n in wanted if _occasion(n.key) not in acted])
+    plan, elsewhere = offers.after_outcome(book, playbook, updated, now)
     planned, cancelled = settle(book, playbook, now, {process.id})
-    withdrawn = [n for n in stale + cancelled if n.interview_id in ids]
-    shown = sorted(closing + planned, key=lambda n: (n.due_at, n.number))
+    withdrawn = [n for n in stale + cancelled if n.interview_id in ids] + elsewhere
+    shown = sorted(closing + plan + planned, key=lambda n: (n.due_at, n.number))
     return OutcomeChange(book.process(process.id) or updated, withdrawn, shown)
 
 
@@ -111,6 +130,14 @@ def expect_decision(
     """Record the date they said they would decide by; the follow-up keys off it."""
     interviews = book.interviews()
     process, decided = process_and_date(book.processes(), interviews, target, when_text, now, tz)
+    if process.offer_open:
+        if decided < now.astimezone(zone(tz)).date():
+            raise NudgeChangeRefused(
+                f"{decided:%a} {decided.day} {decided:%b} has passed. When do they need your "
+                f"answer on the {escape(process.company)} offer? Nothing was changed."
+            )
+        updated, planned, stale = offers.answer_due(book, playbook, process, decided, now)
+        return OutcomeChange(updated, stale, planned)
     if process.closed:
         raise NudgeChangeRefused(
             f"{escape(process.company)} is marked {process.outcome.value}; no decision to wait for."

@@ -6,7 +6,15 @@ from datetime import datetime
 
 from bot.domain.calendar import build_calendar
 from bot.domain.draft_check import DraftContext, context_for
-from bot.domain.drafts import Author, DraftBook, follow_up_draft, follow_up_kind, thank_you_draft
+from bot.domain.drafts import (
+    Author,
+    DraftBook,
+    follow_up_draft,
+    follow_up_kind,
+    note_draft,
+    note_kind,
+    thank_you_draft,
+)
 from bot.domain.export import readable_export
 from bot.domain.interview import Person
 from bot.domain.lifecycle import FOLLOW_UP, latest_round, news_since, unanswered
@@ -60,6 +68,9 @@ def draft(
     if nudge.rule in DRAFTED_THANKS:
         who = next((i for i in interview.interviewers if i.name == nudge.interviewer), None)
         return thank_you_draft(drafts, interview, who, author, now)
+    note = note_kind(nudge.rule, process.outcome)
+    if note is not None:
+        return note_draft(drafts, note, interview, author, now)
     rounds = [i for i in book.interviews() if i.process_id == process.id] or [interview]
     ordinal = len(unanswered(process, news_since(process, latest_round(rounds))))
     today = now.astimezone(zone(interview.tz)).date()

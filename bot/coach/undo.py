@@ -9,10 +9,11 @@ number is never handed out twice.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.domain.interview import Interview, Person, Process, Profile
+from bot.domain.interview import Interview, Outcome, Person, Process, Profile
 from bot.domain.nudge import Nudge, NudgeState, cancel
 from bot.storage.protocol import PersonBook
 
@@ -157,10 +158,19 @@ def undo_last_change(book: PersonBook, now: datetime) -> list[Nudge]:
         else:
             book.save_interview(Interview.from_record(old))
     for key, old in before.get("processes", {}).items():
+        current_process = book.process(int(key))
         if old is None:
             book.delete_process(int(key))
         else:
             book.save_process(Process.from_record(old))
+        if (
+            current_process is not None
+            and current_process.outcome == Outcome.ACCEPTED
+            and (old is None or old["outcome"] != Outcome.ACCEPTED.value)
+            and not book.profile.searching
+        ):
+            # The acceptance ended the search; taking it back resumes it.
+            book.save_profile(replace(book.profile, searching=True))
     restored: list[Nudge] = []
     removed: list[int] = []
     for key, old in before.get("nudges", {}).items():

@@ -1,7 +1,8 @@
 """The `.ics` file of a person's interviews and coming follow-ups (RFC 5545).
 
 Times carry the person's zone (with its VTIMEZONE), so Google Calendar, Outlook and Apple
-Calendar show them at the right local time on both sides of a DST change.
+Calendar show them at the right local time on both sides of a DST change. Names are shown as
+the coach shows them everywhere (`display`): no bidi override turns an event's title around.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import icalendar
 
 from bot.domain.interview import Interview, Person
 from bot.domain.nudge import Nudge
-from bot.domain.text import unescape
+from bot.domain.text import display, unescape
 from bot.domain.timing import zone
 
 PRODUCT_ID = "-//Interview Coach//Interview Coach//EN"
@@ -36,10 +37,10 @@ def build_calendar(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "Interviews")
     for interview in interviews:
-        names = ", ".join(i.name for i in interview.interviewers)
+        names = display(", ".join(i.name for i in interview.interviewers))
         event = _event(
             uid=f"interview-{interview.id}-{person.team_id}-{person.user_id}@interview-coach",
-            summary=f"Interview: {interview.company} · {interview.role}",
+            summary=display(f"Interview: {interview.company} · {interview.role}"),
             starts=interview.starts_at.astimezone(local),
             ends=interview.ends_at.astimezone(local),
             now=now,
@@ -52,14 +53,14 @@ def build_calendar(
             _event(
                 uid=f"nudge-{nudge.number}.{nudge.edition}-{person.team_id}-{person.user_id}"
                 "@interview-coach",
-                summary=unescape(nudge.title).replace("*", ""),
+                summary=display(unescape(nudge.title)).replace("*", ""),
                 starts=nudge.due_at.astimezone(local),
                 ends=(nudge.due_at + REMINDER_LENGTH).astimezone(local),
                 now=now,
             )
         )
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def _event(

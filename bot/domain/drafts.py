@@ -12,7 +12,7 @@ import re
 import string
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import product
@@ -20,17 +20,46 @@ from pathlib import Path
 
 import yaml
 
+from bot.domain.debriefs import topic_phrase
 from bot.domain.interview import Interview, Interviewer, Outcome, Process
 from bot.domain.timing import zone
 
 PLACEHOLDERS = frozenset(
     {"first_name", "interviewer", "company", "role", "when", "my_name", "strengths", "feedback"}
 )
+#: The bracket a debrief's topics fill in.
+DISCUSSED = "[one thing you discussed]"
 #: A thank-you note is one of each, in this order.
 THANK_YOU_PARTS = ("openings", "middles", "closings")
 #: Follow-ups while waiting with no date named, by their place in the sequence.
 SEQUENCE = ("first", "second", "last")
 FOLLOW_UP_KINDS = (*SEQUENCE, "after_expected", "in_process", "rejected")
+#: The harder notes (`notes:` in drafts.yml), to references, about an offer, withdrawing.
+NOTE_KINDS = (
+    "reference_heads_up",
+    "thank_reference_hired",
+    "thank_reference",
+    "in_writing",
+    "ask_for_time",
+    "accepting",
+    "declining",
+    "tell_others",
+    "withdrawing",
+    "withdrawing_after_offer",
+)
+#: The note each item's "Draft it" gives (thank-you notes and follow-ups aside). Thanks to
+#: references depend on how the process ended: see `reference_thanks`.
+RULE_NOTES = {
+    "references": "reference_heads_up",
+    "update-references": "thank_reference",
+    "offer-in-writing": "in_writing",
+    "offer-ask-for-time": "ask_for_time",
+    "accept-offer": "accepting",
+    "decline-offer": "declining",
+    "offer-tell": "tell_others",
+    "courteous-withdrawal": "withdrawing",
+    "offer-withdraw": "withdrawing_after_offer",
+}
 #: An interview lists up to 20 interviewers, and each must get a note of their own.
 MIN_VARIANTS = 20
 #: Titles before a name that a greeting should not take for the first name.
@@ -51,6 +80,8 @@ class DraftBook:
     #: The one polite request for feedback a reply to a rejection may carry.
     feedback: str
     known_words: frozenset[str]
+    #: The harder notes, by kind (NOTE_KINDS).
+    notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def variants(self) -> int:
@@ -106,8 +137,12 @@ def load_drafts(path: Path) -> DraftBook:
     follow_up = raw.get("follow_up")
     if not isinstance(follow_up, dict):
         raise DraftsError(f"{file}: field 'follow_up' must map {', '.join(FOLLOW_UP_KINDS)}")
+    notes = raw.get("notes")
+    if not isinstance(notes, dict):
+        raise DraftsError(f"{file}: field 'notes' must map {', '.join(NOTE_KINDS)}")
     words = file.parent / "words.yml"
     return DraftBook(
+        notes={k: template(f"notes.{k}", notes.get(k)) for k in NOTE_KINDS},
         openings=openings,
         middles=middles,
         closings=closings,
@@ -194,7 +229,10 @@ def thank_you_draft(
         names = [i.name for i in interview.interviewers]
         position = names.index(interviewer.name) if interviewer.name in names else 0
     template = thank_you_template(book, thank_you_variant(book, position))
-    return template.format_map(_values(interview, interviewer, author, now))
+    note = template.format_map(_values(interview, interviewer, author, now))
+    topic = topic_phrase(interview.debrief)
+    # What the person said they talked about is the note's specific sentence.
+    return note.replace(DISCUSSED, topic) if topic else note
 
 
 def follow_up_kind(
@@ -237,6 +275,23 @@ def follow_up_draft(
     values["feedback"] = book.feedback if ask_feedback else ""
     text = book.follow_up[kind].format_map(values)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(line.rstrip() for line in text.splitlines()))
+
+
+def note_kind(rule: str, outcome: Outcome) -> str | None:
+    """The note an item of `rule` drafts, for a process that stands at `outcome`."""
+    kind = RULE_NOTES.get(rule)
+    if kind == "thank_reference" and outcome == Outcome.ACCEPTED:
+        return "thank_reference_hired"
+    return kind
+
+
+def note_draft(
+    book: DraftBook, kind: str, interview: Interview, author: Author, now: datetime
+) -> str:
+    """One of the harder notes, to the interview's first interviewer (or, for a reference,
+    to whoever the person names in the greeting)."""
+    contact = interview.interviewers[0] if interview.interviewers else None
+    return book.notes[kind].format_map(_values(interview, contact, author, now))
 
 
 def spoken_date(moment: datetime, tz: str, now: datetime) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from bot.domain.interview import Person
 from bot.domain.timing import zone
@@ -73,7 +73,7 @@ def _snapshot(
 ) -> dict[str, list[Any]]:
     """What undo would put back: the earlier rows it restores and the ids it removes."""
     if not isinstance(rows, dict):
-        return rows
+        return cast(dict[str, list[Any]], rows)  # kept as stored: nothing to translate
     restores = [record(row) for row in rows.values() if isinstance(row, dict)]
     removes = [int(key) if key.isdigit() else key for key, row in rows.items() if row is None]
     return {k: v for k, v in (("restores", restores), ("removes", removes)) if v}

@@ -44,7 +44,8 @@ def backoff(failures: int) -> timedelta:
     """The wait after `failures` failures in a row: 15 min, 30 min, 1 h, … up to a day."""
     if failures <= 0:
         return POLL_INTERVAL
-    return min(POLL_INTERVAL * (2 ** min(failures, 16)), MAX_BACKOFF)
+    wait: timedelta = POLL_INTERVAL * (2 ** min(failures, 16))
+    return min(wait, MAX_BACKOFF)
 
 
 def next_fetch_at(

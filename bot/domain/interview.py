@@ -26,10 +26,17 @@ class Outcome(StrEnum):
     OFFER = "offer"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    #: The person took the offer: the search is over.
+    ACCEPTED = "accepted"
+    #: The person turned the offer down: the search goes on.
+    DECLINED = "declined"
 
 
-#: Outcomes after which the coach never suggests contacting the employer again.
-CLOSED_OUTCOMES = frozenset({Outcome.OFFER, Outcome.REJECTED, Outcome.WITHDRAWN})
+#: Outcomes after which the coach never suggests following up with the employer again.
+#: An offer is among them: what follows it is the offer plan, not the follow-up cadence.
+CLOSED_OUTCOMES = frozenset(
+    {Outcome.OFFER, Outcome.REJECTED, Outcome.WITHDRAWN, Outcome.ACCEPTED, Outcome.DECLINED}
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,38 @@ class Interviewer:
 
 
 @dataclass(frozen=True)
+class Debrief:
+    """What the person said about an interview right after it ("How did it go?").
+
+    Each answer feeds what follows: the topics the thank-you's specific sentence, the date
+    they gave the follow-up's timing, and anyone else met a thank-you of their own.
+    """
+
+    topics: str = ""
+    next_step: str = ""
+    decision_on: date | None = None
+    others_met: tuple[str, ...] = ()
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "topics": self.topics,
+            "next_step": self.next_step,
+            "decision_on": None if self.decision_on is None else self.decision_on.isoformat(),
+            "others_met": list(self.others_met),
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Debrief:
+        decided = record.get("decision_on")
+        return cls(
+            topics=record.get("topics", ""),
+            next_step=record.get("next_step", ""),
+            decision_on=None if decided is None else date.fromisoformat(decided),
+            others_met=tuple(record.get("others_met", [])),
+        )
+
+
+@dataclass(frozen=True)
 class Interview:
     """One interview, a round of a hiring process, with its times in UTC."""
 
@@ -63,9 +102,17 @@ class Interview:
     round: int = 1
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     notes: str = ""
+    #: The person's answers to "How did it go?", once given.
+    debrief: Debrief | None = None
 
     def to_record(self) -> dict[str, Any]:
         """A JSON-friendly dict: the shape the store keeps."""
+        record = self._core_record()
+        if self.debrief is not None:
+            record["debrief"] = self.debrief.to_record()
+        return record
+
+    def _core_record(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "company": self.company,
@@ -94,6 +141,9 @@ class Interview:
             process_id=int(record.get("process_id") or record["id"]),
             round=int(record.get("round", 1)),
             created_at=_utc(record["created_at"]),
+            debrief=None
+            if record.get("debrief") is None
+            else Debrief.from_record(record["debrief"]),
         )
 
 
@@ -123,6 +173,11 @@ class Process:
     def closed(self) -> bool:
         """True once the employer said no, made an offer, or the person withdrew."""
         return self.outcome in CLOSED_OUTCOMES
+
+    @property
+    def offer_open(self) -> bool:
+        """An offer is on the table and the person has not answered it yet."""
+        return self.outcome == Outcome.OFFER
 
     @property
     def cold(self) -> bool:

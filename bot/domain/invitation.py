@@ -40,6 +40,10 @@ __all__ = ["FIELDS", "Invitation", "form_values", "read_invitation"]
 #: The fields an invitation can give, in the add form's terms.
 FIELDS = ("company", "role", "date", "time", "duration", "interviewers")
 MAX_INVITATION_LENGTH = 20_000
+#: Longer runs without a space are cut to this: nothing the form needs is that long (a long
+#: meeting link loses only its tail), and the phrase patterns slow down with word length.
+MAX_WORD_LENGTH = 100
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD_LENGTH + 1},}}")
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,8 @@ def form_values(invitation: Invitation, *, tz: str) -> dict[str, str]:
 
 def read_invitation(text: str, *, now: datetime, tz: str) -> Invitation:
     """Read a pasted invitation; never raises for what it cannot find (the form asks)."""
-    text = normalize(text[:MAX_INVITATION_LENGTH])
+    text = _LONG_WORD.sub(lambda m: m.group(0)[:MAX_WORD_LENGTH], text[:MAX_INVITATION_LENGTH])
+    text = normalize(text)
     unsure: set[str] = set()
     starts_at, remark, start_line, start_sure = _start(text, now=now, tz=tz)
     if starts_at is None:
@@ -589,8 +594,10 @@ def _length_of(words: str) -> timedelta | None:
 
 # -- who and what -----------------------------------------------------------------------------
 
-_CO_WORD = r"(?:St\.|Mt\.|Co\.|[A-Z0-9](?:[\w'-]|\.(?=\w))*)"
-_COMPANY = rf"((?:{_CO_WORD}|&)(?:[ ](?:{_CO_WORD}|&|of|de|du|la|and(?=[ ][A-Z])))*)"
+_CO_WORD = r"(?:St\.|Mt\.|Co\.|[A-Z0-9](?:[\w'-]|\.(?=\w))*+)"
+#: At most eight words: no employer's name is longer, and an unbounded run made each search
+#: start over the rest of a long line (seconds on a pasted wall of capitals).
+_COMPANY = rf"((?:{_CO_WORD}|&)(?:[ ](?:{_CO_WORD}|&|of|de|du|la|and(?=[ ][A-Z]))){{0,7}})"
 _LEGAL = re.compile(
     r"(?:,?\s+(?:Inc|Inc\.|Ltd|Ltd\.|Limited|LLC|L\.L\.C\.|GmbH|AG|SA|S\.A\.|BV|B\.V\.|Pvt\.? "
     r"Ltd\.?|Pvt|PLC|plc|Corp\.?|Corporation|Co\.?\s+Ltd\.?|Pty Ltd))+\.?$"

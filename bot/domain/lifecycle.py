@@ -388,17 +388,17 @@ def keep_hunting_occasion(
     found: list[tuple[datetime, str]] = []
     for process in processes:
         if (
-            process.outcome == Outcome.REJECTED
+            process.outcome in (Outcome.REJECTED, Outcome.DECLINED)
             and process.outcome_at
             and (now - process.outcome_at < recent)
         ):
+            # A rejection, or an offer turned down: the search goes on from here.
             moment = process.outcome_at + config.after_rejection
-            found.append((moment, f"rejected/{process.id}@{int(process.outcome_at.timestamp())}"))
+            stamp = int(process.outcome_at.timestamp())
+            found.append((moment, f"{process.outcome.value}/{process.id}@{stamp}"))
     active = {match_key(p.company) for p in processes if not p.closed and not p.cold}
     ended = [
-        (p, moment)
-        for p in processes
-        if (moment := _ended_at(p)) is not None and now - moment < recent
+        (p, when) for p in processes if (when := _ended_at(p)) is not None and now - when < recent
     ]
     ended_employers = {match_key(p.company) for p, _ in ended} - active
     if ended and len(active) <= config.waiting_on_at_most < len(active) + len(ended_employers):
@@ -446,6 +446,9 @@ def plan_keep_hunting(
     `earlier` holds every keep-applying nudge so far; an occasion is never used twice.
     """
     if not searching or (paused_until is not None and paused_until > now):
+        return None
+    if any(p.offer_open for p in processes):
+        # An offer is on the table: the offer plan speaks, not "apply elsewhere".
         return None
     live = [n for n in earlier if n.state != NudgeState.CANCELLED]
     used = {n.key.removeprefix(f"{KEEP_HUNTING}/") for n in live}

@@ -373,6 +373,8 @@ def _parse_process_words(cleaned: str) -> Reply | None:
 
 
 _OUTCOME_WORDS: tuple[tuple[re.Pattern[str], Outcome], ...] = (
+    (re.compile(r"\b(accepted|accept|accepting)\b"), Outcome.ACCEPTED),
+    (re.compile(r"\b(declined|decline|declining)\b"), Outcome.DECLINED),
     (re.compile(r"\b(still in (the )?process|in process|next round|moving forward)\b"),
      Outcome.IN_PROCESS),
     (re.compile(r"\b(rejected|rejection|not selected|turned (me )?down|no longer considered|"
@@ -688,6 +690,8 @@ def _dateparser(text: str, local_now: datetime, zone: ZoneInfo, prefer: str) -> 
         except Exception:
             return None
     if parsed is None:
+        return None
+    if not isinstance(parsed, datetime):
         return None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         return parsed.replace(tzinfo=zone)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import yaml
@@ -148,6 +149,23 @@ class KeepHunting:
 
 
 @dataclass(frozen=True)
+class OfferPlan:
+    """What follows an offer (from `offers.yml`): the reminder before the answer is due, and
+    the items about the person's other processes."""
+
+    remind_before: int
+    remind_after: int
+    at: time
+    advice: tuple[str, ...]
+    #: One per other process still open while an offer is on the table.
+    tell_others: Wording
+    #: Before the answer is due, with the Accepted and Declined buttons.
+    reminder: Wording
+    #: After accepting, one per other process still open.
+    withdraw_others: Wording
+
+
+@dataclass(frozen=True)
 class Playbook:
     rules: tuple[Rule, ...]
     advice: Mapping[str, str]
@@ -158,6 +176,8 @@ class Playbook:
     source: Path
     #: From this round on, a round counts as late-stage: references may be called.
     late_stage_round: int = 2
+    #: The offer plan, when the playbook has one (`offers.yml` beside `playbook.yml`).
+    offers: OfferPlan | None = None
 
     def rule(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -172,15 +192,76 @@ def parse_wait(value: str) -> timedelta | None:
 
 
 def load_playbook(path: Path) -> Playbook:
-    """Read and check the playbook: a `rules/` folder (its playbook.yml) or one YAML file."""
+    """Read and check the playbook: a `rules/` folder (its playbook.yml) or one YAML file.
+
+    The files of EXTRA_FILES beside it (the offer plan) join it: their rules and advice are
+    the playbook's, checked the same way."""
     file = path / "playbook.yml" if path.is_dir() else path
+    raw = _read(file)
+    beside = [file.parent / name for name in EXTRA_FILES] if file.name == "playbook.yml" else []
+    found = [extra for extra in beside if extra.is_file()]
+    if not isinstance(raw, dict) or not found:
+        return _check_playbook(file, raw)
+    merged = dict(raw)
+    offers_raw: object = None
+    for extra_file in found:
+        extra = _read(extra_file)
+        if not isinstance(extra, dict):
+            raise PlaybookError(extra_file, None, None, "must be a mapping with rules")
+        merged["advice"] = {**(merged.get("advice") or {}), **(extra.get("advice") or {})}
+        merged["rules"] = [*(merged.get("rules") or []), *(extra.get("rules") or [])]
+        if extra_file.name == OFFERS_FILE:
+            offers_raw = extra.get("offer")
+    playbook = _check_playbook(file, merged)
+    if not any(f.name == OFFERS_FILE for f in found):
+        return playbook
+    offers = _check_offers(file.parent / OFFERS_FILE, offers_raw, set(playbook.advice))
+    return replace(playbook, offers=offers)
+
+
+#: The offer plan's file, beside playbook.yml.
+OFFERS_FILE = "offers.yml"
+#: Files beside playbook.yml whose rules (and advice) join it: the offer plan.
+EXTRA_FILES = (OFFERS_FILE,)
+
+
+def _read(file: Path) -> object:
     try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+        return yaml.safe_load(file.read_text(encoding="utf-8"))
     except OSError as error:
         raise PlaybookError(file, None, None, f"cannot be read ({error.strerror})") from error
     except yaml.YAMLError as error:
         raise PlaybookError(file, None, None, f"is not valid YAML: {error}") from error
-    return _check_playbook(file, raw)
+
+
+def _check_offers(file: Path, raw: object, advice_ids: set[str]) -> OfferPlan:
+    section = "offer"
+    if not isinstance(raw, dict):
+        raise PlaybookError(file, None, section, "must describe the offer plan")
+
+    def fail(field: str, problem: str) -> PlaybookError:
+        return PlaybookError(file, None, f"{section}.{field}", problem)
+
+    def days(field: str) -> int:
+        value = raw.get(field)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 20:
+            raise fail(field, "must be whole working days from 0 to 20")
+        return value
+
+    at = _clock_time(raw.get("at", "10:00"))
+    if at is None:
+        raise fail("at", "must be a time like 10:00")
+    return OfferPlan(
+        remind_before=days("remind_before"),
+        remind_after=days("remind_after"),
+        at=at,
+        advice=_check_advice(fail, raw.get("advice"), advice_ids),
+        tell_others=_check_wording(fail, "tell_others", raw.get("tell_others"), TEXT_PLACEHOLDERS),
+        reminder=_check_wording(fail, "reminder", raw.get("reminder"), TEXT_PLACEHOLDERS),
+        withdraw_others=_check_wording(
+            fail, "withdraw_others", raw.get("withdraw_others"), TEXT_PLACEHOLDERS
+        ),
+    )
 
 
 def _check_playbook(file: Path, raw: object) -> Playbook:
@@ -230,7 +311,7 @@ def _check_day(file: Path, raw: object) -> Day:
     if not isinstance(raw, dict):
         raise PlaybookError(file, None, "day", "must be a mapping with starts, ends and morning")
     default = Day()
-    values = {}
+    values: dict[str, Any] = {}
     for key in ("starts", "ends", "morning"):
         value = raw.get(key, getattr(default, key).strftime("%H:%M"))
         parsed = _clock_time(value)
@@ -393,7 +474,8 @@ def _check_rule(file: Path, index: int, raw: object, advice_ids: set[str]) -> Ru
     if anchor == "outcome":
         named = raw.get("outcome")
         try:
-            outcomes = tuple(Outcome(o) for o in (named if isinstance(named, list) else [named]))
+            listed: list[Any] = named if isinstance(named, list) else [named]
+            outcomes = tuple(Outcome(o) for o in listed)
         except (ValueError, TypeError):
             options = ", ".join(o.value for o in Outcome)
             raise fail("outcome", f"must be one of (or a list of): {options}") from None

@@ -41,6 +41,18 @@ EVERYDAY_WORD_FREQUENCY = 1e-5
 #: The most other words "*" stands for in a phrase.
 WILDCARD_WORDS = 3
 _WORD = re.compile(r"#?[0-9]+(?:[.:][0-9]+)?[a-z]*|[a-z]+(?:'[a-z]+)*")
+#: A tick typed after an item ("thank you email to priya ✔️") says it is done.
+_CHECK_MARKS = str.maketrans(dict.fromkeys("\u2705\u2714\u2611\u2713", " done "))
+#: A digit typed for the letter it looks like, inside a word ("d0ne", "sk1p").
+_DIGIT_LETTERS = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s"}
+_LETTER_DIGITS = re.compile(r"(?<=[a-z])[01345](?=[a-z])")
+#: The apostrophe of a contraction ("didn't", "i'm", "they're", "it's"; not "jane's", and
+#: not "we'd", which would read as Wednesday).
+_CONTRACTION = re.compile(
+    r"(?<=n)'(?=t\b)|(?<=[a-z])'(?=(?:re|ve|ll|m)\b)"
+    r"|(?:(?<=\bit)|(?<=\bthat)|(?<=\bwhat)|(?<=\bthere)|(?<=\bhere)|(?<=\blet)|(?<=\bhe)"
+    r"|(?<=\bshe)|(?<=\bwho)|(?<=\bwhere)|(?<=\bhow))'(?=s\b)"
+)
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
 
 
@@ -131,8 +143,12 @@ class Questions:
     before_subject: frozenset[str] = frozenset()
     #: The subjects; any employer or person named counts as one too.
     subjects: frozenset[str] = frozenset()
+    #: Subjects other than the person, who may contact them ("they emailed", "hr called").
+    others: frozenset[str] = frozenset()
     #: Openings that are requests, not questions ("can you remind me", "could we...").
     requests: tuple[Phrase, ...] = ()
+    #: Words that wonder aloud anywhere in a reply ("whether to mention my other offer").
+    musing: tuple[Phrase, ...] = ()
     #: Openings that are suggestions, not questions ("how about tomorrow").
     not_questions: tuple[Phrase, ...] = ()
     #: A question asking how to use the coach opens like one of these...
@@ -243,7 +259,9 @@ def read_words(
     """The reply's words, each slip read as the coach's word (or a name) it stands for;
     words in `keep` are always meant as written, short forms (`shorthand`) as what they
     stand for."""
-    lowered = lowered_text(text)
+    lowered = _LETTER_DIGITS.sub(
+        lambda m: _DIGIT_LETTERS[m.group(0)], lowered_text(text).translate(_CHECK_MARKS)
+    )
     if shorthand:
         lowered = _short_forms(tuple(shorthand)).sub(lambda m: shorthand[m.group(0)], lowered)
     found = list(_WORD.finditer(lowered))
@@ -267,8 +285,9 @@ def _short_forms(forms: tuple[str, ...]) -> re.Pattern[str]:
 
 def lowered_text(text: str) -> str:
     """The text as matched, folded as names are (`match_key`: compatibility forms, case,
-    invisible and bidi characters, spacing), with plain quotes."""
-    return match_key(text.translate(_QUOTES)).translate(_QUOTES)
+    invisible and bidi characters, spacing), with plain quotes and contractions written
+    without their apostrophe, as people often type them ("didnt" is "didn't")."""
+    return _CONTRACTION.sub("", match_key(text.translate(_QUOTES)).translate(_QUOTES))
 
 
 def _word_set(raw: dict[str, object], field: str) -> frozenset[str]:
@@ -433,8 +452,10 @@ def load_reply_words(path: Path) -> ReplyWords:
                 always=_word_set(asking, "always"),
                 before_subject=_word_set(asking, "before_subject"),
                 subjects=_word_set(asking, "subjects"),
+                others=_word_set(asking, "others"),
                 requests=phrases("asking.requests", asking.get("requests") or []),
                 not_questions=phrases("asking.not_questions", asking.get("not_questions") or []),
+                musing=phrases("asking.musing", asking.get("musing") or []),
                 usage=phrases("asking.usage", asking.get("usage") or []),
                 coach_words=phrases("asking.coach_words", asking.get("coach_words") or []),
             ),

@@ -13,9 +13,10 @@ def escape(text: str) -> str:
     """Escape mrkdwn control characters so typed text can never ping `@channel` or fake a link.
 
     Slack reads `<...>` as mentions and links and `&...;` as entities; escaping only these three
-    characters is what Slack documents, and it keeps everything else readable as typed.
+    characters is what Slack documents, and it keeps everything else readable as typed. What
+    is escaped is shown, so it is made `display`-safe too.
     """
-    return text.translate(_ESCAPES)
+    return display(text).translate(_ESCAPES)
 
 
 def unescape(text: str) -> str:
@@ -55,3 +56,35 @@ def match_key(name: str) -> str:
     """
     folded = unicodedata.normalize("NFKC", _INVISIBLE.sub("", name)).casefold()
     return " ".join(_INVISIBLE.sub("", folded).split())
+
+
+#: Most combining marks (accents, tone marks) shown on one base character; more is a flood
+#: that draws over the lines around it.
+MARKS_PER_CHARACTER = 2
+_LINE_BREAKS = str.maketrans({"\u2028": "\n", "\u2029": "\n", "\r": ""})
+
+
+def display(text: str) -> str:
+    """A person's text as the coach shows it (DM, Home tab, modal, calendar), never as kept.
+
+    Control characters other than line breaks and tabs, format characters (zero-width
+    spaces and joiners, bidi overrides and isolates that reverse what follows, the byte-order
+    mark), other invisible fillers and lone surrogates go; a run of combining marks is cut to
+    MARKS_PER_CHARACTER after NFC has composed what it can (so "é" and Vietnamese letters
+    keep theirs). It only removes characters, so it never undoes an escape, and is idempotent.
+    """
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", text.translate(_LINE_BREAKS)))
+    shown: list[str] = []
+    marks = 0
+    for char in text:
+        kind = unicodedata.category(char)
+        if kind in ("Cf", "Cs") or (kind == "Cc" and char not in "\n\t"):
+            continue
+        if kind in ("Mn", "Me"):
+            marks += 1
+            if marks > MARKS_PER_CHARACTER or not shown:
+                continue
+        else:
+            marks = 0
+        shown.append(char)
+    return "".join(shown)

@@ -10,6 +10,7 @@ naming the company (`bot.slack.answers`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -94,7 +95,8 @@ _MONTHS = frozenset(
 )
 _UNITS = re.compile(r"^(minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|h|d|w|m)$")
 _LENGTH = re.compile(
-    r"\b(?:in|for)?\s*(?P<n>[0-9]{1,3}|an?|one|two|three|four|five|a few|a couple of|couple of)"
+    r"\b(?:(?:in|for)\s+)?"
+    r"(?P<n>[0-9]{1,3}|an?|one|two|three|four|five|a few|a couple of|couple of|a couple|couple)"
     r"\s*(?P<unit>minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|wks?|w)\b"
 )
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
@@ -244,6 +246,7 @@ def _read(text: str, situation: Situation, words: ReplyWords, names: dict[str, s
     )
 
 
+_SO = re.compile(r"\bso\s+(?=([a-z']+))", re.IGNORECASE)
 _CLAUSE = re.compile(r"[,;.!?\n]+|\s+(?:but|and|so|though)\s+", re.IGNORECASE)
 
 
@@ -252,6 +255,9 @@ def _without_hopes(
 ) -> str | None:
     """The reply without its clauses of hope or worry ("I hope they don't say no" states no
     outcome): "" when nothing but friendly words is left, None when no clause is one."""
+    # "so" before a worry is no clause of its own ("made me so anxious").
+    worried = {w for p in words.hopes for w in p.places[0]}
+    text = _SO.sub(lambda m: "" if m.group(1).lower() in worried else m.group(0), text)
     clauses = [c.strip() for c in _CLAUSE.split(text) if c.strip()]
     facts = [c for c in clauses if not _read(c, situation, words, names).has(words.hopes)]
     if len(facts) == len(clauses):
@@ -306,7 +312,7 @@ class _Reading:
         if self.said.has(words.mistakes) and not self._numbers():
             return Understanding(UNDO)
         for intent, phrases in ((UNDO, words.undo), (LIST, words.lists), (HELP, words.help)):
-            if self._covers(phrases, spare=1):
+            if self._covers(phrases, spare=1, named={LIST: True, HELP: False}.get(intent)):
                 return Understanding(intent)
         if self._is_chat():
             return Understanding(CHAT)
@@ -328,6 +334,8 @@ class _Reading:
             start += 1
         if any(self._opens_with(p, start) for p in (*asking.requests, *asking.not_questions)):
             return False
+        if self.said.has(asking.musing):
+            return True
         first = read[start]
         if self.original.rstrip().endswith("?") and first in self.words.questions:
             return True
@@ -354,13 +362,13 @@ class _Reading:
         about using the coach gets the help; any other (advice, an outcome wondered about)
         gets the likeliest actions, and nothing is done."""
         words = self.words
-        if self._covers(words.lists, spare=1):
+        if self._covers(words.lists, spare=1, named=True):
             return Understanding(LIST)
         asking = words.asking
         if self.said.has(asking.usage) and self.said.has(asking.coach_words):
             return Understanding(HELP)  # "can I undo a skip?" asks how, it does not undo
         for intent, phrases in ((UNDO, words.undo), (HELP, words.help)):
-            if self._covers(phrases, spare=1):
+            if self._covers(phrases, spare=1, named=None if intent == UNDO else False):
                 return Understanding(intent)
         if self._is_chat():
             return Understanding(CHAT)  # "how are you?"
@@ -400,7 +408,7 @@ class _Reading:
         # follow-up told of comes before words of waiting ("followed up, still no reply").
         if outcome is not None and outcome.name not in SOFT_OUTCOMES:
             return self._outcome(outcome)
-        if said.has(words.followed_up) or self._told_of_contact():
+        if self._by_me(words.followed_up) or self._told_of_contact():
             return self._followed_up()
         if outcome is not None and self.command not in ITEM_INTENTS:
             return self._outcome(outcome)
@@ -448,10 +456,21 @@ class _Reading:
             return None
         return meant
 
+    def _by_me(self, phrases: tuple[Phrase, ...]) -> bool:
+        """The phrases tell of the person's own contact: not each one right after someone
+        else as its subject ("carlos emailed to say...", "priya pinged me" is them)."""
+        read = self.said.read
+        others = set(self.names) | self.words.asking.others
+        return any(
+            start == 0 or read[start - 1] not in others
+            for phrase in phrases
+            for start, _ in phrase.spans(read)
+        )
+
     def _told_of_contact(self) -> bool:
         """ "Emailed Initech to check in", "called Carlos": contact with an employer, not an
         item of theirs done ("emailed Jane her thank-you" names one)."""
-        if not self.said.has(self.words.contacted) or not self._process_employers():
+        if not self._by_me(self.words.contacted) or not self._process_employers():
             return False
         kinds = self._kinds()
         if kinds - {FOLLOW_UP}:
@@ -504,7 +523,9 @@ class _Reading:
         if found is None:
             named = {w for n in self._employer_words() for w in n.split()}
             plain = " ".join(w for w in text.split() if w.strip(",.") not in named)
+            plain = re.sub(r"^(?:(?:from|with|at|for)\s+)+", "", plain)
             plain = re.sub(r"^(?:the\s+)?(?:on|by|before)\s+", "", plain)
+            plain = re.sub(r"^within\s+", "in ", plain)
             found = parse_date(plain, now=now, tz=tz) if plain and plain != text else None
         return found
 
@@ -624,7 +645,7 @@ class _Reading:
             among = latest or [i for i in items if i.sent] or items
             note = "" if latest else "Nothing is open in my last message."
             return _with(base, among=tuple(i.number for i in among[:CHOICES]), note=note)
-        tests = []
+        tests: list[Callable[[Item], bool]] = []
         if kinds:
             tests.append(lambda i: self._is_kind(i, kinds))
         if people:
@@ -707,8 +728,10 @@ class _Reading:
         """How long to put an item off: a length, "next week", "later", or a day."""
         text = self.said.text
         read = self.said.read
-        if match := _LENGTH.search(text):
+        for match in _LENGTH.finditer(text):
             amount = match.group("n")
+            if not amount.isdigit() and len(match.group("unit")) == 1:
+                continue  # "and" is no "an d", "a w" no week
             number = (
                 int(amount)
                 if amount.isdigit()
@@ -735,10 +758,21 @@ class _Reading:
 
     # -- the rest ------------------------------------------------------------------------
 
-    def _covers(self, phrases: tuple[Phrase, ...], spare: int = 0) -> bool:
-        """The reply is these phrases and filler words, and at most `spare` other words."""
+    def _covers(
+        self, phrases: tuple[Phrase, ...], spare: int = 0, *, named: bool | None = None
+    ) -> bool:
+        """The reply is these phrases and filler words, and at most `spare` other words.
+        `named`: names of people and employers are not counted ("what's open for Globex"),
+        or (False) none may be left ("what do I say to Carlos" is no question about the coach)."""
         others = self._left_over(phrases)
-        return others is not None and len(others) <= spare
+        if others is None:
+            return False
+        if named is not None:
+            names = [w for w in others if w in self.names]
+            if names and not named:
+                return False
+            others = [w for w in others if w not in self.names]
+        return len(others) <= spare
 
     def _left_over(self, phrases: tuple[Phrase, ...]) -> list[str] | None:
         """The words that are neither the phrases nor fillers; None when no phrase is there."""

@@ -27,6 +27,7 @@ from bot.domain.interview import Person
 from bot.domain.parsing import parse_duration
 from bot.domain.text import unescape
 from bot.domain.timing import format_local, zone
+from bot.feeds.sealing import generate_key
 from bot.local.form import CANCEL, TextForm
 from bot.local.signer import BotEndpoint
 from bot.local.standin import Message, SlackStandIn
@@ -44,6 +45,9 @@ Try:   /interview add Acme, Staff Engineer, tomorrow 2pm, with Jane Doe and Bob 
        /interview add    (the form: each field is asked in turn; `cancel` closes it)
 Then:  advance 1d   (move the clock; due nudges arrive)   now   done 2   list   quit
 Check: check Dear Jane, ...   or `check` alone, the draft on the lines below, then `.`
+Find:  add   (alone: paste an invitation on the lines below, then `.`)
+       calendar https://…/basic.ics   (your calendar's secret address; `calendar off`)
+       ~/Downloads/invite.ics         (a calendar file's path: shared in the DM)
 Press: click done 2   click "Draft it" 2   click snooze-choice 3 next week   click remove
        (a button by its label and item number; a menu, shown as ▾ name: choices, by its
        name, the item number and a choice)
@@ -72,6 +76,8 @@ def render(blocks: list[dict[str, Any]], fallback: str) -> str:
         kind = block.get("type")
         if kind == "section":
             lines.append(_plain(block["text"]["text"]))
+            if block.get("accessory", {}).get("type") == "button":
+                lines.extend(_control_lines([block["accessory"]]))
         elif kind == "header":
             lines.append(f"*{_plain(block['text']['text'])}*")
         elif kind == "context":
@@ -201,6 +207,8 @@ class Console:
         self._form: TextForm | None = None
         #: Lines of a draft being pasted after `check` on its own line, until a lone `.`.
         self._draft: list[str] | None = None
+        #: What the pasted lines are for: "check" (a draft) or "add" (an invitation).
+        self._pasting = "check"
         self._waiting_form: TextForm | None = None
         self.standin = SlackStandIn().start()
         self.standin.set_user(USER_ID, tz=tz, name="you", team_id=TEAM_ID)
@@ -218,6 +226,7 @@ class Console:
             db_path=settings.db_path / "console",
             database_url=None,  # a console's moved clock never writes to the shared store
             flood_limit=0,  # the gate is for Slack traffic, not a script piped in
+            feed_key=settings.feed_key or _console_feed_key(settings.db_path / "console"),
         )
         self.runtime = open_coach(settings, self.clock)
         runner = self.runtime.app.listener_runner
@@ -285,8 +294,12 @@ class Console:
         if not line:
             return True
         if line.lower() == "check":
-            self._draft = []
+            self._draft, self._pasting = [], "check"
             self.say("Paste your draft, then a line with only `.` to have it checked.")
+            return True
+        if line.lower() == "add":
+            self._draft, self._pasting = [], "add"
+            self.say("Paste the invitation, then a line with only `.` to have it read.")
             return True
         shown_before = self._shown_count
         if line.lower().startswith("advance"):
@@ -295,8 +308,13 @@ class Console:
             self.say(f"🕒 {format_local(self.clock.now(), self._tz())} ({self._tz()})")
         elif line.lower() == "form":
             self._reopen_form()
+        elif _ics_path(line) is not None:
+            self._share_file(_ics_path(line) or Path())
         elif line.startswith("/"):
             self._command(line)
+        elif line.lower().startswith("calendar "):
+            self._command(f"/interview {line}")
+            self._feed_round()
         elif line.lower() == "click" or line.lower().startswith("click "):
             self._click(line[len("click") :].strip())
         else:
@@ -306,12 +324,46 @@ class Console:
         return True
 
     def finish_draft(self) -> None:
-        """Send the pasted draft as one `check` message, blank lines and all."""
+        """Send the pasted draft as one `check` message, blank lines and all; a pasted
+        invitation as `/interview add` with its lines."""
         if self._draft is None:
             return
         draft, self._draft = "\n".join(self._draft).strip("\n"), None
+        if self._pasting == "add":
+            shown_before = self._shown_count
+            self._command(f"/interview add {draft}")
+            self._settle()
+            self._take_opened_form(answered=self._shown_count > shown_before)
+            return
         self._message(f"check\n{draft}")
         self._settle()
+
+    def _feed_round(self) -> None:
+        """Read the calendar feeds now due, as the scheduler does every minute."""
+        self._settle()
+        self.runtime.scheduler.feed_round()
+
+    def _share_file(self, path: Path) -> None:
+        """A calendar file on this machine, shared in the DM as Slack would share it."""
+        try:
+            content = path.read_bytes()
+        except OSError as error:
+            self.say(f"(could not read {path}: {error})")
+            return
+        shared = self.standin.share_file(path.name, content, user=USER_ID)
+        self._events += 1
+        now = self.clock.now().timestamp()
+        status, body = self.endpoint.file_share(
+            user_id=USER_ID,
+            team_id=TEAM_ID,
+            channel_id=CHANNEL_ID,
+            files=[shared],
+            event_id=f"Ev{self._events:08d}",
+            ts=f"{now:.6f}",
+            event_time=int(now),
+        )
+        if status != 200:
+            self.say(f"(the bot answered HTTP {status}: {body.decode(errors='replace')})")
 
     def _tz(self) -> str:
         """The zone the coach knows for the person, or their profile's before it asked."""
@@ -324,6 +376,7 @@ class Console:
             return
         self.say(f"🕒 It is now {format_local(self.clock.now() + delta, self._tz())}.")
         let_time_pass(self.runtime, self.clock, delta)
+        self._feed_round()
 
     def _command(self, line: str) -> None:
         command, _, text = line.partition(" ")
@@ -350,6 +403,9 @@ class Console:
             screen = list(reversed(self._screen))
         for shown in screen:
             for block in shown.blocks or []:
+                accessory = block.get("accessory") or {}
+                if block.get("type") == "section" and accessory.get("action_id"):
+                    yield Control(shown, str(block.get("block_id", "")), accessory)
                 if block.get("type") != "actions":
                     continue
                 for element in block.get("elements", []):
@@ -420,7 +476,7 @@ class Console:
         starting = [o for o in options if any(n[: len(wanted)] == wanted for n in names(o))]
         chosen = exact or starting
         if wanted and len(chosen) == 1:
-            return chosen[0]
+            return dict(chosen[0])
         labels = ", ".join(o["text"]["text"] for o in options)
         number = control.number
         example = f"click {_typed(control)}{f' {number}' if number is not None else ''} <choice>"
@@ -685,6 +741,28 @@ def _write_new(folder: Path, name: str, content: bytes) -> Path:
             continue
         return path
     raise FileExistsError(f"too many files called {name}")
+
+
+def _ics_path(line: str) -> Path | None:
+    """The line names a calendar file on this machine."""
+    text = line.strip().strip("'\"")
+    if not text.lower().endswith(".ics"):
+        return None
+    path = Path(text).expanduser()
+    return path if path.is_file() else None
+
+
+def _console_feed_key(folder: Path) -> str:
+    """The console's own key for calendar addresses, kept beside its data (made once)."""
+    path = folder / "feed.key"
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        folder.mkdir(parents=True, exist_ok=True)
+        key = generate_key()
+        path.write_text(key + "\n", encoding="ascii")
+        path.chmod(0o600)
+        return key
 
 
 def let_time_pass(runtime: CoachRuntime, clock: ManualClock, delta: timedelta) -> int:

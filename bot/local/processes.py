@@ -24,7 +24,7 @@ def healthy(port: int) -> bool:
     """Whether the coach on `port` answers `/healthz` with 200."""
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{HEALTH_PATH}", timeout=1) as answer:
-            return answer.status == 200
+            return bool(answer.status == 200)
     except (urllib.error.URLError, OSError):
         return False
 

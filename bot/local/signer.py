@@ -339,6 +339,54 @@ def message_event_body(**fields: Any) -> bytes:
     return _json_body(message_event_payload(**fields))
 
 
+def file_share_event_payload(
+    *, files: list[dict[str, Any]], text: str = "", **fields: Any
+) -> dict[str, Any]:
+    """Files shared in the DM: a message event of subtype `file_share` carrying the files
+    (as `SlackStandIn.share_file` describes them); takes message_event_payload's arguments."""
+    payload = message_event_payload(text=text, **fields)
+    payload["event"]["subtype"] = "file_share"
+    payload["event"]["files"] = files
+    payload["event"]["upload"] = False
+    payload["event"]["display_as_bot"] = False
+    return payload
+
+
+def message_shortcut_payload(
+    *,
+    user_id: str,
+    team_id: str,
+    channel_id: str,
+    callback_id: str,
+    message: dict[str, Any],
+    trigger_id: str = DEFAULT_TRIGGER_ID,
+    response_url: str | None = None,
+    user_name: str | None = None,
+    api_app_id: str = DEFAULT_API_APP_ID,
+) -> dict[str, Any]:
+    """A message shortcut chosen on a message: the message_action payload Slack sends."""
+    shown = dict(message)
+    shown.setdefault("type", "message")
+    shown.setdefault("ts", "1700000000.000100")
+    payload: dict[str, Any] = {
+        "type": "message_action",
+        "token": VERIFICATION_TOKEN,
+        "action_ts": f"{time.time():.6f}",
+        "team": {"id": team_id, "domain": TEAM_DOMAIN},
+        "user": _user(user_id, team_id, user_name),
+        "channel": {"id": channel_id, "name": "directmessage"},
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "callback_id": callback_id,
+        "trigger_id": trigger_id,
+        "message_ts": shown["ts"],
+        "message": shown,
+        "api_app_id": api_app_id,
+    }
+    payload["response_url"] = response_url or "https://hooks.slack.com/app/stand-in"
+    return payload
+
+
 def app_home_opened_payload(
     *,
     user_id: str,
@@ -474,6 +522,16 @@ class BotEndpoint:
     def message(self, **fields: Any) -> tuple[int, bytes]:
         """Post a DM message event; takes message_event_body's arguments."""
         return self.event(message_event_body(**fields))
+
+    def file_share(self, **fields: Any) -> tuple[int, bytes]:
+        """Post a DM file_share event; takes file_share_event_payload's arguments."""
+        return self.event(_json_body(file_share_event_payload(**fields)))
+
+    def shortcut(self, **fields: Any) -> tuple[int, bytes]:
+        """Post a message shortcut; takes message_shortcut_payload's arguments."""
+        return self.post(
+            _form_payload(message_shortcut_payload(**fields)), content_type=FORM_CONTENT_TYPE
+        )
 
     def app_home_opened(self, **fields: Any) -> tuple[int, bytes]:
         """Post an app_home_opened event; takes app_home_opened_body's arguments."""

@@ -188,7 +188,7 @@ def _parse_multipart(content_type: str, body: bytes) -> dict[str, Any]:
         if part.get_filename():
             params[str(name)] = payload
         else:
-            params[str(name)] = payload.decode("utf-8", "replace")
+            params[str(name)] = bytes(payload).decode("utf-8", "replace")
     return params
 
 
@@ -266,6 +266,9 @@ class SlackStandIn:
         self._views: list[dict[str, Any]] = []
         self._uploads: dict[str, dict[str, Any]] = {}
         self._files: list[dict[str, Any]] = []
+        #: Files people shared (see `share_file`): id -> (the file's record, its bytes).
+        self._shared: dict[str, tuple[dict[str, Any], bytes]] = {}
+        self._downloads: list[tuple[str, str | None]] = []
         self._opened: set[str] = set()
         self._last_post: dict[str, float] = {}
         self._next_ts = _FIRST_TS
@@ -469,7 +472,11 @@ class SlackStandIn:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False
-                self._cond.wait_for(lambda v=version: self._version != v, remaining)
+                self._cond.wait_for(self._changed_since(version), remaining)
+
+    def _changed_since(self, version: int) -> Callable[[], bool]:
+        """Whether anything was received since `version` (called under the condition)."""
+        return lambda: self._version != version
 
     # -- request handling ------------------------------------------------------------------
 
@@ -508,6 +515,8 @@ class SlackStandIn:
             self._handle_response(request, unquote(path[len("/response/") :]), body)
         elif path.startswith("/upload/") and request.command == "POST":
             self._handle_upload(request, unquote(path[len("/upload/") :]), content_type, body)
+        elif path.startswith("/files-pri/") and request.command == "GET":
+            self._handle_download(request, unquote(path[len("/files-pri/") :]))
         else:
             self._send(request, 404, b"not found", "text/plain; charset=utf-8")
 
@@ -784,6 +793,7 @@ class SlackStandIn:
             "views.push": self._views_open,
             "views.publish": self._views_publish,
             "views.update": self._views_update,
+            "files.info": self._files_info,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
         }
@@ -1002,6 +1012,61 @@ class SlackStandIn:
         self._views.append(record)
         if self.on_view is not None:
             notify.append(Received("view", record))
+
+    def share_file(
+        self,
+        name: str,
+        content: bytes,
+        *,
+        user: str = "U1",
+        filetype: str = "ics",
+        mimetype: str = "text/calendar",
+    ) -> dict[str, Any]:
+        """A file a person shared: what a `file_share` message event carries about it, and
+        what `files.info` answers; its bytes are served (with a valid token) at its
+        `url_private_download`, as Slack's file host does."""
+        with self._cond:
+            file_id = self._new_id("F")
+            record = {
+                "id": file_id,
+                "name": name,
+                "title": name,
+                "filetype": filetype,
+                "mimetype": mimetype,
+                "size": len(content),
+                "user": user,
+                "url_private": f"{self._origin}/files-pri/{file_id}/{name}",
+                "url_private_download": f"{self._origin}/files-pri/{file_id}/download/{name}",
+            }
+            self._shared[file_id] = (record, content)
+        return dict(record)
+
+    def downloads(self) -> list[tuple[str, str | None]]:
+        """(file id, token) of every download of a shared file, in order."""
+        with self._cond:
+            return list(self._downloads)
+
+    def _files_info(self, params: dict[str, Any], notify: list[Notice]) -> dict[str, Any]:
+        shared = self._shared.get(str(params.get("file") or ""))
+        if shared is None:
+            raise _SlackApiError("file_not_found")
+        return {"file": dict(shared[0])}
+
+    def _handle_download(self, request: _Handler, rest: str) -> None:
+        """A shared file's bytes, only with a valid token in the Authorization header."""
+        file_id = rest.split("/", 1)[0]
+        header = request.headers.get("Authorization", "")
+        token = header[len("Bearer ") :] if header.startswith("Bearer ") else None
+        with self._cond:
+            self._downloads.append((file_id, token))
+            shared = self._shared.get(file_id)
+        if token is None or not self._token_ok(token):
+            self._send(request, 302, b"", "text/html", {"Location": "https://slack.com/signin"})
+            return
+        if shared is None:
+            self._send(request, 404, b"not found", "text/plain; charset=utf-8")
+            return
+        self._send(request, 200, shared[1], str(shared[0]["mimetype"]))
 
     def _files_get_upload_url(self, params: dict[str, Any], notify: list[Notice]) -> dict[str, Any]:
         filename, length = params.get("filename"), params.get("length")

@@ -153,8 +153,8 @@ def _credentials(authorization: str, params: dict[str, Any]) -> tuple[str | None
             return None, None
         client_id, _, client_secret = decoded.partition(":")
         return client_id, client_secret
-    client_id, client_secret = params.get("client_id"), params.get("client_secret")
+    given_id, given_secret = params.get("client_id"), params.get("client_secret")
     return (
-        client_id if isinstance(client_id, str) else None,
-        client_secret if isinstance(client_secret, str) else None,
+        given_id if isinstance(given_id, str) else None,
+        given_secret if isinstance(given_secret, str) else None,
     )

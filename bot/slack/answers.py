@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.coach.coach import Coach
+from bot.domain.debriefs import read_debrief
 from bot.domain.draft_check import DraftChecker
-from bot.domain.interview import Outcome, Person
+from bot.domain.interview import Debrief, Outcome, Person
 from bot.domain.nudge import Nudge, NudgeChangeRefused
 from bot.domain.parsing import (
     AddInputError,
@@ -25,6 +26,7 @@ from bot.domain.timing import format_local, zone
 from bot.slack.blocks import (
     Message,
     build_change_confirmation,
+    build_debrief_reply,
     build_expect_reply,
     build_follow_up_logged,
     build_notice,
@@ -78,6 +80,31 @@ def set_outcome(coach: Coach, person: Person, target: str, outcome: Outcome | No
     except NudgeChangeRefused as refusal:
         return Answer(build_notice(str(refusal)))
     return Answer(build_outcome_reply(change, coach.timezone(person)), change.withdrawn)
+
+
+def debrief_in_words(coach: Coach, person: Person, text: str) -> Answer:
+    """`debrief acme: talked about X; next: Y; decide by dec 11; met Sam Lee`."""
+    said = read_debrief(text, now=coach.clock.now(), tz=coach.timezone(person))
+    if said is None or said.debrief == Debrief():
+        unread = "; ".join(f"`{escape(part[:80])}`" for part in said.unread) if said else ""
+        return Answer(
+            build_notice(
+                (f"I couldn't read {unread}, so nothing was noted. " if unread else "")
+                + "Tell me how it went in parts, like `debrief acme: talked about the roadmap; "
+                "next: a case study; decide by friday; met Sam Lee`. Every part is optional."
+            )
+        )
+    try:
+        change = coach.debrief(person, None, said.debrief, target=said.target)
+    except NudgeChangeRefused as refusal:
+        return Answer(build_notice(str(refusal)))
+    message = build_debrief_reply(change, coach.timezone(person))
+    if said.unread:
+        unread = "; ".join(f"`{escape(part[:80])}`" for part in said.unread)
+        message["blocks"].append(
+            build_notice(f"I couldn't read {unread}, so I left it out.")["blocks"][0]
+        )
+    return Answer(message, change.refresh)
 
 
 def references_asked(coach: Coach, person: Person, target: str) -> Answer:

@@ -9,15 +9,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.domain.debriefs import ASKED_WITH, MAX_ANSWER
 from bot.domain.draft_check import Review, verdict
-from bot.domain.interview import Interview, Outcome, Person
+from bot.domain.drafts import RULE_NOTES
+from bot.domain.interview import Debrief, Interview, Outcome, Person
 from bot.domain.lifecycle import FOLLOW_UP
 from bot.domain.nudge import Nudge, NudgeState
+from bot.domain.offers import DECISION_RULES, REMINDER
 from bot.domain.parsing import ADD_EXAMPLE
-from bot.domain.text import escape, plural, shorten
+from bot.domain.text import display, escape, plural, shorten
 from bot.domain.timing import Day, country_name, format_local, zone
 
 if TYPE_CHECKING:
+    from bot.coach.debriefs import DebriefChange
     from bot.domain.changes import OutcomeChange
     from bot.domain.overview import Overview, Standing
 
@@ -37,7 +41,9 @@ NUDGE_ACTIONS = (DONE_ACTION, SNOOZE_ACTION, SKIP_ACTION)
 SNOOZE_CHOICE_ACTION = "nudge_snooze_choice"
 DRAFT_ACTION = "nudge_draft"
 #: Nudges that offer a "Draft it" button.
-DRAFTED_RULES = frozenset({"thank-you", "thank-you-team", "follow-up", "gracious-reply"})
+DRAFTED_RULES = frozenset(
+    {"thank-you", "thank-you-team", "follow-up", "gracious-reply", *RULE_NOTES}
+)
 #: Snooze choices offered beside the Snooze button (which means tomorrow morning).
 SNOOZE_CHOICES = (
     ("later", "Later today"),
@@ -45,6 +51,15 @@ SNOOZE_CHOICES = (
     ("next-week", "Next week"),
 )
 OUTCOME_ACTION = "process_outcome"
+#: "How did it go?" on the debrief item: opens the debrief form.
+DEBRIEF_ACTION = "debrief_open"
+DEBRIEF_FORM = "interview_debrief"
+#: Input block ids of the debrief form.
+DEBRIEF_FIELDS = ("topics", "next_step", "decision_on", "others_met")
+#: The answer to an offer, on the offer plan's items.
+ACCEPTED_ACTION = "offer_accepted"
+DECLINED_ACTION = "offer_declined"
+OFFER_ACTIONS = (ACCEPTED_ACTION, DECLINED_ACTION)
 REMOVE_ACTION = "interview_remove"
 FORGET_ACTION = "forget_everything"
 KEEP_DATA_ACTION = "forget_cancel"
@@ -67,13 +82,15 @@ _STATE_LINES = {
 
 
 def section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": shorten(text, SECTION_LIMIT)}}
+    """A block of text; `display` again here catches what was saved before it existed."""
+    shown = shorten(display(text), SECTION_LIMIT)
+    return {"type": "section", "text": {"type": "mrkdwn", "text": shown}}
 
 
 def context(text: str) -> dict[str, Any]:
     return {
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": shorten(text, CONTEXT_LIMIT)}],
+        "elements": [{"type": "mrkdwn", "text": shorten(display(text), CONTEXT_LIMIT)}],
     }
 
 
@@ -119,13 +136,25 @@ def build_nudge_message(
     blocks: Blocks = []
     if len(nudges) > 1:
         blocks.append(section(f"*{plural(len(nudges), 'thing')} for today*"))
+    asked: set[int] = set()
     for nudge in nudges:
         if len(nudges) > 1:
             blocks.append({"type": "divider"})
         blocks.extend(_nudge_blocks(person, nudge, tz))
+        room = MESSAGE_BLOCK_LIMIT - 4 * len(nudges) - 2 - len(asked)
+        if (
+            nudge.rule in ASKED_WITH
+            and nudge.is_open
+            and nudge.interview_id not in asked
+            and room > 0
+        ):
+            # Once per interview, right after it: the answers make its drafts specific.
+            asked.add(nudge.interview_id)
+            blocks.append(_debrief_question(person, nudge))
     if proofread and any(n.contacts_employer and n.is_open for n in nudges):
         blocks.append(context(f":mag: {proofread}"))
-    fallback = nudges[0].title if len(nudges) == 1 else f"{plural(len(nudges), 'thing')} for today"
+    many = f"{plural(len(nudges), 'thing')} for today"
+    fallback = display(nudges[0].title) if len(nudges) == 1 else many
     return {
         "text": fallback,
         "blocks": blocks[:MESSAGE_BLOCK_LIMIT],
@@ -133,6 +162,24 @@ def build_nudge_message(
             "event_type": NUDGE_EVENT,
             "event_payload": {"nudges": [n.mark for n in nudges]},
         },
+    }
+
+
+def _debrief_question(person: Person, nudge: Nudge) -> dict[str, Any]:
+    """ "How did it go?": optional notes on the interview, in a form or in words."""
+    return {
+        "type": "section",
+        "block_id": f"debrief-{nudge.number}",
+        "text": {
+            "type": "mrkdwn",
+            "text": (
+                ":memo: *How did it go?* Optional, two minutes: what you talked about, the next "
+                "step and date they gave, anyone else you met. I'll put it in your drafts, your "
+                "follow-up timing and your thank-you list. Or reply in words: `debrief talked "
+                "about ...; next: ...; decide by ...; met ...`."
+            ),
+        },
+        "accessory": _button("How did it go?", DEBRIEF_ACTION, button_value(person, nudge)),
     }
 
 
@@ -173,6 +220,11 @@ def _buttons(person: Person, nudge: Nudge) -> dict[str, Any]:
     )
     if nudge.rule == FOLLOW_UP:
         elements.append(_heard_back(person, nudge.interview_id))
+    if nudge.rule in DECISION_RULES:
+        elements[3:3] = [
+            _button("Accepted", ACCEPTED_ACTION, value, style="primary"),
+            _button("Declined", DECLINED_ACTION, value),
+        ]
     return {"type": "actions", "block_id": f"nudge-{nudge.number}", "elements": elements}
 
 
@@ -261,7 +313,10 @@ def build_help(example: tuple[str, int] | None = None) -> Message:
     text = (
         "*Interview Coach* reminds you of the right things to do after an interview.\n"
         f"• `{ADD_EXAMPLE}` registers an interview (a second one with the same company is "
-        "another round)\n"
+        "another round); or paste an invitation after `/interview add`, use *Track this "
+        "interview* on a message, or share an `.ics` file here\n"
+        "• `/interview calendar <secret iCal address>` offers the interviews in your calendar "
+        "(`calendar off` stops it)\n"
         "• `/interview list` shows your processes, upcoming interviews and open items\n"
         f"• `/interview status {name} rejected` (or `in process`, `offer`, `withdrawn`, "
         f"`waiting`, `references` when they ask for them) tells me how it went\n"
@@ -330,6 +385,11 @@ def _standing_line(standing: Standing, tz: str) -> str:
     process = standing.process
     last = standing.last_round
     state = process.outcome.value
+    if process.offer_open:
+        state = "offer: waiting for your answer"
+        if process.expected_on:
+            state += f" (due {process.expected_on:%a} {process.expected_on.day} "
+            state += f"{process.expected_on:%b})"
     if process.expected_on and not process.closed:
         state += f", decision expected {process.expected_on:%a} {process.expected_on.day} "
         state += f"{process.expected_on:%b}"
@@ -358,6 +418,8 @@ def build_outcome_reply(change: OutcomeChange, tz: str) -> Message:
         Outcome.WITHDRAWN: f"Noted: you withdrew from {company}.",
         Outcome.IN_PROCESS: f"Good news: you are still in the running at {company}.",
         Outcome.WAITING: f"Noted: you are waiting to hear from {company}.",
+        Outcome.ACCEPTED: f":tada: Congratulations on your new role at {company}!",
+        Outcome.DECLINED: f"Noted: you turned down the {company} offer.",
     }[process.outcome]
     lines = [opening]
     withdrawn = [n for n in change.withdrawn if n.state == NudgeState.CANCELLED]
@@ -374,6 +436,15 @@ def build_outcome_reply(change: OutcomeChange, tz: str) -> Message:
         )
     if process.outcome == Outcome.REJECTED:
         lines.append("I won't suggest contacting them again.")
+    if process.outcome == Outcome.OFFER:
+        lines.append(
+            "No more follow-ups or keep-applying tips while you decide. When you have, press "
+            "*Accepted* or *Declined* on my message (or tell me in words)."
+        )
+    if process.outcome == Outcome.ACCEPTED:
+        lines.append("Your search is marked done: no more keep-applying tips.")
+    if process.outcome == Outcome.DECLINED:
+        lines.append("Your search goes on, and so do my keep-applying tips.")
     lines.extend(_planned_lines(change.planned, tz))
     return _reply(lines)
 
@@ -394,6 +465,10 @@ def build_expect_reply(change: OutcomeChange, tz: str) -> Message:
         f"Noted: {escape(process.company)} said they would decide by {when}. "
         "I'll hold off until then."
     ]
+    if process.offer_open:
+        lines = [f"Noted: {escape(process.company)} needs your answer on the offer by {when}."]
+        if not any(n.rule == REMINDER for n in change.planned):
+            lines.append("You already have a reminder of your own for it, so I left it as it is.")
     lines.extend(_planned_lines(change.planned, tz))
     return _reply(lines)
 
@@ -452,7 +527,7 @@ def build_home(
     """
     tz = overview.tz
     standings = overview.standings
-    closed = sum(1 for s in standings if s.process.closed)
+    closed = sum(1 for s in standings if s.process.closed and not s.process.offer_open)
     quiet = sum(1 for s in standings if not s.process.closed and s.process.cold)
     waiting = sum(
         1
@@ -527,12 +602,14 @@ def build_add_form(
             "max_length": limit,
         }
         if prefill.get(field):
-            element["initial_value"] = shorten(prefill[field], limit)
+            element["initial_value"] = shorten(display(prefill[field]), limit)
         if placeholder:
             element["placeholder"] = {"type": "plain_text", "text": placeholder}
         return _input(field, label, element, optional=optional)
 
-    def _input(field: str, label: str, element: dict[str, Any], *, optional: bool = False) -> dict:
+    def _input(
+        field: str, label: str, element: dict[str, Any], *, optional: bool = False
+    ) -> dict[str, Any]:
         block: dict[str, Any] = {
             "type": "input",
             "block_id": field,
@@ -541,7 +618,7 @@ def build_add_form(
             "optional": optional,
         }
         if problem and problem[0] == field:
-            block["hint"] = {"type": "plain_text", "text": shorten(problem[1], 150)}
+            block["hint"] = {"type": "plain_text", "text": shorten(display(problem[1]), 150)}
         return block
 
     date_picker: dict[str, Any] = {"type": "datepicker", "action_id": "value"}
@@ -695,3 +772,102 @@ def build_change_confirmation(nudge: Nudge, tz: str) -> Message:
 def build_notice(text: str) -> Message:
     """A one-line answer (refusals, errors): `text` is ours, not the person's."""
     return {"text": text, "blocks": [section(text)]}
+
+
+def build_debrief_form(interview: Interview, debrief: Debrief | None) -> dict[str, Any]:
+    """The "How did it go?" modal: four optional answers, filled with any given before."""
+    known = debrief or Debrief()
+
+    def text_input(
+        field: str, label: str, value: str, hint: str, *, multiline: bool
+    ) -> dict[str, Any]:
+        element: dict[str, Any] = {
+            "type": "plain_text_input",
+            "action_id": "value",
+            "multiline": multiline,
+            "max_length": MAX_ANSWER,
+            "placeholder": {"type": "plain_text", "text": hint},
+        }
+        if value:
+            element["initial_value"] = shorten(value, MAX_ANSWER)
+        return {
+            "type": "input",
+            "block_id": field,
+            "label": {"type": "plain_text", "text": label},
+            "element": element,
+            "optional": True,
+        }
+
+    picker: dict[str, Any] = {"type": "datepicker", "action_id": "value"}
+    if known.decision_on:
+        picker["initial_date"] = known.decision_on.isoformat()
+    title = shorten(f"{interview.company} debrief", 24)
+    return {
+        "type": "modal",
+        "callback_id": DEBRIEF_FORM,
+        "private_metadata": str(interview.id),
+        "title": {"type": "plain_text", "text": title},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "close": {"type": "plain_text", "text": "Not now"},
+        "blocks": [
+            context(
+                f"Your *{escape(interview.company)}* interview ({escape(interview.role)}). "
+                "Every answer is optional."
+            ),
+            text_input(
+                "topics",
+                "What did you talk about?",
+                known.topics,
+                "the plan to move reporting onto one shared model",
+                multiline=True,
+            ),
+            text_input(
+                "next_step",
+                "The next step they gave",
+                known.next_step,
+                "a case study",
+                multiline=False,
+            ),
+            {
+                "type": "input",
+                "block_id": "decision_on",
+                "label": {"type": "plain_text", "text": "They would decide by"},
+                "element": picker,
+                "optional": True,
+            },
+            text_input(
+                "others_met",
+                "Anyone else you met (one per line)",
+                "\n".join(known.others_met),
+                "Sam Lee",
+                multiline=True,
+            ),
+        ],
+    }
+
+
+def build_debrief_reply(change: DebriefChange, tz: str) -> Message:
+    """What the debrief's answers changed, said plainly."""
+    interview = change.interview
+    known = interview.debrief or Debrief()
+    lines = [f"Thanks: noted for your {escape(interview.company)} interview."]
+    if known.topics:
+        lines.append(f"Your thank-you drafts now mention: _{escape(known.topics)}_.")
+    if known.next_step:
+        lines.append(f"Next step they gave: {escape(known.next_step)}.")
+    if change.expected is not None and change.expected.expected_on is not None:
+        due = change.expected.expected_on
+        lines.append(
+            f"They would decide by {due:%a} {due.day} {due:%b}: I'll hold off any follow-up "
+            "until after that."
+        )
+    elif known.decision_on is not None:
+        lines.append("I kept the decision date with your notes.")
+    if change.added:
+        lines.append(
+            "Each person you met gets a thank-you of their own: "
+            + ", ".join(escape(name) for name in change.added)
+            + "."
+        )
+    lines.extend(_planned_lines(change.planned, tz))
+    return _reply(lines)

@@ -1,11 +1,15 @@
-"""The HTTP front door: Slack's requests on POST /slack/events, GET /healthz, and (when the
-coach installs through OAuth) the browser's GET /slack/install and GET /slack/oauth_redirect.
+"""The HTTP front door: Slack's requests on POST /slack/events, GET /healthz (liveness),
+GET /readyz (readiness: the store answers), and (when the coach installs through OAuth) the
+browser's GET /slack/install and GET /slack/oauth_redirect.
 
 Bolt is served as a WSGI app by waitress, a well-kept production server: a bounded pool of
 worker threads, a deep listen backlog, idle connections timed out, and requests read whole
 before any worker sees them (a slow or idle client costs a socket, never a thread). Before a
-request reaches Bolt, its size, its signature and its shape are checked here: a bad signature
-gets 401 and a body Bolt could not even parse (deeply nested JSON included) gets 400. The two
+request reaches Bolt, its size, its signature and its shape are checked here, once (Bolt's
+own signature check is off, and Bolt's built-in middleware would fail on a body without the
+ids it expects): a bad signature gets 401, and a body Bolt could not parse (deeply nested
+JSON included) or without what its kind must carry gets 400. Socket Mode has its own door
+with the same shape check (`bot.runtime.SocketModeLink`). The two
 OAuth pages come from people's browsers, which sign nothing: they are only ever GETs, and Bolt
 checks their state against its cookie and the state store; every POST is signature-checked.
 """
@@ -15,7 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -31,6 +35,7 @@ LOGGER = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+READY_PATH = "/readyz"
 #: Slack's own payloads are far smaller; anything bigger is refused with a 413.
 MAX_BODY = 1_000_000
 #: Bodies up to this size are read (and thrown away) so the client hears the 413 rather than
@@ -56,8 +61,10 @@ def coach_wsgi(
     ready: threading.Event,
     *,
     routes: dict[str, Route] | None = None,
+    store_ready: Callable[[], bool] | None = None,
 ) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
-    """The WSGI app: /healthz, /slack/events, and any extra `routes` (path -> handler)."""
+    """The WSGI app: /healthz, /readyz, /slack/events, and any extra `routes` (path ->
+    handler). /healthz says the process serves; /readyz also that `store_ready()` holds."""
     verifier = SignatureVerifier(signing_secret) if signing_secret else None
     extra = routes or {}
     oauth = app.oauth_flow
@@ -67,7 +74,10 @@ def coach_wsgi(
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == HEALTH_PATH and method == "GET":
-            status, body, headers = (200, b"ok", {}) if ready.is_set() else (503, b"starting", {})
+            headers: dict[str, str] = {}
+            status, body = (200, b"ok") if ready.is_set() else (503, b"starting")
+        elif path == READY_PATH and method == "GET":
+            status, body, headers = _readiness(ready, store_ready)
         elif path in extra:
             answer = extra[path](environ)
             status, body, headers = answer if answer is not None else (404, b"not found", {})
@@ -83,6 +93,18 @@ def coach_wsgi(
         return [body]
 
     return serve
+
+
+def _readiness(
+    ready: threading.Event, store_ready: Callable[[], bool] | None
+) -> tuple[int, bytes, dict[str, str]]:
+    """Ready to take requests: serving, and the store answers (a database out of reach is
+    503, so a load balancer sends requests to replicas that can save them)."""
+    if not ready.is_set():
+        return 503, b"starting", {}
+    if store_ready is not None and not store_ready():
+        return 503, b"store unreachable", {}
+    return 200, b"ready", {}
 
 
 def _slack_request(
@@ -106,10 +128,14 @@ def _slack_request(
         LOGGER.warning("Refused a request Bolt could not parse: %s", problem)
         return 400, b"malformed request", {}
     try:
-        request = BoltRequest(body=body, query=environ.get("QUERY_STRING", ""), headers=headers)
+        request = BoltRequest(
+            body=body, query=environ.get("QUERY_STRING", ""), headers=_for_bolt(headers)
+        )
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return 400, b"malformed request", {}
-    if shape_problem(request.body) is not None:
+    problem = shape_problem(request.body)
+    if problem is not None:
+        LOGGER.warning("Refused a malformed request: %s", problem)
         return 400, b"malformed request", {}
     try:
         response = app.dispatch(request)
@@ -126,7 +152,7 @@ def _oauth_page(
     query = environ.get("QUERY_STRING", "")
     if len(query) > MAX_QUERY:
         return 400, b"bad request", {}
-    request = BoltRequest(body="", query=query, headers=_headers(environ))
+    request = BoltRequest(body="", query=query, headers=_for_bolt(_headers(environ)))
     try:
         if path == oauth.install_path:
             response = oauth.handle_installation(request)
@@ -160,6 +186,11 @@ def _unparseable(body: str, content_type: str) -> str | None:
     except ValueError as error:
         return f"not JSON ({error.__class__.__name__})"
     return None
+
+
+def _for_bolt(headers: dict[str, list[str]]) -> dict[str, str | Sequence[str]]:
+    """The same headers, typed as BoltRequest takes them."""
+    return {key: values for key, values in headers.items()}
 
 
 def _headers(environ: dict[str, Any]) -> dict[str, list[str]]:
@@ -205,12 +236,13 @@ class CoachServer:
         signing_secret: str | None,
         *,
         routes: dict[str, Route] | None = None,
+        store_ready: Callable[[], bool] | None = None,
     ) -> None:
         self.ready = threading.Event()
         self._stopping = threading.Event()
         self._stopped = threading.Event()
         self._server = create_server(
-            coach_wsgi(app, signing_secret, self.ready, routes=routes),
+            coach_wsgi(app, signing_secret, self.ready, routes=routes, store_ready=store_ready),
             host=address[0],
             port=address[1],
             threads=THREADS,

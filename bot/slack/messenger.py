@@ -13,6 +13,7 @@ import logging
 import socket
 import threading
 import urllib.error
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -109,7 +110,7 @@ class InstalledClients:
     token does.
     """
 
-    #: Clients kept; past this many workspaces the cache starts afresh.
+    #: Clients kept; past this many workspaces the least recently used one is let go.
     LIMIT = 10_000
 
     def __init__(
@@ -124,7 +125,7 @@ class InstalledClients:
         self._base_url = base_url
         self._retries = retries
         self._timeout = timeout
-        self._clients: dict[str, WebClient] = {}
+        self._clients: OrderedDict[str, WebClient] = OrderedDict()
         self._lock = threading.Lock()
 
     def __call__(self, team_id: str) -> WebClient:
@@ -135,12 +136,13 @@ class InstalledClients:
                 raise WorkspaceUnreachable("not_installed")
             client = self._clients.get(team_id)
             if client is None or client.token != token:
-                if len(self._clients) >= self.LIMIT:
-                    self._clients.clear()
                 client = make_client(
                     token, self._base_url, retries=self._retries, timeout=self._timeout
                 )
                 self._clients[team_id] = client
+                if len(self._clients) > self.LIMIT:
+                    self._clients.popitem(last=False)
+            self._clients.move_to_end(team_id)
             return client
 
 
@@ -284,8 +286,9 @@ class SlackMessenger:
                 channel=channel, limit=100, include_all_metadata=True
             )
         found: dict[str, str] = {}
+        message: dict[str, Any]
         for message in response.get("messages", []):
-            metadata = message.get("metadata") or {}
+            metadata: dict[str, Any] = message.get("metadata") or {}
             if metadata.get("event_type") != NUDGE_EVENT:
                 continue
             for mark in metadata.get("event_payload", {}).get("nudges", []):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.domain.interview import Person
+
 _SLACK_ID = re.compile(r"[A-Z0-9][A-Z0-9_-]{1,40}")
 
 
@@ -27,8 +29,8 @@ def shape_problem(body: dict[str, Any]) -> str | None:
     return None
 
 
-def person_of(body: dict[str, Any]) -> tuple[str, str] | None:
-    """(team id, user id) of whoever sent a request, when it names them with valid ids."""
+def person_of(body: dict[str, Any]) -> Person | None:
+    """Whoever sent a request, when it names them with valid team and user ids."""
     if "command" in body:
         who = (body.get("team_id"), body.get("user_id"))
     elif isinstance(body.get("user"), dict):
@@ -38,15 +40,16 @@ def person_of(body: dict[str, Any]) -> tuple[str, str] | None:
         who = (body.get("team_id"), body["event"].get("user"))
     else:
         return None
-    if is_slack_id(who[0]) and is_slack_id(who[1]):
-        return who[0], who[1]  # type: ignore[return-value]
+    team_id, user_id = who
+    if is_slack_id(team_id) and is_slack_id(user_id):
+        return Person(str(team_id), str(user_id))
     return None
 
 
-def interaction_person(body: dict[str, Any]) -> tuple[str, str]:
-    """(team id, user id) of who clicked or submitted; the shape check vouched for both."""
+def interaction_person(body: dict[str, Any]) -> Person:
+    """Who clicked or submitted; the shape check vouched for both ids."""
     user = body["user"]
-    return user.get("team_id") or body["team"]["id"], user["id"]
+    return Person(user.get("team_id") or body["team"]["id"], user["id"])
 
 
 def _command_problem(body: dict[str, Any]) -> str | None:

@@ -16,7 +16,7 @@ from typing import Any
 from bot.domain.interview import CLOSED_OUTCOMES, Outcome, Person, Process
 from bot.domain.nudge import Nudge
 from bot.domain.reply_words import Outcome as SaidOutcome
-from bot.domain.text import escape, shorten, unescape
+from bot.domain.text import display, escape, shorten, unescape
 from bot.domain.understanding import DONE, HELP, LIST, SKIP, SNOOZE, Suggestion
 from bot.slack.blocks import Message, context, section
 
@@ -133,9 +133,14 @@ def what_happens(said: SaidOutcome, process: Process) -> str:
         change = f"{company} stays marked *{records.value}*"
     else:
         change = f"{company} will be marked *{records.value}*"
-        if said.name == "declined":
-            change += " (you turned their offer down)"
-        if records in CLOSED_OUTCOMES:
+        if records == Outcome.ACCEPTED:
+            change += (
+                ": I'll suggest a short note accepting it, a courteous withdrawal for each "
+                "employer still in process, and thanks to your references if they helped"
+            )
+        elif records == Outcome.DECLINED:
+            change += ": I'll suggest one gracious note declining it, and nothing more about them"
+        elif records in CLOSED_OUTCOMES:
             change += ": every reminder that would have you contact them stops"
         else:
             change += ": the follow-up planned before this news gives way to what fits it"
@@ -272,7 +277,7 @@ def _button(label: str, action_id: str, value: str, style: str | None = None) ->
     button: dict[str, Any] = {
         "type": "button",
         "action_id": action_id,
-        "text": {"type": "plain_text", "text": shorten(label, BUTTON_LABEL_LIMIT)},
+        "text": {"type": "plain_text", "text": shorten(display(label), BUTTON_LABEL_LIMIT)},
         "value": value,
     }
     if style:

@@ -7,6 +7,8 @@ logged and the person's request still succeeds.
 from __future__ import annotations
 
 import logging
+import threading
+from collections import defaultdict
 
 from bot.coach.coach import Coach
 from bot.coach.delivery import DeliveryProblem
@@ -25,6 +27,7 @@ class Surfaces:
     def __init__(self, coach: Coach, messenger: SlackMessenger) -> None:
         self.coach = coach
         self.messenger = messenger
+        self._home_locks: defaultdict[Person, threading.Lock] = defaultdict(threading.Lock)
 
     def refresh_message(self, person: Person, channel: str, ts: str) -> None:
         """Redraw a sent message from the store, so it shows what the person just did."""
@@ -35,24 +38,30 @@ class Surfaces:
     def refresh_messages(self, person: Person, nudges: list[Nudge]) -> None:
         """Redraw every DM message holding one of `nudges`."""
         places = {(n.channel, n.message_ts) for n in nudges if n.channel and n.message_ts}
-        for channel, ts in sorted(places):  # type: ignore[type-var]
+        for channel, ts in sorted(places):
             try:
                 self.refresh_message(person, channel, ts)
             except DeliveryProblem as problem:
                 LOGGER.warning("Could not redraw a message for %s: %s", person.user_id, problem)
 
     def publish_home(self, person: Person) -> None:
-        """Redraw the person's Home tab from the store, if they ever opened it."""
+        """Redraw the person's Home tab from the store, if they ever opened it.
+
+        One redraw per person at a time, each reading the store inside the turn: two requests
+        finishing together could otherwise publish in the opposite order of their reads, and
+        the older picture would stay on the tab.
+        """
         coach = self.coach
-        profile = coach.profile(person)
-        if not profile.home_opened:
-            return
-        window = profile.window or coach.playbook.day
-        view = build_home(person, coach.overview(person), window, profile.paused_until)
-        try:
-            self.messenger.publish_home(person, view)
-        except DeliveryProblem as problem:
-            LOGGER.warning("Could not publish the Home tab of %s: %s", person.user_id, problem)
+        with self._home_locks[person]:
+            profile = coach.profile(person)
+            if not profile.home_opened:
+                return
+            window = profile.window or coach.playbook.day
+            view = build_home(person, coach.overview(person), window, profile.paused_until)
+            try:
+                self.messenger.publish_home(person, view)
+            except DeliveryProblem as problem:
+                LOGGER.warning("Could not publish the Home tab of %s: %s", person.user_id, problem)
 
     def send_file(self, person: Person, filename: str, content: bytes, comment: str) -> bool:
         """Put a file in the person's DM; False (and logged) when Slack would not take it."""

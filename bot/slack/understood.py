@@ -225,20 +225,9 @@ def _delay_until(coach: Coach, person: Person, day: date | None) -> timedelta | 
 
 
 def _search_lines(name: str, searching: str | None, change: OutcomeChange) -> list[str]:
-    """What an accepted or declined offer did to the search, said plainly."""
-    company = escape(change.process.company)
-    if name == "accepted":
-        return [
-            f":tada: Congratulations on accepting the {company} offer! {company} stays marked "
-            "*offer*, and your search is marked done: no more keep-applying tips.",
-            "Let the other employers you are talking to know, courteously: "
-            "`/interview status <company> withdrawn` for each stops my reminders about them.",
-        ]
-    if name == "declined":
-        return [
-            f"You turned down the {company} offer: it is marked *withdrawn*, so nothing more "
-            "will suggest contacting them. Your search goes on."
-        ]
+    """What the search does now, when the outcome's own reply does not say it."""
+    if name in ("accepted", "declined"):
+        return []  # the outcome's own reply says what it did to the search
     if searching == "done":
         return ["Your search is marked done: no more keep-applying tips."]
     return []

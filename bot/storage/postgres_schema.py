@@ -10,12 +10,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from bot.storage.protocol import StoreError
+
+#: libpq's connect_timeout, in whole seconds (2 is the least it honours): an address that
+#: does not answer costs no thread longer than this.
+CONNECT_TIMEOUT = 2
+#: TCP settings for the coach's connections: a server that vanished without closing them (a
+#: cut network) is noticed within seconds, idle or mid-statement, instead of after the
+#: system's retransmissions (minutes). Sent data unacknowledged for 2 s ends the connection.
+TCP_SETTINGS: dict[str, Any] = {
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 2,
+    "tcp_user_timeout": 2000,
+}
 
 _MIGRATION = re.compile(r"(\d{4})_([a-z0-9_]+)\.sql")
 _SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -78,13 +93,25 @@ def migrate(conn: psycopg.Connection) -> list[int]:
     return applied_now
 
 
-def connection_kwargs(schema: str | None) -> dict[str, object]:
+def connection_kwargs(schema: str | None) -> dict[str, Any]:
     """Connection settings shared by the pool, the listener and migrations."""
     if schema is None:
         return {}
     if not _SCHEMA_NAME.fullmatch(schema):
         raise ValueError(f"not a schema name: {schema!r}")
     return {"options": f"-c search_path={schema}"}
+
+
+def with_options(url: str, schema: str | None, options: str) -> dict[str, Any]:
+    """Connection settings with server `options` added to those the URL and the schema set
+    (a keyword `options` would replace the URL's own, losing its search path)."""
+    try:
+        own = str(conninfo_to_dict(url).get("options") or "")
+    except psycopg.Error:
+        own = ""
+    schema_options = str(connection_kwargs(schema).get("options", ""))
+    joined = " ".join(part for part in (own, schema_options, options) if part)
+    return {"options": joined} if joined else {}
 
 
 def schema_url(url: str, schema: str) -> str:
@@ -119,7 +146,7 @@ def without_password(text: str, url: str) -> str:
     return " ".join(text.split())
 
 
-def connect(url: str, schema: str | None, **extra: object) -> psycopg.Connection:
+def connect(url: str, schema: str | None, *, options: str = "", **extra: Any) -> psycopg.Connection:
     """A connection of our own, or a StoreError naming the server (never the password)."""
     try:
         conninfo_to_dict(url)
@@ -129,7 +156,13 @@ def connect(url: str, schema: str | None, **extra: object) -> psycopg.Connection
             f"(server {where(url)}): {without_password(str(error), url)}"
         ) from None
     try:
-        return psycopg.connect(url, connect_timeout=10, **connection_kwargs(schema), **extra)
+        return psycopg.connect(
+            url,
+            connect_timeout=CONNECT_TIMEOUT,
+            **TCP_SETTINGS,
+            **with_options(url, schema, options),
+            **extra,
+        )
     except psycopg.Error as error:
         raise StoreError(
             f"Cannot reach the PostgreSQL database at {where(url)}: "

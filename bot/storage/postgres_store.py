@@ -17,25 +17,31 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
 from psycopg_pool import ConnectionPool
 
+from bot.domain.feed_watch import CalendarFeed
 from bot.domain.interview import Person
+from bot.storage import deadline
 from bot.storage.postgres_book import KEY, WAITING_STATES, PostgresPersonBook, person_key
+from bot.storage.postgres_feeds import PostgresFeeds
 from bot.storage.postgres_schema import (
+    CONNECT_TIMEOUT,
+    TCP_SETTINGS,
     connect,
-    connection_kwargs,
     migrate,
     where,
+    with_options,
     without_password,
 )
+from bot.storage.postgres_waits import MIGRATION_WAIT, Lender, Waits, pool_settings
 from bot.storage.postgres_watch import DueListener
 from bot.storage.postgres_workspaces import PostgresWorkspaces
-from bot.storage.protocol import Installation, Lease, StoreError, StoreWriteFailed
+from bot.storage.protocol import Installation, Lease, StoreBusy, StoreError, StoreWriteFailed
 from bot.storage.records import SLACK_ID, check_person
 
 LOGGER = logging.getLogger(__name__)
@@ -47,17 +53,33 @@ SKIP_FOR = timedelta(seconds=300)
 DB_NOW = "extract(epoch FROM clock_timestamp())"
 #: Event ids past their time are deleted once every this many events seen.
 PRUNE_EVENTS_EVERY = 500
+#: The longest a readiness probe waits for a connection.
+READY_WAIT = 0.5
 
 
 class PostgresStore:
     """Every person's data in one PostgreSQL database, shared by any number of replicas."""
 
-    def __init__(self, url: str, *, schema: str | None = None, pool_size: int = 16) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        schema: str | None = None,
+        pool_size: int = 16,
+        waits: Waits | None = None,
+    ) -> None:
         self._url = url
         self._schema = schema
         self._id = uuid.uuid4().hex
         self._channel = f"coach_due {schema or 'public'}"
-        with connect(url, schema) as conn:
+        self.waits = waits or Waits()
+        #: Another replica may be migrating: wait for it, but never for a frozen one.
+        starting = Waits(
+            lock=MIGRATION_WAIT,
+            statement=MIGRATION_WAIT,
+            idle_in_transaction=self.waits.idle_in_transaction,
+        )
+        with connect(url, schema, options=starting.options()) as conn:
             applied = migrate(conn)
             owed = conn.execute("SELECT EXISTS (SELECT 1 FROM people WHERE notice IS NOT NULL)")
             row = owed.fetchone()
@@ -71,12 +93,14 @@ class PostgresStore:
             min_size=1,
             max_size=pool_size,
             kwargs={
-                **connection_kwargs(schema),
+                **with_options(url, schema, self.waits.options()),
                 "application_name": f"interview-coach {schema or ''}".strip(),
+                "connect_timeout": CONNECT_TIMEOUT,
+                **TCP_SETTINGS,
             },
             open=False,
             name="interview-coach",
-            timeout=10.0,
+            **pool_settings(self.waits),
         )
         try:
             self._pool.open(wait=True, timeout=10.0)
@@ -86,12 +110,14 @@ class PostgresStore:
                 f"Cannot reach the PostgreSQL database at {where(url)}: "
                 f"{without_password(str(error), url)}"
             ) from None
+        self._lender = Lender(self._pool, self.waits, where=where(url))
         self._held = threading.local()
         self._watchers: list[Callable[[datetime], None]] = []
         self._listener: DueListener | None = None
         self._events_seen = 0
         self._closed = False
         self.workspaces = PostgresWorkspaces(self._committed)
+        self.feeds = PostgresFeeds(self._committed)
 
     # -- transactions ------------------------------------------------------------------------
 
@@ -109,7 +135,7 @@ class PostgresStore:
             return
         self._check_open()
         wake: float | None = None
-        with self._errors_mapped(), self._pool.connection() as conn:
+        with self._errors_mapped(), self._lender.connection(person) as conn:
             try:
                 row = self._lock_person(conn, person)
                 book = PostgresPersonBook(person, conn, row)
@@ -123,7 +149,7 @@ class PostgresStore:
                 elif not book.wrote_aside:
                     self._commit_without_waiting(conn)
             except BaseException:
-                conn.rollback()
+                self._roll_back(conn)
                 raise
             self._commit(conn)
         self._tell_watchers(wake)
@@ -143,6 +169,7 @@ class PostgresStore:
                     f" not_before = NULL WHERE {KEY}",
                     key,
                 )
+            conn.execute(f"DELETE FROM calendar_feeds WHERE {KEY}".encode(), key)
 
     # -- delivery leases ---------------------------------------------------------------------
 
@@ -166,7 +193,7 @@ class PostgresStore:
             "later": (now + SKIP_FOR).timestamp(),
             "seconds": lease.total_seconds(),
         }
-        with self._errors_mapped(), self._pool.connection() as conn:
+        with self._errors_mapped(), self._lender.connection() as conn:
             rows = conn.execute(
                 "WITH due AS (SELECT team_id, user_id, wake_at FROM people"
                 " WHERE wake_at <= %(now)s AND NOT team_id = ANY(%(skip)s)"
@@ -248,7 +275,7 @@ class PostgresStore:
         return row is not None
 
     def next_due_at(self) -> datetime | None:
-        with self._errors_mapped(), self._pool.connection() as conn:
+        with self._errors_mapped(), self._lender.connection() as conn:
             row = conn.execute("SELECT min(wake_at) FROM people WHERE wake_at IS NOT NULL")
             value = row.fetchone()
             conn.rollback()
@@ -257,7 +284,7 @@ class PostgresStore:
         return datetime.fromtimestamp(value[0], UTC)
 
     def pending_count(self) -> int:
-        with self._errors_mapped(), self._pool.connection() as conn:
+        with self._errors_mapped(), self._lender.connection() as conn:
             row = conn.execute("SELECT coalesce(sum(waiting), 0) FROM people").fetchone()
             conn.rollback()
         return int(row[0]) if row else 0
@@ -273,12 +300,13 @@ class PostgresStore:
                 own_id=self._id,
                 heard=self._heard,
                 reconnected=self._caught_up,
+                options=self.waits.options(),
             )
             self._listener.start()
 
     def people(self) -> Iterator[Person]:
         """Everyone with something kept."""
-        with self._errors_mapped(), self._pool.connection() as conn:
+        with self._errors_mapped(), self._lender.connection() as conn:
             rows = conn.execute(
                 "SELECT team_id, user_id FROM people WHERE kept ORDER BY team_id, user_id"
             ).fetchall()
@@ -303,7 +331,7 @@ class PostgresStore:
         """Claimed with one insert: a repeat finds the id there, an expired one is renewed."""
         moment = now.timestamp()
         expired = (now - keep).timestamp()
-        with self._errors_mapped(), self._pool.connection() as conn:
+        with self._errors_mapped(), self._lender.connection() as conn:
             row = conn.execute(
                 "INSERT INTO seen_events AS seen (event_id, seen_at) VALUES (%(id)s, %(now)s)"
                 " ON CONFLICT (event_id) DO UPDATE SET seen_at = EXCLUDED.seen_at"
@@ -328,7 +356,7 @@ class PostgresStore:
             "limit": limit,
         }
         recent = "ARRAY(SELECT t FROM unnest(w.recent) t WHERE t >= %(since)s ORDER BY t)"
-        with self._errors_mapped(), self._pool.connection() as conn:
+        with self._errors_mapped(), self._lender.connection() as conn:
             self._commit_without_waiting(conn)
             row = conn.execute(
                 "INSERT INTO request_windows AS w (team_id, user_id, recent, admitted)"
@@ -346,7 +374,7 @@ class PostgresStore:
     def leave_notice(self, person: Person, notice: str) -> None:
         """Owe the person a message (a migration carries over what the old store owed)."""
         check_person(person)
-        with self._errors_mapped(), self._pool.connection() as conn:
+        with self._errors_mapped(), self._lender.connection() as conn:
             conn.execute(
                 "INSERT INTO people (team_id, user_id, kept, notice)"
                 " VALUES (%(team)s, %(user)s, true, %(notice)s) ON CONFLICT (team_id, user_id)"
@@ -400,7 +428,38 @@ class PostgresStore:
         with self._committed() as conn:
             conn.execute("DELETE FROM request_windows WHERE team_id = %s", (team_id,))
             conn.execute("DELETE FROM workspace_departures WHERE team_id = %s", (team_id,))
+        self.feeds.forget_team(team_id)
         return sum(1 for _, kept in rows if kept)
+
+    # -- calendar feeds ----------------------------------------------------------------------
+
+    def calendar_feed(self, person: Person) -> CalendarFeed | None:
+        return self.feeds.feed(person)
+
+    def save_calendar_feed(self, person: Person, feed: CalendarFeed | None) -> None:
+        self.feeds.save(person, feed)
+
+    def claim_calendar_feeds(
+        self, now: datetime, *, owner: str, lease: timedelta, limit: int = 50
+    ) -> list[Person]:
+        return self.feeds.claim(now, owner=owner, lease=lease, limit=limit)
+
+    def release_calendar_feed(self, person: Person, *, owner: str) -> None:
+        self.feeds.release(person, owner=owner)
+
+    def ready(self) -> bool:
+        """The database answers a trivial query within a moment; never raises. A busy pool is
+        still ready: the database answers, the requests are many."""
+        try:
+            with self._errors_mapped(), self._lender.connection(timeout=READY_WAIT) as conn:
+                conn.execute("SELECT 1")
+                conn.rollback()
+        except StoreBusy:
+            return True
+        except StoreError as error:
+            LOGGER.info("Not ready: %s", error)
+            return False
+        return True
 
     def close(self) -> None:
         if self._closed:
@@ -434,14 +493,14 @@ class PostgresStore:
             held.wrote = held.wrote or changes_due
             held.wrote_aside = True
             return
-        with self._errors_mapped(), self._pool.connection() as conn:
+        with self._errors_mapped(), self._lender.connection(person) as conn:
             yield conn
             self._commit(conn)
 
     @contextmanager
     def _committed(self) -> Iterator[psycopg.Connection]:
         """A pooled connection whose work is committed when the block ends."""
-        with self._errors_mapped(), self._pool.connection() as conn:
+        with self._errors_mapped(), self._lender.connection() as conn:
             yield conn
             self._commit(conn)
 
@@ -464,6 +523,11 @@ class PostgresStore:
             ) from error
 
     def _commit(self, conn: psycopg.Connection) -> None:
+        if deadline.passed():
+            # The request is past the moment Slack tells the person it failed: undo, so what
+            # they were told stays true.
+            self._roll_back(conn)
+            raise StoreBusy("the request ran out of time before its change was committed")
         try:
             conn.commit()
         except psycopg.Error as error:
@@ -471,6 +535,14 @@ class PostgresStore:
                 f"could not commit to the database at {where(self._url)}: "
                 f"{without_password(str(error), self._url)}"
             ) from error
+
+    @staticmethod
+    def _roll_back(conn: psycopg.Connection) -> None:
+        """Roll back; on a broken connection there is nothing left to roll back."""
+        if conn.broken:
+            return
+        with suppress(psycopg.OperationalError):
+            conn.rollback()
 
     @staticmethod
     def _commit_without_waiting(conn: psycopg.Connection) -> None:
@@ -514,7 +586,7 @@ class PostgresStore:
             f" WHERE {KEY} RETURNING wake_at",
             {**person_key(person), "s": WAITING_STATES},
         ).fetchone()
-        wake = row[0] if row else None
+        wake: float | None = row[0] if row else None
         if wake is None or wake == before:
             return None
         self._notify(conn, wake)

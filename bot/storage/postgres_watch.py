@@ -15,7 +15,13 @@ from collections.abc import Callable
 import psycopg
 from psycopg import sql
 
-from bot.storage.postgres_schema import connection_kwargs, where, without_password
+from bot.storage.postgres_schema import (
+    CONNECT_TIMEOUT,
+    TCP_SETTINGS,
+    where,
+    with_options,
+    without_password,
+)
 
 LOGGER = logging.getLogger(__name__)
 
@@ -38,6 +44,7 @@ class DueListener:
         own_id: str,
         heard: Callable[[float], None],
         reconnected: Callable[[], None],
+        options: str = "",
     ) -> None:
         self._url = url
         self._schema = schema
@@ -45,6 +52,7 @@ class DueListener:
         self._own_id = own_id
         self._heard = heard
         self._reconnected = reconnected
+        self._options = options
         self._stop = threading.Event()
         self.listening = threading.Event()
         self._thread = threading.Thread(target=self._run, name="coach-listen", daemon=True)
@@ -64,9 +72,10 @@ class DueListener:
                 with psycopg.connect(
                     self._url,
                     autocommit=True,
-                    connect_timeout=10,
+                    connect_timeout=CONNECT_TIMEOUT,
+                    **TCP_SETTINGS,
                     application_name=f"interview-coach listen {self._schema or ''}".strip(),
-                    **connection_kwargs(self._schema),
+                    **with_options(self._url, self._schema, self._options),
                 ) as conn:
                     conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
                     self.listening.set()

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from bot.domain.feed_watch import CalendarFeed
 from bot.domain.interview import Interview, Person, Process, Profile
 from bot.domain.nudge import Nudge
 
@@ -41,6 +42,16 @@ class StoreError(RuntimeError):
 
 class StoreWriteFailed(StoreError):
     """A change could not be made durable (a full disk, a failing device): it did not happen."""
+
+
+class StoreBusy(StoreError):
+    """The person's data stayed locked (or the store had no room) for longer than a request may
+    wait: nothing was changed, and trying again in a moment will likely work."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached: nothing was changed, and nothing is tried until it
+    answers again (the store checks by itself, no restart needed)."""
 
 
 class StoreLocked(StoreError):
@@ -111,7 +122,8 @@ class Lease:
 class PersonBook(Protocol):
     """One person's data inside a transaction."""
 
-    person: Person
+    @property
+    def person(self) -> Person: ...
 
     @property
     def profile(self) -> Profile: ...
@@ -290,6 +302,31 @@ class Store(Protocol):
 
         Returns how many people were forgotten.
         """
+        ...
+
+    # -- calendar feeds ----------------------------------------------------------------------
+
+    def calendar_feed(self, person: Person) -> CalendarFeed | None:
+        """The person's calendar feed (its address sealed), if they set one."""
+        ...
+
+    def save_calendar_feed(self, person: Person, feed: CalendarFeed | None) -> None:
+        """Keep the person's feed durably; None drops it (and every event recorded with it)."""
+        ...
+
+    def claim_calendar_feeds(
+        self, now: datetime, *, owner: str, lease: timedelta, limit: int = 50
+    ) -> list[Person]:
+        """People whose feed is due by `now`, leased to `owner` until now + `lease`: one
+        replica at a time fetches a feed."""
+        ...
+
+    def release_calendar_feed(self, person: Person, *, owner: str) -> None:
+        """End `owner`'s lease on the person's feed."""
+        ...
+
+    def ready(self) -> bool:
+        """Whether the store answers now (a readiness probe): quick, and never raises."""
         ...
 
     def close(self) -> None: ...

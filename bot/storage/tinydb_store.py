@@ -33,8 +33,10 @@ from typing import Any, TypeVar
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from bot.domain.feed_watch import CalendarFeed
 from bot.domain.interview import Interview, Person, Process, Profile
 from bot.domain.nudge import Nudge
+from bot.storage.feed_files import FeedFiles
 from bot.storage.journal import (
     CorruptPersonFile,
     Tables,
@@ -205,9 +207,11 @@ def _size(path: Path) -> int:
 class PersonFile:
     """One person's open TinyDB: tables, the nudge index, and records already decoded."""
 
-    def __init__(self, snapshot: Path) -> None:
+    def __init__(self, snapshot: Path, *, read_only: bool = False) -> None:
+        """`read_only` leaves a torn last line on disk (it is never read either way): a copy
+        made from the store must not change it."""
         tables, lines, good_length, torn = read_person(snapshot, snapshot.with_suffix(".log"))
-        if torn:
+        if torn and not read_only:
             LOGGER.warning("Dropped a torn last journal line in %s", snapshot.with_suffix(".log"))
             trim_torn_tail(snapshot.with_suffix(".log"), good_length)
         self.storage = JournalStorage(snapshot, tables, lines)
@@ -384,6 +388,7 @@ class TinyStore:
         self._request_windows = RequestWindows()
         self._closed = False
         self.workspaces = WorkspaceFiles(root)
+        self.feeds = FeedFiles(root)
         self._index_everyone()
 
     # -- transactions ------------------------------------------------------------------------
@@ -421,6 +426,7 @@ class TinyStore:
             slot.file = None
             self._update_due(person, slot, None, 0)
             self._notices.pop(person, None)
+            self.feeds.save(person, None)
 
     # -- delivery leases ---------------------------------------------------------------------
 
@@ -509,15 +515,7 @@ class TinyStore:
 
     def people(self) -> Iterator[Person]:
         """Everyone with a file of their own."""
-        for team in sorted(self.people_root.iterdir()):
-            if not team.is_dir() or not _SLACK_ID.fullmatch(team.name):
-                continue
-            names = {
-                f.stem
-                for f in team.iterdir()
-                if f.suffix in (".json", ".log") and _SLACK_ID.fullmatch(f.stem)
-            }
-            yield from (Person(team.name, name) for name in sorted(names))
+        return people_under(self.people_root)
 
     def owed_notice(self, person: Person) -> str | None:
         """The message `take_notice` would give, left in place (a migration copies it)."""
@@ -544,6 +542,10 @@ class TinyStore:
         return self._request_windows.allow(
             person, now.timestamp(), limit=limit, window=window.total_seconds()
         )
+
+    def ready(self) -> bool:
+        """The embedded store lives in this process: open is ready."""
+        return not self._closed
 
     def close(self) -> None:
         with self._index_lock:
@@ -606,8 +608,31 @@ class TinyStore:
             if folder.exists():
                 _remove(folder)
                 fsync_folder(folder.parent)
+        feeds = self.feeds.root / team_id
+        if feeds.exists():
+            _remove(feeds)
+        self.feeds.forget_team(team_id)
         self.workspaces.cancel_forget(team_id)
         return len(people)
+
+    # -- calendar feeds ----------------------------------------------------------------------
+
+    def calendar_feed(self, person: Person) -> CalendarFeed | None:
+        self._check_open()
+        return self.feeds.feed(person)
+
+    def save_calendar_feed(self, person: Person, feed: CalendarFeed | None) -> None:
+        self._check_open()
+        self.feeds.save(person, feed)
+
+    def claim_calendar_feeds(
+        self, now: datetime, *, owner: str, lease: timedelta, limit: int = 50
+    ) -> list[Person]:
+        self._check_open()
+        return self.feeds.claim(now, owner=owner, lease=lease, limit=limit)
+
+    def release_calendar_feed(self, person: Person, *, owner: str) -> None:
+        self.feeds.release(person, owner=owner)
 
     # -- inside ------------------------------------------------------------------------------
 
@@ -728,6 +753,19 @@ class TinyStore:
                 self._notices[person] = notice.read_text(encoding="utf-8")
         heapq.heapify(self._heap)
         LOGGER.info("Store opened: %d nudges waiting to be sent", self.pending_count())
+
+
+def people_under(people_root: Path) -> Iterator[Person]:
+    """Everyone with a file of their own under `people_root`, by team, then user."""
+    for team in sorted(people_root.iterdir()):
+        if not team.is_dir() or not _SLACK_ID.fullmatch(team.name):
+            continue
+        names = {
+            f.stem
+            for f in team.iterdir()
+            if f.suffix in (".json", ".log") and _SLACK_ID.fullmatch(f.stem)
+        }
+        yield from (Person(team.name, name) for name in sorted(names))
 
 
 def _lock_store(root: Path) -> Any:

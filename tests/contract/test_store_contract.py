@@ -94,6 +94,14 @@ def test_ids_that_are_not_slack_ids_are_refused(store: Store) -> None:
             pass
 
 
+def test_an_open_store_is_ready_and_a_closed_one_is_not(open_store: StoreFactory) -> None:
+    """What /readyz asks: quick, and never an exception."""
+    store = open_store()
+    assert store.ready() is True
+    store.close()
+    assert store.ready() is False
+
+
 def test_one_persons_long_transaction_does_not_hold_up_another(store: Store) -> None:
     inside, release = threading.Event(), threading.Event()
 

@@ -15,6 +15,9 @@ from bot.domain.draft_check.model import Finding
 #: How common (in the spelling list's counts) a word in capitals must be to read as a word
 #: and not an acronym: "very" is millions, "sql" and "nhs" are not there at all.
 COMMON_WORD = 20_000
+#: A longer word in capitals is a word at a lower count ("THRILLED", "DELIGHTED"): acronyms
+#: of six letters or more that are also words are rarer still ("ORACLE" is 1,646).
+COMMON_LONG_WORD = 5_000
 #: English words that are also the usual acronyms of offices and trades.
 _ACRONYM_WORDS = frozenset({"it", "us", "or", "am", "pm", "ok", "er", "hr", "pr", "id", "tv"})
 #: Short words that shout even alone ("I am SO excited").
@@ -76,5 +79,5 @@ def _a_word(
     if lowered in _ACRONYM_WORDS:
         return not alone
     base = word.lower().split("'")[0]
-    common = count(base) >= COMMON_WORD
+    common = count(base) >= COMMON_WORD or (len(base) >= 6 and count(base) >= COMMON_LONG_WORD)
     return common and (len(base) >= 3 or not alone or base in _EMPHATIC)

@@ -6,17 +6,35 @@ import re
 from collections.abc import Iterable
 
 from bot.domain.draft_check.capitals import shouting
-from bot.domain.draft_check.grammar import WRONG_FORMS, Grammar
+from bot.domain.draft_check.grammar import UNCOUNTABLE_PLURALS, WRONG_FORMS, Grammar
 from bot.domain.draft_check.model import DraftContext, Finding, Review, unique
-from bot.domain.draft_check.names import greeted, name_parts, names, sign_off_at
+from bot.domain.draft_check.names import (
+    greeted,
+    name_parts,
+    names,
+    sign_off_at,
+    to_someone_else,
+)
 from bot.domain.draft_check.notes import NEEDS, Note, note_of, structure
-from bot.domain.draft_check.spelling import Speller, among_terms, corrected, did_you_mean
+from bot.domain.draft_check.spelling import (
+    Speller,
+    among_terms,
+    corrected,
+    did_you_mean,
+    sound_alikes,
+)
 from bot.domain.draft_check.tokens import APOSTROPHES, SENTENCE_START, WORD, masked
 from bot.domain.draft_check.tone import filler, tone
 
 #: Longer than this, a thank-you or follow-up stops being read to the end.
 MAX_WORDS = 250
 _DOUBLED = re.compile(r"\b([A-Za-z']+(?: [A-Za-z']+)?)\s+\1\b", re.IGNORECASE)
+#: Parts of a template still to fill in: {name}, <company>, XXX, ___, INSERT NAME.
+_PLACEHOLDER = re.compile(
+    r"\{[a-z_]+\}|<[a-z][a-z _-]{1,30}>|\bX{3,}\b|_{3,}|\b(INSERT|insert) (\w+ )?(NAME|name|"
+    r"COMPANY|company|ROLE|role|DATE|date|TITLE|title)\b|\((company|role|job title|interviewer|"
+    r"hiring manager)(?:'s)?( name)?\)"
+)
 #: Doubled words that are grammatical ("I think that that works", "we had had").
 _FINE_TWICE = frozenset({"that", "had"})
 
@@ -48,7 +66,11 @@ class DraftChecker:
         findings: list[Finding] = []
         suggestions: list[Finding] = []
         # a wrong verb form ("brang") is the grammar layer's to name
-        misspelt = {w: options for w, options in misspelt.items() if w.lower() not in WRONG_FORMS}
+        misspelt = {
+            w: options
+            for w, options in misspelt.items()
+            if w.lower() not in WRONG_FORMS | UNCOUNTABLE_PLURALS
+        }
         for word, options in misspelt.items():
             if among_terms(hidden, word, unknown):
                 suggestions.append(
@@ -58,6 +80,12 @@ class DraftChecker:
                 findings.append(
                     Finding("spelling", f"“{word}” looks misspelt." + did_you_mean(options))
                 )
+        for wrong, meant in sound_alikes(hidden):
+            findings.append(
+                Finding(
+                    "spelling", f"“{wrong}” sounds right but is spelt as another word: “{meant}”."
+                )
+            )
         for match in {m.group(0).lower(): m for m in _DOUBLED.finditer(hidden)}.values():
             if match.group(1).lower() not in _FINE_TWICE:
                 findings.append(
@@ -66,7 +94,8 @@ class DraftChecker:
         read = corrected(text, misspelt)
         note = note_of(read)
         signed = sign_off_at(read, context.sender)
-        sure, unsure = structure(read, signed, context, note, self._speller.known)
+        elsewhere = to_someone_else(text, tokens, context)
+        sure, unsure = structure(read, signed, context, note, self._speller.known, elsewhere)
         suggestions += unsure
         findings += sure
         sure_names, unsure_names = names(
@@ -90,6 +119,6 @@ class DraftChecker:
             findings.append(
                 Finding("length", f"It is {len(tokens)} words; under {MAX_WORDS} reads better.")
             )
-        if ("[" in text and "]" in text) or re.search(r"\{[a-z_]+\}", text):
+        if ("[" in text and "]" in text) or _PLACEHOLDER.search(text):
             findings.append(Finding("placeholder", "Replace the parts still in [brackets]."))
         return Review(unique(findings), len(tokens), unique(suggestions))

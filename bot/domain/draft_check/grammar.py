@@ -149,6 +149,15 @@ _SINGULAR_IN_S = frozenset(
         *("tennis", "chaos", "kudos", "pathos", "mess", "press", "dress", "chess", "congress"),
     }
 )
+#: Plurals without an -s ("the people in your team is").
+_IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women", "criteria", "feet"})
+#: Nouns with no plural: "informations" is a slip of grammar, not of spelling.
+UNCOUNTABLE_PLURALS = frozenset(
+    {
+        *("informations", "advices", "feedbacks", "equipments", "knowledges", "furnitures"),
+        *("luggages", "homeworks", "softwares", "researchs", "trainings", "staffs"),
+    }
+)
 _SILENT_H = ("hour", "honour", "honor", "honest", "heir", "herb")
 #: Either article is heard before these ("a historic", "an historic").
 _EITHER_ARTICLE = ("histor", "hotel", "hypothe")
@@ -228,6 +237,8 @@ class Grammar:
         yield from self._noun_phrase_subjects(text)
         yield from self._quantified_subjects(text)
         yield from self._two_subjects(text)
+        yield from self._singular_subjects(text)
+        yield from self._verb_patterns(text)
 
     def _pronoun_agreement(self, text: str) -> Iterator[tuple[str, str]]:
         for m in re.finditer(rf"\bI\s+(?:{_ADVERB}\s+)?(\w+)\b", text):
@@ -264,7 +275,13 @@ class Grammar:
             yield m.group(1), "with “it” the verb takes -s (“it seems”)"
         for m in re.finditer(r"\b(it|It|he|He|she|She|I)\s+(?:were|weren't)\b", text):
             before = _words_before(text, m.start(), 2)
-            if not (set(before) & _SUBJUNCTIVE) and not text[m.end() :].startswith(" to "):
+            # "my manager and I were": two people
+            two = m.group(1) == "I" and before[-1:] == ["and"]
+            if (
+                not (set(before) & _SUBJUNCTIVE)
+                and not two
+                and not text[m.end() :].startswith(" to ")
+            ):
                 yield m.group(0), f"with “{m.group(1)}” the past is “was”"
 
     def _after_auxiliary(self, text: str, at: int) -> bool:
@@ -274,13 +291,18 @@ class Grammar:
 
     def _compound_subjects(self, text: str) -> Iterator[tuple[str, str]]:
         for m in re.finditer(
-            r"\b[Mm]e and (?:my|our|the|his|her|their|a|an|[A-Z][\w-]+)(?:\s+[a-z-]+){0,2}\s+"
+            r"\b(?:[Mm]e|[Hh]im|[Hh]er|[Tt]hem|[Uu]s) and (?:my|our|the|his|her|their|a|an|him|her|"
+            r"them|me|[A-Z][\w-]+)(?:\s+[a-z-]+){0,5}?\s+"
             r"(was|were|are|is|have|has|had|did|went|worked|built|ran|led|spent|managed|"
             r"started|launched|created|designed|wrote|delivered|made|got)\b",
             text,
         ):
             before = _words_before(text, m.start(), 1)
-            if not (before and before[-1] in _PREPOSITIONS_BEFORE_ME):
+            between = m.group(0).split()[3:-1]
+            if not (before and before[-1] in _PREPOSITIONS_BEFORE_ME) and not any(
+                w in _CLAUSE_WORDS or w in _NEW_CLAUSE or self.past(w) or self.third_person(w)
+                for w in between
+            ):
                 yield m.group(0), "as the subject, write “my team and I” (and “were”)"
         for m in re.finditer(
             r"\b((?:[Mm]y|[Oo]ur|[Hh]is|[Hh]er|[Tt]heir)\s+[a-z-]+(?:\s+[a-z-]+)?\s+and\s+I)"
@@ -290,6 +312,52 @@ class Grammar:
             between = m.group(1).split()[1:-2]
             if not any(self.past(w) or self.third_person(w) for w in between):
                 yield m.group(0), "two people take a plural verb (“were”, “are”, “have”)"
+
+        for m in re.finditer(
+            r"(?:^|[.!?;]\s+|\n)((?:[A-Z][\w-]+|[Mm]y \w+|[Tt]he \w+|[Hh]e|[Ss]he|[Tt]hey) and "
+            r"(?:me|I))\s+(was|is|has|does|were|are|have|did|went|worked|built|ran|led|spent|"
+            r"managed|started|made|got)\b",
+            text,
+        ):
+            if m.group(1).endswith(" me"):
+                yield (
+                    m.group(0).strip(" .!?;\n"),
+                    "as the subject, write “… and I” (“Raj and I were”)",
+                )
+            elif m.group(2) in {"was", "is", "has", "does"} and not self.past(
+                m.group(1).split()[0]
+            ):
+                yield (
+                    m.group(0).strip(" .!?;\n"),
+                    "two people take a plural verb (“were”, “are”, “have”)",
+                )
+        for m in re.finditer(
+            r"\b((?:[Ee]veryone|[Ee]verybody|[Ss]omeone|[Ss]omebody|[Nn]obody|[Nn]o one|[Aa]nyone|"
+            r"[Aa]nybody|[Ee]verything|[Nn]othing)\s+(?:" + _ADVERB + r"\s+)?(?:were|are|have|"
+            r"don't|weren't|aren't|haven't))\b",
+            text,
+        ):
+            before = _words_before(text, m.start(), 1)
+            if not (before and before[-1] in _AUXILIARIES | {"have", "has", "are", "were"}):
+                yield m.group(1), "“everyone”, “someone”, “nobody” take a singular verb (“was”)"
+
+        for m in re.finditer(
+            r"\b((?:[Ee]ach|[Ee]very) ([a-z]+) (need|want|have|make|take|get|go|seem|look|require|"
+            r"use|run|come|work|feel|know|think|mean|include|offer|deserve|depend|rely))\b",
+            text,
+        ):
+            noun = m.group(2)
+            if (
+                noun not in {"other", "one", "of"}
+                and not self.plural_noun(noun)
+                and self._known(noun)
+            ):
+                before = _words_before(text, m.start(), 1)
+                if not (before and before[-1] in _AUXILIARIES):
+                    yield (
+                        m.group(1),
+                        f"“{m.group(1).split()[0].lower()}” takes a singular verb (“needs”)",
+                    )
 
     def _verb_forms(self, text: str) -> Iterator[tuple[str, str]]:
         modal = (
@@ -376,6 +444,8 @@ class Grammar:
     def plural_noun(self, word: str) -> bool:
         """A regular plural ("examples", "queries", "boxes"), not a singular in -s."""
         w = word.lower()
+        if w in _IRREGULAR_PLURALS:
+            return True
         if (
             len(w) <= 4
             or not w.endswith("s")
@@ -422,8 +492,18 @@ class Grammar:
             or head.endswith(("s", "ly", "ing", "ed"))
             or head in _COLLECTIVE
             or not self._known(head)
-            or words[2].lower() not in _PREPOSITIONS
         ):
+            return
+        if (
+            words[0].lower() in {"the", "this", "that", "my", "our", "your"}
+            and words[2].lower() in {"i", "you", "we", "they"}
+            and (self.past(words[3]) or words[3].lower() in {"met", "had", "saw", "did"})
+            and words[4].lower() in {"were", "are"}
+        ):
+            # "The project I led were a success": the clause between leaves the head singular
+            yield " ".join(words[:5]), f"“{head}” is singular: use “was”, “is”, “has”"
+            return
+        if words[2].lower() not in _PREPOSITIONS:
             return
         slip = self._verb_after(words, 1, {"were", "are", "have"})
         plural_between = slip is not None and any(self.plural_noun(w) for w in words[2:slip])
@@ -453,6 +533,13 @@ class Grammar:
                 subject_free = (
                     self.plural_noun(before) or self.past(before) or before.lower() in _OBJECTS
                 ) or (phrase_only and not any(self._a_clause_word(w) for w in between))
+                # "The tools you use is": the clause's own verb has gone by
+                subject_free = subject_free or (
+                    len(between) == 2
+                    and between[0].lower() in {"you", "we", "they", "i"}
+                    and between[1].islower()
+                    and self._known(between[1])
+                )
                 return offset if subject_free and before[:1].islower() else None
             if lowered in _NEW_CLAUSE:
                 return None
@@ -477,6 +564,107 @@ class Grammar:
             slip = self._verb_after(words, head, {"were", "are", "have", "do"})
             if slip is not None and words[slip - 1].lower() not in _CLAUSE_WORDS:
                 yield " ".join(words[: slip + 1]), f"“{words[0].lower()} of” takes a singular verb"
+
+    def _singular_subjects(self, text: str) -> Iterator[tuple[str, str]]:
+        """ "The interview were", "My manager have", "The role sound exciting": one thing
+        named, a plural verb. Not a group ("the team were" is British), a pronoun or a word
+        that may be an adjective or a verb."""
+        for m in re.finditer(
+            r"(?:^|[.!?;:]\s+|\n|\b(?:and|but|because)\s+)((?:[Tt]he|[Mm]y|[Tt]his|[Oo]ur|[Yy]our|"
+            r"[Hh]is|[Hh]er|[Tt]heir) ([a-z]+) (were|are|have|weren't|aren't|haven't|seem|appear|"
+            r"deserve|require|remain|sound|look|feel)(?= (?:like|so|very|really|great|exciting|"
+            r"interesting|amazing|perfect|ideal|right|good|fun|challenging|rewarding|to|a|an|the|"
+            r"been|made|had|given|shown|asked|told|taught|helped|always|also|still|lovely|nice|"
+            r"brilliant|friendly|welcoming|busy|impressive|useful|helpful|clear|well)\b))",
+            text,
+        ):
+            noun, verb = m.group(2), m.group(3)
+            if (
+                not self._known(noun)
+                or noun.endswith(("s", "ing", "ed", "est", "ly", "ful", "ive", "ous", "al", "ic"))
+                or (
+                    noun.endswith(("able", "ible", "ish", "er", "ese"))
+                    and verb in {"sound", "look", "feel"}
+                )
+                or noun in _COLLECTIVE | _ORGANISATIONS | _IRREGULAR_PLURALS | _CLAUSE_WORDS
+                or noun in _NOT_A_SINGULAR_HEAD
+            ):
+                continue
+            yield m.group(1), f"“{noun}” is one thing: use “was”, “is”, “has”, “seems”"
+        for m in re.finditer(
+            r"(?:^|[.!?;:]\s+|\n|\b(?:and|but|that|because)\s+)((?:[Oo]ne|[Ee]ach|[Ee]very one) "
+            r"of (?:the|these|those|my|our|your|their|his|her) (?:(?:best|most|biggest|main|key|"
+            r"greatest|favourite|favorite|hardest|nicest|strongest|other) )?([a-z]+) "
+            r"(?:was|is|has))\b",
+            text,
+        ):
+            noun = m.group(2)
+            if (
+                self._known(noun)
+                and not self.plural_noun(noun)
+                and not noun.endswith(("s", "ing", "ed", "est", "ful", "ive", "ous", "al", "ic"))
+                and noun not in _COLLECTIVE | _IRREGULAR_PLURALS | _NOT_A_SINGULAR_HEAD
+            ):
+                yield m.group(1), "after “one of the”, the noun is plural (“one of the best parts”)"
+        for m in re.finditer(
+            r"\b((?:[Ee]ach|[Oo]ne|[Ee]very one) of (?:the|these|those|my|our|your|their) ([a-z]+) "
+            r"(?:have|are|were|do|don't|need|want|seem|look))\b",
+            text,
+        ):
+            if self.plural_noun(m.group(2)) or m.group(2) in _IRREGULAR_PLURALS:
+                yield m.group(1), f"“{m.group(1).split()[0].lower()} of” takes a singular verb"
+        for m in re.finditer(
+            r"\b((?:[Ee]veryone|[Ee]verybody|[Nn]obody|[Ss]omeone|[Aa]nyone) (?:in|at|on|from|of|"
+            r"I met|we met|I spoke to) (?:the|my|your|our|their)? ?[a-z]+ (?:were|are|have))\b",
+            text,
+        ):
+            yield m.group(1), "“everyone”, “someone”, “nobody” take a singular verb (“was”)"
+        for m in re.finditer(
+            r"(?:^|[.!?;:]\s+|\n|\b(?:and|but|that|because)\s+)((?:[Tt]he|[Mm]y|[Oo]ur|[Yy]our|"
+            r"[Tt]hese|[Tt]hose) (?:people|children|men|women) (?:was|is|has|does))\b",
+            text,
+        ):
+            yield m.group(1), "“people” is plural: use “were”, “are”, “have”"
+
+    def _verb_patterns(self, text: str) -> Iterator[tuple[str, str]]:
+        """Verbs followed by the wrong form: "enjoyed to meet", "can to start", "am working
+        here since 2019"."""
+        for m in re.finditer(
+            r"\b(?:enjoy|enjoyed|enjoys|enjoying|avoid|avoided|finish|finished|dislike|disliked)"
+            r" to ([a-z]+)\b",
+            text,
+            re.I,
+        ):
+            if m.group(1) not in {"the", "a", "an", "my", "your", "me", "us", "them"}:
+                yield m.group(0), "after “enjoy”, use -ing (“enjoyed meeting”)"
+        for m in re.finditer(
+            r"\b(?:I|we|you|they|he|she|We|You|They|He|She) (can|could|will|would|should|must|"
+            r"might|may) to ([a-z]+)\b",
+            text,
+        ):
+            before = _words_before(text, m.start(), 3)
+            some = m.group(2) in {"some", "a", "an", "the", "that", "this", "what", "which"}
+            if not some and not set(before) & _AS_MUCH_AS:
+                yield m.group(0), f"after “{m.group(1)}”, the plain verb (“{m.group(1)} start”)"
+        for m in re.finditer(
+            r"\b(?:I am|I'm|i am) (?:\w+ing|here|there|based|living|working)\b[^.!?\n]{0,30}?"
+            r"\bsince (?:\d{4}|last|january|february|march|april|may|june|july|august|september|"
+            r"october|november|december|i was|my|the start)\b",
+            text,
+        ):
+            if not re.search(r"\b(have|has|'ve) been\b", m.group(0)):
+                yield m.group(0), "with “since”, “I have been” (“I have been working here since”)"
+        for m in re.finditer(
+            r"(?:^|[.!?;:]\s+|\n)((?:[Tt]he|[Mm]y) (?:[a-z]+ ){0,2}[a-z]+ and me)\s+([a-z]+)\b",
+            text,
+        ):
+            verb = m.group(2)
+            if self.past(verb) or verb in _FINITE or self.third_person(verb):
+                yield m.group(0).strip(" .!?;:\n"), "as the subject, write “… and I”"
+        for m in re.finditer(r"(?:^|[.!?;:]\s+|\n)(Me and (?:[\w'-]+ ){1,4}?([a-z]+))\b", text):
+            verb = m.group(2)
+            if self.past(verb) or verb in _FINITE:
+                yield m.group(1), "as the subject, write “… and I” (“Raj and I discussed”)"
 
     def _two_subjects(self, text: str) -> Iterator[tuple[str, str]]:
         """ "The tour and the lunch was": two things joined by "and" take a plural verb."""
@@ -525,6 +713,28 @@ _COLLECTIVE = frozenset(
     }
 )
 _PREPOSITIONS = frozenset({"of", "for", "in", "on", "from", "with", "about", "at"})
+#: "what I can to help": "can to" is right after these.
+_AS_MUCH_AS = frozenset({"what", "all", "everything", "whatever", "anything", "as", "best"})
+#: Places and bodies people write of in the plural as well ("the hospital are").
+_ORGANISATIONS = frozenset(
+    {
+        *("hospital", "practice", "bank", "agency", "studio", "business", "university"),
+        *("college", "club", "charity", "network", "union", "service", "ward", "unit", "lab"),
+        *("branch", "store", "shop", "restaurant", "kitchen", "site", "centre", "center"),
+        *("organisation", "organization", "authority", "academy", "partnership", "division"),
+        *("society", "brand", "band", "choir", "side", "press", "clinic", "surgery", "hotel"),
+        *("agency", "council", "ministry", "team", "group", "lot", "pair", "couple"),
+    }
+)
+#: Words after "the" that head no singular noun phrase of their own ("the two are").
+_NOT_A_SINGULAR_HEAD = frozenset(
+    {
+        *("two", "three", "four", "five", "six", "both", "same", "following", "above", "below"),
+        *("latter", "former", "remainder", "majority", "minority", "rest", "others", "one"),
+        *("new", "old", "young", "rich", "poor", "british", "french", "english", "dutch"),
+        *("first", "last", "next", "only", "main", "real", "whole", "final", "top", "early"),
+    }
+)
 #: Words that open a clause, or are its subject, inside a longer subject.
 _CLAUSE_WORDS = frozenset(
     {"that", "which", "who", "whom", "whose", "where", "when", "we", "you", "they", "i", "he"}
@@ -591,6 +801,22 @@ def _fixed_slips(text: str) -> Iterator[tuple[str, str]]:
         re.I,
     ):
         yield m.group(0), "“you're” (you are), not “your”"
+    for m in re.finditer(
+        r"\b(?:explain|explained|explains|explaining|describe|described)\s+(?:me|us)\s+(?:the|"
+        r"what|how|why|about|a|an|your|more|which|when|where)\b",
+        text,
+        re.I,
+    ):
+        yield m.group(0), "it is “explain to me” (“explain it to me”, “explain to me how”)"
+    for m in re.finditer(r"\bdiscuss(?:ed|es|ing)?\s+about\b", text, re.I):
+        yield m.group(0), "“discuss” takes no “about” (“we discussed the plan”)"
+    for m in re.finditer(r"\b(?:said|say|says)\s+(?:me|us)\b(?!\s+(?:too|as well))", text, re.I):
+        yield m.group(0), "“said to me” or “told me”"
+    for m in re.finditer(rf"\b({'|'.join(sorted(UNCOUNTABLE_PLURALS))})\b", text, re.I):
+        yield (
+            m.group(0),
+            f"“{m.group(0)[:-1].lower()}” has no plural (“some {m.group(0)[:-1].lower()}”)",
+        )
     for m in re.finditer(r"\bbetween you and I\b", text, re.I):
         yield m.group(0), "it is “between you and me”"
     for m in re.finditer(
@@ -600,9 +826,11 @@ def _fixed_slips(text: str) -> Iterator[tuple[str, str]]:
     ):
         yield m.group(0), "a plural after “there” takes “there are” or “there were”"
     for m in re.finditer(
-        r"\b(?:I|we|they|We|They)\s+(seen|done|gone|taken|written|spoken|begun)\b", text
+        r"\b(?:I|we|they|you|he|she|We|They|You|He|She)\s+(seen|done|gone|taken|written|spoken|"
+        r"begun|been|given|known|chosen|driven|eaten|forgotten|broken|stolen)\b",
+        text,
     ):
-        if not set(_words_before(text, m.start(), 1)) & {"have", "has", "had", "'ve"}:
+        if not set(_words_before(text, m.start(), 1)) & {"have", "has", "had", "'ve", "having"}:
             yield m.group(0), f"“{m.group(1)}” needs “have” (“I have {m.group(1)}”), or the past"
     for m in re.finditer(
         r"\b[Ww]ho's (team|role|work|job|department|company|project|idea|question|questions|"
@@ -629,6 +857,8 @@ def _articles(text: str) -> Iterator[tuple[str, str]]:
     """ "a experience" and "an great": the article follows the sound of the next word."""
     for m in re.finditer(r"\b(a|an|A|An)\s+([a-z][a-z-]*)\b", text):
         article, word = m.group(1).lower(), m.group(2)
+        if word in {"a", "an"}:
+            continue  # "a a": the doubled word is the slip
         if m.group(1)[0] == "A" and not re.search(r"(?:^|[.!?:]\s*|\n\s*)$", text[: m.start()]):
             continue  # "plan A and B": a letter, not the article
         if word.startswith(_EITHER_ARTICLE):

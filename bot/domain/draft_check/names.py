@@ -28,7 +28,17 @@ _GENERIC = frozenset(
         "again",
     }
 )
-_TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor"})
+#: Titles and ranks before a surname ("Dear Inspector Dunn", "Dear Chef Moreau"): no name.
+_TITLES = frozenset(
+    {
+        *("dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "doctor", "sir", "dame"),
+        *("inspector", "sergeant", "sgt", "constable", "detective", "superintendent", "chief"),
+        *("officer", "captain", "capt", "commander", "major", "colonel", "lieutenant", "lt"),
+        *("councillor", "cllr", "reverend", "rev", "revd", "father", "pastor", "rabbi", "imam"),
+        *("sister", "matron", "judge", "justice", "lord", "lady", "dean", "chef", "coach"),
+        *("principal", "headteacher", "governor", "mayor", "senator", "ambassador"),
+    }
+)
 _SIGN_OFF_PHRASE = (
     r"(?i:(?:with )?(?:best|all the best|best wishes|(?:best|kind|kindest|warm|warmest|many) "
     r"regards)|yours faithfully|ngā mihi|"
@@ -215,6 +225,13 @@ def names(
             not sure_of_addressee or bool(body & set(parts)) or bool(_TO_SOMEONE_ELSE.search(text))
         )
         for name in greeted_names:
+            short = [f for n in context.interviewers if _short_for(name, f := first_name(n))]
+            if short and not any(one_edit_apart(name.lower(), key) for key in parts):
+                # "Dan" for Daniel, "Katie" for Katherine: most likely the name they go by
+                unsure.append(
+                    Finding("name", f"“{name}”: short for {short[0]}? Use the name they sign with.")
+                )
+                continue
             for finding in _greeted_name(name, parts, context, to_an_interviewer):
                 stranger = "wrong name?" in finding.message
                 (unsure if stranger and about_them else findings).append(finding)
@@ -296,7 +313,9 @@ def _misremembered(word: str, name: str) -> bool:
 
 #: Words around a person's name: "thanks to Felipe", "you and Felipe", "Felipe's questions".
 _BEFORE_A_PERSON = re.compile(
-    r"\b(to|and|with|from|thank|thanks|meet|meeting|met|dr|mr|mrs|ms|mx|prof|professor)\.?\s+$",
+    r"\b(to|and|with|from|thank|thanks|meet|meeting|met|dr|mr|mrs|ms|mx|prof|professor|"
+    r"doctor|inspector|sergeant|sgt|detective|constable|councillor|cllr|reverend|revd|rabbi|"
+    r"imam|pastor|judge|dame)\.?\s+$",
     re.I,
 )
 _AFTER_A_PERSON = re.compile(
@@ -309,6 +328,63 @@ def _a_person(text: str, at: int, word: str) -> bool:
         _BEFORE_A_PERSON.search(text[max(0, at - 20) : at])
         or _AFTER_A_PERSON.match(text[at + len(word) : at + len(word) + 20])
     )
+
+
+def to_someone_else(text: str, tokens: list[tuple[str, int]], context: DraftContext) -> bool:
+    """The note greets someone who is not an interviewer and speaks of an interviewer in the
+    third person ("Hi Sheila, ... Dennis told me"): a note to a reference or a friend."""
+    parts = interviewer_parts(context.interviewers)
+    greeted_names, greeting_end = greeted(text)
+    if not parts or not greeted_names:
+        return False
+    firsts = [first_name(n) for n in context.interviewers]
+    ours = any(
+        name.lower() in parts
+        or any(one_edit_apart(name.lower(), key) for key in parts)
+        or any(_short_for(name, first) for first in firsts)
+        for name in greeted_names
+    )
+    body = {word.lower() for word, at in tokens if at >= greeting_end}
+    return not ours and bool(body & set(parts))
+
+
+#: Short forms that do not begin like the full name.
+_NICKNAMES = {
+    **dict.fromkeys(("bob", "bobby", "rob", "robbie", "bert"), "robert"),
+    **dict.fromkeys(("bill", "billy", "will", "willy", "liam"), "william"),
+    **dict.fromkeys(("liz", "lizzie", "beth", "betty", "bess", "libby"), "elizabeth"),
+    **dict.fromkeys(("jim", "jimmy", "jamie"), "james"),
+    **dict.fromkeys(("dick", "rick", "ricky", "rich", "richie"), "richard"),
+    **dict.fromkeys(("peggy", "maggie", "meg", "greta"), "margaret"),
+    **dict.fromkeys(("tony",), "anthony"),
+    **dict.fromkeys(("ted", "ned", "eddie"), "edward"),
+    **dict.fromkeys(("harry", "hank"), "henry"),
+    **dict.fromkeys(("chuck", "charlie"), "charles"),
+    **dict.fromkeys(("mike", "mikey", "mick", "micky"), "michael"),
+    **dict.fromkeys(("nick", "nicky"), "nicholas"),
+    **dict.fromkeys(("becky", "becca"), "rebecca"),
+    **dict.fromkeys(("sue", "suzy", "susie"), "susan"),
+    **dict.fromkeys(("drew",), "andrew"),
+    **dict.fromkeys(("steve",), "stephen"),
+    **dict.fromkeys(("jack", "johnny"), "john"),
+    **dict.fromkeys(("molly", "polly"), "mary"),
+    **dict.fromkeys(("sandy", "sasha", "lexi", "xander"), "alexander"),
+    **dict.fromkeys(("kate", "katie", "kathy", "kat", "cathy", "cat"), "catherine"),
+}
+
+
+def _short_for(short: str, full: str) -> bool:
+    """ "Dan", "Danny" for Daniel; "Katie" for Katherine; "Bob" for Robert."""
+    s, f = short.lower(), full.lower()
+    if len(s) < 3 or s == f or len(s) > len(f):
+        return False
+    spelt = {f, f.replace("k", "c", 1), f.replace("c", "k", 1), f.removesuffix("a")}
+    if _NICKNAMES.get(s) in spelt or f.startswith(s):
+        return True
+    stem = re.sub(r"(ie|ey|y|o|e)$", "", s)
+    if len(stem) > 3 and stem[-1] == stem[-2]:
+        stem = stem[:-1]
+    return len(stem) >= 3 and stem != s and f.startswith(stem)
 
 
 def _greeted_name(
@@ -434,7 +510,29 @@ def other_employers(
         ]
         if any(re.search(rf"(?<![\w-]){re.escape(word)}(?!\w)", text) for word in own):
             found.append(other)
+            continue
+        # a word of its own that is also a dictionary word, capitalised where only a company
+        # goes: "at Meridian", "the Meridian team"
+        common = [
+            w
+            for w in WORD.findall(other)
+            if w.lower() not in ORGANISATION_WORDS | expected and len(w) > 3 and w[:1].isupper()
+        ]
+        if any(_as_a_company(text, word) for word in common):
+            found.append(other)
     return found
+
+
+_COMPANY_BEFORE = r"(?:at|join|joining|joined|with|for|from|to) "
+_COMPANY_AFTER = r"(?:'s|\s+(?:team|office|offices|staff|people|crew|store|site|branch|culture))\b"
+
+
+def _as_a_company(text: str, word: str) -> bool:
+    name = re.escape(word)
+    return bool(
+        re.search(rf"\b{_COMPANY_BEFORE}{name}\b(?![ -][A-Z])", text)
+        or re.search(rf"(?<![.!?]\s)(?<!^)\b{name}{_COMPANY_AFTER}", text)
+    )
 
 
 def context_for(

@@ -57,7 +57,9 @@ _OFFER = re.compile(
     r"turn(ing)? down (the|your|this) offer|start date|"
     r"(more|some|a little|a few days'?) (more )?time to (decide|consider|think|review|reflect)|"
     r"until \w+ to (decide|consider|think|reply|respond|review|go through)|"
-    r"base salary|the salary|compensation|signing bonus|relocation package)\b",
+    r"base salary|the salary|compensation|signing bonus|relocation package|"
+    r"i start (as|on|next|in|at|work|with)|i('ve| have)? (got|landed|been offered|was offered|"
+    r"accepted) the (job|role|position|post)|(offered|given) me the (job|role|position|post))\b",
     re.I,
 )
 _WITHDRAWAL = re.compile(
@@ -75,7 +77,8 @@ _REJECTION = re.compile(
     r"(another|other|a different|a stronger|the other|a more experienced) (candidate|applicant)|"
     r"went with someone|unsuccessful|new hire|whoever you (hire|chose|choose|picked|pick)|"
     r"(wasn't|was not|isn't|is not|not) (a|the right|the best|quite the right) (fit|match)|"
-    r"(letting me know|telling me|informing me) (about|of) (the|your) decision|"
+    r"(letting me know|telling me|informing me|sharing|confirming)( (about|of))? (the|your) "
+    r"(decision|outcome)|(apply|applying) (to [\w&' -]{1,40} )?again\b|"
     r"not been (selected|successful|chosen)|(wasn't|was not|weren't|were not) "
     r"(selected|chosen|successful|the one|picked)|decided not to|"
     r"(not|wasn't|isn't|weren't) the (outcome|news|result|answer)|"
@@ -111,7 +114,8 @@ _FOLLOW_UP_MAYBE = re.compile(r"\b(timeline|timescale|next steps?)\b", re.I)
 _THANK_YOU = re.compile(
     r"\b(thank(s| you)( so much| again| both| very much| all)? for (the|your|a|an|taking|"
     r"meeting|speaking|talking|today|yesterday|walking|showing|having|inviting|chatting|"
-    r"interviewing|hosting|such|our|this|giving|spending|making)|"
+    r"interviewing|hosting|such|our|this|giving|spending|making|"
+    r"(seeing|having|welcoming|fitting|squeezing|receiving|considering) (me|us)\b)|"
     r"(appreciated|enjoyed|grateful for|glad of) (the|our|your|this|such a) (\w+ )?(chance|"
     r"opportunity|conversation|interview|chat|discussion|time|meeting|visit|tour|talk)|"
     r"it was (so |really |very )?(great|good|lovely|a pleasure|wonderful|nice) (to|meeting|"
@@ -121,12 +125,41 @@ _THANK_YOU = re.compile(
 
 _JOIN = (
     r"(join|work|be (a )?part|contribute|help|be considered|bring|take on|run|lead|build|grow|"
-    r"be involved|get started|start)"
+    r"be involved|get started|start|learn|serve|train|develop|support|teach|care for|"
+    r"come on board|get on board|come aboard)"
+)
+#: Words that may stand between a modal or "want" and its verb ("would genuinely welcome",
+#: "want very much to").
+_SOFTLY = r"((\w+ly|really|very much|so much|badly|also|still|truly|certainly) )?"
+#: Feelings about the job that may be joined ("happy and proud to serve").
+_GLAD = (
+    r"(honou?red|proud|glad|happy|delighted|pleased|thrilled|excited|grateful|chuffed|stoked|"
+    r"buzzing)"
 )
 _INTEREST = re.compile(
     r"\b(excited|exciting|enthusiastic|enthusiasm|interested|eager|eagerness|keen|keenness|"
     r"thrilled|passionate|delighted|first choice|top choice|dream (job|role)|exactly what|"
-    r"(can|could) (really )?see myself (working|joining|in|on|at|there|here|as|being|doing)|"
+    r"(can|could|would) (\w+ly |really |already |just )?(see|picture|imagine) myself\b|"
+    r"(like|want|love) nothing (more|better)|(hope|hoping) (i('m| am)|to be) (your|the) (choice|"
+    r"one|successful candidate)|(hope|hoping) to hear (that )?(i('ve| have) been|i was|i am|i'm) "
+    r"(successful|selected|chosen|offered)|(hope|hoping) to be (working|joining|starting|on "
+    r"board)|(hope|hoping) (this|it|things) works? out|throw myself into|get stuck in|"
+    r"ready to (hit the ground|get going|get stuck in|start|dive in)|enthused|"
+    r"\b(joining|working (for|with|at|alongside)|being (a )?part of)\b[^.!?\n]{0,40}\bwould be "
+    r"(\w+ )?(a |an )?(brilliant|great|wonderful|amazing|fantastic|dream|exciting|privilege|"
+    r"honou?r|ideal|perfect|joy|thrill)|(the|a) (right|perfect|ideal|great) (place|team|company|"
+    r"role|job|fit|move) for me|(is|sounds like|feels like|seems like) the (job|role|one|post|"
+    r"position) for me|(right|just) up my (street|alley)|ticks? (every|all the) "
+    r"box(es)?|(hope|hoping) (i|to) (get|be offered|land|secure|be the one|be chosen)\b|"
+    r"it (would|'d) be (\w+ )?(great|wonderful|amazing|fantastic|brilliant|a dream|an honou?r|"
+    r"a privilege|a pleasure) to (join|work|be part|be a part|be on)|"
+    r"exactly the (way|place|role|job|post|position|opportunity|team|step|move|chance)\b|"
+    r"the (one|job|role|position|post) i('ve| have)? (always |long |really |truly )?(want|wanted)"
+    r"\b|(really |so |very |genuinely )?drawn to (the|this|your|working)|sold on (the|this|"
+    r"your|joining)|(please )?consider me for|i('d| would) (gladly|happily) (take|accept|join|"
+    r"start|come)|(great|exciting|perfect|ideal|natural|right) next (chapter|step) for me|"
+    r"everything i('m| am|'ve been| have been) (looking|hoping) for|where i want to be|"
+    r"(hope|hoping) to hear good news|i('m| am) all in\b|"
     r"would mean a (lot|great deal)|over the moon|fingers crossed|"
     r"(which|that) i (still )?(really |truly |very much |so )?(want|would love|'d love)|"
     r"i (still )?(really |truly |very much |so )?want (it|this|that|the (job|role|position|post))|"
@@ -145,11 +178,12 @@ _INTEREST = re.compile(
     r"work together|join)|(a|an) (real )?(privilege|honou?r|pleasure|dream) to (join|work|be)|"
     r"(role|job|position|post|opportunity) (that )?i (really |truly |very much )?(want|would "
     r"love|'d love)|"
-    r"want (this|the) (job|role|position|post|opportunity)|(would|'d) welcome the (chance|"
-    r"opportunity)|my (\w+ ){0,2}(interest|desire|wish|commitment)\b|"
-    rf"(desire|wish|hope|hoping|hoped|want|wanting|wanted|plan|aim|ready) to {_JOIN}|"
+    rf"want (this|the) (job|role|position|post|opportunity)|(would|'d) {_SOFTLY}welcome the "
+    r"(chance|opportunity)|my (\w+ ){0,2}(interest|desire|wish|commitment)\b|"
+    rf"(desire|wish|hope|hoping|hoped|want|wanting|wanted|plan|aim|ready) {_SOFTLY}to {_JOIN}|"
     rf"(would|'d|really|truly|very much|definitely)( \w+){{0,3}} (like|love|want)s? to {_JOIN}|"
-    r"(would|'d) be (\w+ )?(honou?red|proud|glad|happy|delighted|pleased|thrilled) to|"
+    rf"(would|'d) (\w+ )?(like|love) {_SOFTLY}to {_JOIN}|(come|get|jump) on board|chuffed|"
+    rf"(would|'d) be (\w+ )?({_GLAD},? (and|&) (\w+ )?)?{_GLAD} to|"
     r"(the|a) (role|job|position|post|opportunity|team) (that )?i('ve| have)? (been )?"
     r"(looking|hoping|waiting|searching|working) (for|toward)|"
     r"(perfect|ideal|great|natural|right|strong|good) (next step|fit|match|move) for (me|what i)|"
@@ -176,7 +210,9 @@ _DONE = (
     "tripled|tutored|volunteered|won|worked|wrote|written|rewrote|rewritten|cared|nursed|"
     "cooked|closed|"
     "qualified|graduated|studied|taken|kept|look after|looked after|looking after|animated|"
-    "triaged|tuned|wired|fitted|repaired|illustrated|photographed|filmed|translated"
+    "triaged|tuned|wired|fitted|repaired|illustrated|photographed|filmed|translated|"
+    "done|took|made|brought|set up|put together|began|covered|juggled|turned around|"
+    "taken|been (a|an|the|part|one|responsible|in charge)"
 )
 _DOING = (
     "leading|building|running|managing|teaching|growing|launching|designing|delivering|"
@@ -241,7 +277,13 @@ _FIT = re.compile(
     r"|\bas a (former|current|qualified|trained|registered|certified|licensed|practising|"
     r"practicing|chartered|senior|lead)\b|\bi('m| am) (a|an) (qualified|registered|certified|"
     r"chartered|licensed|experienced|trained|practising|practicing)\b"
-    r"|\d+(\.\d+)? ?(%|percent\b|per cent\b)|[£$€]\d|\b\d+x\b)",
+    r"|\d+(\.\d+)? ?(%|percent\b|per cent\b)|[£$€]\d|\b\d+x\b"
+    r"|\bi (also |already |currently |now |still )?(speak|use|work with|know|code in|write)\b"
+    r"|\bi('m| am) (also |very |really |naturally )?(a )?(quick|good|great|strong|fast|reliable|"
+    r"organi[sz]ed|patient|calm|punctual|confident|handy|meticulous|careful|thorough|methodical|"
+    r"adaptable|dependable|hands-on|detail-oriented|comfortable|at ease|happy working|used) "
+    r"(with|at|under|in|on|around|learner|worker|communicator)\b"
+    r"|\b(quick|fast|keen) learner\b|\bcalm under pressure\b|\beye for detail\b)",
     re.IGNORECASE,
 )
 
@@ -301,7 +343,14 @@ _NEAR_INTEREST = re.compile(
     r"\b(keen|eager|excited|exciting|enthusiastic|enthusiasm|passionate|thrilled|delighted|"
     r"motivated|interested|(my|strong|real|keen) interest|appeal(s|ed|ing)?|dream|ideal|"
     r"(love|like|want|wish|hope|hoping|aim|ready|glad|happy|proud|honou?red|pleased) to "
-    rf"{_JOIN}|join (you|the|your|us)|be (a )?part of|look(ing)? forward to (?!hear|your))",
+    rf"{_JOIN}|join (you|the|your|us)|be (a )?part of|look(ing)? forward to (?!hear|your)|"
+    rf"(would|'d) {_SOFTLY}(welcome|relish|value|jump)|(picture|imagine|see) myself|"
+    r"(job|role|position|post|one) i('ve| have)? (\w+ )?(want|wanted|need)|drawn to|attracted "
+    r"to|sold on|all in|gladly|happily|willing|consider me|keep me in|addition to (the|your)|"
+    r"next chapter|what i('m| am|'ve been) (looking|hoping) for|good news|chance to (show|"
+    r"prove|join|work|contribute|be)|where i want|hopeful|"
+    rf"{_GLAD} (and \w+ )?to (?!(answer|hear|discuss|share|send|provide|talk|speak|meet|see|"
+    rf"learn|read|help|give)\b)(\w+ )?(your|the|this|that)|want {_SOFTLY}to)",
     re.I,
 )
 #: Words near a reason to hire: something the person has, did or does.
@@ -345,9 +394,11 @@ def structure(
     context: DraftContext,
     note: Note,
     known: Callable[[str], bool] = lambda _: True,
+    someone_else: bool = False,
 ) -> tuple[list[Finding], list[Finding]]:
     """(findings, suggestions) on the note's frame: greeting, sign-off, the company and role,
-    and, for the notes that need them, interest and fit."""
+    and, for the notes that need them, interest and fit: only suggested in a note that seems
+    to go to someone other than an interviewer (`someone_else`)."""
     needs = NEEDS[note]
     sure: list[Finding] = []
     unsure: list[Finding] = []
@@ -374,10 +425,14 @@ def structure(
         unsure.append(Finding("role", f"Name the role{full} ({context.role})."))
     if needs.interest and not says_interest(text):
         plainly = Finding("interest", "Say plainly that you want the job.")
-        (unsure if close_to_interest(text) else sure).append(plainly)
+        (unsure if someone_else or close_to_interest(text) else sure).append(plainly)
     elif note == Note.OTHER and not says_interest(text):
         unsure.append(Finding("interest", "If this note is about the job, say you want it."))
     if needs.fit and not gives_a_reason(text):
         reason = Finding("fit", "Add one reason you are the best fit for it.")
-        (unsure if _NEAR_FIT.search(text) else sure).append(reason)
+        (unsure if someone_else or _NEAR_FIT.search(text) else sure).append(reason)
+    elif note == Note.FOLLOW_UP and not gives_a_reason(text):
+        # never sure: many good follow-ups only restate the interest, the reason having been
+        # given in the thank-you; some readers still want one line of it
+        unsure.append(Finding("fit", "One line on why you fit would remind them of you."))
     return sure, unsure

@@ -137,6 +137,10 @@ class Speller:
 
         Only common halves count, so a typo such as "teamate" (tea + mate) is still caught.
         """
+        # goods named by what they are for ("homeware", "giftware", "bakeware")
+        stem = word.removesuffix("s").removesuffix("ware")
+        if stem != word.removesuffix("s") and len(stem) >= 3 and self._common(stem):
+            return True
         for prefix in _WORD_PREFIXES:
             rest = word[len(prefix) :]
             if word.startswith(prefix) and len(rest) > 3 and self._plain(rest):
@@ -299,3 +303,40 @@ def one_edit_apart(a: str, b: str) -> bool:
         return len(diffs) == 2 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]
     short, long = (a, b) if len(a) < len(b) else (b, a)
     return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+#: Words spelt right but meant as another that sounds the same, each only where the other
+#: is the one that fits ("know weather", "a grate opportunity", "loose the chance").
+_SOUND_ALIKES = (
+    (
+        re.compile(
+            r"\b(?:know|knowing|wonder|wondering|ask|asking|unsure|sure|see|tell|confirm|"
+            r"decide|check|hear|hearing|learn) weather\b|\bweather or not\b",
+            re.I,
+        ),
+        "weather",
+        "whether",
+    ),
+    (
+        re.compile(
+            r"\b(?:a|such a|really|very|so|what a) grate\b|\bgrate (?:opportunity|chance|team|"
+            r"time|pleasure|experience|place|fit|job|role|day|conversation|company|location|"
+            r"people|culture|news|idea|question|questions|work|to)\b",
+            re.I,
+        ),
+        "grate",
+        "great",
+    ),
+    (
+        re.compile(r"\b(?:to|not|never|won't|don't) loose (?:the|my|this|out|any|your)\b", re.I),
+        "loose",
+        "lose",
+    ),
+    (re.compile(r"\bpiece of mind\b", re.I), "piece", "peace"),
+    (re.compile(r"\b(?:look|looking|looked) foreword\b", re.I), "foreword", "forward"),
+)
+
+
+def sound_alikes(text: str) -> list[tuple[str, str]]:
+    """(written, meant) for each word that sounds like the one meant."""
+    return [(wrong, meant) for pattern, wrong, meant in _SOUND_ALIKES if pattern.search(text)]

@@ -10,6 +10,9 @@ from bot.domain.draft_check.model import Finding
 from bot.domain.draft_check.notes import Note
 
 _ASKS = r"(let me know|tell me|get back to me|hear back|hear from you|reply|respond|answer)"
+#: Words between an ask and "straight away" that are not the person's own promise ("let me
+#: know and I will send it straight away").
+_NOT_MINE = r"(?:(?!\b(?:i|we)\b)[^.!?\n])"
 #: What they said themselves, reported back, is no pressure ("you hoped to decide by May").
 _REPORTED = re.compile(
     r"\b(you|they|the team)( \w+)? (said|mentioned|hoped|planned|expected|aimed|were hoping|"
@@ -41,7 +44,9 @@ _OWN_ANSWER = re.compile(
 #: Choices the person has elsewhere: other offers, other companies, final rounds.
 _ELSEWHERE = (
     r"(other|another|competing|better|higher|second|several|multiple|two|three) (\w+ )?"
-    r"offers?|(other|competing) (options|opportunities|companies|firms|employers|"
+    r"offers?|(the )?other (job|role|position|post)|(has|have|had) (made|given) me an offer|"
+    r"offered me (a|the|an) (role|job|position|post)|(other|competing) (options|opportunities|"
+    r"companies|firms|employers|"
     r"organi[sz]ations|hotels|schools|hospitals|agencies|banks|studios|practices|businesses)|"
     r"(another|a competing|a competitor|a rival) (\w+ )?(company|firm|employer|business|hotel|"
     r"school|hospital|agency|organi[sz]ation|bank|studio|practice)|"
@@ -63,8 +68,11 @@ _PRESSURE = (
     r"will (accept|take|go with|be going with)|(match|beat) (it|that|this|the offer|their "
     r"offer|the salary)|counter-? ?offer|sooner rather|"
     r"(fairly|very|really) soon|as soon as possible|asap|quickly|right away|immediately|"
+    r"please hurry|hurry up|"
     r"(wouldn't|would not|don't|do not) (wait|delay|hang about)|(can't|cannot|won't|will not) "
-    r"wait (forever|long|much longer|indefinitely|around)|wait forever|(i'll|i will|i'd|i "
+    r"wait (forever|long|much longer|indefinitely|around)|(can't|cannot|won't|will not) (hang|"
+    r"hold on|stay) (around|about|on|available|on the market|forever|much longer)|"
+    r"wait forever|(i'll|i will|i'd|i "
     r"would) need (to hear|an answer|a decision|your (answer|decision))|or (else )?i('ll| will) "
     r"(take|accept|go with|sign)|take theirs|the sooner|i expect you to|(improve|better|top) on|"
     r"if (you|they|we|[A-Z]\w+) (still )?wants? me|if you (still )?(want|are serious|'re "
@@ -95,18 +103,58 @@ class Rule:
 
 _RULES = (
     Rule(
-        re.compile(r"\bi expect (to hear|an answer|a decision|a response|a reply)", re.I),
+        re.compile(
+            r"\bi (fully |do )?expect (to hear|an answer|a decision|a response|a reply|(a|an|your|"
+            r"some|the) (\w+ )?(explanation|answer|response|reply|decision|justification|apology|"
+            r"breakdown|feedback))",
+            re.I,
+        ),
         "expects an answer",
     ),
     Rule(
         re.compile(
-            rf"\b({_ASKS}|decision|update)\b[^.!?\n]{{0,25}}\b(asap|as soon as possible)\b", re.I
+            r"\b(i('m| am)|i was) (\w+ )?begging\b|\bi beg (you|of you)\b|\bplease,? please\b|"
+            r"\bdesperate(ly)?\b|\bi (really |truly |badly |just )?need (this|the|a) (job|role|"
+            r"position|post|chance|break)\b|\b(don't|do not) know what i('ll| will| would|'d) do\b|"
+            r"\bi('ll| will| would|'d) do anything\b|\b(my|our) (family|rent|bills|children|kids|"
+            r"mortgage) (depend|depends|relies|rely|is depending|are depending)\b|\bmy (last|only) "
+            r"(hope|chance)\b|\bi('ve| have) (applied|interviewed) (to|for|at) (more than |over |"
+            r"nearly |almost )?(\d+|dozens|hundreds|twenty|thirty|forty|fifty|sixty|a hundred)\b",
+            re.I,
+        ),
+        "sounds desperate",
+    ),
+    Rule(
+        re.compile(
+            r"\b(divorce|bankrupt(cy)?|evict(ed|ion)|my debts?|in debt)\b|"
+            r"\b(my )?savings (are|have) (almost |nearly |all but |already )?(gone|run out|"
+            r"dried up)\b|\b(losing|lose) (my|the|our) (flat|house|home|apartment)\b|"
+            r"\b(can't|cannot|couldn't) (pay|afford|cover) (my|the|our) (rent|bills|mortgage)\b|"
+            r"\b(this|the) (job|role) would (save|rescue) (me|us)\b",
+            re.I,
+        ),
+        "shares more hardship than a note to an employer needs",
+    ),
+    Rule(
+        re.compile(
+            r"\bunless (you tell me|i hear|told|you say|instructed) otherwise\b|\b(handed|handing|"
+            r"given|giving|put|putting) in my notice\b|\bi('ll| will) (plan to |be ready to |"
+            r"go ahead and )?start (on|next|from)\b|\bsee you on my first day\b|\bwhen i start\b",
+            re.I,
+        ),
+        "takes the job as already given",
+        while_waiting=True,
+    ),
+    Rule(
+        re.compile(
+            rf"\b({_ASKS}|decision|update)\b{_NOT_MINE}{{0,25}}\b(asap|as soon as possible)\b",
+            re.I,
         ),
         "asks for speed (ASAP)",
     ),
     Rule(
         re.compile(
-            rf"\b({_ASKS}|decision|update)\b[^.!?\n]{{0,25}}\b(immediately|right away|urgently|"
+            rf"\b({_ASKS}|decision|update)\b{_NOT_MINE}{{0,25}}\b(immediately|right away|urgently|"
             r"straight away)\b|\b(this|it) is urgent\b",
             re.I,
         ),
@@ -142,7 +190,9 @@ _RULES = (
             r"\b(decision|choice|outcome) (was|had been) (already )?(made|decided|taken) before\b|"
             r"\bbefore i (even )?(walked in|arrived|sat down|had a chance|started)\b|"
             r"\b(hard|difficult|impossible) to (accept|believe|understand),? (given|since|as|when|"
-            r"that|considering)\b|"
+            r"that|considering)\b|\b(find|found|finding) it (hard|difficult|impossible|very hard|"
+            r"difficult) to (believe|accept|understand|see) (that |how |why )?(you|your|the|anyone|"
+            r"someone|a|they)\b|"
             r"\bwhy (haven't|have not|didn't|did not) you\b|\bwhy (was i|i was|wasn't i|i "
             r"wasn't) (rejected|not selected|turned down|passed over)",
             re.I,
@@ -186,7 +236,10 @@ _RULES = (
             r"reply|response|answer)\b|\b(waiting|waited) (for )?(over |more than |nearly )?"
             r"(\w+ ){0,2}(weeks|months) (now|already|without)\b|\bexpected (better|more) "
             r"(communication|of|from)\b|\b(poor|bad) communication\b|\bradio silence\b|"
-            r"\bghost(ed|ing)\b|\brespect (my|people's|candidates') "
+            r"\bghost(ed|ing)\b|\b(your|their|the panel's) time is (\w+ )?(more|far more|much "
+            r"more) (valuable|important|precious) than (mine|ours)\b|\beven though (it|you|the "
+            r"(interview|meeting|call)) (started|ran|was|began|kept me waiting)( \w+){0,3} (late|"
+            r"behind|delayed|over)\b|\brespect (my|people's|candidates') "
             r"time|\bmy time is (valuable|precious)|\ba (simple|quick|one-word) (yes or no|"
             r"reply|response|answer) (would|will) (do|suffice)",
             re.I,
@@ -199,6 +252,9 @@ _RULES = (
             r"\b(should|could|would|will|please) (re-?consider|rethink|change your mind)|"
             r"\bhope you('ll| will)? (re-?consider|change your mind)|"
             r"\b(you're|you are|you've|you have) (making|made) a (big |huge |serious )?mistake|"
+            r"\b(you|your (\w+ )?(panel|team|committee|managers?|recruiters?)|the (\w+ )?(panel|"
+            r"committee)|they|whoever decided)( have| has| are| is)? (made|making|make) a (\w+ )?"
+            r"(mistake|error)\b|"
             r"\b(wrong|bad|poor) decision\b|\byou('ll| will) regret|\byour loss\b",
             re.I,
         ),
@@ -206,7 +262,8 @@ _RULES = (
     ),
     Rule(
         re.compile(
-            r"\b(insulting|ridiculous|unacceptable|unprofessional|disrespectful|a joke|"
+            r"\b(insulting|ridiculous|unacceptable|unprofessional|disrespectful|a joke|you people|"
+            r"thanks for nothing|shambles|incompetent|incompetence|"
             r"(a )?waste of (my )?time|outrageous|pathetic)\b",
             re.I,
         ),
@@ -276,10 +333,25 @@ _RULES = (
         re.compile(
             r"\bi('ll| will) take (your|that|the|this) silence as\b|\bi (can only|must|have to) "
             r"assume\b|\b(finally|actually) (getting back|replying|responding|answering)\b|"
-            r"\bsome of us\b|\b(is|are|isn't|aren't|is not|are not) (not )?(everyone's|anyone's|"
-            r"your|a) (top |high |first )?priority\b|\b(second|third|fourth|fifth|another|final) "
+            r"\bsome of us\b|\b(is|are|isn't|aren't|is not|are not) (\w+ly )?(not )?(everyone's|"
+            r"anyone's|your|a|high on (your|anyone's|the)) (top |high |first |real )?(priority|"
+            r"list)\b|\b(is|are|was|were|has|have)( \w+)? (evidently|apparently|obviously|clearly|"
+            r"presumably) (not|no longer|too busy|beneath)\b|\b(evidently|apparently|presumably) "
+            r"(nobody|no one|no-one|never)\b|\b(second|third|fourth|fifth|another|final) "
             r"reminder\b|\b(thought|figured) i('d| would| might) make it easy\b|"
-            r"\b(don't|do not) keep me waiting\b|\bas long as (last time|before|the last)\b|"
+            r"\b(don't|do not|please don't|please do not) keep me (waiting|hanging|guessing|in the "
+            r"dark)\b|\b(this|my) (email|message|note|letter|application) (doesn't|won't|does not|"
+            r"will not) (get |go )?(lost|ignored|missed|overlooked|buried|unanswered)\b|"
+            r"\b(not sure|don't understand|wonder|can't see) why (this|it) (is|has been|should be) "
+            r"so (difficult|hard|complicated|slow|long)\b|\b(a reply|a response|an answer|an "
+            r"update|some feedback|feedback|some notice|a call|a heads-up|an acknowledgement|the "
+            r"courtesy) (would|might) have been (nice|polite|appreciated|courteous|good|decent)\b|"
+            r"\b(won't|will not|shouldn't|should not|don't|do not) (have|need) to (chase|remind|"
+            r"follow up|ask|write|email|call) (you )?(again|a (second|third)|another|once more)\b|"
+            r"\b(is|are) (anyone|anybody|you|somebody|someone) (actually|even|still|ever) (reading|"
+            r"there|getting|receiving|checking|looking)\b|"
+            r"\b(anyone|anybody) (there|home|out there)\?|"
+            r"\bas long as (last time|before|the last)\b|"
             r"\bif you (ever|even) (read|check|see|get to)\b|"
             r"\b(and|but) (still )?"
             r"(nothing|no word|no reply|no response|not a word|no news)\b|\b(surely|obviously|"
@@ -297,7 +369,8 @@ _RULES = (
             r"\bi('ll| will) (stop|drop|pop|swing) (by|in|round|over)\b|\b(settle|sort|discuss) "
             r"(the |our )?next steps in person\b|"
             r"\bi (want|expect) (an?|your|the|to) (answer|decision|response|reply|hear)\b|"
-            r"\b(a )?(quick|fast|speedy|swift) (decision|answer|response|reply|turnaround)\b|"
+            r"(?<!for )(?<!for your )(?<!for the )(?<!for such a )(?<!for a )\b(a |your )?(quick|"
+            r"fast|speedy|swift|prompt) (decision|answer|response|reply|turnaround)\b|"
             r"\bi (need|must|have) to (know|hear|have (an|your|a) (answer|decision))\b"
             r"[^.!?\n]{0,30}\b(by|before|within|no later than|today|tomorrow|this week)\b",
             re.I,
@@ -329,11 +402,78 @@ _RULES = (
         ),
         "issues an ultimatum",
     ),
+    Rule(
+        re.compile(
+            r"\bi assume (the|my) (offer|contract|start date|offer letter)\b|\b(receiving|send "
+            r"me|sending me|getting) my (contract|offer|offer letter|start date|employment "
+            r"(pack|contract))\b|\b(told|informed|telling|tell) my (current )?(boss|manager|"
+            r"employer|team) (that )?i('m| am| will be) leaving\b|\b(started|starting|begun) "
+            r"looking (at|for) (flats|houses|homes|places|childcare|schools|rooms) (near|close to|"
+            r"around)\b|\b(confident|sure|certain|know) (that )?(the (job|role|position|post)|it) "
+            r"is (already )?mine\b|\btake (it|that|your silence|no reply) as a yes\b",
+            re.I,
+        ),
+        "takes the job as already given",
+        while_waiting=True,
+    ),
+    Rule(
+        re.compile(
+            r"\b(annoyed|irritated|irked|unimpressed|not (very |at all )?impressed)\b"
+            r"(?! (with|at) myself)|"
+            r"\b(kept|keeping|keep) me waiting\b|\b(shame|pity) (that )?(the panel|nobody|no one|"
+            r"no-one|the interviewers?|your team|you) (seemed|was|were|had|didn't|hadn't|"
+            r"couldn't)\b|\bseemed (so |very |rather |a bit |quite )?(distracted|disinterested|"
+            r"uninterested|bored|unprepared|rushed|disorgani[sz]ed)\b|\b(nobody|no one|no-one) "
+            r"(had |has )?(even )?(read|looked at|opened|seen) my\b|\bthanks,? i guess\b|\bfor "
+            r"finally (seeing|meeting|getting|making|finding)\b|\bnot that it (seemed to |seems "
+            r"to )?matter(s|ed)? to (anyone|you|anybody)\b|\b(hope|trust) you('ll| will) do "
+            r"better\b|\b(taking|takes|took) forever\b|\bi('ve| have) been (more than|extremely|"
+            r"incredibly|very|remarkably) patient\b|\bthis is (now )?my (second|third|fourth|fifth|"
+            r"\d+(st|nd|rd|th)) (email|message|attempt|note|time writing)\b|\bdid you (even|ever) "
+            r"(get|receive|read|see|open) my\b|\bstarting to (think|feel|wonder) (that )?(you're|"
+            r"you are|you aren't|nobody|no one|my application)\b|\bi would have liked more than\b",
+            re.I,
+        ),
+        "sounds passive-aggressive",
+    ),
+    Rule(
+        re.compile(
+            r"\b(going through|been through) a (really |very |truly )?(tough|hard|"
+            r"difficult|rough|awful|terrible|horrible) (time|year|few months|patch|spell)\b|"
+            r"\bmy mental health (has|have|is|was|hasn't|isn't|suffered)\b|"
+            r"\b((my|our) )?(wife|husband|partner|girlfriend|boyfriend) (left|walked "
+            r"out on|divorced)\b|\b(kids|children|mouths|family) to feed\b|\b(can't|cannot) "
+            r"afford to wait\b|\bi need this (to work|job|role|badly|so much|more than)\b",
+            re.I,
+        ),
+        "shares more hardship than a note to an employer needs",
+    ),
+    Rule(
+        re.compile(
+            r"\b(hurry up|please hurry)\b|\b(competitors?|rivals?) (has|have) (already )?"
+            r"(offered|made me)\b|\boffered me (more|a higher|a bigger|a better)\b|\b(a lot of|"
+            r"lots of|plenty of|significant|strong|a great deal of) interest from (other|several|"
+            r"many|a number of)\b|\byou('d| would) be (foolish|mad|crazy|silly|making a mistake) "
+            r"(to|not to)\b|\bi('m| am) (by far|easily|clearly|simply|honestly|obviously) the best "
+            r"(candidate|person|applicant)\b|\bthe best (candidate|person|applicant) you('ll| "
+            r"will)? (ever )?(see|find|get|meet|interview)\b",
+            re.I,
+        ),
+        "presses them with other offers or its own worth",
+        while_waiting=True,
+    ),
+    Rule(
+        re.compile(
+            r"\bcould do with (a )?(tidy|clean|refresh|makeover|revamp|lick of paint)\b", re.I
+        ),
+        "sounds rude",
+    ),
     Rule(re.compile(r"!{2,}"), "raises its voice with “!!”"),
 )
 _FILLER = re.compile(
     r"\bjust (wanted to )?(checking|check|following|follow|touching|touch|circling|circle|"
-    r"bumping|bump)( in| up| base| back)?\b|\btouching base\b|\bbumping this\b",
+    r"bumping|bump)( in| up| base| back)?\b|\btouching base\b|\bbumping this\b|"
+    r"\bjust (wanted to |want to )?(reach|reaching|pinging|ping|nudging|nudge) (out|you)\b",
     re.IGNORECASE,
 )
 #: Notes sent while the employer is still deciding about the person.

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.domain.changes import NudgeChange
 from bot.domain.interview import Person
@@ -14,27 +16,30 @@ from bot.domain.nudge import NudgeChangeRefused
 from bot.domain.text import escape
 from bot.slack import answers
 from bot.slack.blocks import (
+    ACCEPTED_ACTION,
+    DEBRIEF_ACTION,
     DONE_ACTION,
     DRAFT_ACTION,
     FORGET_ACTION,
     KEEP_ACTION,
     KEEP_DATA_ACTION,
     NUDGE_ACTIONS,
+    OFFER_ACTIONS,
     OUTCOME_ACTION,
     REMOVE_ACTION,
     SNOOZE_ACTION,
     SNOOZE_CHOICE_ACTION,
+    build_debrief_form,
     build_draft,
     build_notice,
+    build_outcome_reply,
     read_button_value,
     read_outcome_value,
     read_snooze_choice,
 )
 from bot.slack.listeners import tells_failures
 from bot.slack.payloads import interaction_person
-
-if TYPE_CHECKING:
-    from bot.slack.app import Services
+from bot.slack.services import Services
 
 LOGGER = logging.getLogger(__name__)
 
@@ -45,6 +50,9 @@ def register(app: App) -> None:
     app.action(SNOOZE_CHOICE_ACTION)(tells_failures(snooze_choice))
     app.action(DRAFT_ACTION)(tells_failures(draft_it))
     app.action(OUTCOME_ACTION)(tells_failures(heard_back))
+    for action_id in OFFER_ACTIONS:
+        app.action(action_id)(tells_failures(answer_offer))
+    app.action(DEBRIEF_ACTION)(tells_failures(open_debrief))
     app.action(REMOVE_ACTION)(tells_failures(remove_interview))
     app.action(KEEP_ACTION)(tells_failures(keep_interview))
     app.action(FORGET_ACTION)(tells_failures(forget_everything))
@@ -109,6 +117,64 @@ def heard_back(
     respond(response_type="ephemeral", replace_original=False, **answer.message)
     services.surfaces.refresh_messages(person, answer.refresh)
     services.surfaces.publish_home(person)
+
+
+def answer_offer(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond
+) -> None:
+    """Accepted or Declined on an offer plan's item: record the answer, then say what follows."""
+    services: Services = context["services"]
+    person = _clicker(body)
+    number = _own_number(ack, respond, person, action)
+    if number is None:
+        return
+    accepted = action["action_id"] == ACCEPTED_ACTION
+    try:
+        change = services.coach.answer_offer(person, number, accepted)
+    except NudgeChangeRefused as refusal:
+        ack()
+        _tell(respond, str(refusal))
+        return
+    ack()
+    tz = services.coach.timezone(person)
+    respond(response_type="ephemeral", replace_original=False, **build_outcome_reply(change, tz))
+    services.surfaces.refresh_messages(person, change.withdrawn)
+    services.surfaces.publish_home(person)
+
+
+def open_debrief(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    respond: Respond,
+    client: WebClient,
+) -> None:
+    """ "How did it go?": the debrief form for the item's interview, filled with any answers
+    given before. The form opens right away: its trigger lasts about three seconds."""
+    services: Services = context["services"]
+    person = _clicker(body)
+    number = _own_number(ack, respond, person, action)
+    if number is None:
+        return
+    ack()
+    interview = services.coach.nudge_interview(person, number)
+    if interview is None:
+        _tell(respond, "That interview is no longer in your list, so there is nothing to note.")
+        return
+    try:
+        client.views_open(
+            trigger_id=body.get("trigger_id", ""),
+            view=build_debrief_form(interview, interview.debrief),
+        )
+    except (SlackApiError, SlackClientError, OSError) as error:
+        LOGGER.warning("Could not open the debrief form for %s: %s", person.user_id, error)
+        _tell(
+            respond,
+            "I couldn't open the form. Tell me in words instead, like `debrief "
+            f"{escape(interview.company)}: talked about the roadmap; next: a case study; "
+            "decide by friday; met Sam Lee`.",
+        )
 
 
 def remove_interview(
@@ -194,7 +260,7 @@ def _own_number(ack: Ack, respond: Respond, person: Person, action: dict[str, An
 
 
 def _clicker(body: dict[str, Any]) -> Person:
-    return Person(*interaction_person(body))
+    return interaction_person(body)
 
 
 def nudge_button(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.coach.capture import looks_pasted, read_pasted
 from bot.coach.coach import Coach
 from bot.domain.interview import Person
 from bot.domain.nudge import NudgeChangeRefused
@@ -29,11 +30,11 @@ from bot.slack.blocks import (
     build_plan_reply,
     build_remove_confirm,
 )
+from bot.slack.capture_blocks import build_form_opened, build_invitation_added
 from bot.slack.listeners import tells_failures
+from bot.slack.listeners.capture import open_filled_form
 from bot.slack.listeners.views import open_add_form
-
-if TYPE_CHECKING:
-    from bot.slack.app import Services
+from bot.slack.services import Services
 
 LOGGER = logging.getLogger(__name__)
 
@@ -66,6 +67,10 @@ def interview_command(
             if not open_add_form(services, client, person, trigger):
                 respond(response_type="ephemeral", **build_add_problem("Tell me about it."))
             return
+        if looks_pasted(rest, now=coach.clock.now(), tz=coach.timezone(person)):
+            _add_pasted(services, client, person, trigger, rest, ack, respond)
+            services.surfaces.publish_home(person)
+            return
         if coach.knows_timezone(person):
             reply, stored = _add(services, person, rest)
             ack(response_type="ephemeral", **reply)
@@ -76,6 +81,9 @@ def interview_command(
             respond(response_type="ephemeral", **reply)
         if not stored:
             open_add_form(services, client, person, trigger, rest)
+    elif verb == "calendar" and rest:
+        ack(response_type="ephemeral", **_calendar_feed(services, person, rest))
+        return
     elif verb == "calendar":
         ack(
             response_type="ephemeral",
@@ -176,6 +184,55 @@ def _send_file(
             response_type="ephemeral",
             **build_notice("Slack would not take the file just now; please try again."),
         )
+
+
+def _add_pasted(
+    services: Services,
+    client: WebClient,
+    person: Person,
+    trigger: str,
+    text: str,
+    ack: Ack,
+    respond: Respond,
+) -> None:
+    """A pasted invitation: added when read fully, else the add form filled with it."""
+    coach = services.coach
+    if coach.knows_timezone(person):
+        answer: Callable[..., object] = ack
+    else:
+        ack()
+        services.surfaces.learn_timezone(person)
+        answer = respond
+    read = read_pasted(text, now=coach.clock.now(), tz=coach.timezone(person))
+    if read.request is not None:
+        try:
+            plan = coach.add_interview(person, read.request)
+        except NudgeChangeRefused as refusal:
+            answer(response_type="ephemeral", **build_notice(str(refusal)))
+            return
+        reply = build_plan_reply(plan.interview, plan.nudges, plan.superseded, plan.remark)
+        answer(response_type="ephemeral", **build_invitation_added(reply))
+        return
+    answer(response_type="ephemeral", **build_form_opened(read))
+    open_filled_form(client, person, trigger, read)
+
+
+def _calendar_feed(services: Services, person: Person, text: str) -> dict[str, Any]:
+    """`/interview calendar <secret address>` or `/interview calendar off`."""
+    watch = services.watch
+    if watch is None:
+        return build_notice("Calendar feeds are not switched on for this coach.")
+    if text.strip().lower() in ("off", "stop", "none"):
+        if watch.stop(person):
+            return build_notice(
+                ":calendar: Done: I forgot your calendar's address and stopped reading it."
+            )
+        return build_notice("I wasn't reading a calendar of yours.")
+    kind, _, words = text.strip().partition(" ")
+    if kind.lower() in ("domain", "domains", "words", "keywords"):
+        which = "domain" if kind.lower().startswith("domain") else "words"
+        return build_notice(escape(watch.set_words(person, which, words)))
+    return build_notice(watch.set_feed(person, text))
 
 
 def _add(services: Services, person: Person, text: str) -> tuple[dict[str, Any], bool]:

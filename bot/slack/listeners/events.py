@@ -4,18 +4,17 @@ coach ignores."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_bolt import App, BoltContext, Say
 
+from bot.domain.debriefs import is_debrief
 from bot.domain.interview import Person
 from bot.domain.parsing import plain_text
 from bot.domain.understanding import understand
-from bot.slack import understood
+from bot.slack import answers, understood
 from bot.slack.listeners import tells_failures
-
-if TYPE_CHECKING:
-    from bot.slack.app import Services
+from bot.slack.services import Services
 
 LOGGER = logging.getLogger(__name__)
 
@@ -41,8 +40,11 @@ def direct_message(event: dict[str, Any], context: BoltContext, say: Say) -> Non
         services.surfaces.learn_timezone(person)  # times in the answer are in their zone
     text = plain_text(str(event.get("text", "")))
     coach = services.coach
-    meant = understand(text, coach.situation(person), services.replies)
-    answer = understood.answer(coach, services.checker, services.replies, person, text, meant)
+    if is_debrief(text):
+        answer = answers.debrief_in_words(coach, person, text)
+    else:
+        meant = understand(text, coach.situation(person), services.replies)
+        answer = understood.answer(coach, services.checker, services.replies, person, text, meant)
     say(**answer.message)
     services.surfaces.refresh_messages(person, answer.refresh)
     services.surfaces.publish_home(person)

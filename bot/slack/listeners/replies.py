@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
@@ -26,9 +26,7 @@ from bot.slack.reply_blocks import (
     read_item_choice,
     read_process_choice,
 )
-
-if TYPE_CHECKING:
-    from bot.slack.app import Services
+from bot.slack.services import Services
 
 LOGGER = logging.getLogger(__name__)
 
@@ -158,4 +156,4 @@ def _refuse(ack: Ack, respond: Respond, person: Person) -> None:
 
 
 def _clicker(body: dict[str, Any]) -> Person:
-    return Person(*interaction_person(body))
+    return interaction_person(body)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.domain.debriefs import read_debrief_form
 from bot.domain.interview import Person
 from bot.domain.nudge import NudgeChangeRefused
 from bot.domain.parsing import (
@@ -18,18 +19,58 @@ from bot.domain.parsing import (
     prefill_from_text,
     read_add_form,
 )
-from bot.slack.blocks import ADD_FORM, FORM_FIELDS, build_add_form, build_plan_reply
+from bot.slack.blocks import (
+    ADD_FORM,
+    DEBRIEF_FIELDS,
+    DEBRIEF_FORM,
+    FORM_FIELDS,
+    build_add_form,
+    build_debrief_reply,
+    build_plan_reply,
+)
+from bot.slack.capture_blocks import feed_key_of
 from bot.slack.listeners import tells_failures
 from bot.slack.payloads import interaction_person
-
-if TYPE_CHECKING:
-    from bot.slack.app import Services
+from bot.slack.services import Services
 
 LOGGER = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
     app.view(ADD_FORM)(tells_failures(add_form_submitted))
+    app.view(DEBRIEF_FORM)(tells_failures(debrief_submitted))
+
+
+def debrief_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """Keep the answers to "How did it go?", close the form, and say what they changed."""
+    services: Services = context["services"]
+    person = interaction_person(body)
+    coach = services.coach
+    interview_id = str(view.get("private_metadata", ""))
+    if not interview_id.isdigit():
+        ack()
+        return
+    try:
+        debrief = read_debrief_form(_values(view, DEBRIEF_FIELDS))
+        change = coach.debrief(person, int(interview_id), debrief)
+    except NudgeChangeRefused as refusal:
+        ack(response_action="errors", errors={"topics": str(refusal)[:150]})
+        return
+    ack()
+    try:
+        channel = (
+            coach.profile(person).dm_channel
+            or client.conversations_open(users=person.user_id)["channel"]["id"]
+        )
+        client.chat_postMessage(
+            channel=channel, **build_debrief_reply(change, coach.timezone(person))
+        )
+    except (SlackApiError, SlackClientError, OSError) as error:
+        LOGGER.warning("Could not send the debrief reply to %s: %s", person.user_id, error)
+    services.surfaces.refresh_messages(person, change.refresh)
+    services.surfaces.publish_home(person)
 
 
 def open_add_form(
@@ -58,7 +99,7 @@ def add_form_submitted(
 ) -> None:
     """Store the interview before closing the form; a problem stays in the form, inline."""
     services: Services = context["services"]
-    person = Person(*interaction_person(body))
+    person = interaction_person(body)
     values = _form_values(view)
     coach = services.coach
     try:
@@ -72,6 +113,9 @@ def add_form_submitted(
         ack(response_action="errors", errors={"company": str(refusal)[:150]})
         return
     ack()
+    key = feed_key_of(view)
+    if key and services.watch is not None:
+        services.watch.tracked(person, key, plan.interview.id)
     try:
         channel = (
             coach.profile(person).dm_channel
@@ -85,10 +129,14 @@ def add_form_submitted(
 
 
 def _form_values(view: dict[str, Any]) -> dict[str, str]:
+    return _values(view, FORM_FIELDS)
+
+
+def _values(view: dict[str, Any], fields: tuple[str, ...]) -> dict[str, str]:
     """Each field's entered value, whatever kind of input holds it."""
     state = view.get("state", {}).get("values", {})
     values: dict[str, str] = {}
-    for field in FORM_FIELDS:
+    for field in fields:
         entry = state.get(field, {}).get("value", {})
         if not isinstance(entry, dict):
             continue
