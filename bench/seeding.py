@@ -6,7 +6,7 @@ import os
 import random
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -128,6 +128,12 @@ class _Recorder:
 
     def find_marked(self, person: Person, channel: str, marks: set[str]) -> dict[str, str]:
         return {}
+
+    def prepare_post(self, channel: str, person: Person, nudges: list, tz: str) -> Callable:
+        return lambda: self.post_nudges(channel, person, nudges, tz)
+
+    def delete_message(self, person: Person, channel: str, ts: str) -> None:
+        """Nothing to delete: no message exists."""
 
 
 class _Seeder:

@@ -95,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.mode == "serve" and settings.mode == "console":
         print(NO_CREDENTIALS, file=sys.stderr)
         return 2
+    if args.mode != "console" and settings.mode != "console" and (short := _short_lease(settings)):
+        print(f"interview-coach: {short}", file=sys.stderr)
+        return 2
     console = args.mode == "console" or (args.mode is None and settings.mode == "console")
     quiet = console and "LOG_LEVEL" not in os.environ
     logging.basicConfig(
@@ -185,6 +188,22 @@ def _forget_workspace(settings: Settings, team_id: str) -> int:
     if installed:
         print(f"{team_id} still has the app installed: its people can start afresh.")
     return 0
+
+
+def _short_lease(settings: Settings) -> str | None:
+    """Why the delivery lease cannot hold a post, if it cannot: a replica whose post may
+    outlast its lease loses the person to another mid-post, and both could post."""
+    from bot.coach.delivery import FENCE_MARGIN
+
+    margin = int(FENCE_MARGIN.total_seconds())
+    if settings.lease_seconds > settings.slack_timeout + margin:
+        return None
+    return (
+        f"COACH_LEASE_SECONDS is {settings.lease_seconds}, but a post to Slack may take up to "
+        f"{settings.slack_timeout} s (COACH_SLACK_TIMEOUT) and delivery keeps {margin} s more "
+        f"in hand: set COACH_LEASE_SECONDS above {settings.slack_timeout + margin} "
+        "(the default is 60), or lower COACH_SLACK_TIMEOUT."
+    )
 
 
 def _run_on_slack(settings: Settings) -> int:

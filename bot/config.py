@@ -27,6 +27,8 @@ DEFAULT_SCOPES = (
 DEFAULT_UNINSTALL_GRACE_DAYS = 30
 #: Seconds a delivery lease lasts by default (see README, "Running at scale").
 DEFAULT_LEASE_SECONDS = 60
+#: Seconds a Slack call may take by default before it counts as failed.
+DEFAULT_SLACK_TIMEOUT = 10
 #: The most the PostgreSQL store waits, in seconds (see README, Settings); the store's own
 #: defaults (bot.storage.postgres_waits.Waits) are the same.
 DEFAULT_DB_LOCK_TIMEOUT = 1.0
@@ -83,6 +85,12 @@ class Settings:
     #: Seconds a replica holds a person it claimed for delivery: how soon another replica
     #: takes over the people of one that died.
     lease_seconds: int = DEFAULT_LEASE_SECONDS
+    #: Seconds a Slack Web API call may take before it counts as failed.
+    slack_timeout: int = DEFAULT_SLACK_TIMEOUT
+    #: Fault tests only: the process stops itself (SIGSTOP) right before its first post to
+    #: each of these users ("*": anyone), as a pause between delivery's last check and its
+    #: post would.
+    stop_before_post: frozenset[str] = frozenset()
     #: The key(s) calendar feed addresses are sealed with (COACH_FEED_KEY); None: no feeds.
     feed_key: str | None = field(default=None, repr=False)
     #: Non-public networks feeds may be fetched from (COACH_FEED_ALLOW_NETWORKS): for tests
@@ -207,6 +215,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(
             f"COACH_LEASE_SECONDS must be a whole number of seconds, 1 or more, not {lease_text!r}."
         )
+    timeout_text = get("COACH_SLACK_TIMEOUT") or str(DEFAULT_SLACK_TIMEOUT)
+    if not timeout_text.isdigit() or int(timeout_text) < 1:
+        raise SettingsError(
+            f"COACH_SLACK_TIMEOUT must be a whole number of seconds, 1 or more, not "
+            f"{timeout_text!r}."
+        )
+    stop_text = get("COACH_FAULT_STOP_BEFORE_POST") or ""
     waits = {
         name: _seconds(get(variable), default, variable)
         for name, variable, default in (
@@ -274,6 +289,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         redirect_uri=redirect_uri,
         uninstall_grace_days=int(grace_text),
         lease_seconds=int(lease_text),
+        slack_timeout=int(timeout_text),
+        stop_before_post=frozenset(u.strip() for u in stop_text.split(",") if u.strip()),
         db_person_connections=int(share_text),
         **waits,
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
+import signal
 import socket
 import threading
 from collections.abc import Callable
@@ -27,6 +29,7 @@ from bot.coach.workspaces import Workspaces
 from bot.config import Settings
 from bot.domain.draft_check import DraftChecker
 from bot.domain.drafts import load_drafts
+from bot.domain.interview import Person
 from bot.domain.parsing import warm_up
 from bot.domain.playbook import load_playbook
 from bot.domain.reply_words import english_words, load_reply_words
@@ -246,19 +249,21 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
         coach = Coach(store, playbook, clock)
         proofread = playbook.proofread
         many = settings.mode == "oauth"
+        timeout = settings.slack_timeout
         if many:
             # Bolt gives each request a client of its own with the workspace's token; this
             # one has none, and lends Bolt its base URL and retry handlers.
-            listener_client = make_client(None, settings.api_url)
+            listener_client = make_client(None, settings.api_url, timeout=timeout)
             listener_clients: Callable[[str], WebClient] = InstalledClients(
-                _token_finder(store), settings.api_url
+                _token_finder(store), settings.api_url, timeout=timeout
             )
             delivery_clients: Callable[[str], WebClient] = InstalledClients(
-                _token_finder(store), settings.api_url, retries=False
+                _token_finder(store), settings.api_url, retries=False, timeout=timeout
             )
         else:
-            listener_client = make_client(settings.bot_token or "", settings.api_url)
-            delivery_client = make_client(settings.bot_token or "", settings.api_url, retries=False)
+            token = settings.bot_token or ""
+            listener_client = make_client(token, settings.api_url, timeout=timeout)
+            delivery_client = make_client(token, settings.api_url, retries=False, timeout=timeout)
 
             listener_clients = _one_workspace(listener_client)
             delivery_clients = _one_workspace(delivery_client)
@@ -269,6 +274,8 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
             clock,
             SlackMessenger(delivery_clients, proofread=proofread),
             lease=timedelta(seconds=settings.lease_seconds),
+            post_timeout=timedelta(seconds=timeout),
+            before_post=_stop_before_post(settings.stop_before_post),
         )
         surfaces = Surfaces(coach, SlackMessenger(listener_clients, proofread=proofread))
         workspaces = (
@@ -325,6 +332,25 @@ def open_coach(settings: Settings, clock: Clock, *, sweep: timedelta | None = No
         store.close()
         raise
     return CoachRuntime(settings, store, services, app, scheduler)
+
+
+def _stop_before_post(users: frozenset[str]) -> Callable[[Person], None] | None:
+    """For fault tests (COACH_FAULT_STOP_BEFORE_POST): the whole process stops itself between
+    delivery's last check and its first post to each of these people, as a long pause would
+    stop it there; it goes on when it is sent SIGCONT."""
+    if not users:
+        return None
+
+    stopped: set[Person] = set()
+
+    def stop(person: Person) -> None:
+        if person in stopped or not ("*" in users or person.user_id in users):
+            return
+        stopped.add(person)
+        LOGGER.warning("Stopping before the post to %s, as asked", person.user_id)
+        os.kill(os.getpid(), signal.SIGSTOP)
+
+    return stop
 
 
 def _token_finder(store: Store) -> Callable[[str], str | None]:

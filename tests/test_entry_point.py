@@ -116,6 +116,33 @@ def test_console_is_forced_even_with_slack_credentials_set(tmp_path: Path) -> No
     assert "No Slack credentials" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("lease", "timeout"), [("12", None), ("5", "3"), ("1", "1")], ids=["default", "3s", "1s"]
+)
+def test_serve_refuses_a_lease_a_post_could_outlast(
+    tmp_path: Path, lease: str, timeout: str | None
+) -> None:
+    """A replica whose post may outlast its lease would lose the person mid-post."""
+    settings = {"COACH_SLACK_TIMEOUT": timeout} if timeout else {}
+    result = _run(
+        tmp_path,
+        "serve",
+        SLACK_BOT_TOKEN="xoxb-1-serve",
+        SLACK_SIGNING_SECRET="serve-secret",
+        SLACK_API_URL="http://127.0.0.1:9/api/",
+        COACH_LEASE_SECONDS=lease,
+        **settings,
+    )
+
+    assert result.returncode == 2, result.stderr
+    message = result.stderr.strip()
+    assert message.startswith(f"interview-coach: COACH_LEASE_SECONDS is {lease}, but a post")
+    assert f"up to {timeout or 10} s (COACH_SLACK_TIMEOUT)" in message
+    assert f"above {int(timeout or 10) + 2}" in message and len(message.splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "data").exists(), "refused before the store was opened"
+
+
 def test_serve_with_credentials_runs_on_slack_over_http_until_stopped(tmp_path: Path) -> None:
     port = free_port()
     with SlackStandIn() as standin:

@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -124,6 +125,14 @@ class Recorder:
 
     def find_marked(self, person: Person, channel: str, marks: set[str]) -> dict[str, str]:
         return {}
+
+    def prepare_post(
+        self, channel: str, person: Person, nudges: list[Nudge], tz: str
+    ) -> Callable[[], str]:
+        return lambda: self.post_nudges(channel, person, nudges, tz)
+
+    def delete_message(self, person: Person, channel: str, ts: str) -> None:
+        self.violations.append(f"message {ts} deleted: no post here should need taking back")
 
 
 class Lifecycle(RuleBasedStateMachine):

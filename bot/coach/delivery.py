@@ -9,7 +9,13 @@
   process died, or the answer was lost) delivery first looks in the DM for it instead of
   sending it again.
 - Immediately before each post, under the person's lock, delivery checks again that every
-  nudge is still its to send: a rejection, a `remove` or a `forget` made meanwhile wins.
+  nudge is still its to send: a rejection, a `remove` or a `forget` made meanwhile wins. That
+  check is fenced: it is the last step before the request (the token and the DM channel come
+  before it), it needs the lease it claimed with (its fencing token) and enough of it left, on
+  the database's clock, for the post to finish inside it. A replica that paused between that
+  check and the post (a GC pause, SIGSTOP) may still post late; right after the post it looks
+  again, and a message whose nudges are no longer its to carry (cancelled, changed, or sent by
+  the replica that took over) is deleted, logged and counted.
 - Slack's answers are read for what they mean: a `Retry-After` is a time to try that channel
   again (not a sleep), a person Slack cannot reach parks their delivery until they next use the
   coach, and a workspace whose token stopped working stops that workspace's delivery, loudly.
@@ -60,6 +66,11 @@ WORKERS = 8
 HELD_PER_WORKER = 4
 #: After an unexpected error, how long that person waits before delivery tries them again.
 FAILURE_PAUSE = timedelta(seconds=30)
+#: How long a post may take before it counts as failed (the Slack client's timeout).
+POST_TIMEOUT = timedelta(seconds=10)
+#: Lease left beyond the post's own timeout for a post to start: the request and its answer
+#: both fit inside the lease, with room for the clocks of two machines to differ a little.
+FENCE_MARGIN = timedelta(seconds=2)
 
 
 class DeliveryProblem(Exception):
@@ -98,7 +109,14 @@ class Messenger(Protocol):
 
     def open_dm(self, person: Person) -> str: ...
 
-    def post_nudges(self, channel: str, person: Person, nudges: list[Nudge], tz: str) -> str: ...
+    def prepare_post(
+        self, channel: str, person: Person, nudges: list[Nudge], tz: str
+    ) -> Callable[[], str]:
+        """Everything slow a post needs (the workspace's token, the message); the callable
+        returned makes only the request, and gives the message's ts."""
+        ...
+
+    def delete_message(self, person: Person, channel: str, ts: str) -> None: ...
 
     def update_nudges(
         self, channel: str, ts: str, person: Person, nudges: list[Nudge], tz: str
@@ -116,6 +134,8 @@ class DueBatch:
     tz: str
     dm_channel: str | None
     claim: str
+    #: The fencing token of the lease the nudges were taken under.
+    token: int
 
 
 class Delivery:
@@ -131,7 +151,15 @@ class Delivery:
         workers: int = WORKERS,
         lease: timedelta = LEASE,
         channel_gap: timedelta = CHANNEL_GAP,
+        post_timeout: timedelta = POST_TIMEOUT,
+        before_post: Callable[[Person], None] | None = None,
     ) -> None:
+        """`before_post` runs between the last check and the post (fault tests pause there)."""
+        if lease <= post_timeout + FENCE_MARGIN:
+            raise ValueError(
+                f"a {lease.total_seconds():.0f} s lease cannot hold a post that may take "
+                f"{post_timeout.total_seconds():.0f} s (plus {FENCE_MARGIN.total_seconds():.0f} s)"
+            )
         self.store = store
         self.playbook = playbook
         self.clock = clock
@@ -139,6 +167,11 @@ class Delivery:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._lease = lease
         self._channel_gap = channel_gap
+        self._post_timeout = post_timeout
+        self._before_post = before_post
+        #: Messages taken back after they landed, and those that could not be.
+        self.withdrawn_posts = 0
+        self.withdrawal_failures = 0
         self._workers = workers
         #: People held at once: a few waiting behind each busy worker, so none idles between
         #: claims, and few enough that each is served well within the lease.
@@ -270,8 +303,11 @@ class Delivery:
         items are one message, unless it is about an interview that has not ended yet.
         """
         now = self.clock.now()
-        claim = f"{self.owner}:{next(self._runs)}"
         with self.store.transaction(person) as book:
+            lease = self.store.lease(person, owner=self.owner, now=now)
+            if lease is None:  # it waited past its lease and someone else has the person
+                return None
+            claim = f"{self.owner}:{lease.token}:{next(self._runs)}"
             profile = book.profile
             due = book.due_nudges(now)
             if profile.delivery_parked or not due:
@@ -319,7 +355,9 @@ class Delivery:
         if not ready:
             return None
         ordered = sorted(ready, key=lambda n: (n.due_at, n.number))
-        return DueBatch(person, ordered, profile.tz or "UTC", profile.dm_channel, claim)
+        return DueBatch(
+            person, ordered, profile.tz or "UTC", profile.dm_channel, claim, lease.token
+        )
 
     def _overtaken(self, book: PersonBook, nudge: Nudge, moment: datetime, window: Day) -> bool:
         """Patience that would now arrive with, or just before, its process's follow-up (the
@@ -352,31 +390,70 @@ class Delivery:
             if free_at is not None and free_at > now:
                 self._put_back(person, batch.claim, rest, _at(free_at))
                 break
-            chunk = self._still_ours(batch, rest[:size])
+            try:
+                ready = self._ready_to_post(batch, channel, rest[:size])
+            except DeliveryProblem as problem:
+                self._give_back(batch, rest, problem, channel=channel)
+                break
+            if ready is None:
+                break  # the lease is gone: what is left is the new holder's
+            chunk, post = ready
             if not chunk:
                 continue
+            if self._before_post is not None:
+                self._before_post(person)
             try:
-                ts = self.messenger.post_nudges(channel, person, chunk, batch.tz)
+                ts = post()
             except DeliveryProblem as problem:
                 posted = {n.number for n in chunk} if isinstance(problem, MaybeSent) else set()
                 self._give_back(batch, rest, problem, channel=channel, maybe_posted=posted)
                 break
             self._channel_free[channel] = self.clock.now() + self._channel_gap
-            self._record_sent(batch, chunk, channel, ts)
-            delivered += len(chunk)
+            delivered += self._settle_post(batch, chunk, channel, ts)
         if len(self._channel_free) > 10_000:
             self._channel_free.clear()
         return delivered
 
-    def _still_ours(self, batch: DueBatch, chunk: list[Nudge]) -> list[Nudge]:
-        """Under the person's lock, right before the post: the nudges still to send.
+    def _ready_to_post(
+        self, batch: DueBatch, channel: str, chunk: list[Nudge]
+    ) -> tuple[list[Nudge], Callable[[], str]] | None:
+        """The post prepared, then the last check: nothing slow comes between it and the post.
 
-        A nudge snoozed, done, removed or forgotten meanwhile is left out; one whose process
-        closed meanwhile is cancelled, so nothing reaches the person about an employer who
-        said no.
+        None when the lease was lost. A chunk the check changed (a nudge withdrawn meanwhile)
+        is prepared and checked again.
         """
+        while True:
+            post = self.messenger.prepare_post(channel, batch.person, chunk, batch.tz)
+            confirmed = self._final_check(batch, chunk)
+            if confirmed is None:
+                return None
+            if not confirmed:
+                return [], post
+            if [n.mark for n in confirmed] == [n.mark for n in chunk]:
+                return chunk, post
+            chunk = confirmed
+
+    def _final_check(self, batch: DueBatch, chunk: list[Nudge]) -> list[Nudge] | None:
+        """Under the person's lock, right before the post: the nudges still to send, recorded
+        `sending` under the claim that names the lease's fencing token; None if the lease is
+        no longer this run's.
+
+        The lease must outlast the post: with less than the post's timeout and a margin left
+        (on the database's clock), it is renewed first. A nudge snoozed, done, removed or
+        forgotten meanwhile is left out; one whose process closed meanwhile is cancelled, so
+        nothing reaches the person about an employer who said no.
+        """
+        person = batch.person
         now = self.clock.now()
-        with self.store.transaction(batch.person) as book:
+        with self.store.transaction(person) as book:
+            held = self.store.lease(person, owner=self.owner, now=now)
+            if held is None or held.token != batch.token:
+                LOGGER.info("The lease on %s passed on before the post: not sent", _name(person))
+                return None
+            if held.left < self._post_timeout + FENCE_MARGIN and not self.store.renew_lease(
+                person, owner=self.owner, token=held.token, now=now, lease=self._lease
+            ):
+                return None
             confirmed: list[Nudge] = []
             withdrawn: list[Nudge] = []
             for nudge in chunk:
@@ -392,11 +469,95 @@ class Delivery:
                     withdrawn.append(cancel(current, now))
                     continue
                 confirmed.append(current)
-            book.save_nudges(withdrawn)
+            book.save_nudges(withdrawn + confirmed)
         return confirmed
 
+    def _settle_post(self, batch: DueBatch, chunk: list[Nudge], channel: str, ts: str) -> int:
+        """Right after a post: record it, or take it back if it should not be there.
+
+        What is recorded decides, not who holds the lease now. A nudge still waiting to be
+        sent (by this run, or by a replica that took the person over while this one was
+        paused) is recorded as sent in this message, so the other finds it sent and does not
+        post it. A message carrying a nudge cancelled, changed or already sent in another
+        message meanwhile is deleted, and the nudges with it that this run still holds are put
+        back to go out again at once. Returns the nudges delivered.
+        """
+        person = batch.person
+        now = self.clock.now()
+        kept: list[Nudge] = []
+        acted: list[Nudge] = []
+        stale: list[Nudge] = []
+        with self.store.transaction(person) as book:
+            held = self.store.lease(person, owner=self.owner, now=now)
+            lost = held is None or held.token != batch.token
+            closing: list[Nudge] = []
+            for posted in chunk:
+                current = book.nudge(posted.number)
+                if (
+                    current is None
+                    or current.edition != posted.edition
+                    or current.state == NudgeState.CANCELLED
+                    or (current.state == NudgeState.SENT and current.message_ts != ts)
+                ):
+                    stale.append(posted)
+                elif current.contacts_employer and not current.closing and _closed(book, current):
+                    stale.append(posted)
+                    if current.is_open:
+                        closing.append(cancel(current, now))
+                elif current.state in (NudgeState.DONE, NudgeState.SKIPPED):
+                    acted.append(current)  # the person acted on it during the post
+                else:
+                    kept.append(current)
+            if stale:
+                ours = [
+                    put_back(n, None)
+                    for n in kept
+                    if not lost and n.state == NudgeState.SENDING and n.claim == batch.claim
+                ]
+                book.save_nudges(closing + ours)
+            else:
+                book.save_nudges(
+                    [mark_sent(n, channel, ts) for n in kept]
+                    + [replace(n, channel=channel, message_ts=ts) for n in acted]
+                )
+            shown = book.nudges_in_message(ts) if acted and not stale else []
+        if stale:
+            self._withdraw(batch, channel, ts, stale, lost=lost)
+            return 0
+        if shown:
+            try:
+                self.messenger.update_nudges(channel, ts, person, shown, batch.tz)
+            except DeliveryProblem as problem:
+                LOGGER.warning("Could not redraw a message just sent: %s", problem.reason)
+        return len(kept)
+
+    def _withdraw(
+        self, batch: DueBatch, channel: str, ts: str, stale: list[Nudge], *, lost: bool
+    ) -> None:
+        """Delete a message that landed after its nudges stopped being this run's to send."""
+        why = "its lease passed to another replica" if lost else "they changed meanwhile"
+        self.withdrawn_posts += 1
+        LOGGER.warning(
+            "A message to %s carried %s no longer to be sent (%s): deleting it "
+            "(%d taken back since start)",
+            _name(batch.person),
+            plural(len(stale), "nudge"),
+            why,
+            self.withdrawn_posts,
+        )
+        try:
+            self.messenger.delete_message(batch.person, channel, ts)
+        except DeliveryProblem as problem:
+            self.withdrawal_failures += 1
+            LOGGER.error(
+                "Could not delete a message to %s that should not be there (%s): %d so far",
+                _name(batch.person),
+                problem.reason,
+                self.withdrawal_failures,
+            )
+
     def _record_sent(self, batch: DueBatch, chunk: list[Nudge], channel: str, ts: str) -> None:
-        """Record the message; if the person changed an item during the post, redraw it."""
+        """Record a message found in the DM; if the person changed an item since, redraw it."""
         changed = False
         with self.store.transaction(batch.person) as book:
             updates: list[Nudge] = []
@@ -406,6 +567,8 @@ class Delivery:
                     changed = True
                 elif current.state == NudgeState.SENDING and current.claim == batch.claim:
                     updates.append(mark_sent(current, channel, ts))
+                elif current.state == NudgeState.SENT and current.message_ts != ts:
+                    continue  # recorded in another message: that one is the nudge's
                 else:
                     changed = True
                     if current.state != NudgeState.SCHEDULED:

@@ -259,6 +259,8 @@ class SlackStandIn:
         """Forget everything received, keeping users, faults and the server."""
         self._calls: list[ApiCall] = []
         self._messages: dict[str, list[Message]] = {}
+        #: Messages deleted with chat.delete, gone from `messages()` and the history.
+        self._deleted: list[Message] = []
         self._ephemerals: list[dict[str, Any]] = []
         self._responses: list[tuple[str, dict[str, Any]]] = []
         self._views: list[dict[str, Any]] = []
@@ -427,6 +429,12 @@ class SlackStandIn:
                     (m for msgs in self._messages.values() for m in msgs), key=lambda m: m.ts
                 )
             return [copy.deepcopy(m) for m in found]
+
+    def deleted(self, channel: str | None = None) -> list[Message]:
+        """Messages deleted with chat.delete, in the order they were deleted."""
+        with self._cond:
+            wanted = None if channel is None else self._dm_channel(channel)
+            return [copy.deepcopy(m) for m in self._deleted if wanted in (None, m.channel)]
 
     def ephemerals(self, channel: str | None = None) -> list[dict[str, Any]]:
         """Ephemeral messages, kept apart because only one user ever saw them."""
@@ -779,6 +787,7 @@ class SlackStandIn:
             "conversations.history": self._conversations_history,
             "chat.postMessage": self._chat_post_message,
             "chat.update": self._chat_update,
+            "chat.delete": self._chat_delete,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "views.open": self._views_open,
             "views.push": self._views_open,
@@ -902,6 +911,18 @@ class SlackStandIn:
             "text": message.text or "",
             "message": self._message_json(message),
         }
+
+    def _chat_delete(self, params: dict[str, Any], notify: list[Notice]) -> dict[str, Any]:
+        """Gone from the channel, as in Slack: the history no longer lists it."""
+        channel = self._dm_channel(str(params.get("channel") or ""))
+        ts = str(params.get("ts") or "")
+        kept = self._messages.get(channel, [])
+        message = next((m for m in kept if m.ts == ts), None)
+        if message is None:
+            raise _SlackApiError("message_not_found")
+        kept.remove(message)
+        self._deleted.append(message)
+        return {"channel": channel, "ts": ts}
 
     def _chat_post_ephemeral(self, params: dict[str, Any], notify: list[Notice]) -> dict[str, Any]:
         channel, user = params.get("channel"), params.get("user")

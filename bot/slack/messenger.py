@@ -70,6 +70,8 @@ PERSON_ERRORS = frozenset(
         "user_is_bot",
     }
 )
+#: Seconds a Web API call may take before it counts as failed (COACH_SLACK_TIMEOUT).
+SLACK_TIMEOUT = 10
 #: The longest `Retry-After` taken at its word; anything longer is read as this.
 MAX_RETRY_AFTER = 3600.0
 
@@ -84,7 +86,7 @@ def retry_handlers() -> list[RetryHandler]:
 
 
 def make_client(
-    token: str | None, base_url: str, *, timeout: int = 10, retries: bool = True
+    token: str | None, base_url: str, *, timeout: int = SLACK_TIMEOUT, retries: bool = True
 ) -> WebClient:
     """A Web API client; delivery's has no retry handlers (see the module docstring).
 
@@ -112,11 +114,17 @@ class InstalledClients:
     LIMIT = 10_000
 
     def __init__(
-        self, token_of: Callable[[str], str | None], base_url: str, *, retries: bool = True
+        self,
+        token_of: Callable[[str], str | None],
+        base_url: str,
+        *,
+        retries: bool = True,
+        timeout: int = SLACK_TIMEOUT,
     ) -> None:
         self._token_of = token_of
         self._base_url = base_url
         self._retries = retries
+        self._timeout = timeout
         self._clients: OrderedDict[str, WebClient] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -128,7 +136,9 @@ class InstalledClients:
                 raise WorkspaceUnreachable("not_installed")
             client = self._clients.get(team_id)
             if client is None or client.token != token:
-                client = make_client(token, self._base_url, retries=self._retries)
+                client = make_client(
+                    token, self._base_url, retries=self._retries, timeout=self._timeout
+                )
                 self._clients[team_id] = client
                 if len(self._clients) > self.LIMIT:
                     self._clients.popitem(last=False)
@@ -218,15 +228,39 @@ class SlackMessenger:
         return str(response["channel"]["id"])
 
     def post_nudges(self, channel: str, person: Person, nudges: list[Nudge], tz: str) -> str:
+        return self.prepare_post(channel, person, nudges, tz)()
+
+    def prepare_post(
+        self, channel: str, person: Person, nudges: list[Nudge], tz: str
+    ) -> Callable[[], str]:
+        """Everything a post needs but the call itself: the workspace's token (a database
+        read), the client and the message. Delivery makes its last check after this, so
+        between that check and the post there is only the request."""
+        with _reading_problems():
+            client = self.client(person.team_id)
         message = build_nudge_message(person, nudges, tz, self._proofread)
-        with _reading_problems(may_have_arrived=True):
-            response = self.client(person.team_id).chat_postMessage(
-                channel=channel,
-                text=message["text"],
-                blocks=message["blocks"],
-                metadata=message.get("metadata"),
-            )
-        return str(response["ts"])
+
+        def post() -> str:
+            with _reading_problems(may_have_arrived=True):
+                response = client.chat_postMessage(
+                    channel=channel,
+                    text=message["text"],
+                    blocks=message["blocks"],
+                    metadata=message.get("metadata"),
+                )
+            return str(response["ts"])
+
+        return post
+
+    def delete_message(self, person: Person, channel: str, ts: str) -> None:
+        """Take back a message that should not be in the DM (a message already gone is
+        what was wanted)."""
+        try:
+            with _reading_problems():
+                self.client(person.team_id).chat_delete(channel=channel, ts=ts)
+        except DeliveryProblem as problem:
+            if problem.reason != "message_not_found":
+                raise
 
     def post_notice(self, person: Person, channel: str, text: str) -> str:
         message = build_notice(text)

@@ -41,13 +41,16 @@ from bot.storage.postgres_schema import (
 from bot.storage.postgres_waits import MIGRATION_WAIT, Lender, Waits, pool_settings
 from bot.storage.postgres_watch import DueListener
 from bot.storage.postgres_workspaces import PostgresWorkspaces
-from bot.storage.protocol import Installation, StoreBusy, StoreError, StoreWriteFailed
+from bot.storage.protocol import Installation, Lease, StoreBusy, StoreError, StoreWriteFailed
 from bot.storage.records import SLACK_ID, check_person
 
 LOGGER = logging.getLogger(__name__)
 
 #: How long a skipped workspace's people are left alone before they are looked at again.
 SKIP_FOR = timedelta(seconds=300)
+#: The database's clock as it is now (not the transaction's start), in Unix seconds: the one
+#: clock every replica shares, for a lease's end.
+DB_NOW = "extract(epoch FROM clock_timestamp())"
 #: Event ids past their time are deleted once every this many events seen.
 PRUNE_EVENTS_EVERY = 500
 #: The longest a readiness probe waits for a connection.
@@ -162,6 +165,7 @@ class PostgresStore:
                 conn.execute(
                     "UPDATE people SET kept = false, profile = NULL, undo = NULL, notice = NULL,"
                     " next_due = NULL, waiting = 0, claimed_by = NULL, lease_until = NULL,"
+                    " lease_deadline = NULL,"
                     f" not_before = NULL WHERE {KEY}",
                     key,
                 )
@@ -187,13 +191,16 @@ class PostgresStore:
             "limit": limit,
             "skip": list(skip_teams),
             "later": (now + SKIP_FOR).timestamp(),
+            "seconds": lease.total_seconds(),
         }
         with self._errors_mapped(), self._lender.connection() as conn:
             rows = conn.execute(
                 "WITH due AS (SELECT team_id, user_id, wake_at FROM people"
                 " WHERE wake_at <= %(now)s AND NOT team_id = ANY(%(skip)s)"
                 " ORDER BY wake_at LIMIT %(limit)s FOR UPDATE SKIP LOCKED)"
-                " UPDATE people SET claimed_by = %(owner)s, lease_until = %(until)s FROM due"
+                " UPDATE people SET claimed_by = %(owner)s, lease_until = %(until)s,"
+                " fence = people.fence + 1,"
+                f" lease_deadline = {DB_NOW} + %(seconds)s FROM due"
                 " WHERE people.team_id = due.team_id AND people.user_id = due.user_id"
                 " RETURNING people.team_id, people.user_id, due.wake_at",
                 params,
@@ -217,7 +224,8 @@ class PostgresStore:
         inside = person in self._books()
         with self._about(person, changes_due=True) as conn:
             row = conn.execute(
-                "UPDATE people SET claimed_by = NULL, lease_until = NULL, not_before = %(nb)s"
+                "UPDATE people SET claimed_by = NULL, lease_until = NULL, lease_deadline = NULL,"
+                " not_before = %(nb)s"
                 f" WHERE {KEY} AND claimed_by = %(owner)s RETURNING wake_at",
                 {
                     **person_key(person),
@@ -229,6 +237,42 @@ class PostgresStore:
                 wake = row[0]
                 self._notify(conn, wake)
         self._tell_watchers(wake)
+
+    def lease(self, person: Person, *, owner: str, now: datetime) -> Lease | None:
+        """Read under the person's row lock when inside their transaction; the time left is
+        the database clock's (`clock_timestamp()`, not the transaction's start), and never
+        more than the claimer's own clock gave."""
+        with self._about(person) as conn:
+            row = conn.execute(
+                f"SELECT fence, lease_until, lease_deadline - {DB_NOW} FROM people"
+                f" WHERE {KEY} AND claimed_by = %(owner)s",
+                {**person_key(person), "owner": owner},
+            ).fetchone()
+        if row is None:
+            return None
+        fence, until, deadline_left = row
+        left = (until or 0.0) - now.timestamp()
+        if deadline_left is not None:
+            left = min(left, deadline_left)
+        return Lease(int(fence), timedelta(seconds=left))
+
+    def renew_lease(
+        self, person: Person, *, owner: str, token: int, now: datetime, lease: timedelta
+    ) -> bool:
+        with self._about(person, changes_due=True) as conn:
+            row = conn.execute(
+                "UPDATE people SET lease_until = %(until)s,"
+                f" lease_deadline = {DB_NOW} + %(seconds)s"
+                f" WHERE {KEY} AND claimed_by = %(owner)s AND fence = %(fence)s RETURNING 1",
+                {
+                    **person_key(person),
+                    "owner": owner,
+                    "fence": token,
+                    "until": (now + lease).timestamp(),
+                    "seconds": lease.total_seconds(),
+                },
+            ).fetchone()
+        return row is not None
 
     def next_due_at(self) -> datetime | None:
         with self._errors_mapped(), self._lender.connection() as conn:

@@ -10,7 +10,10 @@ offers the same promises, checked by one contract suite (tests/contract/):
   a few interviews or the due ones costs the same whatever else the person keeps.
 - Due nudges are claimed by person, as leases: `claim_due` hands a person to one owner until
   `release` or until the lease runs out, whichever comes first; a lease that runs out (the owner
-  crashed or hung) makes the person claimable again by itself.
+  crashed or hung) makes the person claimable again by itself. Every claim of a person gives
+  the lease a larger fencing token, so an owner that paused can tell it lost the person even
+  to itself, and `lease` says how long is left on the store's clock (the database's, for
+  PostgreSQL), so a post starts only with time to finish inside the lease.
 - A person's next due moment is the earliest next attempt (`retry_at`, else `due_at`) of their
   nudges in state `scheduled` or `sending`, and there is none while the profile says their
   delivery is parked (`delivery_parked`).
@@ -106,6 +109,16 @@ class Installation:
         )
 
 
+@dataclass(frozen=True)
+class Lease:
+    """A delivery lease as its owner sees it right now."""
+
+    #: Grows with every claim of the person: a lease with another token is someone else's.
+    token: int
+    #: Time left before others may take the person over, on the store's clock.
+    left: timedelta
+
+
 class PersonBook(Protocol):
     """One person's data inside a transaction."""
 
@@ -197,6 +210,19 @@ class Store(Protocol):
 
     def release(self, person: Person, *, owner: str, not_before: datetime | None = None) -> None:
         """End `owner`'s lease; `not_before` keeps the person unclaimed until then."""
+        ...
+
+    def lease(self, person: Person, *, owner: str, now: datetime) -> Lease | None:
+        """The lease `owner` holds on the person, if it still does (inside the person's
+        transaction, as fresh as the lock makes it). Time left is measured on the store's own
+        clock where it has one (PostgreSQL's), and never more than `now` leaves."""
+        ...
+
+    def renew_lease(
+        self, person: Person, *, owner: str, token: int, now: datetime, lease: timedelta
+    ) -> bool:
+        """Extend the lease with `token` to `lease` from now; False when it is no longer
+        `owner`'s (someone claimed the person since, or it was released or forgotten)."""
         ...
 
     def next_due_at(self) -> datetime | None:

@@ -48,7 +48,13 @@ from bot.storage.journal import (
     trim_torn_tail,
     write_atomically,
 )
-from bot.storage.protocol import Installation, StoreError, StoreLocked, StoreWriteFailed
+from bot.storage.protocol import (
+    Installation,
+    Lease,
+    StoreError,
+    StoreLocked,
+    StoreWriteFailed,
+)
 from bot.storage.records import OPEN as _OPEN
 from bot.storage.records import SLACK_ID as _SLACK_ID
 from bot.storage.records import WAITING as _WAITING
@@ -348,6 +354,8 @@ class _Slot:
     waiting: int = 0
     lease_owner: str | None = None
     lease_until: float = 0.0
+    #: The fencing token: one more at every claim of the person.
+    fence: int = 0
     not_before: float = 0.0
 
     def wake(self) -> float | None:
@@ -448,6 +456,7 @@ class TinyStore:
                     skipped.append(entry)
                     continue
                 slot.lease_owner, slot.lease_until = owner, until
+                slot.fence += 1
                 heapq.heappush(self._heap, (until, team, user))
                 claimed.append(person)
             for when, team, user in skipped:
@@ -467,6 +476,25 @@ class TinyStore:
             if wake is not None:
                 heapq.heappush(self._heap, (wake, person.team_id, person.user_id))
         self._tell_watchers(wake)
+
+    def lease(self, person: Person, *, owner: str, now: datetime) -> Lease | None:
+        """One process holds the store, so its own clock (`now`) is the one to measure on."""
+        with self._index_lock:
+            slot = self._slots.get(person)
+            if slot is None or slot.lease_owner != owner:
+                return None
+            return Lease(slot.fence, timedelta(seconds=slot.lease_until - now.timestamp()))
+
+    def renew_lease(
+        self, person: Person, *, owner: str, token: int, now: datetime, lease: timedelta
+    ) -> bool:
+        with self._index_lock:
+            slot = self._slots.get(person)
+            if slot is None or slot.lease_owner != owner or slot.fence != token:
+                return False
+            slot.lease_until = (now + lease).timestamp()
+            heapq.heappush(self._heap, (slot.lease_until, person.team_id, person.user_id))
+        return True
 
     def next_due_at(self) -> datetime | None:
         with self._index_lock:

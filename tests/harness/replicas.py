@@ -7,15 +7,17 @@ written through the store, as people who used the coach before would have left i
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import secrets
 import signal
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import time as day_time
@@ -59,8 +61,14 @@ class Replica:
         lease_seconds: int,
         store_path: Path,
         log_level: str = "ERROR",
+        slack_timeout: int | None = None,
+        stop_before_post: Iterable[str] = (),
     ) -> None:
+        """`slack_timeout` defaults to the longest the lease allows (10 s at most);
+        `stop_before_post` names users whose posts the replica stops itself before."""
         self.port = free_port()
+        if slack_timeout is None:
+            slack_timeout = max(1, min(10, lease_seconds - 3))
         env = {
             **os.environ,
             "SLACK_BOT_TOKEN": TOKEN,
@@ -71,6 +79,8 @@ class Replica:
             "COACH_LEASE_SECONDS": str(lease_seconds),
             "COACH_DB_PATH": str(store_path),
             "LOG_LEVEL": log_level,
+            "COACH_SLACK_TIMEOUT": str(slack_timeout),
+            "COACH_FAULT_STOP_BEFORE_POST": ",".join(stop_before_post),
         }
         for unwanted in ("SLACK_APP_TOKEN", "SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET"):
             env.pop(unwanted, None)
@@ -107,18 +117,68 @@ class Replica:
         )
 
     def kill(self) -> None:
-        """SIGKILL: no goodbye, no lease released."""
+        """SIGKILL: no goodbye, no lease released (a stopped process dies as well)."""
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(10)
 
+    def pause(self) -> None:
+        """SIGSTOP: every thread stops where it is, as in a long GC pause or a frozen VM."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+    @property
+    def stopped(self) -> bool:
+        """Whether the process is stopped (by SIGSTOP, or by itself before a post)."""
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_text()
+        except OSError:
+            return False
+        return stat.rpartition(")")[2].split()[0] in ("T", "t")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
     def stop(self) -> None:
         if self.process.poll() is None:
+            self.resume()  # a stopped process would not hear SIGTERM until then
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(20)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(10)
+
+
+def until(condition: Callable[[], bool], timeout: float, poll: float = 0.05) -> bool:
+    """Whether `condition` came true within `timeout` seconds (looked at every `poll`)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(poll)
+    return condition()
+
+
+def ask(replica: Replica, standin: SlackStandIn, user: str, text: str) -> str:
+    """`/interview <text>` from `user` to `replica`, signed as Slack signs it; the reply as
+    JSON text (from the answer itself, or from the response URL)."""
+    key = secrets.token_hex(6)
+    status, body = replica.endpoint.command(
+        text=text,
+        user_id=user,
+        team_id=TEAM,
+        channel_id="C1",
+        response_url=standin.response_url(key),
+    )
+    if status != 200:
+        raise RuntimeError(f"the replica answered {status}: {body[:200]!r}")
+    if body.strip():
+        return json.dumps(json.loads(body))
+    if not standin.wait_for(lambda s: bool(s.responses(key)), timeout=10):
+        raise RuntimeError("no reply came")
+    return json.dumps(standin.responses(key)[-1])
 
 
 def start_replicas(
