@@ -16,10 +16,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from harness.replicas import TEAM, Replica, ask, midday_zone, posted, seed_person, until
 
 from bot.domain.interview import Person
 from bot.domain.nudge import NudgeState
-from bot.local.replicas import TEAM, Replica, ask, midday_zone, posted, seed_person, until
 from bot.local.standin import SlackStandIn
 from bot.storage.postgres_schema import schema_url
 from bot.storage.postgres_store import PostgresStore
