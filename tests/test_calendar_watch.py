@@ -228,17 +228,34 @@ def test_a_feed_that_heals_is_read_again_and_its_interviews_offered_once(
     assert len(_offers(feed_bot)) == 3
 
 
-def test_calendar_off_and_forget_drop_the_address(feed_bot: Bot, server: FeedServer) -> None:
+def test_calendar_off_drops_the_address_keeps_what_was_offered_and_forget_drops_all(
+    feed_bot: Bot, server: FeedServer
+) -> None:
+    """Off forgets the address and stops reading; the events offered before stay known, so
+    switching the calendar on again offers none of them twice. Forget drops everything."""
     server.serve(SECRET_PATH, first_feed())
     feed_bot.command(f"calendar {server.url(SECRET_PATH)}")
-    person = Person("T1", "U1")
-    assert feed_bot.store.calendar_feed(person) is not None
-    assert "forgot" in json.dumps(feed_bot.command("calendar off"))
-    assert feed_bot.store.calendar_feed(person) is None
-    fetched = len(server.requests)
     _round(feed_bot)
-    assert len(server.requests) == fetched
+    assert len(_offers(feed_bot)) == 3
+    person = Person("T1", "U1")
+
+    assert "forgot" in json.dumps(feed_bot.command("calendar off"))
+
+    kept = feed_bot.store.calendar_feed(person)
+    assert kept is not None and kept.sealed == "", "no address is kept, not even sealed"
+    assert len(kept.events) == 3
+    fetched = len(server.requests)
+    feed_bot.advance(timedelta(hours=1))
+    _round(feed_bot)
+    assert len(server.requests) == fetched, "a calendar switched off is not read"
+    assert "wasn't reading" in json.dumps(feed_bot.command("calendar off"))
+    assert "Set your calendar first" in json.dumps(feed_bot.command("calendar words onsite"))
+
     feed_bot.command(f"calendar {server.url(SECRET_PATH)}")
+    _round(feed_bot)
+    assert len(server.requests) > fetched, "switched on again, it is read"
+    assert len(_offers(feed_bot)) == 3, "and nothing offered before is offered again"
+
     feed_bot.coach.forget(person)
     assert feed_bot.store.calendar_feed(person) is None
 

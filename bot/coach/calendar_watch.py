@@ -43,6 +43,8 @@ LOGGER = logging.getLogger(__name__)
 FEED_LEASE = timedelta(minutes=2)
 #: Seconds one poll round may take before it leaves the rest to the next round.
 ROUND_BUDGET = 45.0
+#: When a switched-off feed is next due: never (it has no address to read).
+NEVER = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ class CalendarWatch:
         items = tuple(shorten(w, 60) for w in items)
         with self.store.transaction(person):
             feed = self.store.calendar_feed(person)
-            if feed is None:
+            if feed is None or not feed.sealed:
                 return "Set your calendar first: `/interview calendar <secret iCal address>`."
             if kind == "domain":
                 self.store.save_calendar_feed(person, replace(feed, own_domains=items))
@@ -130,11 +132,16 @@ class CalendarWatch:
         return f"Your interview words: {', '.join(items) or 'none'}."
 
     def stop(self, person: Person) -> bool:
-        """Forget the address and what was recorded with it; True if there was one."""
+        """Forget the address and stop reading; True if there was one.
+
+        The events already offered (their keys and fingerprints, nothing of the address) are
+        kept, so a calendar switched on again never offers them twice; `forget` drops them."""
         with self.store.transaction(person):
-            if self.store.calendar_feed(person) is None:
+            feed = self.store.calendar_feed(person)
+            if feed is None or not feed.sealed:
                 return False
-            self.store.save_calendar_feed(person, None)
+            off = replace(feed, sealed="", poll=PollState(next_at=NEVER))
+            self.store.save_calendar_feed(person, off)
         return True
 
     def tracked(self, person: Person, key: str, interview_id: int) -> None:
@@ -187,7 +194,7 @@ class CalendarWatch:
         """Fetch the feed if due, record what changed, and say what to tell the person."""
         feed = self.store.calendar_feed(person)
         now = self.coach.clock.now()
-        if feed is None or feed.poll.next_at > now:
+        if feed is None or not feed.sealed or feed.poll.next_at > now:
             return FeedNews()
         key = f"{person.team_id}/{person.user_id}"
         if self.sealer is None:
@@ -251,7 +258,7 @@ class CalendarWatch:
         so the feed is not fetched again at once (the store may be what failed)."""
         try:
             feed = self.store.calendar_feed(person)
-            if feed is None:
+            if feed is None or not feed.sealed:
                 return FeedNews()
             problem = "something went wrong on my side while reading it."
             return self._failed(person, feed, self.coach.clock.now(), problem, permanent=False)
