@@ -128,9 +128,7 @@ def _slack_request(
         LOGGER.warning("Refused a request Bolt could not parse: %s", problem)
         return 400, b"malformed request", {}
     try:
-        request = BoltRequest(
-            body=body, query=environ.get("QUERY_STRING", ""), headers=_for_bolt(headers)
-        )
+        request = BoltRequest(body=body, query=environ.get("QUERY_STRING", ""), headers=headers)
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return 400, b"malformed request", {}
     problem = shape_problem(request.body)
@@ -152,7 +150,7 @@ def _oauth_page(
     query = environ.get("QUERY_STRING", "")
     if len(query) > MAX_QUERY:
         return 400, b"bad request", {}
-    request = BoltRequest(body="", query=query, headers=_for_bolt(_headers(environ)))
+    request = BoltRequest(body="", query=query, headers=_headers(environ))
     try:
         if path == oauth.install_path:
             response = oauth.handle_installation(request)
@@ -188,13 +186,9 @@ def _unparseable(body: str, content_type: str) -> str | None:
     return None
 
 
-def _for_bolt(headers: dict[str, list[str]]) -> dict[str, str | Sequence[str]]:
-    """The same headers, typed as BoltRequest takes them."""
-    return {key: values for key, values in headers.items()}
-
-
-def _headers(environ: dict[str, Any]) -> dict[str, list[str]]:
-    found = {
+def _headers(environ: dict[str, Any]) -> dict[str, str | Sequence[str]]:
+    """The request's headers as Bolt takes them: lower-case names, each with a list."""
+    found: dict[str, str | Sequence[str]] = {
         key[5:].replace("_", "-").lower(): [str(value)]
         for key, value in environ.items()
         if key.startswith("HTTP_")
@@ -204,7 +198,9 @@ def _headers(environ: dict[str, Any]) -> dict[str, list[str]]:
     return found
 
 
-def _signed(verifier: SignatureVerifier, body: str, headers: dict[str, list[str]]) -> bool:
+def _signed(
+    verifier: SignatureVerifier, body: str, headers: dict[str, str | Sequence[str]]
+) -> bool:
     """Signed as Slack signs, within five minutes; a missing or odd header is unsigned."""
     timestamp = headers.get("x-slack-request-timestamp", [""])[0]
     signature = headers.get("x-slack-signature", [""])[0]

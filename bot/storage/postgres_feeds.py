@@ -20,6 +20,28 @@ from bot.storage.records import check_person
 KEY = "team_id = %(team_id)s AND user_id = %(user_id)s"
 
 
+def write_feed(
+    conn: psycopg.Connection, person: Person, feed: CalendarFeed, *, overwrite: bool = True
+) -> None:
+    """The person's feed row, in the caller's transaction; without `overwrite` a row already
+    there is left as it is (a copy never replaces what the target holds)."""
+    on_conflict = (
+        "DO UPDATE SET record = excluded.record, next_at = excluded.next_at"
+        if overwrite
+        else "DO NOTHING"
+    )
+    conn.execute(
+        "INSERT INTO calendar_feeds (team_id, user_id, record, next_at)"
+        " VALUES (%(team_id)s, %(user_id)s, %(record)s, %(next_at)s)"
+        f" ON CONFLICT (team_id, user_id) {on_conflict}",
+        {
+            **_key(person),
+            "record": Jsonb(feed.to_record()),
+            "next_at": feed.poll.next_at.timestamp(),
+        },
+    )
+
+
 class PostgresFeeds:
     """Calendar feeds in the `calendar_feeds` table."""
 
@@ -40,17 +62,7 @@ class PostgresFeeds:
             if feed is None:
                 conn.execute(f"DELETE FROM calendar_feeds WHERE {KEY}", _key(person))
                 return
-            conn.execute(
-                "INSERT INTO calendar_feeds (team_id, user_id, record, next_at)"
-                " VALUES (%(team_id)s, %(user_id)s, %(record)s, %(next_at)s)"
-                " ON CONFLICT (team_id, user_id) DO UPDATE"
-                " SET record = excluded.record, next_at = excluded.next_at",
-                {
-                    **_key(person),
-                    "record": Jsonb(feed.to_record()),
-                    "next_at": feed.poll.next_at.timestamp(),
-                },
-            )
+            write_feed(conn, person, feed)
 
     def claim(self, now: datetime, *, owner: str, lease: timedelta, limit: int) -> list[Person]:
         params = {

@@ -30,6 +30,7 @@ from psycopg.types.json import Jsonb
 
 from bot.domain.interview import Person
 from bot.domain.text import plural
+from bot.storage.postgres_feeds import write_feed
 from bot.storage.postgres_schema import connect
 from bot.storage.postgres_store import PostgresStore
 from bot.storage.protocol import StoreError
@@ -236,16 +237,7 @@ def _copy_person(
         if feed is not None:
             # In the person's own transaction, so a resumed copy, which leaves a person the
             # target knows as they are, never finds them without their feed.
-            new.connection.execute(
-                "INSERT INTO calendar_feeds (team_id, user_id, record, next_at)"
-                " VALUES (%s, %s, %s, %s) ON CONFLICT (team_id, user_id) DO NOTHING",
-                (
-                    person.team_id,
-                    person.user_id,
-                    Jsonb(feed.to_record()),
-                    feed.poll.next_at.timestamp(),
-                ),
-            )
+            write_feed(new.connection, person, feed, overwrite=False)
             new.wrote_aside = True
             copied.feeds += 1
         if notice is not None:
